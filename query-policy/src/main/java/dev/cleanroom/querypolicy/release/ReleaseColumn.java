@@ -1,0 +1,62 @@
+package dev.cleanroom.querypolicy.release;
+
+import static java.util.Objects.requireNonNull;
+
+import java.math.BigDecimal;
+
+/**
+ * One output column of a private query and where its exact value sits in the rows the engine
+ * returns.
+ *
+ * @param name the output column name
+ * @param role what the column is
+ * @param valueField index, in the engine's exact row, of the group key, the distinct-unit count,
+ *     the clamped count or the clamped sum
+ * @param countField for {@link ColumnRole#AVG} only: index of the clamped count that divides the
+ *     sum; {@code -1} otherwise
+ * @param lowerBound lower bound of one unit's contribution to one group ({@code 0} for counts,
+ *     {@code null} for group keys)
+ * @param upperBound upper bound of one unit's contribution to one group ({@code 1} for distinct
+ *     units, {@code null} for group keys)
+ */
+public record ReleaseColumn(
+    String name,
+    ColumnRole role,
+    int valueField,
+    int countField,
+    BigDecimal lowerBound,
+    BigDecimal upperBound) {
+
+  public ReleaseColumn {
+    requireNonNull(name, "name is null");
+    requireNonNull(role, "role is null");
+    if (valueField < 0) {
+      throw new IllegalArgumentException(
+          "valueField of column '" + name + "' must be >= 0, was " + valueField);
+    }
+    if (role == ColumnRole.AVG ? countField < 0 : countField != -1) {
+      throw new IllegalArgumentException(
+          "countField of column '"
+              + name
+              + "' must be set for AVG and only for AVG, was "
+              + countField);
+    }
+    if (role == ColumnRole.GROUP_KEY) {
+      if (lowerBound != null || upperBound != null) {
+        throw new IllegalArgumentException("group key '" + name + "' cannot have bounds");
+      }
+    } else {
+      requireNonNull(lowerBound, "lowerBound of '" + name + "' is null");
+      requireNonNull(upperBound, "upperBound of '" + name + "' is null");
+      if (lowerBound.compareTo(upperBound) > 0) {
+        throw new IllegalArgumentException(
+            "bounds of '" + name + "' are inverted: " + lowerBound + " > " + upperBound);
+      }
+    }
+  }
+
+  /** The largest absolute contribution of one unit to this column in one group. */
+  public BigDecimal maxAbsoluteContribution() {
+    return lowerBound.abs().max(upperBound.abs());
+  }
+}
