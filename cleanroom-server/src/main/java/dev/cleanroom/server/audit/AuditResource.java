@@ -1,0 +1,78 @@
+package dev.cleanroom.server.audit;
+
+import dev.cleanroom.server.auth.Caller;
+import dev.cleanroom.server.auth.CurrentCaller;
+import dev.cleanroom.server.auth.Role;
+import dev.cleanroom.server.dataset.DatasetCatalog;
+import dev.cleanroom.server.problem.ServerException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/**
+ * Reading and verifying the audit log: privacy officers see every event, providers the events of
+ * their own datasets and their own actions.
+ */
+@Path("/api/v1/collaborations/{collaboration}/audit")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+  static final int MAX_LIMIT = 1000;
+
+  private final AuditLog log;
+  private final DatasetCatalog datasets;
+  private final CurrentCaller caller;
+
+  @Inject
+  public AuditResource(AuditLog log, DatasetCatalog datasets, CurrentCaller caller) {
+    this.log = log;
+    this.datasets = datasets;
+    this.caller = caller;
+  }
+
+  /** A page of events, oldest first; pass {@code next} as {@code after} for the following page. */
+  public record AuditPage(List<AuditEvent> events, Long next) {}
+
+  @GET
+  public AuditPage read(
+      @PathParam("collaboration") String collaboration,
+      @QueryParam("after") @DefaultValue("0") long after,
+      @QueryParam("limit") @DefaultValue("100") int limit) {
+    Caller reader = allowedReader(collaboration);
+    if (after < 0 || limit < 1 || limit > MAX_LIMIT) {
+      throw ServerException.malformed(
+          "'after' must be >= 0 and 'limit' between 1 and " + MAX_LIMIT);
+    }
+    List<AuditEvent> events =
+        reader.has(Role.PRIVACY_OFFICER)
+            ? log.read(reader.collaborationId(), after, limit, null, null)
+            : log.read(
+                reader.collaborationId(),
+                after,
+                limit,
+                datasets.tablesOwnedBy(reader.collaborationId(), reader.memberId()),
+                reader.member());
+    Long next = events.size() == limit ? events.get(events.size() - 1).position() : null;
+    return new AuditPage(events, next);
+  }
+
+  @GET
+  @Path("/verify")
+  public AuditVerification verify(@PathParam("collaboration") String collaboration) {
+    Caller reader = allowedReader(collaboration);
+    return log.verify(reader.collaborationId());
+  }
+
+  private Caller allowedReader(String collaboration) {
+    Caller reader = caller.get().requireMemberOf(collaboration);
+    if (!reader.has(Role.PRIVACY_OFFICER) && !reader.has(Role.PROVIDER)) {
+      throw ServerException.forbidden("only privacy officers and providers read the audit log");
+    }
+    return reader;
+  }
+}

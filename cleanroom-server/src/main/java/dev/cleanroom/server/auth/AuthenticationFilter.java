@@ -1,0 +1,78 @@
+package dev.cleanroom.server.auth;
+
+import dev.cleanroom.server.problem.Problem;
+import dev.cleanroom.server.problem.ServerErrorCode;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Authenticates every REST call by its {@code Authorization: Bearer} key. Only the OpenAPI document
+ * is public (health and Swagger UI are not REST resources and never reach this filter).
+ */
+public class AuthenticationFilter {
+  private static final Logger LOG = Logger.getLogger(AuthenticationFilter.class);
+  private static final String BEARER = "Bearer ";
+
+  private final MemberDirectory members;
+  private final CurrentCaller currentCaller;
+  private final Optional<String> operatorKey;
+  private final boolean demoEnabled;
+
+  @Inject
+  public AuthenticationFilter(
+      MemberDirectory members,
+      CurrentCaller currentCaller,
+      @ConfigProperty(name = "cleanroom.operator-key") Optional<String> operatorKey,
+      @ConfigProperty(name = "cleanroom.demo.enabled") boolean demoEnabled) {
+    this.members = members;
+    this.currentCaller = currentCaller;
+    this.operatorKey = operatorKey.filter(key -> !key.isBlank());
+    this.demoEnabled = demoEnabled;
+  }
+
+  @ServerRequestFilter
+  public Optional<Response> authenticate(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath();
+    if (isPublic(path)) {
+      return Optional.empty();
+    }
+    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return refuse("an 'Authorization: Bearer <api key>' header is required");
+    }
+    String key = header.substring(BEARER.length()).trim();
+    if (key.isEmpty()) {
+      return refuse("the API key is empty");
+    }
+    if (ApiKeys.DEMO_KEYS.contains(key) && !demoEnabled) {
+      LOG.warn("event=demo_key_refused");
+      return refuse("demo keys are accepted only by a server running the demo profile");
+    }
+    if (operatorKey.isPresent() && ApiKeys.same(operatorKey.get(), key)) {
+      currentCaller.set(Caller.operatorCaller());
+      return Optional.empty();
+    }
+    Optional<Caller> caller = members.findByKeyHash(ApiKeys.hash(key));
+    if (caller.isEmpty()) {
+      return refuse("the API key is not valid");
+    }
+    currentCaller.set(caller.get());
+    return Optional.empty();
+  }
+
+  private static boolean isPublic(String path) {
+    return path.equals("/openapi") || path.equals("/openapi.yaml") || path.equals("/swagger-ui");
+  }
+
+  private static Optional<Response> refuse(String detail) {
+    Response response = Problem.of(ServerErrorCode.UNAUTHENTICATED, detail).toResponse();
+    return Optional.of(
+        Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build());
+  }
+}

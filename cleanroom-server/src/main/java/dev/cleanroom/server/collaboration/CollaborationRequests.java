@@ -1,0 +1,69 @@
+package dev.cleanroom.server.collaboration;
+
+import dev.cleanroom.server.api.Names;
+import dev.cleanroom.server.auth.Role;
+import dev.cleanroom.server.problem.ServerException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Request and answer bodies of the collaboration endpoints. */
+public final class CollaborationRequests {
+  private CollaborationRequests() {}
+
+  /** {@code POST /collaborations}. */
+  public record CreateCollaboration(String name, List<NewMember> members) {
+    public CreateCollaboration {
+      Names.require("name", name);
+      if (members == null || members.isEmpty()) {
+        throw ServerException.malformed("'members' must list at least one member");
+      }
+      members = List.copyOf(members);
+      Set<String> seen = new HashSet<>();
+      for (NewMember member : members) {
+        if (!seen.add(member.name())) {
+          throw ServerException.malformed("member '" + member.name() + "' is listed twice");
+        }
+      }
+    }
+  }
+
+  /** A member to create, with its roles. */
+  public record NewMember(String name, Set<Role> roles) {
+    public NewMember {
+      Names.require("members.name", name);
+      if (roles == null || roles.isEmpty()) {
+        throw ServerException.malformed("member '" + name + "' needs at least one role");
+      }
+      roles = Set.copyOf(roles);
+    }
+  }
+
+  /** The answer to a creation: each member's first API key, shown this once only. */
+  public record CreatedCollaboration(String name, List<CreatedMember> members) {}
+
+  public record CreatedMember(String name, Set<Role> roles, String apiKey) {}
+
+  /** {@code GET /collaborations/{c}}. */
+  public record CollaborationView(
+      String name, List<MemberView> members, List<DatasetView> datasets) {}
+
+  public record MemberView(String name, Set<Role> roles) {}
+
+  /**
+   * A dataset as its collaboration's members see it.
+   *
+   * @param table the dataset's name in SQL, {@code owner.name}
+   * @param currentVersion the newest data version, or {@code null} before the first upload
+   * @param currentPolicyVersion the approved policy in force, or {@code null} (not queryable)
+   */
+  public record DatasetView(
+      String name,
+      String owner,
+      String table,
+      List<ColumnView> columns,
+      Integer currentVersion,
+      Integer currentPolicyVersion) {}
+
+  public record ColumnView(String name, String type) {}
+}

@@ -1,0 +1,33 @@
+package dev.cleanroom.server.dataset;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * A declared dataset of a collaboration.
+ *
+ * @param currentVersion newest data version, {@code null} before the first upload
+ * @param currentPolicyVersion approved policy in force, {@code null} when none (not queryable)
+ */
+public record Dataset(
+    long id,
+    long collaborationId,
+    String name,
+    long ownerId,
+    String owner,
+    List<DeclaredColumn> columns,
+    Integer currentVersion,
+    Integer currentPolicyVersion) {
+
+  public Dataset {
+    requireNonNull(name, "name is null");
+    requireNonNull(owner, "owner is null");
+    columns = List.copyOf(columns);
+  }
+
+  /** The name analysts use in SQL. */
+  public String table() {
+    return owner + "." + name;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.cleanroom.server.dataset;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cleanroom.server.audit.AuditEntry;
+import dev.cleanroom.server.audit.AuditLog;
+import dev.cleanroom.server.auth.Caller;
+import dev.cleanroom.server.problem.ServerErrorCode;
+import dev.cleanroom.server.problem.ServerException;
+import dev.cleanroom.server.store.Jdbc;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Dataset declarations and their current versions in the metadata store. */
+@ApplicationScoped
+public class DatasetCatalog {
+  private static final String SELECT =
+      "select d.id, d.collaboration_id, d.name, d.owner_member_id, m.name, d.columns_json,"
+          + " d.current_version, d.current_policy_version"
+          + " from dataset d join member m on m.id = d.owner_member_id";
+
+  private final Jdbc jdbc;
+  private final ObjectMapper json;
+
+  @Inject
+  public DatasetCatalog(Jdbc jdbc, ObjectMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  public Dataset declare(Caller owner, DatasetDeclaration declaration) {
+    return jdbc.inTransaction(
+        connection -> {
+          if (find(connection, owner.collaborationId(), declaration.name()).isPresent()) {
+            throw new ServerException(
+                ServerErrorCode.CONFLICT, "dataset '" + declaration.name() + "' exists already");
+          }
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "insert into dataset (collaboration_id, owner_member_id, name, columns_json)"
+                      + " values (?, ?, ?, ?)")) {
+            statement.setLong(1, owner.collaborationId());
+            statement.setLong(2, owner.memberId());
+            statement.setString(3, declaration.name());
+            statement.setString(4, write(declaration.columns()));
+            statement.executeUpdate();
+          }
+          Dataset dataset = find(connection, owner.collaborationId(), declaration.name()).get();
+          AuditLog.append(
+              connection,
+              owner.collaborationId(),
+              AuditEntry.success(
+                  owner.member(),
+                  "DATASET_DECLARED",
+                  List.of(dataset.table()),
+                  "columns=" + declaration.columns().size()));
+          return dataset;
+        });
+  }
+
+  public List<Dataset> list(long collaborationId) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  SELECT + " where d.collaboration_id = ? order by m.name, d.name")) {
+            statement.setLong(1, collaborationId);
+            List<Dataset> datasets = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+              while (row.next()) {
+                datasets.add(toDataset(row));
+              }
+            }
+            return datasets;
+          }
+        });
+  }
+
+  /** The dataset, or 404. */
+  public Dataset require(long collaborationId, String name) {
+    return jdbc.inTransaction(connection -> find(connection, collaborationId, name))
+        .orElseThrow(() -> ServerException.notFound("dataset '" + name + "'"));
+  }
+
+  public Optional<Dataset> find(Connection connection, long collaborationId, String name)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(SELECT + " where d.collaboration_id = ? and d.name = ?")) {
+      statement.setLong(1, collaborationId);
+      statement.setString(2, name);
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next() ? Optional.of(toDataset(row)) : Optional.empty();
+      }
+    }
+  }
+
+  /** The tables (as named in SQL) that {@code ownerId} owns. */
+  public List<String> tablesOwnedBy(long collaborationId, long ownerId) {
+    return list(collaborationId).stream()
+        .filter(d -> d.ownerId() == ownerId)
+        .map(Dataset::table)
+        .toList();
+  }
+
+  private Dataset toDataset(ResultSet row) throws SQLException {
+    return new Dataset(
+        row.getLong(1),
+        row.getLong(2),
+        row.getString(3),
+        row.getLong(4),
+        row.getString(5),
+        read(row.getString(6)),
+        (Integer) row.getObject(7),
+        (Integer) row.getObject(8));
+  }
+
+  private String write(List<DeclaredColumn> columns) {
+    try {
+      return json.writeValueAsString(columns);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a column declaration", e);
+    }
+  }
+
+  private List<DeclaredColumn> read(String columns) {
+    try {
+      return json.readValue(columns, new TypeReference<List<DeclaredColumn>>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored column declaration is unreadable", e);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.cleanroom.server.problem;
+
+/** Why the server refused a request; each code has one HTTP status and one problem type. */
+public enum ServerErrorCode {
+  MALFORMED_REQUEST(400, "malformed-request", "The request is malformed"),
+  UNAUTHENTICATED(401, "unauthenticated", "Missing or invalid credentials"),
+  FORBIDDEN(403, "forbidden", "Not allowed"),
+  NOT_FOUND(404, "not-found", "Not found"),
+  METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+  NOT_ACCEPTABLE(406, "not-acceptable", "No acceptable representation"),
+  CONFLICT(409, "conflict", "Conflict"),
+  PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
+  UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported content type"),
+  INVALID_INPUT(422, "invalid-input", "The input is not acceptable"),
+  TOO_MANY_QUERIES(429, "too-many-queries", "Too many concurrent queries"),
+  INTERNAL(500, "internal-error", "Internal server error"),
+  UNAVAILABLE(503, "unavailable", "Service unavailable");
+
+  private final int status;
+  private final String slug;
+  private final String title;
+
+  ServerErrorCode(int status, String slug, String title) {
+    this.status = status;
+    this.slug = slug;
+    this.title = title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String type() {
+    return Problem.TYPE_BASE + slug;
+  }
+
+  public String title() {
+    return title;
+  }
+}

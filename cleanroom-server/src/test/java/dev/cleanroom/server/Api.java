@@ -1,0 +1,103 @@
+package dev.cleanroom.server;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Test helpers: fresh collaborations with their members' keys, and authenticated requests. */
+public final class Api {
+  public static final String OPERATOR_KEY = "test-operator-key";
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+  private Api() {}
+
+  public static RequestSpecification as(String key) {
+    return given().header("Authorization", "Bearer " + key);
+  }
+
+  /** A new collaboration: members retailer (provider), advertiser (provider, analyst), privacy. */
+  public static Collaboration newCollaboration() {
+    String name = "c" + System.nanoTime() % 1_000_000_000L + "_" + SEQUENCE.incrementAndGet();
+    JsonPath created =
+        as(OPERATOR_KEY)
+            .contentType(ContentType.JSON)
+            .body(
+                Map.of(
+                    "name",
+                    name,
+                    "members",
+                    List.of(
+                        Map.of("name", "retailer", "roles", List.of("PROVIDER")),
+                        Map.of("name", "advertiser", "roles", List.of("PROVIDER", "ANALYST")),
+                        Map.of("name", "privacy", "roles", List.of("PRIVACY_OFFICER")))))
+            .post("/api/v1/collaborations")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath();
+    Map<String, String> keys = new HashMap<>();
+    for (Map<String, Object> member : created.<Map<String, Object>>getList("members")) {
+      keys.put((String) member.get("name"), (String) member.get("apiKey"));
+    }
+    return new Collaboration(name, keys);
+  }
+
+  /** A collaboration and its members' keys. */
+  public record Collaboration(String name, Map<String, String> keys) {
+    public String path() {
+      return "/api/v1/collaborations/" + name;
+    }
+
+    public RequestSpecification as(String member) {
+      return Api.as(keys.get(member));
+    }
+
+    public void declareImpressionsAs(String member) {
+      as(member)
+          .contentType(ContentType.JSON)
+          .body(
+              Map.of(
+                  "name",
+                  "impressions",
+                  "columns",
+                  List.of(
+                      Map.of("name", "impression_id", "type", "BIGINT"),
+                      Map.of("name", "email_hash", "type", "VARCHAR"),
+                      Map.of("name", "campaign_id", "type", "VARCHAR"),
+                      Map.of("name", "ts", "type", "TIMESTAMP"),
+                      Map.of("name", "clicked", "type", "BOOLEAN"),
+                      Map.of("name", "cost", "type", "DOUBLE"))))
+          .post(path() + "/datasets")
+          .then()
+          .statusCode(201);
+    }
+
+    public void declareCustomers() {
+      as("retailer")
+          .contentType(ContentType.JSON)
+          .body(
+              Map.of(
+                  "name",
+                  "customers",
+                  "columns",
+                  List.of(
+                      Map.of("name", "customer_id", "type", "BIGINT"),
+                      Map.of("name", "email", "type", "VARCHAR"),
+                      Map.of("name", "email_hash", "type", "VARCHAR"),
+                      Map.of("name", "zip", "type", "VARCHAR"),
+                      Map.of("name", "age_band", "type", "VARCHAR"),
+                      Map.of("name", "loyalty_tier", "type", "VARCHAR"),
+                      Map.of("name", "lifetime_spend", "type", "DOUBLE"),
+                      Map.of("name", "opted_out", "type", "BOOLEAN"))))
+          .post(path() + "/datasets")
+          .then()
+          .statusCode(201);
+    }
+  }
+}
