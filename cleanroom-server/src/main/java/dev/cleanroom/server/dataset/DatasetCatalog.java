@@ -66,6 +66,49 @@ public class DatasetCatalog {
         });
   }
 
+  /**
+   * Records a data version the store has committed and makes it current.
+   *
+   * @param reason {@code UPLOAD} or {@code ERASURE}
+   */
+  public Dataset recordVersion(
+      Dataset dataset, int version, String storageRef, long rows, String reason, Caller by) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "insert into dataset_version"
+                      + " (dataset_id, version, storage_ref, row_count, reason, created_by)"
+                      + " values (?, ?, ?, ?, ?, ?)")) {
+            statement.setLong(1, dataset.id());
+            statement.setInt(2, version);
+            statement.setString(3, storageRef);
+            statement.setLong(4, rows);
+            statement.setString(5, reason);
+            statement.setLong(6, by.memberId());
+            statement.executeUpdate();
+          }
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "update dataset set current_version = ? where id = ?"
+                      + " and (current_version is null or current_version < ?)")) {
+            statement.setInt(1, version);
+            statement.setLong(2, dataset.id());
+            statement.setInt(3, version);
+            statement.executeUpdate();
+          }
+          AuditLog.append(
+              connection,
+              dataset.collaborationId(),
+              AuditEntry.success(
+                  by.member(),
+                  "ERASURE".equals(reason) ? "UNIT_ERASED" : "DATA_UPLOADED",
+                  List.of(dataset.table()),
+                  "dataVersion=" + version + " rows=" + rows));
+          return find(connection, dataset.collaborationId(), dataset.name()).orElseThrow();
+        });
+  }
+
   public List<Dataset> list(long collaborationId) {
     return jdbc.inTransaction(
         connection -> {

@@ -1,0 +1,26 @@
+package dev.cleanroom.server.query;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.core.MultivaluedMap;
+
+/** The privacy report of an answer as response headers, for formats without room for it. */
+final class PrivacyHeaders {
+  private PrivacyHeaders() {}
+
+  static void add(Answer answer, MultivaluedMap<String, Object> headers, ObjectMapper json) {
+    headers.putSingle("Cleanroom-Query-Id", answer.queryId());
+    headers.putSingle("Cleanroom-Epsilon-Spent", answer.privacy().epsilonSpent().toPlainString());
+    if (answer.privacy().epsilonRemaining() != null) {
+      headers.putSingle(
+          "Cleanroom-Epsilon-Remaining", answer.privacy().epsilonRemaining().toPlainString());
+    }
+    headers.putSingle("Cleanroom-Suppressed-Groups", answer.privacy().suppressedGroups());
+    headers.putSingle("Cleanroom-Cached", answer.privacy().cached());
+    try {
+      headers.putSingle("Cleanroom-Privacy", json.writeValueAsString(answer.privacy()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a privacy report", e);
+    }
+  }
+}
