@@ -29,7 +29,9 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.validate.SqlConformance;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlDelegatingConformance;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
@@ -41,6 +43,7 @@ import org.apache.calcite.sql2rel.StandardConvertletTable;
  * plan. Stateless and thread-safe.
  */
 public final class QueryAnalyzer {
+  private static final boolean DEBUG = Boolean.getBoolean("cleanroom.debug");
   private static final SqlParser.Config PARSER =
       SqlParser.config()
           .withQuoting(Quoting.DOUBLE_QUOTE)
@@ -48,6 +51,17 @@ public final class QueryAnalyzer {
           .withQuotedCasing(Casing.UNCHANGED)
           .withCaseSensitive(false)
           .withConformance(SqlConformanceEnum.DEFAULT);
+
+  /**
+   * Standard SQL, except that CASE over literals of different lengths is VARCHAR, not padded CHAR.
+   */
+  private static final SqlConformance CONFORMANCE =
+      new SqlDelegatingConformance(SqlConformanceEnum.DEFAULT) {
+        @Override
+        public boolean shouldConvertRaggedUnionTypesToVarying() {
+          return true;
+        }
+      };
 
   /**
    * Analyses one query.
@@ -69,6 +83,9 @@ public final class QueryAnalyzer {
       throw new PolicyException(
           PolicyErrorCode.QUERY_TOO_COMPLEX, "query too complex: it nests too deeply");
     } catch (RuntimeException | AssertionError e) {
+      if (DEBUG) {
+        e.printStackTrace();
+      }
       // Calcite's internal failures carry messages about its internals; none of it is useful or
       // safe to pass on, and no data has been read yet, so a generic refusal is honest.
       throw new PolicyException(
@@ -108,9 +125,7 @@ public final class QueryAnalyzer {
             AllowedFunctions.TABLE,
             catalogReader,
             typeFactory,
-            SqlValidator.Config.DEFAULT
-                .withIdentifierExpansion(true)
-                .withConformance(SqlConformanceEnum.DEFAULT));
+            SqlValidator.Config.DEFAULT.withIdentifierExpansion(true).withConformance(CONFORMANCE));
     SqlNode validated;
     try {
       validated = validator.validate(statement);
@@ -193,16 +208,21 @@ public final class QueryAnalyzer {
   private static List<Violation> merge(
       List<Violation> structure, List<Violation> shape, List<Violation> lineage) {
     List<Violation> all = new ArrayList<>(structure);
-    Set<ViolationCode> structural = new HashSet<>();
-    structure.forEach(v -> structural.add(v.code()));
+    Set<ViolationCode> shapeCodes = new HashSet<>();
     for (Violation violation : shape) {
-      // The flattener has no positions; the structural check named the same construct with one.
-      if (!structural.contains(violation.code())) {
+      // The flattener has no positions and, once the structural check refused a construct, only
+      // sees its consequences in the plan; one violation per code is enough.
+      if (structure.isEmpty() && shapeCodes.add(violation.code())) {
         all.add(violation);
-        structural.add(violation.code());
       }
     }
-    all.addAll(lineage);
+    for (Violation violation : lineage) {
+      // Once a construct is refused, rules about the query's shape only echo it; column rules
+      // still say something new.
+      if (structure.isEmpty() || violation.column() != null) {
+        all.add(violation);
+      }
+    }
     return all;
   }
 

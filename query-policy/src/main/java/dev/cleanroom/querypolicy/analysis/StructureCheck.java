@@ -1,12 +1,15 @@
 package dev.cleanroom.querypolicy.analysis;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDynamicParam;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -26,7 +29,25 @@ final class StructureCheck {
   /** Deeper syntax trees are refused before any recursive Calcite phase sees them. */
   static final int MAX_TREE_DEPTH = 150;
 
+  /** Functions called without parentheses, which the parser leaves as identifiers. */
+  private static final Set<String> NILADIC_FUNCTIONS =
+      Set.of(
+          "CURRENT_TIMESTAMP",
+          "CURRENT_DATE",
+          "CURRENT_TIME",
+          "LOCALTIME",
+          "LOCALTIMESTAMP",
+          "CURRENT_USER",
+          "SESSION_USER",
+          "SYSTEM_USER",
+          "USER",
+          "CURRENT_ROLE",
+          "CURRENT_CATALOG",
+          "CURRENT_SCHEMA",
+          "CURRENT_PATH");
+
   private final List<Violation> violations = new ArrayList<>();
+  private final Set<ViolationCode> reported = new HashSet<>();
 
   private StructureCheck() {}
 
@@ -208,6 +229,15 @@ final class StructureCheck {
       expressions(list, depth + 1);
       return;
     }
+    if (node instanceof SqlIdentifier identifier
+        && identifier.isSimple()
+        && NILADIC_FUNCTIONS.contains(identifier.getSimple().toUpperCase(Locale.ROOT))) {
+      add(
+          ViolationCode.FUNCTION_NOT_ALLOWED,
+          node.getParserPosition(),
+          "function " + identifier.getSimple() + " is not on the allow-list");
+      return;
+    }
     if (node instanceof SqlDynamicParam) {
       add(
           ViolationCode.DYNAMIC_PARAMETER,
@@ -256,14 +286,14 @@ final class StructureCheck {
     }
     // Named calls are unresolved until validation; built-in syntax (CAST, EXTRACT, ...) is checked
     // on the plan by the lineage allow-list.
-    if (call.getOperator() instanceof SqlUnresolvedFunction) {
-      String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
-      if (AllowedFunctions.REFUSED_AGGREGATES.contains(name)) {
-        add(
-            ViolationCode.AGGREGATE_NOT_ALLOWED,
-            call.getParserPosition(),
-            "aggregate " + name + " is not allowed: only COUNT, SUM and AVG are released");
-      } else if (!AllowedFunctions.isAllowedName(name)) {
+    String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+    if (AllowedFunctions.REFUSED_AGGREGATES.contains(name)) {
+      add(
+          ViolationCode.AGGREGATE_NOT_ALLOWED,
+          call.getParserPosition(),
+          "aggregate " + name + " is not allowed: only COUNT, SUM and AVG are released");
+    } else if (call.getOperator() instanceof SqlUnresolvedFunction) {
+      if (!AllowedFunctions.isAllowedName(name)) {
         add(
             ViolationCode.FUNCTION_NOT_ALLOWED,
             call.getParserPosition(),
@@ -276,6 +306,9 @@ final class StructureCheck {
   }
 
   private void add(ViolationCode code, SqlParserPos position, String message) {
+    if (!reported.add(code)) {
+      return;
+    }
     violations.add(
         new Violation(
             code,

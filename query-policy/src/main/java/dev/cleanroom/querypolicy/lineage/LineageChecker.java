@@ -117,6 +117,14 @@ public final class LineageChecker {
   }
 
   private Result run() {
+    if (flat.scans().isEmpty()) {
+      add(
+          ViolationCode.UNSUPPORTED_CONSTRUCT,
+          null,
+          SourcePositions.Position.START,
+          "the query reads no protected table");
+      return new Result(null, List.copyOf(violations));
+    }
     boolean tablesUsable = checkTables();
     if (!tablesUsable) {
       return new Result(null, List.copyOf(violations));
@@ -314,7 +322,8 @@ public final class LineageChecker {
 
   private void checkJoinsConnected(List<CheckedQuery.KeyPair> keyPairs) {
     int scans = flat.scans().size();
-    if (scans < 2) {
+    // Several scans without any join come from refused constructs (set operations, sub-queries).
+    if (scans < 2 || flat.joinConditions().isEmpty()) {
       return;
     }
     Set<Integer> connected = new HashSet<>(Set.of(0));

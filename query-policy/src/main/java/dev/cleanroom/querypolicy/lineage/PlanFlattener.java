@@ -175,7 +175,10 @@ public final class PlanFlattener {
     if (rel instanceof SetOp setOp) {
       add(ViolationCode.SET_OPERATION, setOp.kind + " is not supported");
       Fields first = null;
+      boolean aggregateBefore = aggregateSeen;
       for (RelNode input : setOp.getInputs()) {
+        // Each branch is its own query block: its aggregate does not nest in its sibling's.
+        aggregateSeen = aggregateBefore;
         Fields fields = visit(input);
         first = first == null ? fields : first;
       }
@@ -208,6 +211,11 @@ public final class PlanFlattener {
   }
 
   private Fields scan(TableScan scan) {
+    if (scan.getTable().getQualifiedName().size() != 2) {
+      // Not a member's table: a recursive CTE's working table, or a table function.
+      add(ViolationCode.UNSUPPORTED_CONSTRUCT, "only tables named member.dataset can be read");
+      return opaque(scan);
+    }
     TableName table = TableName.of(scan.getTable().getQualifiedName());
     DatasetPolicy policy = policies.get(table);
     int index = scans.size();
