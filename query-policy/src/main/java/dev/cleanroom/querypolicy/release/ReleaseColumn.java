@@ -18,6 +18,8 @@ import java.math.BigDecimal;
  *     {@code null} for group keys)
  * @param upperBound upper bound of one unit's contribution to one group ({@code 1} for distinct
  *     units, {@code null} for group keys)
+ * @param countUpperBound for {@link ColumnRole#AVG} only: the largest clamped count one unit adds
+ *     to one group's divisor ({@code maxContributionsPerGroup}); {@code null} otherwise
  */
 public record ReleaseColumn(
     String name,
@@ -25,7 +27,22 @@ public record ReleaseColumn(
     int valueField,
     int countField,
     BigDecimal lowerBound,
-    BigDecimal upperBound) {
+    BigDecimal upperBound,
+    BigDecimal countUpperBound) {
+
+  /**
+   * A column without a count bound: every role but {@link ColumnRole#AVG}, which must say how much
+   * one unit adds to its divisor.
+   */
+  public ReleaseColumn(
+      String name,
+      ColumnRole role,
+      int valueField,
+      int countField,
+      BigDecimal lowerBound,
+      BigDecimal upperBound) {
+    this(name, role, valueField, countField, lowerBound, upperBound, null);
+  }
 
   public ReleaseColumn {
     requireNonNull(name, "name is null");
@@ -52,6 +69,16 @@ public record ReleaseColumn(
         throw new IllegalArgumentException(
             "bounds of '" + name + "' are inverted: " + lowerBound + " > " + upperBound);
       }
+    }
+    if (role == ColumnRole.AVG) {
+      requireNonNull(countUpperBound, "countUpperBound of AVG column '" + name + "' is null");
+      if (countUpperBound.signum() <= 0 || countUpperBound.stripTrailingZeros().scale() > 0) {
+        throw new IllegalArgumentException(
+            "countUpperBound of '" + name + "' must be a positive integer, was " + countUpperBound);
+      }
+    } else if (countUpperBound != null) {
+      throw new IllegalArgumentException(
+          "countUpperBound of '" + name + "' is only for AVG columns, was " + countUpperBound);
     }
   }
 
