@@ -114,6 +114,11 @@ public record PrivacyAudit(int trialsPerDataset, double delta, double confidence
         result.rows().stream().anyMatch(row -> Objects.equals(row[keyColumn], key)) ? 1 : 0;
   }
 
+  /** 1 if the result has a remainder row, else 0. */
+  public static ToDoubleFunction<ReleasedResult> remainderReleased() {
+    return result -> result.remainderRow().isPresent() ? 1 : 0;
+  }
+
   /** Runs the mechanism on both datasets and bounds its epsilon. */
   public <D> Finding audit(Mechanism<D> mechanism, D dataset, D neighbour, NoiseSource source) {
     requireNonNull(mechanism, "mechanism is null");

@@ -205,6 +205,34 @@ class PrivacyAuditTest {
     assertEquals(0, finding.epsilonLowerBound(), finding.toString());
   }
 
+  @Test
+  void remainderDecision_atItsThresholdStaysWithinItsEpsilon() {
+    Releaser releaser =
+        Releaser.forSpec(
+            new ReleaseSpec(
+                List.of(GROUP, COUNT),
+                3,
+                new QueryPrivacyParameters(new BigDecimal("3"), DELTA, MINIMUM_UNITS, 1, true)));
+    // Groups of 5 people, all below the minimum, adding up to one below the remainder threshold.
+    long units = releaser.remainderThreshold().orElseThrow() - 1;
+    List<Contribution> dataset = new ArrayList<>();
+    for (long unit = 0; unit < units; unit++) {
+      dataset.add(new Contribution(unit, List.of("s" + unit / 5), BigDecimal.ONE));
+    }
+    List<Contribution> neighbour = new ArrayList<>(dataset);
+    neighbour.add(new Contribution("target", List.of("s0"), BigDecimal.ONE));
+
+    Finding finding =
+        AUDIT.audit(
+            PrivacyAudit.pipeline(ENGINE::run, releaser, PrivacyAudit.remainderReleased()),
+            dataset,
+            neighbour,
+            new SeededNoiseSource(7));
+
+    assertTrue(finding.epsilonLowerBound() <= claimed(releaser), finding.toString());
+    assertTrue(finding.epsilonLowerBound() >= 0.5 * claimed(releaser), finding.toString());
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {11, 12, 13})
   void halvedNoiseScale_isDetectedOnCount(long seed) {
