@@ -219,6 +219,25 @@ class ReleaserTest {
   }
 
   @Test
+  void hugeEpsilon_releasesValuesCloseToTheExactFields() {
+    ReleaseSpec spec =
+        new ReleaseSpec(
+            List.of(CAMPAIGN, REACH, ROWS, COST, AVG_COST), 3, parameters("100000", false));
+    Object[] row =
+        Releaser.release(
+                spec,
+                rows(new Object[] {"c", new BigDecimal("12345.5"), 500L, 800L}),
+                new SeededNoiseSource(12))
+            .rows()
+            .get(0);
+
+    assertEquals(800L, row[1]);
+    assertEquals(500L, row[2]);
+    assertTrue(((BigDecimal) row[3]).subtract(new BigDecimal("12345.5")).abs().doubleValue() < 0.1);
+    assertTrue(((BigDecimal) row[4]).subtract(new BigDecimal("24.691")).abs().doubleValue() < 0.01);
+  }
+
+  @Test
   void releasedValues_haveTheDocumentedJavaTypes() {
     ReleaseSpec spec =
         new ReleaseSpec(List.of(CAMPAIGN, REACH, ROWS, COST, AVG_COST), 3, parameters("5", false));
