@@ -19,7 +19,8 @@ import java.math.BigDecimal;
  * @param upperBound upper bound of one unit's contribution to one group ({@code 1} for distinct
  *     units, {@code null} for group keys)
  * @param countUpperBound for {@link ColumnRole#AVG} only: the largest clamped count one unit adds
- *     to one group's divisor ({@code maxContributionsPerGroup}); {@code null} otherwise
+ *     to one group's divisor ({@code maxContributionsPerGroup}); {@code null} otherwise. The
+ *     release refuses an AVG column without it, as it cannot size the divisor's noise.
  */
 public record ReleaseColumn(
     String name,
@@ -30,10 +31,7 @@ public record ReleaseColumn(
     BigDecimal upperBound,
     BigDecimal countUpperBound) {
 
-  /**
-   * A column without a count bound: every role but {@link ColumnRole#AVG}, which must say how much
-   * one unit adds to its divisor.
-   */
+  /** A column without a count bound; an AVG column built this way cannot be released. */
   public ReleaseColumn(
       String name,
       ColumnRole role,
@@ -70,15 +68,15 @@ public record ReleaseColumn(
             "bounds of '" + name + "' are inverted: " + lowerBound + " > " + upperBound);
       }
     }
-    if (role == ColumnRole.AVG) {
-      requireNonNull(countUpperBound, "countUpperBound of AVG column '" + name + "' is null");
+    if (countUpperBound != null) {
+      if (role != ColumnRole.AVG) {
+        throw new IllegalArgumentException(
+            "countUpperBound of '" + name + "' is only for AVG columns, was " + countUpperBound);
+      }
       if (countUpperBound.signum() <= 0 || countUpperBound.stripTrailingZeros().scale() > 0) {
         throw new IllegalArgumentException(
             "countUpperBound of '" + name + "' must be a positive integer, was " + countUpperBound);
       }
-    } else if (countUpperBound != null) {
-      throw new IllegalArgumentException(
-          "countUpperBound of '" + name + "' is only for AVG columns, was " + countUpperBound);
     }
   }
 

@@ -323,7 +323,15 @@ public final class Releaser {
 
   private void validate(ReleaseColumn column) {
     switch (column.role()) {
-      case GROUP_KEY, SUM, AVG -> {}
+      case GROUP_KEY, SUM -> {}
+      case AVG -> {
+        if (column.countUpperBound() == null) {
+          throw invalid(
+              "average column '"
+                  + column.name()
+                  + "' has no countUpperBound: the noise of its divisor cannot be sized");
+        }
+      }
       case DISTINCT_UNITS -> {
         if (column.valueField() != spec.distinctUnitsField()) {
           throw invalid(

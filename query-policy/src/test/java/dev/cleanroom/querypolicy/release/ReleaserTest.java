@@ -211,11 +211,15 @@ class ReleaserTest {
   }
 
   @Test
-  void avgWithoutCountBound_cannotBeConstructed() {
-    assertThrows(
-        NullPointerException.class,
-        () ->
-            new ReleaseColumn("avg", ColumnRole.AVG, 1, 2, BigDecimal.ZERO, new BigDecimal("100")));
+  void avgWithoutCountBound_isRefused() {
+    ReleaseColumn average =
+        new ReleaseColumn("avg", ColumnRole.AVG, 1, 2, BigDecimal.ZERO, new BigDecimal("100"));
+    ReleaseSpec spec = new ReleaseSpec(List.of(CAMPAIGN, average), 3, parameters("1", false));
+    PolicyException error = assertThrows(PolicyException.class, () -> Releaser.forSpec(spec));
+    assertEquals(PolicyErrorCode.INVALID_PRIVACY_PARAMETER, error.code());
+    assertEquals(
+        "average column 'avg' has no countUpperBound: the noise of its divisor cannot be sized",
+        error.getMessage());
   }
 
   @Test
