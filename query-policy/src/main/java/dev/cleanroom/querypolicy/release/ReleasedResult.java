@@ -12,7 +12,8 @@ import java.util.Optional;
  *
  * @param rows released rows: group keys as the engine returned them, noised aggregates
  * @param remainderRow all suppressed groups together (group keys null), when the policy asks for it
- *     and it passes the same test
+ *     and it passes the same test; its distinct-unit value counts a unit once per suppressed group
+ *     it is in
  * @param suppressedGroups the number of groups not released, itself noised (an exact number would
  *     reveal a unit whose presence creates a group)
  * @param noise one entry per noised output column, in output order
