@@ -118,6 +118,18 @@ class PrivacyAuditTest {
     assertTrue(finding.epsilonLowerBound() >= 0.5 * claimed(releaser), finding.toString());
   }
 
+  @Test
+  void average_staysWithinItsTwoShares() {
+    ReleaseColumn average =
+        new ReleaseColumn("avg_cost", ColumnRole.AVG, 1, 2, BigDecimal.ZERO, UPPER, BigDecimal.ONE);
+    Releaser releaser = releaser("3", average);
+    List<Contribution> dataset = crowd(300);
+    Finding finding = auditValue(releaser, 1, dataset, withTarget(dataset, 1, "1000000"), 8);
+
+    // An average spends two shares: one on its sum, one on its count.
+    assertTrue(finding.epsilonLowerBound() <= 2 * claimed(releaser), finding.toString());
+  }
+
   private record Tables(List<Object[]> customers, List<Object[]> impressions) {}
 
   /** customers [id, email_hash] joined with impressions [email_hash, campaign, cost]. */
