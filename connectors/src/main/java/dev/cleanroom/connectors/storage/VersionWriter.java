@@ -6,6 +6,7 @@ import dev.cleanroom.connectors.crypto.DataKey;
 import dev.cleanroom.connectors.crypto.EncryptingOutputStream;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -70,7 +71,7 @@ public final class VersionWriter implements AutoCloseable {
         FileChannel.open(tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     OutputStream encrypted =
         new EncryptingOutputStream(
-            new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16),
+            new BufferedOutputStream(new KeepOpen(Channels.newOutputStream(channel)), 1 << 16),
             dataKey,
             VersionFiles.context(datasetId, version));
     this.allocator =
@@ -163,5 +164,22 @@ public final class VersionWriter implements AutoCloseable {
 
   DatasetSchema schema() {
     return schema;
+  }
+
+  /** Lets the Arrow writer close its stream while the channel stays open for fsync. */
+  private static final class KeepOpen extends FilterOutputStream {
+    KeepOpen(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      out.write(bytes, offset, length);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
+    }
   }
 }
