@@ -14,7 +14,7 @@ import java.util.List;
  * a character after a closing quote, a lone CR and an unterminated quote are errors. An unquoted
  * empty field is NULL; a quoted empty field is the empty string.
  */
-final class CsvRecordReader {
+public final class CsvRecordReader {
   /** Bounds memory on hostile input such as a quote that is never closed. */
   static final int MAX_FIELD_CHARS = 1 << 20;
 
@@ -29,22 +29,22 @@ final class CsvRecordReader {
   private long recordNumber;
   private final StringBuilder field = new StringBuilder();
 
-  CsvRecordReader(Reader reader) {
+  public CsvRecordReader(Reader reader) {
     this.reader = reader;
   }
 
   /** The line on which the record last returned starts (1-based). */
-  long recordLine() {
+  public long recordLine() {
     return recordLine;
   }
 
   /** The number of records returned so far, the header included. */
-  long recordNumber() {
+  public long recordNumber() {
     return recordNumber;
   }
 
   /** The next record's fields (NULL for an unquoted empty field), or null at end of input. */
-  List<String> next() {
+  public List<String> next() {
     int c = read();
     if (c == EOF) {
       return null;
