@@ -56,8 +56,7 @@ public final class DatasetIngestor {
             case ARROW_STREAM, ARROW_FILE ->
                 ArrowIngest.read(in, format, schema, rules, allocator, sink, progress);
             case PARQUET ->
-                throw new ConnectorException(
-                    ConnectorErrorCode.UNSUPPORTED_FORMAT, "Parquet uploads are not accepted yet");
+                ParquetIngest.read(in, schema, rules, allocator, batchRows, sink, progress);
           };
       return new IngestSummary(rows, in.count());
     } catch (IOException e) {
