@@ -35,14 +35,9 @@ final class AggregateOperator {
     for (int field : groupFields) {
       keys.add(input.column(field));
     }
-    GroupIds groups;
-    if (groupFields.isEmpty()) {
-      // A global aggregate has exactly one group, even over no rows.
-      groups = new GroupIds(1, context.memory().ints(rowCount), new int[] {0}, new int[] {0});
-    } else {
-      groups = GroupIds.assign(keys, rowCount, context);
-    }
-    int groupCount = groups.groupCount();
+    // A global aggregate has exactly one group, even over no rows.
+    GroupIds groups = GroupIds.assign(keys, rowCount, context);
+    int groupCount = groupFields.isEmpty() ? 1 : groups.groupCount();
 
     List<Supplier<Column>> output = new ArrayList<>();
     for (int k = 0; k < groupFields.size(); k++) {
@@ -53,9 +48,9 @@ final class AggregateOperator {
     for (AggregateCall call : aggregate.getAggCallList()) {
       accumulators.add(accumulator(call, aggregate, input, groupCount, context));
     }
-    int parts = groupFields.isEmpty() || rowCount < 16_384 ? 1 : context.parallelism();
+    int parts = groups.partitions();
     int[] groupOfRow = groups.groupOfRow();
-    int[] owner = groups.ownerOfGroup();
+    int[] partitionOfRow = groups.partitionOfRow();
     context.parallel(
         part -> {
           if (part >= parts) {
@@ -63,9 +58,8 @@ final class AggregateOperator {
           }
           for (Accumulator accumulator : accumulators) {
             for (int i = 0; i < rowCount; i++) {
-              int group = groupOfRow[i];
-              if (parts == 1 || owner[group] == part) {
-                accumulator.add(group, i);
+              if (partitionOfRow[i] == part) {
+                accumulator.add(groupOfRow[i], i);
               }
             }
           }

@@ -1,29 +1,35 @@
 package dev.cleanroom.connectors.executor;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Numbers the distinct keys of a relation's rows 0 .. groupCount-1. Each thread owns the keys whose
  * hash falls in its partition, so no table is shared and every group's rows stay in input order
- * within one thread.
+ * within one thread. Keys that pack into one long are hashed as one word, or indexed directly when
+ * their packed range is small.
  *
  * @param groupOfRow the group of each row
  * @param firstRowOfGroup a row of each group (its first), to read the key values back
- * @param ownerOfGroup the partition (thread) that owns each group
+ * @param partitionOfRow the partition (thread) that owns each row's group
+ * @param partitions how many partitions there are
  */
-record GroupIds(int groupCount, int[] groupOfRow, int[] firstRowOfGroup, int[] ownerOfGroup) {
-  /** Keys with at most this many combinations are numbered by direct indexing, no hashing. */
-  private static final int DIRECT_LIMIT = 1 << 20;
+record GroupIds(
+    int groupCount, int[] groupOfRow, int[] firstRowOfGroup, int[] partitionOfRow, int partitions) {
+  /** Packed keys with at most this many values are numbered by direct indexing, no hashing. */
+  private static final long DIRECT_LIMIT = 1 << 20;
 
   static GroupIds assign(List<Column> keys, int rowCount, QueryContext context) {
     QueryMemory memory = context.memory();
     int parts = rowCount < 16_384 ? 1 : context.parallelism();
     int[] groupOfRow = memory.ints(rowCount);
     int[] partition = memory.ints(rowCount);
-    long[] strides = directStrides(keys);
-    KeyReader[] readers = KeyReader.forGrouping(keys, rowCount);
-    boolean withNullMask = hasNullableWords(readers);
-    int width = readers.length + (withNullMask ? 1 : 0);
+    PackedKeys packed = PackedKeys.of(keys, rowCount);
+    boolean direct =
+        packed != null && packed.range() <= DIRECT_LIMIT && packed.range() <= 16L * rowCount + 1024;
+    KeyReader[] readers = packed == null ? KeyReader.forGrouping(keys, rowCount) : null;
+    boolean withNullMask = readers != null && hasNullableWords(readers);
+    int width = readers == null ? 1 : readers.length + (withNullMask ? 1 : 0);
 
     // Pass 1: a hash (or direct slot) per row, in parallel over row ranges.
     int[] hashes = memory.ints(rowCount);
@@ -32,25 +38,33 @@ record GroupIds(int groupCount, int[] groupOfRow, int[] firstRowOfGroup, int[] o
         (part, from, to) -> {
           long[] key = new long[width];
           for (int i = from; i < to; i++) {
-            int hash =
-                strides != null
-                    ? directSlot(readers, strides, i)
-                    : KeyTable.hash(fill(readers, key, i, withNullMask));
+            int hash;
+            if (direct) {
+              hash = (int) packed.pack(i);
+              partition[i] = hash % parts;
+            } else {
+              hash =
+                  packed != null
+                      ? LongKeyTable.hash(packed.pack(i))
+                      : KeyTable.hash(fill(readers, key, i, withNullMask));
+              // Hash tables index by the low bits, so partitions take the high bits.
+              partition[i] = (int) (((hash & 0xFFFFFFFFL) * parts) >>> 32);
+            }
             hashes[i] = hash;
-            partition[i] = Math.floorMod(strides != null ? hash : hash >>> 7, parts);
           }
         });
 
     // Pass 2: each partition numbers its own keys, interleaving ids as local * parts + part.
     int[][] localFirstRows = new int[parts][];
     int[] localCounts = new int[parts];
+    int expected = Math.max(16, rowCount / parts / 4);
     context.parallel(
         part -> {
           if (part >= parts) {
             return;
           }
-          if (strides != null) {
-            int[] slotIds = new int[(int) strides[strides.length - 1]];
+          if (direct) {
+            int[] slotIds = new int[(int) packed.range()];
             int[] firstRows = new int[16];
             int count = 0;
             for (int i = 0; i < rowCount; i++) {
@@ -63,7 +77,7 @@ record GroupIds(int groupCount, int[] groupOfRow, int[] firstRowOfGroup, int[] o
                 id = count++;
                 slotIds[slot] = id + 1;
                 if (id == firstRows.length) {
-                  firstRows = java.util.Arrays.copyOf(firstRows, id * 2);
+                  firstRows = Arrays.copyOf(firstRows, id * 2);
                 }
                 firstRows[id] = i;
               }
@@ -71,15 +85,23 @@ record GroupIds(int groupCount, int[] groupOfRow, int[] firstRowOfGroup, int[] o
             }
             localFirstRows[part] = firstRows;
             localCounts[part] = count;
+          } else if (packed != null) {
+            LongKeyTable table = new LongKeyTable(expected, memory);
+            for (int i = 0; i < rowCount; i++) {
+              if (partition[i] == part) {
+                groupOfRow[i] = table.findOrInsert(packed.pack(i), hashes[i], i) * parts + part;
+              }
+            }
+            localFirstRows[part] = table.firstRows();
+            localCounts[part] = table.size();
           } else {
-            KeyTable table = new KeyTable(width, Math.max(16, rowCount / parts / 4), memory);
+            KeyTable table = new KeyTable(width, expected, memory);
             long[] key = new long[width];
             for (int i = 0; i < rowCount; i++) {
-              if (partition[i] != part) {
-                continue;
+              if (partition[i] == part) {
+                int id = table.findOrInsert(fill(readers, key, i, withNullMask), hashes[i], i);
+                groupOfRow[i] = id * parts + part;
               }
-              int id = table.findOrInsert(fill(readers, key, i, withNullMask), hashes[i], i);
-              groupOfRow[i] = id * parts + part;
             }
             localFirstRows[part] = table.firstRows();
             localCounts[part] = table.size();
@@ -94,10 +116,8 @@ record GroupIds(int groupCount, int[] groupOfRow, int[] firstRowOfGroup, int[] o
       groupCount += localCounts[part];
     }
     int[] firstRowOfGroup = memory.ints(groupCount);
-    int[] ownerOfGroup = memory.ints(groupCount);
     for (int part = 0; part < parts; part++) {
       System.arraycopy(localFirstRows[part], 0, firstRowOfGroup, base[part], localCounts[part]);
-      java.util.Arrays.fill(ownerOfGroup, base[part], base[part] + localCounts[part], part);
     }
     if (parts > 1) {
       context.parallelRanges(
@@ -109,7 +129,7 @@ record GroupIds(int groupCount, int[] groupOfRow, int[] firstRowOfGroup, int[] o
             }
           });
     }
-    return new GroupIds(groupCount, groupOfRow, firstRowOfGroup, ownerOfGroup);
+    return new GroupIds(groupCount, groupOfRow, firstRowOfGroup, partition, parts);
   }
 
   static long[] fill(KeyReader[] readers, long[] key, int row, boolean withNullMask) {
@@ -133,31 +153,5 @@ record GroupIds(int groupCount, int[] groupOfRow, int[] firstRowOfGroup, int[] o
       }
     }
     return false;
-  }
-
-  /** Strides for direct indexing when every key is a small dictionary, else null. */
-  private static long[] directStrides(List<Column> keys) {
-    long[] strides = new long[keys.size() + 1];
-    long product = 1;
-    for (int k = 0; k < keys.size(); k++) {
-      if (!(keys.get(k) instanceof DictionaryColumn dictionary)) {
-        return null;
-      }
-      strides[k] = product;
-      product *= dictionary.dictionary().size() + 1L;
-      if (product > DIRECT_LIMIT) {
-        return null;
-      }
-    }
-    strides[keys.size()] = product;
-    return strides;
-  }
-
-  private static int directSlot(KeyReader[] readers, long[] strides, int row) {
-    long slot = 0;
-    for (int k = 0; k < readers.length; k++) {
-      slot += (readers[k].word(row) + 1) * strides[k];
-    }
-    return (int) slot;
   }
 }
