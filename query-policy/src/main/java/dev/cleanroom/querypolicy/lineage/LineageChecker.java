@@ -18,9 +18,11 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexVisitorImpl;
 import org.apache.calcite.sql.SqlKind;
@@ -474,6 +476,15 @@ public final class LineageChecker {
                   null,
                   positions.ofColumn(null, call.getOperator().getName()),
                   "function " + call.getOperator().getName() + " is not on the allow-list");
+            } else if (mayFailOnData(call)) {
+              add(
+                  ViolationCode.FUNCTION_NOT_ALLOWED,
+                  null,
+                  positions.ofColumn(null, call.getOperator().getName()),
+                  call.getOperator().getName()
+                      + " here could fail on some rows' values, and whether a query fails must"
+                      + " not depend on the data: divide by non-zero literals, give SUBSTRING"
+                      + " literal bounds, cast only to text or to wider numbers");
             }
             return super.visitCall(call);
           }
@@ -537,6 +548,62 @@ public final class LineageChecker {
       }
       case DIMENSION -> {}
     }
+  }
+
+  /**
+   * Whether evaluating the call can raise an error for some column values: an error that depends on
+   * the data would tell the analyst that such a row exists.
+   */
+  private static boolean mayFailOnData(RexCall call) {
+    if (RelOptUtil.InputFinder.bits(call).isEmpty()) {
+      return false;
+    }
+    if (call.getKind() == SqlKind.DIVIDE
+        || call.getOperator() == SqlStdOperatorTable.DIVIDE_INTEGER) {
+      RexNode divisor = call.getOperands().get(1);
+      return !(divisor instanceof RexLiteral literal)
+          || literal.getValueAs(java.math.BigDecimal.class) == null
+          || literal.getValueAs(java.math.BigDecimal.class).signum() == 0;
+    }
+    if (call.getOperator() == SqlStdOperatorTable.SUBSTRING) {
+      return call.getOperands().stream()
+          .skip(1)
+          .anyMatch(operand -> !(operand instanceof RexLiteral));
+    }
+    if (call.getKind() == SqlKind.CAST) {
+      return !isSafeCast(call.getOperands().get(0).getType(), call.getType());
+    }
+    return false;
+  }
+
+  private static boolean isSafeCast(RelDataType from, RelDataType to) {
+    SqlTypeName source = from.getSqlTypeName();
+    SqlTypeName target = to.getSqlTypeName();
+    if (SqlTypeName.CHAR_TYPES.contains(target)) {
+      return true;
+    }
+    if (source == target) {
+      return source != SqlTypeName.DECIMAL
+          || (to.getPrecision() - to.getScale() >= from.getPrecision() - from.getScale());
+    }
+    if (target == SqlTypeName.DOUBLE || target == SqlTypeName.FLOAT || target == SqlTypeName.REAL) {
+      return SqlTypeName.NUMERIC_TYPES.contains(source);
+    }
+    if (target == SqlTypeName.BIGINT) {
+      return source == SqlTypeName.INTEGER
+          || source == SqlTypeName.SMALLINT
+          || source == SqlTypeName.TINYINT;
+    }
+    if (target == SqlTypeName.INTEGER) {
+      return source == SqlTypeName.SMALLINT || source == SqlTypeName.TINYINT;
+    }
+    if (target == SqlTypeName.DECIMAL) {
+      int digits = to.getPrecision() - to.getScale();
+      return (source == SqlTypeName.INTEGER && digits >= 10)
+          || (source == SqlTypeName.BIGINT && digits >= 19)
+          || ((source == SqlTypeName.SMALLINT || source == SqlTypeName.TINYINT) && digits >= 5);
+    }
+    return false;
   }
 
   private boolean readsKeys(RexNode expression) {

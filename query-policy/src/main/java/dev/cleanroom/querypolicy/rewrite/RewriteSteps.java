@@ -13,6 +13,7 @@ import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexWindowBounds;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.tools.RelBuilder;
@@ -138,6 +139,8 @@ final class RewriteSteps {
             .over()
             .partitionBy(builder.field(0))
             .orderBy(orderKeys)
+            // A whole-partition frame would let an engine compute ROW_NUMBER once per partition.
+            .rowsTo(RexWindowBounds.CURRENT_ROW)
             .as(RANK);
     builder.projectPlus(rank);
   }

@@ -118,4 +118,36 @@ class QueryAnalyzerTest {
     assertEquals(PolicyErrorCode.QUERY_TOO_COMPLEX, e.code());
     assertTrue(System.nanoTime() - start < 1_000_000_000L);
   }
+
+  @Test
+  void longArithmeticChain_isRefusedCleanly() {
+    String sql =
+        "SELECT COUNT(*) FROM retailer.customers WHERE CHAR_LENGTH(zip) "
+            + "+ 1 ".repeat(1500)
+            + "> 0";
+    long start = System.nanoTime();
+    PolicyException e =
+        assertThrows(PolicyException.class, () -> ANALYZER.analyze(sql, TestCatalog.context()));
+    assertEquals(PolicyErrorCode.QUERY_TOO_COMPLEX, e.code());
+    assertTrue(System.nanoTime() - start < 1_000_000_000L);
+  }
+
+  @Test
+  void manyPrefixOperators_areRefusedCleanly() {
+    String sql =
+        "SELECT COUNT(*) FROM retailer.customers WHERE " + "NOT ".repeat(3000) + "zip = '1'";
+    PolicyException e =
+        assertThrows(PolicyException.class, () -> ANALYZER.analyze(sql, TestCatalog.context()));
+    assertEquals(PolicyErrorCode.QUERY_TOO_COMPLEX, e.code());
+  }
+
+  @Test
+  void unknownTable_isUnknownObjectWithoutHints() {
+    PolicyException e =
+        assertThrows(
+            PolicyException.class,
+            () -> ANALYZER.analyze("SELECT COUNT(*) FROM retailer.secrets", TestCatalog.context()));
+    assertEquals(PolicyErrorCode.UNKNOWN_OBJECT, e.code());
+    assertTrue(e.getMessage().contains("line 1, column 22"), e.getMessage());
+  }
 }
