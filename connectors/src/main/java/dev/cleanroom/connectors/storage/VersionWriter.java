@@ -30,7 +30,6 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 public final class VersionWriter implements AutoCloseable {
   private final String datasetId;
   private final long version;
-  private final DatasetSchema schema;
   private final Path directory;
   private final Path keyFile;
   private final Path tempFile;
@@ -56,7 +55,6 @@ public final class VersionWriter implements AutoCloseable {
       throws IOException {
     this.datasetId = datasetId;
     this.version = version;
-    this.schema = schema;
     this.directory = directory;
     this.keyFile = keyFile;
     this.onClose = onClose;
@@ -205,10 +203,6 @@ public final class VersionWriter implements AutoCloseable {
       throw new IllegalStateException(
           "version writer is already " + (closed ? "closed" : "committed"));
     }
-  }
-
-  DatasetSchema schema() {
-    return schema;
   }
 
   /** Lets the Arrow writer close its stream while the channel stays open for fsync. */

@@ -199,6 +199,18 @@ class DatasetStoreTest {
   }
 
   @Test
+  void erasureOfNonIntegerUnitInBigintColumn_isRefusedWithoutNewVersion() throws IOException {
+    upload(csv(1, 3));
+    ConnectorException e =
+        assertThrows(
+            ConnectorException.class,
+            () -> store.erase(DATASET, "customer_id", "someone@example.com", allocator));
+    assertEquals(ConnectorErrorCode.INVALID_ARGUMENT, e.code());
+    assertFalse(e.getMessage().contains("someone"), e.getMessage());
+    assertEquals(List.of(1L), store.versions(DATASET));
+  }
+
+  @Test
   void masterKeyRotation_rewrapsKeysWithoutTouchingData() throws IOException {
     upload(csv(1, 5));
     upload(csv(10, 5));
