@@ -30,7 +30,6 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 final class BatchValidator {
   private static final Pattern HEX = Pattern.compile("(fp1:)?[0-9a-fA-F]+");
 
-  private final DatasetSchema schema;
   private final boolean binarySource;
   private final List<ColumnCheck> checks = new ArrayList<>();
 
@@ -44,7 +43,6 @@ final class BatchValidator {
       boolean metric) {}
 
   BatchValidator(DatasetSchema schema, IngestRules rules, boolean binarySource) {
-    this.schema = schema;
     this.binarySource = binarySource;
     for (int i = 0; i < schema.size(); i++) {
       String name = schema.column(i).name();
@@ -159,9 +157,5 @@ final class BatchValidator {
       ConnectorErrorCode code, long row, ColumnCheck check, String problem) {
     return new ConnectorException(
         code, "row " + row + ", column '" + check.name() + "': " + problem);
-  }
-
-  DatasetSchema schema() {
-    return schema;
   }
 }

@@ -6,14 +6,11 @@ import dev.cleanroom.connectors.dataset.ColumnType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
-import java.util.Locale;
-import java.util.regex.Pattern;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -29,15 +26,6 @@ import org.apache.arrow.vector.VarCharVector;
  * (fail closed): plain decimal integers, {@code true}/{@code false}, ISO dates and timestamps.
  */
 final class CellParser {
-  private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,19}");
-  private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)");
-  private static final Pattern DOUBLE =
-      Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]{1,4})?");
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd", Locale.ROOT)
-          .withResolverStyle(ResolverStyle.STRICT);
-  private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ISO_LOCAL_DATE_TIME.withResolverStyle(ResolverStyle.STRICT);
 
   private final ColumnType type;
   private final String columnName;
@@ -73,10 +61,8 @@ final class CellParser {
   }
 
   private long parseLong(String text, long row) {
-    if (!INTEGER.matcher(text).matches()) {
-      if (text.matches("-?[0-9]+")) {
-        throw error(ConnectorErrorCode.VALUE_OUT_OF_RANGE, row, "value is out of BIGINT range");
-      }
+    int start = text.charAt(0) == '-' ? 1 : 0;
+    if (start == text.length() || !allDigits(text, start, text.length())) {
       throw error(ConnectorErrorCode.TYPE_MISMATCH, row, "value is not an integer");
     }
     try {
@@ -97,14 +83,14 @@ final class CellParser {
       default:
         break;
     }
-    if (!DOUBLE.matcher(text).matches()) {
+    if (!isPlainNumber(text, true)) {
       throw error(ConnectorErrorCode.TYPE_MISMATCH, row, "value is not a number");
     }
     return Double.parseDouble(text);
   }
 
   private BigDecimal parseDecimal(String text, long row) {
-    if (!DECIMAL.matcher(text).matches()) {
+    if (!isPlainNumber(text, false)) {
       throw error(ConnectorErrorCode.TYPE_MISMATCH, row, "value is not a decimal number");
     }
     BigDecimal value = new BigDecimal(text);
@@ -133,34 +119,133 @@ final class CellParser {
   }
 
   private int parseDate(String text, long row) {
+    if (text.length() != 10 || !isDate(text)) {
+      throw error(ConnectorErrorCode.TYPE_MISMATCH, row, "value is not a date (YYYY-MM-DD)");
+    }
     try {
-      return Math.toIntExact(LocalDate.parse(text, DATE).toEpochDay());
-    } catch (DateTimeParseException | ArithmeticException e) {
+      return (int) date(text).toEpochDay();
+    } catch (DateTimeException e) {
       throw error(ConnectorErrorCode.TYPE_MISMATCH, row, "value is not a date (YYYY-MM-DD)");
     }
   }
 
+  /** {@code YYYY-MM-DD HH:MM:SS[.f...]} with a space or {@code T}, at most 9 fraction digits. */
   private long parseTimestamp(String text, long row) {
-    String iso = text.length() > 10 && text.charAt(10) == ' ' ? text.replaceFirst(" ", "T") : text;
-    LocalDateTime value;
-    try {
-      value = LocalDateTime.parse(iso, TIMESTAMP);
-    } catch (DateTimeParseException e) {
+    int length = text.length();
+    boolean layout =
+        length >= 19
+            && isDate(text)
+            && (text.charAt(10) == ' ' || text.charAt(10) == 'T')
+            && allDigits(text, 11, 13)
+            && text.charAt(13) == ':'
+            && allDigits(text, 14, 16)
+            && text.charAt(16) == ':'
+            && allDigits(text, 17, 19)
+            && (length == 19
+                || (length >= 21
+                    && length <= 29
+                    && text.charAt(19) == '.'
+                    && allDigits(text, 20, length)));
+    if (!layout) {
       throw error(
           ConnectorErrorCode.TYPE_MISMATCH,
           row,
           "value is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff], no zone)");
     }
-    if (value.getNano() % 1000 != 0) {
+    int nanos = 0;
+    if (length > 19) {
+      String fraction = (text.substring(20) + "00000000").substring(0, 9);
+      nanos = Integer.parseInt(fraction);
+    }
+    if (nanos % 1000 != 0) {
       throw error(
           ConnectorErrorCode.VALUE_OUT_OF_RANGE, row, "timestamps are stored to the microsecond");
     }
+    LocalDateTime value;
     try {
-      long seconds = value.toEpochSecond(ZoneOffset.UTC);
-      return Math.addExact(Math.multiplyExact(seconds, 1_000_000L), value.getNano() / 1000);
-    } catch (ArithmeticException e) {
-      throw error(ConnectorErrorCode.VALUE_OUT_OF_RANGE, row, "timestamp is out of range");
+      value =
+          LocalDateTime.of(
+              date(text),
+              LocalTime.of(
+                  Integer.parseInt(text, 11, 13, 10),
+                  Integer.parseInt(text, 14, 16, 10),
+                  Integer.parseInt(text, 17, 19, 10),
+                  nanos));
+    } catch (DateTimeException e) {
+      throw error(
+          ConnectorErrorCode.TYPE_MISMATCH,
+          row,
+          "value is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff], no zone)");
     }
+    // Years 0000 to 9999 in microseconds are far inside a long.
+    return value.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + nanos / 1000;
+  }
+
+  private static boolean isDate(String text) {
+    return allDigits(text, 0, 4)
+        && text.charAt(4) == '-'
+        && allDigits(text, 5, 7)
+        && text.charAt(7) == '-'
+        && allDigits(text, 8, 10);
+  }
+
+  private static LocalDate date(String text) {
+    return LocalDate.of(
+        Integer.parseInt(text, 0, 4, 10),
+        Integer.parseInt(text, 5, 7, 10),
+        Integer.parseInt(text, 8, 10, 10));
+  }
+
+  private static boolean allDigits(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A decimal number: optional sign, digits with an optional point (at least one digit), and, when
+   * allowed, an exponent of one to four digits. No spaces, no hex, no type suffixes.
+   */
+  private static boolean isPlainNumber(String text, boolean exponentAllowed) {
+    int i = 0;
+    int length = text.length();
+    if (i < length && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+      i++;
+    }
+    int digits = 0;
+    while (i < length && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+      i++;
+      digits++;
+    }
+    if (i < length && text.charAt(i) == '.') {
+      i++;
+      while (i < length && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        i++;
+        digits++;
+      }
+    }
+    if (digits == 0) {
+      return false;
+    }
+    if (exponentAllowed && i < length && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+      i++;
+      if (i < length && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+        i++;
+      }
+      int exponentDigits = 0;
+      while (i < length && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        i++;
+        exponentDigits++;
+      }
+      if (exponentDigits < 1 || exponentDigits > 4) {
+        return false;
+      }
+    }
+    return i == length;
   }
 
   private ConnectorException error(ConnectorErrorCode code, long row, String problem) {

@@ -18,6 +18,12 @@ public final class CsvRecordReader {
   /** Bounds memory on hostile input such as a quote that is never closed. */
   static final int MAX_FIELD_CHARS = 1 << 20;
 
+  /** Bounds memory on hostile input such as a line of commas. */
+  static final int MAX_FIELDS = 4096;
+
+  /** Bounds one record's characters across all its fields. */
+  static final int MAX_RECORD_CHARS = 8 << 20;
+
   private static final int EOF = -1;
 
   private final Reader reader;
@@ -52,7 +58,11 @@ public final class CsvRecordReader {
     recordLine = line;
     recordNumber++;
     List<String> fields = new ArrayList<>();
+    long recordChars = 0;
     while (true) {
+      if (fields.size() == MAX_FIELDS) {
+        throw malformed("a row with more than " + MAX_FIELDS + " fields");
+      }
       field.setLength(0);
       boolean quoted = false;
       if (c == '"') {
@@ -66,6 +76,10 @@ public final class CsvRecordReader {
           append(c);
           c = read();
         }
+      }
+      recordChars += field.length();
+      if (recordChars > MAX_RECORD_CHARS) {
+        throw malformed("a row longer than " + MAX_RECORD_CHARS + " characters");
       }
       fields.add(quoted || field.length() > 0 ? field.toString() : null);
       if (c == ',') {

@@ -11,7 +11,11 @@ import dev.cleanroom.connectors.crypto.MasterKey;
 import dev.cleanroom.connectors.crypto.WrappedKey;
 import dev.cleanroom.connectors.dataset.ColumnType;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
+import dev.cleanroom.connectors.dataset.IngestRules;
 import dev.cleanroom.connectors.dataset.LoadedDataset;
+import dev.cleanroom.connectors.ingest.DatasetIngestor;
+import dev.cleanroom.connectors.ingest.IngestProgress;
+import dev.cleanroom.connectors.ingest.UploadFormat;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -115,6 +119,28 @@ public final class DatasetStore {
       dataKey.destroy();
       lock.release();
       throw e;
+    }
+  }
+
+  /**
+   * Reads, validates and stores an upload as the next version, all or nothing: on any refusal the
+   * exception is thrown and no version, temporary file or key is left behind. Uses a child
+   * allocator named after the dataset, closed before returning.
+   */
+  public StoredVersion upload(
+      String datasetId,
+      DatasetSchema schema,
+      IngestRules rules,
+      UploadFormat format,
+      InputStream data,
+      BufferAllocator allocator,
+      IngestProgress progress) {
+    requireNonNull(allocator, "allocator is null");
+    try (BufferAllocator upload =
+            allocator.newChildAllocator("upload-" + datasetId, 0, allocator.getLimit());
+        VersionWriter writer = beginVersion(datasetId, schema, upload)) {
+      new DatasetIngestor().ingest(data, format, schema, rules, upload, writer::write, progress);
+      return writer.commit();
     }
   }
 

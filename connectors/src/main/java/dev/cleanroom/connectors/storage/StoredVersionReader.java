@@ -37,8 +37,12 @@ public final class StoredVersionReader implements AutoCloseable {
     }
   }
 
-  public StoredVersion version() {
-    return version;
+  public String datasetId() {
+    return version.datasetId();
+  }
+
+  public long versionNumber() {
+    return version.version();
   }
 
   public DatasetSchema schema() {

@@ -30,7 +30,6 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 public final class VersionWriter implements AutoCloseable {
   private final String datasetId;
   private final long version;
-  private final DatasetSchema schema;
   private final Path directory;
   private final Path keyFile;
   private final Path tempFile;
@@ -56,7 +55,6 @@ public final class VersionWriter implements AutoCloseable {
       throws IOException {
     this.datasetId = datasetId;
     this.version = version;
-    this.schema = schema;
     this.directory = directory;
     this.keyFile = keyFile;
     this.onClose = onClose;
@@ -67,19 +65,42 @@ public final class VersionWriter implements AutoCloseable {
                 + VersionFiles.dataFileName(version)
                 + "-"
                 + System.nanoTime());
-    this.channel =
-        FileChannel.open(tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    OutputStream encrypted =
-        new EncryptingOutputStream(
-            new BufferedOutputStream(new KeepOpen(Channels.newOutputStream(channel)), 1 << 16),
-            dataKey,
-            VersionFiles.context(datasetId, version));
-    this.allocator =
-        parentAllocator.newChildAllocator(
-            "write-" + datasetId + "-v" + version, 0, parentAllocator.getLimit());
-    this.root = VectorSchemaRoot.create(schema.arrowSchema(), allocator);
-    this.writer = new ArrowStreamWriter(root, null, encrypted);
-    writer.start();
+    FileChannel openedChannel = null;
+    BufferAllocator openedAllocator = null;
+    VectorSchemaRoot openedRoot = null;
+    try {
+      openedChannel =
+          FileChannel.open(tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      OutputStream encrypted =
+          new EncryptingOutputStream(
+              new BufferedOutputStream(
+                  new KeepOpen(Channels.newOutputStream(openedChannel)), 1 << 16),
+              dataKey,
+              VersionFiles.context(datasetId, version));
+      openedAllocator =
+          parentAllocator.newChildAllocator(
+              "write-" + datasetId + "-v" + version, 0, parentAllocator.getLimit());
+      openedRoot = VectorSchemaRoot.create(schema.arrowSchema(), openedAllocator);
+      this.writer = new ArrowStreamWriter(openedRoot, null, encrypted);
+      writer.start();
+    } catch (IOException | RuntimeException e) {
+      // Undo what was opened so far; the caller releases the dataset lock and the key.
+      if (openedRoot != null) {
+        openedRoot.close();
+      }
+      if (openedAllocator != null) {
+        openedAllocator.close();
+      }
+      if (openedChannel != null) {
+        openedChannel.close();
+      }
+      Files.deleteIfExists(tempFile);
+      Files.deleteIfExists(keyFile);
+      throw e;
+    }
+    this.channel = openedChannel;
+    this.allocator = openedAllocator;
+    this.root = openedRoot;
   }
 
   public String datasetId() {
@@ -136,22 +157,44 @@ public final class VersionWriter implements AutoCloseable {
       return;
     }
     closed = true;
+    RuntimeException failure = null;
     try {
       if (!committed) {
-        writer.close();
-        try {
-          channel.close();
-          Files.deleteIfExists(tempFile);
-          Files.deleteIfExists(keyFile);
-        } catch (IOException e) {
-          throw VersionFiles.failure("discarding an unfinished version of '" + datasetId + "'", e);
-        }
+        failure = attempt(failure, writer::close);
+        failure = attempt(failure, () -> closeChannelAndDelete());
       }
-      root.close();
-      allocator.close();
+      failure = attempt(failure, root::close);
+      failure = attempt(failure, allocator::close);
     } finally {
       dataKey.destroy();
       onClose.run();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void closeChannelAndDelete() {
+    try {
+      channel.close();
+      Files.deleteIfExists(tempFile);
+      Files.deleteIfExists(keyFile);
+    } catch (IOException e) {
+      throw VersionFiles.failure("discarding an unfinished version of '" + datasetId + "'", e);
+    }
+  }
+
+  /** Runs one clean-up step even if an earlier one failed; keeps the first failure. */
+  private static RuntimeException attempt(RuntimeException earlier, Runnable step) {
+    try {
+      step.run();
+      return earlier;
+    } catch (RuntimeException e) {
+      if (earlier != null) {
+        earlier.addSuppressed(e);
+        return earlier;
+      }
+      return e;
     }
   }
 
@@ -160,10 +203,6 @@ public final class VersionWriter implements AutoCloseable {
       throw new IllegalStateException(
           "version writer is already " + (closed ? "closed" : "committed"));
     }
-  }
-
-  DatasetSchema schema() {
-    return schema;
   }
 
   /** Lets the Arrow writer close its stream while the channel stays open for fsync. */

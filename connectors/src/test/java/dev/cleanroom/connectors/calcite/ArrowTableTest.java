@@ -18,6 +18,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -29,7 +30,6 @@ import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.schema.SchemaPlus;
-import org.apache.calcite.schema.impl.AbstractSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,8 +109,7 @@ class ArrowTableTest {
     properties.setProperty("lex", "JAVA");
     try (Connection connection = DriverManager.getConnection("jdbc:calcite:", properties)) {
       SchemaPlus root = connection.unwrap(CalciteConnection.class).getRootSchema();
-      SchemaPlus retailer = root.add("retailer", new AbstractSchema());
-      retailer.add("customers", new ArrowTable(dataset));
+      root.add("retailer", new MemberSchema(Map.of("customers", dataset)));
       try (Statement statement = connection.createStatement();
           ResultSet result =
               statement.executeQuery(

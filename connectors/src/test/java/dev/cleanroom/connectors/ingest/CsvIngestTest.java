@@ -181,6 +181,31 @@ class CsvIngestTest {
   }
 
   @Test
+  void lineOfThousandsOfCommas_isRefusedBeforeMemoryGrows() {
+    String csv = "customer_id\n" + ",".repeat(100_000) + "\n";
+    ConnectorException e =
+        assertThrows(
+            ConnectorException.class,
+            () ->
+                new DatasetIngestor()
+                    .ingest(
+                        new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+                        UploadFormat.CSV,
+                        TestDatasets.customers(),
+                        IngestRules.none(),
+                        allocator,
+                        new RowCollector(),
+                        IngestProgress.NONE));
+    // The header is checked first: this upload lacks declared columns.
+    assertEquals(ConnectorErrorCode.MISSING_COLUMN, e.code());
+
+    CsvRecordReader reader = new CsvRecordReader(new java.io.StringReader(",".repeat(100_000)));
+    ConnectorException wide = assertThrows(ConnectorException.class, reader::next);
+    assertEquals(ConnectorErrorCode.MALFORMED_CSV, wide.code());
+    assertTrue(wide.getMessage().endsWith("a row with more than 4096 fields"), wide.getMessage());
+  }
+
+  @Test
   void uploadOverTheLimit_isRefused() {
     IngestRules rules = TestDatasets.customerRules().withMaxUploadBytes(100);
     ConnectorException e =

@@ -101,6 +101,35 @@ class DatasetStoreTest {
   }
 
   @Test
+  void uploadApi_refusesBadParquetWithoutStoringAndAcceptsGoodCsv() {
+    ConnectorException e =
+        assertThrows(
+            ConnectorException.class,
+            () ->
+                store.upload(
+                    DATASET,
+                    TestDatasets.customers(),
+                    TestDatasets.customerRules(),
+                    UploadFormat.PARQUET,
+                    new ByteArrayInputStream("not parquet".getBytes(StandardCharsets.UTF_8)),
+                    allocator,
+                    IngestProgress.NONE));
+    assertEquals(ConnectorErrorCode.CORRUPT_FILE, e.code());
+    assertEquals(List.of(), store.versions(DATASET));
+
+    StoredVersion stored =
+        store.upload(
+            DATASET,
+            TestDatasets.customers(),
+            TestDatasets.customerRules(),
+            UploadFormat.CSV,
+            new ByteArrayInputStream(csv(1, 3).getBytes(StandardCharsets.UTF_8)),
+            allocator,
+            IngestProgress.NONE);
+    assertEquals(new StoredVersion(DATASET, 1, 3), stored);
+  }
+
+  @Test
   void crashLeavingATruncatedTempFile_keepsOldVersionAndNextUploadSucceeds() throws IOException {
     upload(csv(1, 5));
     Path datasetDirectory = directory.resolve(DATASET);
@@ -167,6 +196,18 @@ class DatasetStoreTest {
     try (LoadedDataset original = store.load(DATASET, 1, allocator)) {
       assertEquals(5000, original.rowCount());
     }
+  }
+
+  @Test
+  void erasureOfNonIntegerUnitInBigintColumn_isRefusedWithoutNewVersion() throws IOException {
+    upload(csv(1, 3));
+    ConnectorException e =
+        assertThrows(
+            ConnectorException.class,
+            () -> store.erase(DATASET, "customer_id", "someone@example.com", allocator));
+    assertEquals(ConnectorErrorCode.INVALID_ARGUMENT, e.code());
+    assertFalse(e.getMessage().contains("someone"), e.getMessage());
+    assertEquals(List.of(1L), store.versions(DATASET));
   }
 
   @Test
