@@ -17,7 +17,7 @@ import java.util.List;
 record GroupIds(
     int groupCount, int[] groupOfRow, int[] firstRowOfGroup, int[] partitionOfRow, int partitions) {
   /** Packed keys with at most this many values are numbered by direct indexing, no hashing. */
-  private static final long DIRECT_LIMIT = 1 << 20;
+  private static final long DIRECT_LIMIT = 1 << 24;
 
   static GroupIds assign(List<Column> keys, int rowCount, QueryContext context) {
     QueryMemory memory = context.memory();
@@ -26,13 +26,14 @@ record GroupIds(
     int[] partition = memory.ints(rowCount);
     PackedKeys packed = PackedKeys.of(keys, rowCount);
     boolean direct =
-        packed != null && packed.range() <= DIRECT_LIMIT && packed.range() <= 16L * rowCount + 1024;
+        packed != null && packed.range() <= DIRECT_LIMIT && packed.range() <= 4L * rowCount + 1024;
     KeyReader[] readers = packed == null ? KeyReader.forGrouping(keys, rowCount) : null;
     boolean withNullMask = readers != null && hasNullableWords(readers);
     int width = readers == null ? 1 : readers.length + (withNullMask ? 1 : 0);
 
     // Pass 1: a hash (or direct slot) per row, in parallel over row ranges.
     int[] hashes = memory.ints(rowCount);
+    long[] packedKeys = packed != null && !direct ? memory.longs(rowCount) : null;
     context.parallelRanges(
         rowCount,
         (part, from, to) -> {
@@ -43,10 +44,13 @@ record GroupIds(
               hash = (int) packed.pack(i);
               partition[i] = hash % parts;
             } else {
-              hash =
-                  packed != null
-                      ? LongKeyTable.hash(packed.pack(i))
-                      : KeyTable.hash(fill(readers, key, i, withNullMask));
+              if (packedKeys != null) {
+                long packedKey = packed.pack(i);
+                packedKeys[i] = packedKey;
+                hash = LongKeyTable.hash(packedKey);
+              } else {
+                hash = KeyTable.hash(fill(readers, key, i, withNullMask));
+              }
               // Hash tables index by the low bits, so partitions take the high bits.
               partition[i] = (int) (((hash & 0xFFFFFFFFL) * parts) >>> 32);
             }
@@ -64,14 +68,15 @@ record GroupIds(
             return;
           }
           if (direct) {
-            int[] slotIds = new int[(int) packed.range()];
+            // Slots of this partition are congruent to part modulo parts: index by slot / parts.
+            int[] slotIds = new int[(int) (packed.range() / parts) + 1];
             int[] firstRows = new int[16];
             int count = 0;
             for (int i = 0; i < rowCount; i++) {
               if (partition[i] != part) {
                 continue;
               }
-              int slot = hashes[i];
+              int slot = hashes[i] / parts;
               int id = slotIds[slot] - 1;
               if (id < 0) {
                 id = count++;
@@ -89,7 +94,7 @@ record GroupIds(
             LongKeyTable table = new LongKeyTable(expected, memory);
             for (int i = 0; i < rowCount; i++) {
               if (partition[i] == part) {
-                groupOfRow[i] = table.findOrInsert(packed.pack(i), hashes[i], i) * parts + part;
+                groupOfRow[i] = table.findOrInsert(packedKeys[i], hashes[i], i) * parts + part;
               }
             }
             localFirstRows[part] = table.firstRows();

@@ -151,6 +151,9 @@ final class JoinOperator {
     IntList[] buildRows = new IntList[parts];
     boolean direct = build.directCodes() != null;
     boolean withNullMask = build.width() > readers.length;
+    KeyReader.TranslatedKey translated = direct ? (KeyReader.TranslatedKey) readers[0] : null;
+    int[] directCodes = direct ? translated.codes() : null;
+    int[] translation = direct ? translated.translation() : null;
     context.parallel(
         part -> {
           if (part >= parts) {
@@ -158,8 +161,9 @@ final class JoinOperator {
           }
           int from = Workers.split(rowCount, parts, part);
           int to = Workers.split(rowCount, parts, part + 1);
-          IntList probeOut = new IntList((to - from) / 2, context.memory());
-          IntList buildOut = new IntList((to - from) / 2, context.memory());
+          // With unique build keys a probe row matches at most once: no growth.
+          IntList probeOut = new IntList(to - from, context.memory());
+          IntList buildOut = new IntList(to - from, context.memory());
           int[] keys = new int[BATCH];
           long[] key = new long[build.width()];
           int[] offsets = build.offsets();
@@ -167,14 +171,19 @@ final class JoinOperator {
           for (int start = from; start < to; start += BATCH) {
             int end = Math.min(to, start + BATCH);
             // First the key of every row of the batch, then the matches: the misses overlap.
-            for (int i = start; i < end; i++) {
-              if (joinsNothing(readers, i)) {
-                keys[i - start] = -1;
-              } else if (direct) {
-                keys[i - start] = (int) readers[0].word(i);
-              } else {
-                long[] filled = GroupIds.fill(readers, key, i, withNullMask);
-                keys[i - start] = build.table().find(filled, KeyTable.hash(filled));
+            if (directCodes != null) {
+              for (int i = start; i < end; i++) {
+                int code = directCodes[i];
+                keys[i - start] = code < 0 ? -1 : translation == null ? code : translation[code];
+              }
+            } else {
+              for (int i = start; i < end; i++) {
+                if (joinsNothing(readers, i)) {
+                  keys[i - start] = -1;
+                } else {
+                  long[] filled = GroupIds.fill(readers, key, i, withNullMask);
+                  keys[i - start] = build.table().find(filled, KeyTable.hash(filled));
+                }
               }
             }
             if (build.uniqueKeys()) {

@@ -53,6 +53,14 @@ final class RowNumbers {
     }
     RowComparator comparator = comparator(orderKeys);
     long[] numbers = memory.longs(rowCount);
+    // The private plans order by one non-null long (the contribution hash): compare it directly.
+    long[] singleKey =
+        orderKeys.size() == 1
+                && orderKeys.get(0).column() instanceof LongColumn longs
+                && longs.nulls() == null
+            ? longs.values()
+            : null;
+    boolean descending = singleKey != null && orderKeys.get(0).descending();
     context.parallelRanges(
         groupCount,
         (part, from, to) -> {
@@ -63,7 +71,11 @@ final class RowNumbers {
             if (end - start > scratch.length) {
               scratch = new int[Integer.highestOneBit(end - start) * 2];
             }
-            sort(rows, start, end, comparator, scratch);
+            if (singleKey != null && end - start <= 24) {
+              insertionSort(rows, start, end, singleKey, descending);
+            } else {
+              sort(rows, start, end, comparator, scratch);
+            }
             for (int p = start; p < end; p++) {
               numbers[rows[p]] = p - start + 1;
             }
@@ -120,6 +132,20 @@ final class RowNumbers {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static int compareObjects(Object a, Object b) {
     return ((Comparable) a).compareTo(b);
+  }
+
+  /** A stable insertion sort of rows[from, to) by one long key. */
+  private static void insertionSort(int[] rows, int from, int to, long[] key, boolean descending) {
+    for (int i = from + 1; i < to; i++) {
+      int row = rows[i];
+      long value = key[row];
+      int j = i - 1;
+      while (j >= from && (descending ? key[rows[j]] < value : key[rows[j]] > value)) {
+        rows[j + 1] = rows[j];
+        j--;
+      }
+      rows[j + 1] = row;
+    }
   }
 
   /** A stable sort of rows[from, to): insertion sort when small, else merge sort. */

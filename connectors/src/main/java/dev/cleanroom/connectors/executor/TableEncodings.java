@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * Encodings computed once per loaded table, not per query: each string column dictionary-encoded
@@ -33,6 +35,15 @@ final class TableEncodings {
         columns.put(name, column);
       }
       return column;
+    }
+  }
+
+  /** Encodes every string column of {@code table} now. */
+  void encodeAll(ArrowTableData table) {
+    for (Field field : table.schema().getFields()) {
+      if (field.getType() instanceof ArrowType.Utf8) {
+        stringColumn(table, field.getName());
+      }
     }
   }
 

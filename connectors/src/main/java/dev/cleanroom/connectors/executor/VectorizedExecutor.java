@@ -34,6 +34,14 @@ public final class VectorizedExecutor {
   private final TableEncodings encodings = new TableEncodings();
 
   /**
+   * Dictionary-encodes the string columns of {@code table} now (for example when a dataset version
+   * is loaded), so that its first query does not pay for it. Queries encode on first use anyway.
+   */
+  public void prepare(ArrowTableData table) {
+    encodings.encodeAll(requireNonNull(table, "table is null"));
+  }
+
+  /**
    * Runs {@code plan}.
    *
    * @param tables the data of every table the plan scans, by qualified name ({@code [member,

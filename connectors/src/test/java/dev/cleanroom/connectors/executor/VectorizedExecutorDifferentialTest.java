@@ -2,6 +2,7 @@ package dev.cleanroom.connectors.executor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cleanroom.connectors.executor.TestTable.ColumnSpec;
 import java.math.BigDecimal;
@@ -23,8 +24,11 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexWindowBounds;
@@ -133,6 +137,20 @@ class VectorizedExecutorDifferentialTest {
   void privateJoinPlanOnLargerDataInParallel_matchesEnumerableEngine() {
     loadDemoLikeData(6_000, 40_000, 2);
     assertSameRows(privateJoinPlan(3));
+  }
+
+  @Test
+  void privateJoinPlanWithWindowOperator_matchesEnumerableEngine() {
+    loadDemoLikeData(700, 5_000, 16);
+    HepPlanner planner =
+        new HepPlanner(
+            HepProgram.builder()
+                .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
+                .build());
+    planner.setRoot(privateJoinPlan(2));
+    RelNode withWindow = planner.findBestExp();
+    assertTrue(withWindow.explain().contains("LogicalWindow"), withWindow::explain);
+    assertSameRows(withWindow);
   }
 
   @Test
