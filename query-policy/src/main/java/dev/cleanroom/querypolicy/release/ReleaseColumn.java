@@ -18,6 +18,9 @@ import java.math.BigDecimal;
  *     {@code null} for group keys)
  * @param upperBound upper bound of one unit's contribution to one group ({@code 1} for distinct
  *     units, {@code null} for group keys)
+ * @param countUpperBound for {@link ColumnRole#AVG} only: the largest clamped count one unit adds
+ *     to one group's divisor ({@code maxContributionsPerGroup}); {@code null} otherwise. The
+ *     release refuses an AVG column without it, as it cannot size the divisor's noise.
  */
 public record ReleaseColumn(
     String name,
@@ -25,7 +28,19 @@ public record ReleaseColumn(
     int valueField,
     int countField,
     BigDecimal lowerBound,
-    BigDecimal upperBound) {
+    BigDecimal upperBound,
+    BigDecimal countUpperBound) {
+
+  /** A column without a count bound; an AVG column built this way cannot be released. */
+  public ReleaseColumn(
+      String name,
+      ColumnRole role,
+      int valueField,
+      int countField,
+      BigDecimal lowerBound,
+      BigDecimal upperBound) {
+    this(name, role, valueField, countField, lowerBound, upperBound, null);
+  }
 
   public ReleaseColumn {
     requireNonNull(name, "name is null");
@@ -51,6 +66,16 @@ public record ReleaseColumn(
       if (lowerBound.compareTo(upperBound) > 0) {
         throw new IllegalArgumentException(
             "bounds of '" + name + "' are inverted: " + lowerBound + " > " + upperBound);
+      }
+    }
+    if (countUpperBound != null) {
+      if (role != ColumnRole.AVG) {
+        throw new IllegalArgumentException(
+            "countUpperBound of '" + name + "' is only for AVG columns, was " + countUpperBound);
+      }
+      if (countUpperBound.signum() <= 0 || countUpperBound.stripTrailingZeros().scale() > 0) {
+        throw new IllegalArgumentException(
+            "countUpperBound of '" + name + "' must be a positive integer, was " + countUpperBound);
       }
     }
   }

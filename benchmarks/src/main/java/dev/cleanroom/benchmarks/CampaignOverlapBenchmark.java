@@ -1,0 +1,265 @@
+package dev.cleanroom.benchmarks;
+
+import dev.cleanroom.connectors.executor.ExecutionLimits;
+import dev.cleanroom.connectors.executor.VectorizedExecutor;
+import dev.cleanroom.examples.demo.DemoDataGenerator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.tools.Frameworks;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * Times, in one JVM on the same Arrow data: (a) DuckDB running the plain query, (b) the vectorized
+ * executor running the same plain plan, (c) the private query through our pipeline (rewrite seam,
+ * executor, release seam). Arguments: customers impressions [iterations] [warm-ups].
+ */
+public final class CampaignOverlapBenchmark {
+  private static final int THREADS = 2;
+
+  private CampaignOverlapBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int customerCount = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int impressionCount = args.length > 1 ? Integer.parseInt(args[1]) : 5_000_000;
+    int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    int warmUps = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+    System.out.printf(
+        Locale.ROOT,
+        "campaign-overlap benchmark: %d customers x %d impressions, %d threads, %d warm-ups, %d"
+            + " iterations, %d processors%n",
+        customerCount,
+        impressionCount,
+        THREADS,
+        warmUps,
+        iterations,
+        Runtime.getRuntime().availableProcessors());
+
+    try (BufferAllocator allocator = new RootAllocator()) {
+      long start = System.nanoTime();
+      DemoDataGenerator generator =
+          new DemoDataGenerator(DemoDataGenerator.DEFAULT_SEED, Fingerprints::of);
+      DemoDataGenerator.Customers customers = generator.customers(customerCount);
+      DemoDataGenerator.Impressions impressions = generator.impressions(customers, impressionCount);
+      System.out.printf(Locale.ROOT, "generated in %.1f s%n", seconds(start));
+      start = System.nanoTime();
+      DemoTable customerTable = DemoArrowLoader.customers(customers, allocator);
+      DemoTable impressionTable = DemoArrowLoader.impressions(impressions, allocator);
+      customers = null;
+      impressions = null;
+      System.out.printf(Locale.ROOT, "loaded into Arrow in %.1f s%n", seconds(start));
+
+      try (DuckDbEngine duckDb = new DuckDbEngine(THREADS)) {
+        start = System.nanoTime();
+        duckDb.load("retailer.customers", customerTable, allocator);
+        duckDb.load("advertiser.impressions", impressionTable, allocator);
+        System.out.printf(
+            Locale.ROOT, "DuckDB loaded the Arrow streams in %.1f s%n", seconds(start));
+
+        SchemaPlus root = Frameworks.createRootSchema(true);
+        root.add("retailer", new AbstractSchema()).add("customers", customerTable);
+        root.add("advertiser", new AbstractSchema()).add("impressions", impressionTable);
+        Map<List<String>, DemoTable> tables =
+            Map.of(
+                List.of("retailer", "customers"), customerTable,
+                List.of("advertiser", "impressions"), impressionTable);
+        VectorizedExecutor executor = new VectorizedExecutor();
+        start = System.nanoTime();
+        executor.prepare(customerTable);
+        executor.prepare(impressionTable);
+        System.out.printf(
+            Locale.ROOT,
+            "executor dictionary-encoded the string columns in %.1f s (once per loaded table)%n",
+            seconds(start));
+        Runner runner =
+            new Runner(
+                duckDb,
+                root,
+                tables,
+                executor,
+                new HandBuiltPrivatePipeline(),
+                warmUps,
+                iterations);
+
+        Result join =
+            runner.run("Q1 join", BenchmarkQueries.Q1_SQL, BenchmarkQueries::plainJoinPlan);
+        Result scan =
+            runner.run(
+                "Q2 scan-aggregate",
+                BenchmarkQueries.Q2_SQL,
+                BenchmarkQueries::plainSingleTablePlan);
+        scan.print();
+        join.print();
+        System.out.printf(
+            Locale.ROOT,
+            "join private/duckdb=%.2f plain/duckdb=%.2f rows=%dx%d%n",
+            join.privateSeconds() / join.duckDbSeconds(),
+            join.plainSeconds() / join.duckDbSeconds(),
+            customerCount,
+            impressionCount);
+      } finally {
+        customerTable.close();
+        impressionTable.close();
+      }
+    }
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** Medians of one query. */
+  private record Result(
+      String name,
+      double duckDbSeconds,
+      double plainSeconds,
+      double privateSeconds,
+      double planningMillis,
+      double coldPlainSeconds,
+      String check) {
+    void print() {
+      System.out.printf(
+          Locale.ROOT,
+          "%s: duckdb %.3f s | plain %.3f s (plain/duckdb=%.2f; first run %.3f s) | private %.3f s"
+              + " (private/duckdb=%.2f; of which planning %.2f ms) | %s%n",
+          name,
+          duckDbSeconds,
+          plainSeconds,
+          plainSeconds / duckDbSeconds,
+          coldPlainSeconds,
+          privateSeconds,
+          privateSeconds / duckDbSeconds,
+          planningMillis,
+          check);
+    }
+  }
+
+  private static final class Runner {
+    private final DuckDbEngine duckDb;
+    private final SchemaPlus root;
+    private final Map<List<String>, DemoTable> tables;
+    private final PrivateQueryPipeline pipeline;
+    private final int warmUps;
+    private final int iterations;
+    private final VectorizedExecutor executor;
+    private final ExecutionLimits limits = new ExecutionLimits(64L << 30, THREADS);
+
+    Runner(
+        DuckDbEngine duckDb,
+        SchemaPlus root,
+        Map<List<String>, DemoTable> tables,
+        VectorizedExecutor executor,
+        PrivateQueryPipeline pipeline,
+        int warmUps,
+        int iterations) {
+      this.duckDb = duckDb;
+      this.executor = executor;
+      this.root = root;
+      this.tables = tables;
+      this.pipeline = pipeline;
+      this.warmUps = warmUps;
+      this.iterations = iterations;
+    }
+
+    private RelBuilder builder() {
+      return RelBuilder.create(Frameworks.newConfigBuilder().defaultSchema(root).build());
+    }
+
+    /**
+     * Times the three engines in turn within each iteration, so that load from other processes on
+     * the machine falls on all three alike.
+     */
+    Result run(String name, String sql, Function<RelBuilder, RelNode> plainPlan) throws Exception {
+      RelNode plain = plainPlan.apply(builder());
+      List<Object[]> duckDbRows = null;
+      List<Object[]> plainRows = null;
+      List<Object[]> privateRows = null;
+      double[] duckDbTimes = new double[iterations];
+      double[] plainTimes = new double[iterations];
+      double[] privateTimes = new double[iterations];
+      double[] planningTimes = new double[iterations];
+      double coldPlain = 0;
+      for (int i = -warmUps; i < iterations; i++) {
+        long start = System.nanoTime();
+        duckDbRows = duckDb.query(sql);
+        record(duckDbTimes, i, start);
+
+        start = System.nanoTime();
+        plainRows = executor.execute(plain, tables, limits);
+        if (i == -warmUps) {
+          coldPlain = seconds(start);
+        }
+        record(plainTimes, i, start);
+
+        start = System.nanoTime();
+        RelNode privatePlan = pipeline.rewrite(sql, builder());
+        if (i >= 0) {
+          planningTimes[i] = (System.nanoTime() - start) / 1e6;
+        }
+        privateRows = pipeline.release(privatePlan, executor.execute(privatePlan, tables, limits));
+        record(privateTimes, i, start);
+      }
+      String check = compare(duckDbRows, plainRows) + ", private groups " + privateRows.size();
+      return new Result(
+          name,
+          median(duckDbTimes),
+          median(plainTimes),
+          median(privateTimes),
+          median(planningTimes),
+          coldPlain,
+          check);
+    }
+
+    private static void record(double[] times, int iteration, long startNanos) {
+      if (iteration >= 0) {
+        times[iteration] = seconds(startNanos);
+      }
+    }
+  }
+
+  /** Same groups and counts; sums equal up to the order doubles were added in. */
+  static String compare(List<Object[]> duckDbRows, List<Object[]> ourRows) {
+    Map<List<Object>, Object[]> byKey = new HashMap<>();
+    int keyWidth = duckDbRows.isEmpty() ? 0 : duckDbRows.get(0).length == 5 ? 2 : 1;
+    for (Object[] row : ourRows) {
+      byKey.put(Arrays.asList(row).subList(0, keyWidth), row);
+    }
+    if (byKey.size() != duckDbRows.size()) {
+      return "MISMATCH: " + duckDbRows.size() + " DuckDB groups, " + byKey.size() + " ours";
+    }
+    List<String> problems = new ArrayList<>();
+    for (Object[] expected : duckDbRows) {
+      Object[] actual = byKey.get(Arrays.asList(expected).subList(0, keyWidth));
+      if (actual == null) {
+        problems.add("missing group");
+        continue;
+      }
+      for (int c = keyWidth; c < expected.length; c++) {
+        double e = ((Number) expected[c]).doubleValue();
+        double a = ((Number) actual[c]).doubleValue();
+        if (Math.abs(e - a) > 1e-9 * Math.max(1, Math.abs(e))) {
+          problems.add("column " + c + " differs");
+        }
+      }
+    }
+    return problems.isEmpty()
+        ? "plain results equal DuckDB's (" + duckDbRows.size() + " groups)"
+        : "MISMATCH: " + problems.size() + " differences, first " + problems.get(0);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+}

@@ -1,0 +1,434 @@
+package dev.cleanroom.connectors.executor;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Hash aggregation: COUNT, SUM, $SUM0, MIN and MAX per group, with FILTER. Each thread accumulates
+ * the groups it owns, visiting their rows in input order, so a group's sum is added up in the same
+ * order as a sequential engine would.
+ */
+final class AggregateOperator {
+  private AggregateOperator() {}
+
+  static Relation aggregate(Aggregate aggregate, Relation input, QueryContext context) {
+    if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+      throw unsupported("an aggregate with grouping sets");
+    }
+    for (AggregateCall call : aggregate.getAggCallList()) {
+      if (call.isDistinct()) {
+        throw unsupported("a DISTINCT aggregate (the plan must pre-aggregate per unit)");
+      }
+      switch (call.getAggregation().getKind()) {
+        case COUNT, SUM, SUM0, MIN, MAX -> {}
+        default -> throw unsupported("aggregate function " + call.getAggregation().getName());
+      }
+    }
+    int rowCount = input.rowCount();
+    List<Integer> groupFields = aggregate.getGroupSet().asList();
+    List<Column> keys = new ArrayList<>();
+    for (int field : groupFields) {
+      keys.add(input.column(field));
+    }
+    // A global aggregate has exactly one group, even over no rows.
+    GroupIds groups = GroupIds.assign(keys, rowCount, context);
+    int groupCount = groupFields.isEmpty() ? 1 : groups.groupCount();
+
+    List<Supplier<Column>> output = new ArrayList<>();
+    for (int k = 0; k < groupFields.size(); k++) {
+      Column key = keys.get(k);
+      output.add(() -> Gather.rows(key, groups.firstRowOfGroup(), groupCount, context));
+    }
+    List<Accumulator> accumulators = new ArrayList<>();
+    for (AggregateCall call : aggregate.getAggCallList()) {
+      accumulators.add(accumulator(call, aggregate, input, groupCount, context));
+    }
+    int parts = groups.partitions();
+    int[] groupOfRow = groups.groupOfRow();
+    int[] partitionOfRow = groups.partitionOfRow();
+    context.parallel(
+        part -> {
+          if (part >= parts) {
+            return;
+          }
+          for (Accumulator accumulator : accumulators) {
+            for (int i = 0; i < rowCount; i++) {
+              if (partitionOfRow[i] == part) {
+                accumulator.add(groupOfRow[i], i);
+              }
+            }
+          }
+        });
+    for (Accumulator accumulator : accumulators) {
+      Column result = accumulator.result();
+      output.add(() -> result);
+    }
+    return new Relation(groupCount, output);
+  }
+
+  private static Accumulator accumulator(
+      AggregateCall call,
+      Aggregate aggregate,
+      Relation input,
+      int groupCount,
+      QueryContext context) {
+    Column filter = call.filterArg >= 0 ? input.column(call.filterArg) : null;
+    List<Column> arguments = new ArrayList<>();
+    for (int argument : call.getArgList()) {
+      arguments.add(input.column(argument));
+    }
+    QueryMemory memory = context.memory();
+    SqlTypeName resultType = call.getType().getSqlTypeName();
+    switch (call.getAggregation().getKind()) {
+      case COUNT -> {
+        return new Count(filter, arguments, memory.longs(groupCount));
+      }
+      case SUM, SUM0 -> {
+        boolean zeroWhenEmpty =
+            call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SUM0;
+        Types.Kind kind = Types.kind(call.getType());
+        Column argument = arguments.get(0);
+        return switch (kind) {
+          case LONG ->
+              new LongSum(
+                  filter,
+                  argument,
+                  memory.longs(groupCount),
+                  memory.booleans(groupCount),
+                  zeroWhenEmpty,
+                  resultType);
+          case DOUBLE ->
+              new DoubleSum(
+                  filter,
+                  argument,
+                  memory.doubles(groupCount),
+                  memory.booleans(groupCount),
+                  zeroWhenEmpty);
+          case DECIMAL ->
+              new DecimalSum(filter, argument, memory.objects(groupCount), zeroWhenEmpty);
+          default -> throw unsupported("SUM of a " + resultType + " value");
+        };
+      }
+      default -> {
+        boolean isMin = call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.MIN;
+        Column argument = arguments.get(0);
+        Types.Kind kind = Types.kind(call.getType());
+        return switch (kind) {
+          case LONG ->
+              new LongExtreme(
+                  filter, argument, memory.longs(groupCount), memory.booleans(groupCount), isMin);
+          case DOUBLE ->
+              new DoubleExtreme(
+                  filter, argument, memory.doubles(groupCount), memory.booleans(groupCount), isMin);
+          default ->
+              new ObjectExtreme(filter, argument, memory.objects(groupCount), isMin, kind, context);
+        };
+      }
+    }
+  }
+
+  private static ExecutionException unsupported(String what) {
+    return new ExecutionException(
+        ExecutionErrorCode.UNSUPPORTED_PLAN, what + " is not supported by the executor");
+  }
+
+  private abstract static class Accumulator {
+    private final Column filter;
+
+    Accumulator(Column filter) {
+      this.filter = filter;
+    }
+
+    final void add(int group, int row) {
+      if (filter == null || (!filter.isNull(row) && filter.longAt(row) != 0)) {
+        accept(group, row);
+      }
+    }
+
+    abstract void accept(int group, int row);
+
+    abstract Column result();
+  }
+
+  private static final class Count extends Accumulator {
+    private final List<Column> arguments;
+    private final long[] counts;
+
+    Count(Column filter, List<Column> arguments, long[] counts) {
+      super(filter);
+      this.arguments = arguments;
+      this.counts = counts;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      for (Column argument : arguments) {
+        if (argument.isNull(row)) {
+          return;
+        }
+      }
+      counts[group]++;
+    }
+
+    @Override
+    Column result() {
+      return new LongColumn(counts, null);
+    }
+  }
+
+  private static final class LongSum extends Accumulator {
+    private final Column argument;
+    private final long[] sums;
+    private final boolean[] seen;
+    private final boolean zeroWhenEmpty;
+    private final SqlTypeName resultType;
+
+    LongSum(
+        Column filter,
+        Column argument,
+        long[] sums,
+        boolean[] seen,
+        boolean zeroWhenEmpty,
+        SqlTypeName resultType) {
+      super(filter);
+      this.argument = argument;
+      this.sums = sums;
+      this.seen = seen;
+      this.zeroWhenEmpty = zeroWhenEmpty;
+      this.resultType = resultType;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      if (argument.isNull(row)) {
+        return;
+      }
+      try {
+        sums[group] = Math.addExact(sums[group], argument.longAt(row));
+      } catch (ArithmeticException e) {
+        throw overflow();
+      }
+      seen[group] = true;
+    }
+
+    @Override
+    Column result() {
+      boolean[] nulls = null;
+      for (int group = 0; group < sums.length; group++) {
+        if (resultType == SqlTypeName.INTEGER
+            && (sums[group] < Integer.MIN_VALUE || sums[group] > Integer.MAX_VALUE)) {
+          throw overflow();
+        }
+        if (!seen[group] && !zeroWhenEmpty) {
+          if (nulls == null) {
+            nulls = new boolean[sums.length];
+          }
+          nulls[group] = true;
+        }
+      }
+      return new LongColumn(sums, nulls);
+    }
+  }
+
+  private static final class DoubleSum extends Accumulator {
+    private final Column argument;
+    private final double[] sums;
+    private final boolean[] seen;
+    private final boolean zeroWhenEmpty;
+
+    DoubleSum(
+        Column filter, Column argument, double[] sums, boolean[] seen, boolean zeroWhenEmpty) {
+      super(filter);
+      this.argument = argument;
+      this.sums = sums;
+      this.seen = seen;
+      this.zeroWhenEmpty = zeroWhenEmpty;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      if (!argument.isNull(row)) {
+        sums[group] += argument.doubleAt(row);
+        seen[group] = true;
+      }
+    }
+
+    @Override
+    Column result() {
+      boolean[] nulls = null;
+      if (!zeroWhenEmpty) {
+        for (int group = 0; group < sums.length; group++) {
+          if (!seen[group]) {
+            if (nulls == null) {
+              nulls = new boolean[sums.length];
+            }
+            nulls[group] = true;
+          }
+        }
+      }
+      return new DoubleColumn(sums, nulls);
+    }
+  }
+
+  private static final class DecimalSum extends Accumulator {
+    private final Column argument;
+    private final Object[] sums;
+    private final boolean zeroWhenEmpty;
+
+    DecimalSum(Column filter, Column argument, Object[] sums, boolean zeroWhenEmpty) {
+      super(filter);
+      this.argument = argument;
+      this.sums = sums;
+      this.zeroWhenEmpty = zeroWhenEmpty;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      Object value = argument.objectAt(row);
+      if (value != null) {
+        BigDecimal sum = (BigDecimal) sums[group];
+        sums[group] = sum == null ? (BigDecimal) value : sum.add((BigDecimal) value);
+      }
+    }
+
+    @Override
+    Column result() {
+      if (zeroWhenEmpty) {
+        for (int group = 0; group < sums.length; group++) {
+          if (sums[group] == null) {
+            sums[group] = BigDecimal.ZERO;
+          }
+        }
+      }
+      return new ObjectColumn(sums);
+    }
+  }
+
+  private static final class LongExtreme extends Accumulator {
+    private final Column argument;
+    private final long[] best;
+    private final boolean[] seen;
+    private final boolean isMin;
+
+    LongExtreme(Column filter, Column argument, long[] best, boolean[] seen, boolean isMin) {
+      super(filter);
+      this.argument = argument;
+      this.best = best;
+      this.seen = seen;
+      this.isMin = isMin;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      if (argument.isNull(row)) {
+        return;
+      }
+      long value = argument.longAt(row);
+      if (!seen[group] || (isMin ? value < best[group] : value > best[group])) {
+        best[group] = value;
+        seen[group] = true;
+      }
+    }
+
+    @Override
+    Column result() {
+      boolean[] nulls = new boolean[best.length];
+      for (int group = 0; group < best.length; group++) {
+        nulls[group] = !seen[group];
+      }
+      return new LongColumn(best, nulls);
+    }
+  }
+
+  private static final class DoubleExtreme extends Accumulator {
+    private final Column argument;
+    private final double[] best;
+    private final boolean[] seen;
+    private final boolean isMin;
+
+    DoubleExtreme(Column filter, Column argument, double[] best, boolean[] seen, boolean isMin) {
+      super(filter);
+      this.argument = argument;
+      this.best = best;
+      this.seen = seen;
+      this.isMin = isMin;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      if (argument.isNull(row)) {
+        return;
+      }
+      double value = argument.doubleAt(row);
+      if (!seen[group] || (isMin ? value < best[group] : value > best[group])) {
+        best[group] = value;
+        seen[group] = true;
+      }
+    }
+
+    @Override
+    Column result() {
+      boolean[] nulls = new boolean[best.length];
+      for (int group = 0; group < best.length; group++) {
+        nulls[group] = !seen[group];
+      }
+      return new DoubleColumn(best, nulls);
+    }
+  }
+
+  private static final class ObjectExtreme extends Accumulator {
+    private final Column argument;
+    private final Object[] best;
+    private final boolean isMin;
+    private final Types.Kind kind;
+    private final QueryContext context;
+
+    ObjectExtreme(
+        Column filter,
+        Column argument,
+        Object[] best,
+        boolean isMin,
+        Types.Kind kind,
+        QueryContext context) {
+      super(filter);
+      this.argument = argument;
+      this.best = best;
+      this.isMin = isMin;
+      this.kind = kind;
+      this.context = context;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void accept(int group, int row) {
+      Object value = argument.objectAt(row);
+      if (value == null) {
+        return;
+      }
+      Object current = best[group];
+      if (current == null) {
+        best[group] = value;
+        return;
+      }
+      int comparison = ((Comparable) value).compareTo(current);
+      if (isMin ? comparison < 0 : comparison > 0) {
+        best[group] = value;
+      }
+    }
+
+    @Override
+    Column result() {
+      return Types.columnOf(best, kind, context.memory());
+    }
+  }
+
+  private static ExecutionException overflow() {
+    return new ExecutionException(
+        ExecutionErrorCode.ARITHMETIC_ERROR, "integer overflow in an aggregate");
+  }
+}

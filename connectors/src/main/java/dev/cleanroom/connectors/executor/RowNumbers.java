@@ -1,0 +1,188 @@
+package dev.cleanroom.connectors.executor;
+
+import java.util.List;
+import org.apache.calcite.rel.RelFieldCollation;
+
+/**
+ * ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...): rows are bucketed by partition with a counting
+ * sort, then each (small) partition is sorted by the order keys, stably.
+ */
+final class RowNumbers {
+  private RowNumbers() {}
+
+  /** The sort direction and NULL placement of one order key. */
+  record OrderKey(Column column, boolean descending, boolean nullsFirst) {
+    static OrderKey of(
+        Column column,
+        RelFieldCollation.Direction direction,
+        RelFieldCollation.NullDirection nulls) {
+      boolean descending = direction.isDescending();
+      RelFieldCollation.NullDirection effective =
+          nulls == RelFieldCollation.NullDirection.UNSPECIFIED
+              ? direction.defaultNullDirection()
+              : nulls;
+      return new OrderKey(column, descending, effective == RelFieldCollation.NullDirection.FIRST);
+    }
+  }
+
+  static LongColumn compute(
+      List<Column> partitionKeys, List<OrderKey> orderKeys, int rowCount, QueryContext context) {
+    QueryMemory memory = context.memory();
+    int groupCount;
+    int[] groupOfRow;
+    if (partitionKeys.isEmpty()) {
+      groupCount = rowCount == 0 ? 0 : 1;
+      groupOfRow = memory.ints(rowCount);
+    } else {
+      GroupIds groups = GroupIds.assign(partitionKeys, rowCount, context);
+      groupCount = groups.groupCount();
+      groupOfRow = groups.groupOfRow();
+    }
+    int[] offsets = memory.ints(groupCount + 1);
+    for (int i = 0; i < rowCount; i++) {
+      offsets[groupOfRow[i] + 1]++;
+    }
+    for (int g = 0; g < groupCount; g++) {
+      offsets[g + 1] += offsets[g];
+    }
+    int[] rows = memory.ints(rowCount);
+    int[] next = memory.ints(groupCount);
+    System.arraycopy(offsets, 0, next, 0, groupCount);
+    for (int i = 0; i < rowCount; i++) {
+      rows[next[groupOfRow[i]]++] = i;
+    }
+    RowComparator comparator = comparator(orderKeys);
+    long[] numbers = memory.longs(rowCount);
+    // The private plans order by one non-null long (the contribution hash): compare it directly.
+    long[] singleKey =
+        orderKeys.size() == 1
+                && orderKeys.get(0).column() instanceof LongColumn longs
+                && longs.nulls() == null
+            ? longs.values()
+            : null;
+    boolean descending = singleKey != null && orderKeys.get(0).descending();
+    context.parallelRanges(
+        groupCount,
+        (part, from, to) -> {
+          int[] scratch = new int[16];
+          for (int g = from; g < to; g++) {
+            int start = offsets[g];
+            int end = offsets[g + 1];
+            if (end - start > scratch.length) {
+              scratch = new int[Integer.highestOneBit(end - start) * 2];
+            }
+            if (singleKey != null && end - start <= 24) {
+              insertionSort(rows, start, end, singleKey, descending);
+            } else {
+              sort(rows, start, end, comparator, scratch);
+            }
+            for (int p = start; p < end; p++) {
+              numbers[rows[p]] = p - start + 1;
+            }
+          }
+        });
+    return new LongColumn(numbers, null);
+  }
+
+  @FunctionalInterface
+  private interface RowComparator {
+    int compare(int leftRow, int rightRow);
+  }
+
+  private static RowComparator comparator(List<OrderKey> orderKeys) {
+    RowComparator[] parts = new RowComparator[orderKeys.size()];
+    for (int k = 0; k < parts.length; k++) {
+      OrderKey key = orderKeys.get(k);
+      Column column = key.column();
+      RowComparator values;
+      if (column instanceof LongColumn || column instanceof ConstantColumn) {
+        values = (a, b) -> Long.compare(column.longAt(a), column.longAt(b));
+      } else if (column instanceof DoubleColumn) {
+        values = (a, b) -> Double.compare(column.doubleAt(a), column.doubleAt(b));
+      } else if (column instanceof DictionaryColumn dictionary) {
+        int[] ranks = dictionary.dictionary().sortRanks();
+        int[] codes = dictionary.codes();
+        values = (a, b) -> Integer.compare(ranks[codes[a]], ranks[codes[b]]);
+      } else {
+        values = (a, b) -> compareObjects(column.objectAt(a), column.objectAt(b));
+      }
+      RowComparator directed = key.descending() ? (a, b) -> values.compare(b, a) : values;
+      int nullOrder = key.nullsFirst() ? -1 : 1;
+      parts[k] =
+          (a, b) -> {
+            boolean aNull = column.isNull(a);
+            boolean bNull = column.isNull(b);
+            if (aNull || bNull) {
+              return aNull == bNull ? 0 : aNull ? nullOrder : -nullOrder;
+            }
+            return directed.compare(a, b);
+          };
+    }
+    return (a, b) -> {
+      for (RowComparator part : parts) {
+        int comparison = part.compare(a, b);
+        if (comparison != 0) {
+          return comparison;
+        }
+      }
+      return 0;
+    };
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compareObjects(Object a, Object b) {
+    return ((Comparable) a).compareTo(b);
+  }
+
+  /** A stable insertion sort of rows[from, to) by one long key. */
+  private static void insertionSort(int[] rows, int from, int to, long[] key, boolean descending) {
+    for (int i = from + 1; i < to; i++) {
+      int row = rows[i];
+      long value = key[row];
+      int j = i - 1;
+      while (j >= from && (descending ? key[rows[j]] < value : key[rows[j]] > value)) {
+        rows[j + 1] = rows[j];
+        j--;
+      }
+      rows[j + 1] = row;
+    }
+  }
+
+  /** A stable sort of rows[from, to): insertion sort when small, else merge sort. */
+  private static void sort(int[] rows, int from, int to, RowComparator comparator, int[] scratch) {
+    int length = to - from;
+    if (length <= 24) {
+      for (int i = from + 1; i < to; i++) {
+        int row = rows[i];
+        int j = i - 1;
+        while (j >= from && comparator.compare(rows[j], row) > 0) {
+          rows[j + 1] = rows[j];
+          j--;
+        }
+        rows[j + 1] = row;
+      }
+      return;
+    }
+    int middle = from + length / 2;
+    sort(rows, from, middle, comparator, scratch);
+    sort(rows, middle, to, comparator, scratch);
+    System.arraycopy(rows, from, scratch, 0, length);
+    int left = 0;
+    int leftEnd = middle - from;
+    int right = leftEnd;
+    int out = from;
+    while (left < leftEnd && right < length) {
+      if (comparator.compare(scratch[right], scratch[left]) < 0) {
+        rows[out++] = scratch[right++];
+      } else {
+        rows[out++] = scratch[left++];
+      }
+    }
+    while (left < leftEnd) {
+      rows[out++] = scratch[left++];
+    }
+    while (right < length) {
+      rows[out++] = scratch[right++];
+    }
+  }
+}

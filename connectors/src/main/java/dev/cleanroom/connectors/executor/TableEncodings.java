@@ -1,0 +1,90 @@
+package dev.cleanroom.connectors.executor;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * Encodings computed once per loaded table, not per query: each string column dictionary-encoded
+ * (so joins and groups on 64-character fingerprints compare ints), and translations between two
+ * columns' dictionaries (so a join of two tables on strings never hashes a string per query).
+ */
+final class TableEncodings {
+  private final Map<ArrowTableData, Map<String, DictionaryColumn>> stringColumns =
+      new WeakHashMap<>();
+  private final Map<StringDictionary, Map<StringDictionary, int[]>> translations =
+      new WeakHashMap<>();
+
+  /** The whole column {@code name} of {@code table} as dictionary codes over all batches. */
+  DictionaryColumn stringColumn(ArrowTableData table, String name) {
+    Map<String, DictionaryColumn> columns;
+    synchronized (stringColumns) {
+      columns = stringColumns.computeIfAbsent(table, t -> new HashMap<>());
+    }
+    synchronized (columns) {
+      DictionaryColumn column = columns.get(name);
+      if (column == null) {
+        column = encode(table.batches(), name);
+        columns.put(name, column);
+      }
+      return column;
+    }
+  }
+
+  /** Encodes every string column of {@code table} now. */
+  void encodeAll(ArrowTableData table) {
+    for (Field field : table.schema().getFields()) {
+      if (field.getType() instanceof ArrowType.Utf8) {
+        stringColumn(table, field.getName());
+      }
+    }
+  }
+
+  /** For each code of {@code from}, the code of the same string in {@code to}, or -1. */
+  int[] translation(StringDictionary from, StringDictionary to) {
+    Map<StringDictionary, int[]> byTarget;
+    synchronized (translations) {
+      byTarget = translations.computeIfAbsent(from, d -> new WeakHashMap<>());
+    }
+    synchronized (byTarget) {
+      return byTarget.computeIfAbsent(to, target -> target.translate(from));
+    }
+  }
+
+  private static DictionaryColumn encode(List<VectorSchemaRoot> batches, String name) {
+    int rowCount = 0;
+    for (VectorSchemaRoot batch : batches) {
+      rowCount += batch.getRowCount();
+    }
+    int[] codes = new int[rowCount];
+    Map<String, Integer> index = new HashMap<>();
+    List<String> values = new ArrayList<>();
+    int row = 0;
+    for (VectorSchemaRoot batch : batches) {
+      VarCharVector vector = (VarCharVector) batch.getVector(name);
+      int count = batch.getRowCount();
+      for (int i = 0; i < count; i++, row++) {
+        if (vector.isNull(i)) {
+          codes[row] = -1;
+          continue;
+        }
+        String value = new String(vector.get(i), StandardCharsets.UTF_8);
+        Integer code = index.get(value);
+        if (code == null) {
+          code = values.size();
+          index.put(value, code);
+          values.add(value);
+        }
+        codes[row] = code;
+      }
+    }
+    return new DictionaryColumn(codes, new StringDictionary(values.toArray(new String[0])));
+  }
+}

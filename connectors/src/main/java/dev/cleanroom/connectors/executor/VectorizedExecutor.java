@@ -1,0 +1,280 @@
+package dev.cleanroom.connectors.executor;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rel.core.Window;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexFieldCollation;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexOver;
+import org.apache.calcite.rex.RexWindow;
+import org.apache.calcite.rex.RexWindowBound;
+import org.apache.calcite.sql.SqlKind;
+
+/**
+ * Runs a Calcite logical plan (scan, filter, project, inner equi-join, aggregate, ROW_NUMBER
+ * window, values) over Arrow tables, a column at a time, and returns the plan's rows exactly as
+ * Calcite's enumerable engine would. Anything else in the plan is an {@link ExecutionException},
+ * never a guess. Thread-safe; one instance keeps the per-table encodings across queries.
+ */
+public final class VectorizedExecutor {
+  private final TableEncodings encodings = new TableEncodings();
+
+  /**
+   * Dictionary-encodes the string columns of {@code table} now (for example when a dataset version
+   * is loaded), so that its first query does not pay for it. Queries encode on first use anyway.
+   */
+  public void prepare(ArrowTableData table) {
+    encodings.encodeAll(requireNonNull(table, "table is null"));
+  }
+
+  /**
+   * Runs {@code plan}.
+   *
+   * @param tables the data of every table the plan scans, by qualified name ({@code [member,
+   *     dataset]})
+   * @return one array per row, values in the plan's row type (see docs/ARCHITECTURE.md)
+   */
+  public List<Object[]> execute(
+      RelNode plan, Map<List<String>, ? extends ArrowTableData> tables, ExecutionLimits limits) {
+    requireNonNull(plan, "plan is null");
+    requireNonNull(tables, "tables is null");
+    requireNonNull(limits, "limits is null");
+    QueryMemory memory = new QueryMemory(limits.maxMemoryBytes());
+    try (Workers workers = new Workers(limits.parallelism() - 1)) {
+      QueryContext context = new QueryContext(memory, encodings, workers, limits.parallelism());
+      Run run =
+          new Run(
+              tables, context, new ExpressionEvaluator(context, plan.getCluster().getRexBuilder()));
+      Relation result = run.execute(plan);
+      return rows(result, plan.getRowType());
+    } catch (OutOfMemoryError e) {
+      throw new ExecutionException(
+          ExecutionErrorCode.MEMORY_LIMIT_EXCEEDED, "query ran out of heap memory");
+    }
+  }
+
+  private static List<Object[]> rows(Relation relation, RelDataType rowType) {
+    int width = rowType.getFieldCount();
+    Column[] columns = new Column[width];
+    RelDataType[] types = new RelDataType[width];
+    for (int field = 0; field < width; field++) {
+      columns[field] = relation.column(field);
+      types[field] = rowType.getFieldList().get(field).getType();
+    }
+    List<Object[]> rows = new ArrayList<>(relation.rowCount());
+    for (int row = 0; row < relation.rowCount(); row++) {
+      Object[] values = new Object[width];
+      for (int field = 0; field < width; field++) {
+        values[field] = Types.rowValue(columns[field], row, types[field]);
+      }
+      rows.add(values);
+    }
+    return rows;
+  }
+
+  /** The state of one execution. */
+  private static final class Run {
+    private final Map<List<String>, ? extends ArrowTableData> tables;
+    private final QueryContext context;
+    private final ExpressionEvaluator evaluator;
+
+    Run(
+        Map<List<String>, ? extends ArrowTableData> tables,
+        QueryContext context,
+        ExpressionEvaluator evaluator) {
+      this.tables = tables;
+      this.context = context;
+      this.evaluator = evaluator;
+    }
+
+    Relation execute(RelNode node) {
+      if (node instanceof TableScan scan) {
+        return TableScanOperator.scan(scan, table(scan), context);
+      }
+      if (node instanceof Filter filter) {
+        Relation input = execute(filter.getInput());
+        return FilterOperator.filter(
+            filter.getCondition(), input, filter.getInput().getRowType(), context, evaluator);
+      }
+      if (node instanceof Project project) {
+        return project(project, execute(project.getInput()));
+      }
+      if (node instanceof Join join) {
+        if (join.getInputs().size() != 2) {
+          throw unsupported(node);
+        }
+        Relation left = execute(join.getLeft());
+        Relation right = execute(join.getRight());
+        return JoinOperator.join(join, left, right, context, evaluator);
+      }
+      if (node instanceof Aggregate aggregate) {
+        return AggregateOperator.aggregate(aggregate, execute(aggregate.getInput()), context);
+      }
+      if (node instanceof Window window) {
+        return window(window, execute(window.getInput()));
+      }
+      if (node instanceof Values values) {
+        return values(values);
+      }
+      throw unsupported(node);
+    }
+
+    private ArrowTableData table(TableScan scan) {
+      List<String> name = scan.getTable().getQualifiedName();
+      ArrowTableData table = tables.get(name);
+      if (table == null && name.size() > 2) {
+        table = tables.get(name.subList(name.size() - 2, name.size()));
+      }
+      if (table == null) {
+        throw new ExecutionException(
+            ExecutionErrorCode.TABLE_NOT_FOUND,
+            "table '" + String.join(".", name) + "' was not supplied to the executor");
+      }
+      return table;
+    }
+
+    private Relation project(Project project, Relation input) {
+      RelDataType inputType = project.getInput().getRowType();
+      List<Supplier<Column>> columns = new ArrayList<>();
+      for (RexNode expression : project.getProjects()) {
+        if (expression instanceof RexOver over) {
+          Column numbers = rowNumber(over, input, inputType);
+          columns.add(() -> numbers);
+        } else {
+          columns.add(() -> evaluator.evaluate(expression, input, inputType));
+        }
+      }
+      return new Relation(input.rowCount(), columns);
+    }
+
+    private Column rowNumber(RexOver over, Relation input, RelDataType inputType) {
+      if (over.getOperator().getKind() != SqlKind.ROW_NUMBER) {
+        throw new ExecutionException(
+            ExecutionErrorCode.UNSUPPORTED_PLAN,
+            "window function "
+                + over.getOperator().getName()
+                + " is not supported by the executor");
+      }
+      RexWindow window = over.getWindow();
+      requireRowsUpToCurrentRow(window.isRows(), window.getLowerBound(), window.getUpperBound());
+      List<Column> partitionKeys = new ArrayList<>();
+      for (RexNode key : over.getWindow().partitionKeys) {
+        partitionKeys.add(evaluator.evaluate(key, input, inputType));
+      }
+      List<RowNumbers.OrderKey> orderKeys = new ArrayList<>();
+      for (RexFieldCollation key : over.getWindow().orderKeys) {
+        orderKeys.add(
+            RowNumbers.OrderKey.of(
+                evaluator.evaluate(key.left, input, inputType),
+                key.getDirection(),
+                key.getNullDirection()));
+      }
+      return RowNumbers.compute(partitionKeys, orderKeys, input.rowCount(), context);
+    }
+
+    /**
+     * SQL numbers rows over ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW. Over any other frame
+     * Calcite's enumerable engine numbers rows differently (over the whole partition, every row is
+     * 1), so such a plan is refused rather than answered differently.
+     */
+    private static void requireRowsUpToCurrentRow(
+        boolean isRows, RexWindowBound lower, RexWindowBound upper) {
+      boolean standard =
+          isRows && lower.isUnbounded() && lower.isPreceding() && upper.isCurrentRow();
+      if (!standard) {
+        throw new ExecutionException(
+            ExecutionErrorCode.UNSUPPORTED_PLAN,
+            "ROW_NUMBER over a frame other than ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+                + " is not supported by the executor");
+      }
+    }
+
+    private Relation window(Window window, Relation input) {
+      List<Supplier<Column>> columns = new ArrayList<>();
+      for (int field = 0; field < input.columnCount(); field++) {
+        int index = field;
+        columns.add(() -> input.column(index));
+      }
+      for (Window.Group group : window.groups) {
+        for (Window.RexWinAggCall call : group.aggCalls) {
+          if (call.getOperator().getKind() != SqlKind.ROW_NUMBER) {
+            throw new ExecutionException(
+                ExecutionErrorCode.UNSUPPORTED_PLAN,
+                "window function "
+                    + call.getOperator().getName()
+                    + " is not supported by the executor");
+          }
+        }
+        requireRowsUpToCurrentRow(group.isRows, group.lowerBound, group.upperBound);
+        List<Column> partitionKeys = new ArrayList<>();
+        for (int key : group.keys) {
+          partitionKeys.add(input.column(key));
+        }
+        List<RowNumbers.OrderKey> orderKeys = new ArrayList<>();
+        for (RelFieldCollation collation : group.orderKeys.getFieldCollations()) {
+          int index = collation.getFieldIndex();
+          Column column =
+              index < input.columnCount()
+                  ? input.column(index)
+                  : ExpressionEvaluator.literal(window.constants.get(index - input.columnCount()));
+          orderKeys.add(
+              RowNumbers.OrderKey.of(column, collation.getDirection(), collation.nullDirection));
+        }
+        Column numbers =
+            group.aggCalls.isEmpty()
+                ? null
+                : RowNumbers.compute(partitionKeys, orderKeys, input.rowCount(), context);
+        for (int c = 0; c < group.aggCalls.size(); c++) {
+          columns.add(() -> numbers);
+        }
+      }
+      return new Relation(input.rowCount(), columns);
+    }
+
+    private Relation values(Values values) {
+      int rowCount = values.getTuples().size();
+      List<Supplier<Column>> columns = new ArrayList<>();
+      List<RelDataType> types = new ArrayList<>();
+      for (var field : values.getRowType().getFieldList()) {
+        types.add(field.getType());
+      }
+      for (int field = 0; field < types.size(); field++) {
+        int index = field;
+        Types.Kind kind = Types.kind(types.get(field));
+        columns.add(
+            () -> {
+              Object[] cells = new Object[rowCount];
+              for (int row = 0; row < rowCount; row++) {
+                RexLiteral literal = values.getTuples().get(row).get(index);
+                cells[row] = ExpressionEvaluator.literal(literal).value();
+              }
+              if (kind == Types.Kind.STRING) {
+                return new ObjectColumn(cells);
+              }
+              return Types.columnOf(cells, kind, context.memory());
+            });
+      }
+      return new Relation(rowCount, columns);
+    }
+
+    private static ExecutionException unsupported(RelNode node) {
+      return new ExecutionException(
+          ExecutionErrorCode.UNSUPPORTED_PLAN,
+          "operator " + node.getRelTypeName() + " is not supported by the executor");
+    }
+  }
+}

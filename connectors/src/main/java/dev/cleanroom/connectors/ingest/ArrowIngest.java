@@ -1,0 +1,216 @@
+package dev.cleanroom.connectors.ingest;
+
+import dev.cleanroom.connectors.ConnectorErrorCode;
+import dev.cleanroom.connectors.ConnectorException;
+import dev.cleanroom.connectors.dataset.DatasetSchema;
+import dev.cleanroom.connectors.dataset.IngestRules;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryEncoder;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Reads Arrow IPC uploads (stream or file) into batches of the declared schema. Column types must
+ * equal the declared Arrow types exactly; dictionary-encoded columns are decoded after their
+ * indices are checked. The file format needs random access, so it is spooled to a temporary file
+ * first.
+ */
+final class ArrowIngest {
+  private ArrowIngest() {}
+
+  static long read(
+      LimitedInputStream in,
+      UploadFormat format,
+      DatasetSchema schema,
+      IngestRules rules,
+      BufferAllocator allocator,
+      BatchSink sink,
+      IngestProgress progress)
+      throws IOException {
+    if (format == UploadFormat.ARROW_STREAM) {
+      try (ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+        return readAll(reader, in, schema, rules, allocator, sink, progress);
+      }
+    }
+    Path spool = Files.createTempFile("cleanroom-upload-", ".arrow");
+    try {
+      try (OutputStream out = Files.newOutputStream(spool)) {
+        in.transferTo(out);
+      }
+      try (FileChannel channel = FileChannel.open(spool, StandardOpenOption.READ);
+          ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
+        return readAll(reader, in, schema, rules, allocator, sink, progress);
+      }
+    } finally {
+      Files.deleteIfExists(spool);
+    }
+  }
+
+  private static long readAll(
+      ArrowReader reader,
+      LimitedInputStream in,
+      DatasetSchema schema,
+      IngestRules rules,
+      BufferAllocator allocator,
+      BatchSink sink,
+      IngestProgress progress) {
+    BatchValidator validator = new BatchValidator(schema, rules, true);
+    long rows = 0;
+    try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema.arrowSchema(), allocator)) {
+      VectorSchemaRoot source = arrow(reader::getVectorSchemaRoot);
+      Schema uploaded = source.getSchema();
+      List<Field> fields = uploaded.getFields();
+      int[] declaredIndex =
+          ColumnMatcher.match(fields.stream().map(Field::getName).toList(), schema);
+      for (int i = 0; i < fields.size(); i++) {
+        checkType(fields.get(i), reader, schema, declaredIndex[i]);
+      }
+      while (arrow(reader::loadNextBatch)) {
+        if (!source.getSchema().equals(uploaded)) {
+          throw new ConnectorException(
+              ConnectorErrorCode.SCHEMA_CHANGED, "the schema changes inside the stream");
+        }
+        int count = source.getRowCount();
+        if (count == 0) {
+          continue;
+        }
+        batch.clear();
+        for (int i = 0; i < fields.size(); i++) {
+          FieldVector vector = source.getVector(i);
+          FieldVector target = batch.getVector(declaredIndex[i]);
+          DictionaryEncoding encoding = fields.get(i).getDictionary();
+          if (encoding == null) {
+            vector.makeTransferPair(target).transfer();
+          } else {
+            try (ValueVector decoded = decode(vector, reader, encoding, rows + 1, fields.get(i))) {
+              decoded.makeTransferPair(target).transfer();
+            }
+          }
+        }
+        batch.setRowCount(count);
+        validator.validate(batch, rows + 1);
+        rows += count;
+        try {
+          sink.accept(batch);
+        } catch (IOException e) {
+          throw new ConnectorException(
+              ConnectorErrorCode.STORAGE_FAILURE, "writing the upload failed", e);
+        }
+        progress.onProgress(in.count(), rows);
+      }
+    }
+    if (rows == 0) {
+      throw new ConnectorException(ConnectorErrorCode.EMPTY_UPLOAD, "the upload has no rows");
+    }
+    return rows;
+  }
+
+  private static void checkType(
+      Field field, ArrowReader reader, DatasetSchema schema, int declaredIndex) {
+    ArrowType type = field.getType();
+    if (field.getDictionary() != null) {
+      Dictionary dictionary = dictionary(reader, field.getDictionary(), field);
+      type = dictionary.getVectorType();
+    }
+    var declared = schema.column(declaredIndex);
+    if (type.isComplex() || !field.getChildren().isEmpty()) {
+      throw new ConnectorException(
+          ConnectorErrorCode.UNSUPPORTED_TYPE,
+          "column '" + declared.name() + "' has a nested type, which is not supported");
+    }
+    if (!type.equals(declared.type().arrowType())) {
+      throw new ConnectorException(
+          ConnectorErrorCode.TYPE_MISMATCH,
+          "column '"
+              + declared.name()
+              + "' has Arrow type "
+              + type
+              + ", declared "
+              + declared.type()
+              + " is stored as "
+              + declared.type().arrowType());
+    }
+  }
+
+  private static ValueVector decode(
+      FieldVector indices,
+      ArrowReader reader,
+      DictionaryEncoding encoding,
+      long firstRow,
+      Field field) {
+    Dictionary dictionary = dictionary(reader, encoding, field);
+    int size = dictionary.getVector().getValueCount();
+    BaseIntVector ints = (BaseIntVector) indices;
+    for (int i = 0; i < indices.getValueCount(); i++) {
+      if (!indices.isNull(i)) {
+        long index = ints.getValueAsLong(i);
+        if (index < 0 || index >= size) {
+          throw new ConnectorException(
+              ConnectorErrorCode.CORRUPT_FILE,
+              "row "
+                  + (firstRow + i)
+                  + ", column '"
+                  + field.getName()
+                  + "': dictionary index out of range");
+        }
+      }
+    }
+    return DictionaryEncoder.decode(indices, dictionary);
+  }
+
+  private static Dictionary dictionary(
+      ArrowReader reader, DictionaryEncoding encoding, Field field) {
+    Dictionary dictionary;
+    try {
+      dictionary = reader.getDictionaryVectors().get(encoding.getId());
+    } catch (IOException e) {
+      throw corrupt(e);
+    }
+    if (dictionary == null) {
+      throw new ConnectorException(
+          ConnectorErrorCode.CORRUPT_FILE,
+          "column '" + field.getName() + "' refers to a missing dictionary");
+    }
+    return dictionary;
+  }
+
+  /** Runs a reader call, reporting anything the Arrow reader throws as a corrupt upload. */
+  private static <T> T arrow(ArrowCall<T> call) {
+    try {
+      return call.run();
+    } catch (ConnectorException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw corrupt(e);
+    }
+  }
+
+  // The reader's own messages may describe bytes of the upload, so they are not passed on.
+  private static ConnectorException corrupt(Exception e) {
+    return new ConnectorException(
+        ConnectorErrorCode.CORRUPT_FILE,
+        "the Arrow upload is truncated or corrupt (" + e.getClass().getSimpleName() + ")");
+  }
+
+  @FunctionalInterface
+  private interface ArrowCall<T> {
+    T run() throws IOException;
+  }
+}

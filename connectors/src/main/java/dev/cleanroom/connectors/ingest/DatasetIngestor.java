@@ -1,0 +1,67 @@
+package dev.cleanroom.connectors.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cleanroom.connectors.ConnectorErrorCode;
+import dev.cleanroom.connectors.ConnectorException;
+import dev.cleanroom.connectors.dataset.DatasetSchema;
+import dev.cleanroom.connectors.dataset.IngestRules;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * Reads an upload in any supported format into validated batches of the declared schema, streaming:
+ * at most one batch is in memory at a time. Any bad input fails with a {@link ConnectorException}
+ * naming the position; the sink may have seen earlier batches, so it must discard them on failure
+ * (the store's version writer does).
+ */
+public final class DatasetIngestor {
+  public static final int DEFAULT_BATCH_ROWS = 4096;
+
+  private final int batchRows;
+
+  public DatasetIngestor() {
+    this(DEFAULT_BATCH_ROWS);
+  }
+
+  public DatasetIngestor(int batchRows) {
+    if (batchRows < 1) {
+      throw new IllegalArgumentException("batchRows must be positive, got " + batchRows);
+    }
+    this.batchRows = batchRows;
+  }
+
+  public IngestSummary ingest(
+      InputStream upload,
+      UploadFormat format,
+      DatasetSchema schema,
+      IngestRules rules,
+      BufferAllocator allocator,
+      BatchSink sink,
+      IngestProgress progress) {
+    requireNonNull(upload, "upload is null");
+    requireNonNull(format, "format is null");
+    requireNonNull(schema, "schema is null");
+    requireNonNull(rules, "rules is null");
+    requireNonNull(allocator, "allocator is null");
+    requireNonNull(sink, "sink is null");
+    requireNonNull(progress, "progress is null");
+    rules.validateAgainst(schema);
+    LimitedInputStream in = new LimitedInputStream(upload, rules.maxUploadBytes());
+    try {
+      long rows =
+          switch (format) {
+            case CSV -> CsvIngest.read(in, schema, rules, allocator, batchRows, sink, progress);
+            case ARROW_STREAM, ARROW_FILE ->
+                ArrowIngest.read(in, format, schema, rules, allocator, sink, progress);
+            case PARQUET ->
+                ParquetIngest.read(in, schema, rules, allocator, batchRows, sink, progress);
+          };
+      return new IngestSummary(rows, in.count());
+    } catch (IOException e) {
+      throw new ConnectorException(
+          ConnectorErrorCode.STORAGE_FAILURE, "reading the upload failed", e);
+    }
+  }
+}

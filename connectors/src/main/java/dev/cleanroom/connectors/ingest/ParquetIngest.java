@@ -1,0 +1,305 @@
+package dev.cleanroom.connectors.ingest;
+
+import dev.cleanroom.connectors.ConnectorErrorCode;
+import dev.cleanroom.connectors.ConnectorException;
+import dev.cleanroom.connectors.dataset.ColumnType;
+import dev.cleanroom.connectors.dataset.DatasetSchema;
+import dev.cleanroom.connectors.dataset.IngestRules;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Reads a Parquet upload (flat schema of primitive columns) into batches of the declared schema.
+ * The file is spooled to a temporary file for random access; one row group's pages are in memory at
+ * a time, so memory is bounded by the writer's row-group size.
+ */
+final class ParquetIngest {
+  private ParquetIngest() {}
+
+  /** How one Parquet column is read into its declared vector. */
+  private enum Encoding {
+    INT64,
+    INT32,
+    DOUBLE,
+    BOOLEAN,
+    STRING,
+    DECIMAL_INT32,
+    DECIMAL_INT64,
+    DECIMAL_BINARY,
+    DATE,
+    TIMESTAMP_MICROS,
+    TIMESTAMP_MILLIS
+  }
+
+  static long read(
+      LimitedInputStream in,
+      DatasetSchema schema,
+      IngestRules rules,
+      BufferAllocator allocator,
+      int batchRows,
+      BatchSink sink,
+      IngestProgress progress)
+      throws IOException {
+    Path spool = Files.createTempFile("cleanroom-upload-", ".parquet");
+    try {
+      try (OutputStream out = Files.newOutputStream(spool)) {
+        in.transferTo(out);
+      }
+      ParquetReadOptions options =
+          ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+      try (ParquetFileReader reader = open(spool, options)) {
+        MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+        String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+        List<Type> fields = fileSchema.getFields();
+        int[] declaredIndex =
+            ColumnMatcher.match(fields.stream().map(Type::getName).toList(), schema);
+        Encoding[] encodings = new Encoding[fields.size()];
+        for (int i = 0; i < fields.size(); i++) {
+          encodings[i] =
+              encoding(
+                  fields.get(i),
+                  schema.column(declaredIndex[i]).type(),
+                  schema.column(declaredIndex[i]).name());
+        }
+        List<ColumnDescriptor> columns = fileSchema.getColumns();
+        BatchValidator validator = new BatchValidator(schema, rules, true);
+        long rows = 0;
+        try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema.arrowSchema(), allocator)) {
+          PageReadStore pages;
+          while ((pages = corruptOnFailure(reader::readNextRowGroup)) != null) {
+            ColumnReadStoreImpl store =
+                new ColumnReadStoreImpl(
+                    pages,
+                    new GroupRecordConverter(fileSchema).getRootConverter(),
+                    fileSchema,
+                    createdBy);
+            ColumnReader[] readers = new ColumnReader[columns.size()];
+            for (int i = 0; i < readers.length; i++) {
+              readers[i] = store.getColumnReader(columns.get(i));
+            }
+            long remaining = pages.getRowCount();
+            while (remaining > 0) {
+              int count = (int) Math.min(batchRows, remaining);
+              batch.clear();
+              batch.allocateNew();
+              for (int i = 0; i < readers.length; i++) {
+                FieldVector vector = batch.getVector(declaredIndex[i]);
+                fill(readers[i], columns.get(i), encodings[i], vector, count, rows + 1);
+              }
+              batch.setRowCount(count);
+              validator.validate(batch, rows + 1);
+              sink.accept(batch);
+              rows += count;
+              remaining -= count;
+              progress.onProgress(in.count(), rows);
+            }
+          }
+        }
+        if (rows == 0) {
+          throw new ConnectorException(ConnectorErrorCode.EMPTY_UPLOAD, "the upload has no rows");
+        }
+        return rows;
+      }
+    } finally {
+      Files.deleteIfExists(spool);
+    }
+  }
+
+  private static ParquetFileReader open(Path file, ParquetReadOptions options) {
+    return corruptOnFailure(() -> ParquetFileReader.open(new LocalInputFile(file), options));
+  }
+
+  private static Encoding encoding(Type field, ColumnType declared, String name) {
+    if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) {
+      throw new ConnectorException(
+          ConnectorErrorCode.UNSUPPORTED_TYPE,
+          "column '" + name + "' has a nested type, which is not supported");
+    }
+    PrimitiveType primitive = field.asPrimitiveType();
+    LogicalTypeAnnotation logical = primitive.getLogicalTypeAnnotation();
+    Encoding encoding = null;
+    ColumnType found = null;
+    switch (primitive.getPrimitiveTypeName()) {
+      case INT64 -> {
+        if (logical == null || isSignedInt(logical, 64)) {
+          encoding = Encoding.INT64;
+          found = ColumnType.BIGINT;
+        } else if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d) {
+          encoding = Encoding.DECIMAL_INT64;
+          found = ColumnType.decimal(d.getPrecision(), d.getScale());
+        } else if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation t
+            && t.getUnit() != LogicalTypeAnnotation.TimeUnit.NANOS) {
+          encoding =
+              t.getUnit() == LogicalTypeAnnotation.TimeUnit.MICROS
+                  ? Encoding.TIMESTAMP_MICROS
+                  : Encoding.TIMESTAMP_MILLIS;
+          found = ColumnType.TIMESTAMP;
+        }
+      }
+      case INT32 -> {
+        if (logical == null || isSignedInt(logical, 32)) {
+          encoding = Encoding.INT32;
+          found = ColumnType.INTEGER;
+        } else if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d) {
+          encoding = Encoding.DECIMAL_INT32;
+          found = ColumnType.decimal(d.getPrecision(), d.getScale());
+        } else if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+          encoding = Encoding.DATE;
+          found = ColumnType.DATE;
+        }
+      }
+      case DOUBLE -> {
+        encoding = Encoding.DOUBLE;
+        found = ColumnType.DOUBLE;
+      }
+      case BOOLEAN -> {
+        encoding = Encoding.BOOLEAN;
+        found = ColumnType.BOOLEAN;
+      }
+      case BINARY, FIXED_LEN_BYTE_ARRAY -> {
+        if (logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+            && primitive.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY) {
+          encoding = Encoding.STRING;
+          found = ColumnType.VARCHAR;
+        } else if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d) {
+          encoding = Encoding.DECIMAL_BINARY;
+          found = ColumnType.decimal(d.getPrecision(), d.getScale());
+        }
+      }
+      default -> {
+        // INT96 and FLOAT have no declared type.
+      }
+    }
+    if (found == null || !found.equals(declared)) {
+      throw new ConnectorException(
+          ConnectorErrorCode.TYPE_MISMATCH,
+          "column '"
+              + name
+              + "' has Parquet type "
+              + primitive.getPrimitiveTypeName()
+              + (logical == null ? "" : " " + logical)
+              + ", which does not match the declared "
+              + declared);
+    }
+    return encoding;
+  }
+
+  private static boolean isSignedInt(LogicalTypeAnnotation logical, int bits) {
+    return logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i
+        && i.isSigned()
+        && i.getBitWidth() == bits;
+  }
+
+  private static void fill(
+      ColumnReader reader,
+      ColumnDescriptor column,
+      Encoding encoding,
+      FieldVector vector,
+      int count,
+      long firstRow) {
+    int maxDefinition = column.getMaxDefinitionLevel();
+    try {
+      for (int i = 0; i < count; i++) {
+        if (reader.getCurrentDefinitionLevel() < maxDefinition) {
+          vector.setNull(i);
+        } else {
+          set(reader, encoding, vector, i, firstRow + i);
+        }
+        reader.consume();
+      }
+    } catch (ConnectorException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ConnectorException(
+          ConnectorErrorCode.CORRUPT_FILE,
+          "column '"
+              + vector.getName()
+              + "' near row "
+              + firstRow
+              + " cannot be decoded ("
+              + e.getClass().getSimpleName()
+              + ")");
+    }
+    vector.setValueCount(count);
+  }
+
+  private static void set(
+      ColumnReader reader, Encoding encoding, FieldVector vector, int index, long row) {
+    switch (encoding) {
+      case INT64 -> ((BigIntVector) vector).setSafe(index, reader.getLong());
+      case INT32 -> ((IntVector) vector).setSafe(index, reader.getInteger());
+      case DOUBLE -> ((Float8Vector) vector).setSafe(index, reader.getDouble());
+      case BOOLEAN -> ((BitVector) vector).setSafe(index, reader.getBoolean() ? 1 : 0);
+      case STRING -> ((VarCharVector) vector).setSafe(index, reader.getBinary().getBytes());
+      case DATE -> ((DateDayVector) vector).setSafe(index, reader.getInteger());
+      case TIMESTAMP_MICROS -> ((TimeStampMicroVector) vector).setSafe(index, reader.getLong());
+      case TIMESTAMP_MILLIS -> {
+        try {
+          ((TimeStampMicroVector) vector)
+              .setSafe(index, Math.multiplyExact(reader.getLong(), 1000L));
+        } catch (ArithmeticException e) {
+          throw new ConnectorException(
+              ConnectorErrorCode.VALUE_OUT_OF_RANGE,
+              "row " + row + ", column '" + vector.getName() + "': timestamp is out of range");
+        }
+      }
+      case DECIMAL_INT32 -> setDecimal(vector, index, BigInteger.valueOf(reader.getInteger()));
+      case DECIMAL_INT64 -> setDecimal(vector, index, BigInteger.valueOf(reader.getLong()));
+      case DECIMAL_BINARY ->
+          setDecimal(vector, index, new BigInteger(reader.getBinary().getBytes()));
+    }
+  }
+
+  private static void setDecimal(FieldVector vector, int index, BigInteger unscaled) {
+    DecimalVector decimals = (DecimalVector) vector;
+    // Precision beyond the declared one is refused by the batch validator, with its row.
+    decimals.setSafe(index, new BigDecimal(unscaled, decimals.getScale()));
+  }
+
+  private static <T> T corruptOnFailure(ParquetCall<T> call) {
+    try {
+      return call.run();
+    } catch (ConnectorException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // The reader's messages may quote bytes of the upload, so only the kind of failure is kept.
+      throw new ConnectorException(
+          ConnectorErrorCode.CORRUPT_FILE,
+          "the Parquet upload is truncated or corrupt (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  @FunctionalInterface
+  private interface ParquetCall<T> {
+    T run() throws IOException;
+  }
+}

@@ -1,0 +1,379 @@
+package dev.cleanroom.connectors.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cleanroom.connectors.ConnectorErrorCode;
+import dev.cleanroom.connectors.ConnectorException;
+import dev.cleanroom.connectors.crypto.DataKey;
+import dev.cleanroom.connectors.crypto.DecryptingInputStream;
+import dev.cleanroom.connectors.crypto.KeyWrapper;
+import dev.cleanroom.connectors.crypto.MasterKey;
+import dev.cleanroom.connectors.crypto.WrappedKey;
+import dev.cleanroom.connectors.dataset.ColumnType;
+import dev.cleanroom.connectors.dataset.DatasetSchema;
+import dev.cleanroom.connectors.dataset.IngestRules;
+import dev.cleanroom.connectors.dataset.LoadedDataset;
+import dev.cleanroom.connectors.ingest.DatasetIngestor;
+import dev.cleanroom.connectors.ingest.IngestProgress;
+import dev.cleanroom.connectors.ingest.UploadFormat;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+
+/**
+ * Encrypted, versioned dataset storage under one directory: {@code <root>/<datasetId>/} holds, per
+ * version, an AES-256-GCM encrypted Arrow IPC stream and its data key wrapped by the master key.
+ * Versions are immutable; one writer per dataset at a time.
+ */
+public final class DatasetStore {
+  private static final Pattern DATASET_ID =
+      Pattern.compile("[A-Za-z0-9_-]{1,100}(\\.[A-Za-z0-9_-]{1,100}){0,4}");
+
+  private final Path root;
+  private final SecureRandom random;
+  private final KeyWrapper keyWrapper;
+  private final Map<String, Semaphore> writeLocks = new ConcurrentHashMap<>();
+  private volatile MasterKeyRing keys;
+
+  public DatasetStore(Path root, MasterKeyRing keys, SecureRandom random) {
+    this.root = requireNonNull(root, "root is null");
+    this.keys = requireNonNull(keys, "keys is null");
+    this.random = requireNonNull(random, "random is null");
+    this.keyWrapper = new KeyWrapper(random);
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      throw VersionFiles.failure("cannot create the store directory", e);
+    }
+  }
+
+  /** Committed versions of a dataset, oldest first; empty if it has none. */
+  public List<Long> versions(String datasetId) {
+    Path directory = directory(datasetId);
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files
+          .map(file -> VersionFiles.versionOf(file.getFileName().toString()))
+          .filter(version -> version > 0)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw VersionFiles.failure("cannot list versions of '" + datasetId + "'", e);
+    }
+  }
+
+  public Optional<Long> latestVersion(String datasetId) {
+    List<Long> versions = versions(datasetId);
+    return versions.isEmpty() ? Optional.empty() : Optional.of(versions.get(versions.size() - 1));
+  }
+
+  /**
+   * Starts the next version of a dataset. Blocks while another writer of the same dataset is open.
+   * Use with try-with-resources and call {@link VersionWriter#commit()} only when the whole upload
+   * was accepted.
+   */
+  public VersionWriter beginVersion(
+      String datasetId, DatasetSchema schema, BufferAllocator allocator) {
+    requireNonNull(schema, "schema is null");
+    requireNonNull(allocator, "allocator is null");
+    Path directory = directory(datasetId);
+    Semaphore lock = writeLocks.computeIfAbsent(datasetId, id -> new Semaphore(1));
+    lock.acquireUninterruptibly();
+    DataKey dataKey = DataKey.generate(random);
+    try {
+      Files.createDirectories(directory);
+      deleteLeftovers(directory);
+      long version = latestVersion(datasetId).orElse(0L) + 1;
+      Path keyFile = directory.resolve(VersionFiles.keyFileName(version));
+      WrappedKey wrapped =
+          keyWrapper.wrap(keys.current(), dataKey, VersionFiles.context(datasetId, version));
+      VersionFiles.writeAtomically(keyFile, wrapped.text() + "\n");
+      return new VersionWriter(
+          datasetId, version, schema, directory, keyFile, dataKey, allocator, lock::release);
+    } catch (IOException e) {
+      dataKey.destroy();
+      lock.release();
+      throw VersionFiles.failure("cannot start a new version of '" + datasetId + "'", e);
+    } catch (RuntimeException e) {
+      dataKey.destroy();
+      lock.release();
+      throw e;
+    }
+  }
+
+  /**
+   * Reads, validates and stores an upload as the next version, all or nothing: on any refusal the
+   * exception is thrown and no version, temporary file or key is left behind. Uses a child
+   * allocator named after the dataset, closed before returning.
+   */
+  public StoredVersion upload(
+      String datasetId,
+      DatasetSchema schema,
+      IngestRules rules,
+      UploadFormat format,
+      InputStream data,
+      BufferAllocator allocator,
+      IngestProgress progress) {
+    requireNonNull(allocator, "allocator is null");
+    try (BufferAllocator upload =
+            allocator.newChildAllocator("upload-" + datasetId, 0, allocator.getLimit());
+        VersionWriter writer = beginVersion(datasetId, schema, upload)) {
+      new DatasetIngestor().ingest(data, format, schema, rules, upload, writer::write, progress);
+      return writer.commit();
+    }
+  }
+
+  /** Opens a committed version for streaming reads. */
+  public StoredVersionReader openVersion(
+      String datasetId, long version, BufferAllocator allocator) {
+    requireNonNull(allocator, "allocator is null");
+    Path directory = directory(datasetId);
+    Path dataFile = directory.resolve(VersionFiles.dataFileName(version));
+    String context = VersionFiles.context(datasetId, version);
+    DataKey dataKey = unwrapKey(directory.resolve(VersionFiles.keyFileName(version)), context);
+    InputStream decrypted = null;
+    try {
+      InputStream file = new BufferedInputStream(Files.newInputStream(dataFile), 1 << 16);
+      decrypted = new DecryptingInputStream(file, dataKey, context);
+      return new StoredVersionReader(
+          new StoredVersion(datasetId, version, 0), decrypted, dataKey, allocator);
+    } catch (NoSuchFileException e) {
+      dataKey.destroy();
+      throw notFound(datasetId, version);
+    } catch (IOException e) {
+      closeQuietly(decrypted);
+      dataKey.destroy();
+      throw VersionFiles.failure("cannot read version " + version + " of '" + datasetId + "'", e);
+    } catch (RuntimeException e) {
+      closeQuietly(decrypted);
+      dataKey.destroy();
+      throw e;
+    }
+  }
+
+  /** Loads a committed version into memory, in a child allocator the result owns. */
+  public LoadedDataset load(String datasetId, long version, BufferAllocator allocator) {
+    BufferAllocator owned =
+        allocator.newChildAllocator(
+            "dataset-" + datasetId + "-v" + version, 0, allocator.getLimit());
+    List<VectorSchemaRoot> batches = new ArrayList<>();
+    try (StoredVersionReader reader = openVersion(datasetId, version, owned)) {
+      while (reader.loadNextBatch()) {
+        VectorSchemaRoot source = reader.root();
+        VectorSchemaRoot copy = VectorSchemaRoot.create(source.getSchema(), owned);
+        batches.add(copy);
+        try (ArrowRecordBatch recordBatch = new VectorUnloader(source).getRecordBatch()) {
+          new VectorLoader(copy).load(recordBatch);
+        }
+      }
+      return new LoadedDataset(datasetId, version, reader.schema(), owned, batches);
+    } catch (RuntimeException e) {
+      batches.forEach(VectorSchemaRoot::close);
+      owned.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Writes a new version without every row whose {@code unitColumn} equals {@code unitValue} (an
+   * erasure request). The unit column must be BIGINT, INTEGER or VARCHAR; the value is given as
+   * text, as it arrives in a request path.
+   */
+  public ErasureResult erase(
+      String datasetId, String unitColumn, String unitValue, BufferAllocator allocator) {
+    requireNonNull(unitColumn, "unitColumn is null");
+    requireNonNull(unitValue, "unitValue is null");
+    long latest =
+        latestVersion(datasetId)
+            .orElseThrow(
+                () ->
+                    new ConnectorException(
+                        ConnectorErrorCode.NOT_FOUND, "dataset '" + datasetId + "' has no data"));
+    try (BufferAllocator erasure =
+            allocator.newChildAllocator("erase-" + datasetId, 0, allocator.getLimit());
+        StoredVersionReader reader = openVersion(datasetId, latest, erasure)) {
+      DatasetSchema schema = reader.schema();
+      int column =
+          schema
+              .indexOf(unitColumn)
+              .orElseThrow(
+                  () ->
+                      new ConnectorException(
+                          ConnectorErrorCode.INVALID_ARGUMENT,
+                          "dataset '" + datasetId + "' has no column '" + unitColumn + "'"));
+      Object target = unitKey(schema.column(column).type(), unitColumn, unitValue);
+      long removed = 0;
+      try (VersionWriter writer = beginVersion(datasetId, schema, erasure);
+          VectorSchemaRoot kept = VectorSchemaRoot.create(schema.arrowSchema(), erasure)) {
+        while (reader.loadNextBatch()) {
+          VectorSchemaRoot batch = reader.root();
+          FieldVector units = batch.getVector(column);
+          kept.allocateNew();
+          int count = 0;
+          for (int row = 0; row < batch.getRowCount(); row++) {
+            if (matches(units, row, target)) {
+              removed++;
+              continue;
+            }
+            for (int c = 0; c < schema.size(); c++) {
+              kept.getVector(c).copyFromSafe(row, count, batch.getVector(c));
+            }
+            count++;
+          }
+          kept.setRowCount(count);
+          writer.write(kept);
+        }
+        return new ErasureResult(writer.commit(), removed);
+      } catch (IOException e) {
+        throw VersionFiles.failure("erasure in '" + datasetId + "' failed", e);
+      }
+    }
+  }
+
+  /**
+   * Re-wraps every data key under {@code newKey}; data files are not touched. Keys already under
+   * the new key are skipped, so an interrupted rotation is completed by running it again with the
+   * old key among the retired ones.
+   *
+   * @return the number of key files re-wrapped
+   */
+  public int rotateMasterKey(MasterKey newKey) {
+    requireNonNull(newKey, "newKey is null");
+    MasterKeyRing ring = keys;
+    List<MasterKey> retired = new ArrayList<>(ring.retired());
+    if (!ring.current().id().equals(newKey.id())) {
+      retired.add(ring.current());
+    }
+    MasterKeyRing rotated = new MasterKeyRing(newKey, retired);
+    int rewrapped = 0;
+    try (Stream<Path> datasets = Files.list(root)) {
+      for (Path directory : datasets.filter(Files::isDirectory).sorted().toList()) {
+        String datasetId = directory.getFileName().toString();
+        for (long version : versions(datasetId)) {
+          Path keyFile = directory.resolve(VersionFiles.keyFileName(version));
+          WrappedKey wrapped = readKeyFile(keyFile);
+          if (wrapped.masterKeyId().equals(newKey.id())) {
+            continue;
+          }
+          String context = VersionFiles.context(datasetId, version);
+          WrappedKey rewrappedKey =
+              keyWrapper.rewrap(rotated.keyWithId(wrapped.masterKeyId()), newKey, wrapped, context);
+          VersionFiles.writeAtomically(keyFile, rewrappedKey.text() + "\n");
+          rewrapped++;
+        }
+      }
+    } catch (IOException e) {
+      throw VersionFiles.failure("master key rotation failed", e);
+    }
+    keys = rotated;
+    return rewrapped;
+  }
+
+  private DataKey unwrapKey(Path keyFile, String context) {
+    WrappedKey wrapped = readKeyFile(keyFile);
+    return keyWrapper.unwrap(keys.keyWithId(wrapped.masterKeyId()), wrapped, context);
+  }
+
+  private static WrappedKey readKeyFile(Path keyFile) {
+    try {
+      return WrappedKey.parse(Files.readString(keyFile, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      throw new ConnectorException(
+          ConnectorErrorCode.NOT_FOUND, "no key file for '" + keyFile.getFileName() + "'");
+    } catch (IOException e) {
+      throw VersionFiles.failure("cannot read key file '" + keyFile.getFileName() + "'", e);
+    }
+  }
+
+  /** Removes temporary files a crashed writer left behind; called with the dataset's lock held. */
+  private static void deleteLeftovers(Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.toList()) {
+        if (file.getFileName().toString().startsWith(VersionFiles.TEMP_PREFIX)) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+  }
+
+  private Path directory(String datasetId) {
+    requireNonNull(datasetId, "datasetId is null");
+    if (!DATASET_ID.matcher(datasetId).matches()) {
+      throw new ConnectorException(
+          ConnectorErrorCode.INVALID_ARGUMENT,
+          "dataset id must be letters, digits, '_' and '-', in up to five '.'-separated parts");
+    }
+    return root.resolve(datasetId);
+  }
+
+  private static Object unitKey(ColumnType type, String column, String text) {
+    switch (type.kind()) {
+      case VARCHAR:
+        return text;
+      case BIGINT:
+      case INTEGER:
+        try {
+          return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+          throw new ConnectorException(
+              ConnectorErrorCode.INVALID_ARGUMENT,
+              "the unit to erase is not an integer, as column '" + column + "' is");
+        }
+      default:
+        throw new ConnectorException(
+            ConnectorErrorCode.INVALID_ARGUMENT,
+            "column '"
+                + column
+                + "' is "
+                + type
+                + "; a privacy unit is BIGINT, INTEGER or VARCHAR");
+    }
+  }
+
+  private static boolean matches(FieldVector units, int row, Object target) {
+    if (units.isNull(row)) {
+      return false;
+    }
+    Object value = units.getObject(row);
+    if (target instanceof Long number) {
+      return ((Number) value).longValue() == number;
+    }
+    return value.toString().equals(target);
+  }
+
+  private static ConnectorException notFound(String datasetId, long version) {
+    return new ConnectorException(
+        ConnectorErrorCode.NOT_FOUND, "dataset '" + datasetId + "' has no version " + version);
+  }
+
+  private static void closeQuietly(InputStream stream) {
+    if (stream != null) {
+      try {
+        stream.close();
+      } catch (IOException e) {
+        // already failing; the first error is the one reported
+      }
+    }
+  }
+}

@@ -1,0 +1,647 @@
+package dev.cleanroom.connectors.executor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cleanroom.connectors.executor.TestTable.ColumnSpec;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Calendar;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.TimeZone;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexWindowBounds;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.schema.impl.ScalarFunctionImpl;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.InferTypes;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
+import org.apache.calcite.tools.Frameworks;
+import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.tools.RelRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs private-plan-shaped plans on Calcite's enumerable engine and on the vectorized executor over
+ * the same data, and requires the same rows (in any order). Doubles are multiples of 1/8 so that
+ * sums are exact whatever order the engines add them in.
+ */
+class VectorizedExecutorDifferentialTest {
+  private static final SqlUserDefinedFunction CONTRIBUTION_ORDER =
+      new SqlUserDefinedFunction(
+          new SqlIdentifier("CR_CONTRIBUTION_ORDER", SqlParserPos.ZERO),
+          SqlKind.OTHER_FUNCTION,
+          ReturnTypes.BIGINT,
+          InferTypes.FIRST_KNOWN,
+          OperandTypes.operandMetadata(
+              List.of(SqlTypeFamily.NUMERIC, SqlTypeFamily.STRING, SqlTypeFamily.STRING),
+              typeFactory ->
+                  List.of(
+                      typeFactory.createSqlType(SqlTypeName.BIGINT),
+                      typeFactory.createSqlType(SqlTypeName.VARCHAR),
+                      typeFactory.createSqlType(SqlTypeName.VARCHAR)),
+              i -> "p" + i,
+              i -> false),
+          ScalarFunctionImpl.create(ContributionOrder.class, "order"));
+
+  private static final List<ColumnSpec> CUSTOMERS =
+      List.of(
+          new ColumnSpec("customer_id", SqlTypeName.BIGINT, false),
+          new ColumnSpec("email_hash", SqlTypeName.VARCHAR, true),
+          new ColumnSpec("age_band", SqlTypeName.VARCHAR, true),
+          new ColumnSpec("loyalty_tier", SqlTypeName.VARCHAR, true),
+          new ColumnSpec("lifetime_spend", SqlTypeName.DOUBLE, true),
+          new ColumnSpec("opted_out", SqlTypeName.BOOLEAN, true),
+          new ColumnSpec("signup", SqlTypeName.DATE, true),
+          new ColumnSpec("balance", SqlTypeName.DECIMAL, true));
+
+  private static final List<ColumnSpec> IMPRESSIONS =
+      List.of(
+          new ColumnSpec("impression_id", SqlTypeName.BIGINT, false),
+          new ColumnSpec("email_hash", SqlTypeName.VARCHAR, true),
+          new ColumnSpec("campaign_id", SqlTypeName.VARCHAR, true),
+          new ColumnSpec("ts", SqlTypeName.TIMESTAMP, true),
+          new ColumnSpec("clicked", SqlTypeName.BOOLEAN, true),
+          new ColumnSpec("cost", SqlTypeName.DOUBLE, true));
+
+  private static final List<ColumnSpec> SEGMENTS =
+      List.of(
+          new ColumnSpec("customer_id", SqlTypeName.BIGINT, true),
+          new ColumnSpec("segment", SqlTypeName.VARCHAR, true),
+          new ColumnSpec("weight", SqlTypeName.INTEGER, true));
+
+  private static final String[] AGE_BANDS = {"18-24", "25-34", "35-44", "65+"};
+  private static final String[] TIERS = {"bronze", "silver", "gold"};
+  private static final long FIRST_TS = 1_767_571_200_000L; // 2026-01-05T00:00:00Z
+
+  private BufferAllocator allocator;
+  private Connection connection;
+  private SchemaPlus rootSchema;
+  private final Map<List<String>, TestTable> tables = new HashMap<>();
+  private final VectorizedExecutor executor = new VectorizedExecutor();
+
+  @BeforeEach
+  void setUp() throws SQLException {
+    allocator = new RootAllocator();
+    Properties properties = new Properties();
+    properties.setProperty("timeZone", "UTC");
+    connection = DriverManager.getConnection("jdbc:calcite:", properties);
+    rootSchema = connection.unwrap(CalciteConnection.class).getRootSchema();
+  }
+
+  @AfterEach
+  void tearDown() throws SQLException {
+    tables.values().forEach(TestTable::close);
+    connection.close();
+    allocator.close();
+  }
+
+  @Test
+  void privateJoinPlan_matchesEnumerableEngine() {
+    loadDemoLikeData(600, 4_000, 1);
+    assertSameRows(privateJoinPlan(2));
+  }
+
+  @Test
+  void privateJoinPlanOnLargerDataInParallel_matchesEnumerableEngine() {
+    loadDemoLikeData(6_000, 40_000, 2);
+    assertSameRows(privateJoinPlan(3));
+  }
+
+  @Test
+  void privateJoinPlanWithWindowOperator_matchesEnumerableEngine() {
+    loadDemoLikeData(700, 5_000, 16);
+    HepPlanner planner =
+        new HepPlanner(
+            HepProgram.builder()
+                .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
+                .build());
+    planner.setRoot(privateJoinPlan(2));
+    RelNode withWindow = planner.findBestExp();
+    assertTrue(withWindow.explain().contains("LogicalWindow"), withWindow::explain);
+    assertSameRows(withWindow);
+  }
+
+  @Test
+  void privateSingleTablePlan_matchesEnumerableEngine() {
+    loadDemoLikeData(3_000, 10, 3);
+    assertSameRows(privateSingleTablePlan());
+  }
+
+  @Test
+  void plainJoinPlanWithDistinctCountAsTwoAggregates_matchesEnumerableEngine() {
+    loadDemoLikeData(2_000, 30_000, 4);
+    RelBuilder b = builder();
+    RelNode plan =
+        b.scan("retailer", "customers")
+            .scan("advertiser", "impressions")
+            .join(
+                JoinRelType.INNER,
+                b.equals(b.field(2, 0, "email_hash"), b.field(2, 1, "email_hash")))
+            .aggregate(
+                b.groupKey(b.field("campaign_id"), b.field("age_band"), b.field("customer_id")),
+                b.sum(b.field("cost")).as("cost"),
+                b.count(b.field("clicked")).as("clicks"))
+            .aggregate(
+                b.groupKey(b.field("campaign_id"), b.field("age_band")),
+                b.count().as("customers"),
+                b.sum(b.field("cost")).as("cost"),
+                b.sum(b.field("clicks")).as("clicks"))
+            .build();
+    assertSameRows(plan);
+  }
+
+  @Test
+  void expressionsOnStringsDatesDecimalsAndBooleans_matchEnumerableEngine() {
+    loadDemoLikeData(2_500, 10, 5);
+    RelBuilder b = builder();
+    b.scan("retailer", "customers");
+    RexNode condition =
+        b.and(
+            b.or(
+                b.in(b.field("age_band"), b.literal("18-24"), b.literal("65+")),
+                b.between(b.field("lifetime_spend"), b.literal(10.0), b.literal(400.0)),
+                b.isNull(b.field("loyalty_tier"))),
+            b.call(SqlStdOperatorTable.IS_NOT_TRUE, b.field("opted_out")),
+            b.greaterThanOrEqual(
+                b.field("signup"),
+                b.getRexBuilder()
+                    .makeDateLiteral(new org.apache.calcite.util.DateString(2020, 3, 1))));
+    RelNode plan =
+        b.filter(condition)
+            .project(
+                List.of(
+                    b.call(SqlStdOperatorTable.UPPER, b.field("loyalty_tier")),
+                    b.call(
+                        SqlStdOperatorTable.CONCAT,
+                        b.call(
+                            SqlStdOperatorTable.SUBSTRING,
+                            b.field("email_hash"),
+                            b.literal(1),
+                            b.literal(2)),
+                        b.literal("/")),
+                    b.call(SqlStdOperatorTable.CHAR_LENGTH, b.field("age_band")),
+                    b.call(
+                        SqlStdOperatorTable.CASE,
+                        b.greaterThan(b.field("lifetime_spend"), b.literal(100.0)),
+                        b.literal(100.0),
+                        b.field("lifetime_spend")),
+                    b.call(SqlStdOperatorTable.MULTIPLY, b.field("balance"), b.literal(2)),
+                    b.field("signup"),
+                    b.call(
+                        SqlStdOperatorTable.COALESCE, b.field("lifetime_spend"), b.literal(-1.0)),
+                    b.call(SqlStdOperatorTable.PLUS, b.field("customer_id"), b.literal(7L))),
+                List.of(
+                    "tier",
+                    "prefix",
+                    "band_length",
+                    "spend",
+                    "balance2",
+                    "signup",
+                    "spend0",
+                    "id7"))
+            .aggregate(
+                b.groupKey(b.field("tier"), b.field("prefix"), b.field("band_length")),
+                b.count().as("n"),
+                b.sum(b.field("spend")).as("spend"),
+                b.sum(b.field("balance2")).as("balance"),
+                b.min(b.field("signup")).as("first_signup"),
+                b.max(b.field("spend0")).as("max_spend"),
+                b.max(b.field("id7")).as("max_id"),
+                b.count(b.field("spend")).as("spend_count"))
+            .build();
+    assertSameRows(plan);
+  }
+
+  @Test
+  void timestampTruncationAndExtraction_matchEnumerableEngine() {
+    loadDemoLikeData(50, 5_000, 6);
+    RelBuilder b = builder();
+    RelNode plan =
+        b.scan("advertiser", "impressions")
+            .project(
+                List.of(
+                    b.call(SqlStdOperatorTable.FLOOR, b.field("ts"), b.literal(TimeUnitRange.WEEK)),
+                    b.call(
+                        SqlStdOperatorTable.EXTRACT, b.literal(TimeUnitRange.HOUR), b.field("ts")),
+                    b.field("campaign_id"),
+                    b.field("clicked"),
+                    b.call(
+                        SqlStdOperatorTable.PLUS,
+                        b.call(SqlStdOperatorTable.MULTIPLY, b.field("cost"), b.literal(2.0)),
+                        b.literal(1.0))),
+                List.of("week", "hour", "campaign_id", "clicked", "cost2"))
+            .filter(b.lessThan(b.field("hour"), b.literal(20L)))
+            .aggregate(
+                b.groupKey(b.field("week"), b.field("campaign_id")),
+                b.count().as("n"),
+                b.countStar("clicks").filter(b.field("clicked")),
+                b.sum(b.field("cost2")).as("cost"),
+                b.max(b.field("hour")).as("last_hour"))
+            .build();
+    assertSameRows(plan);
+  }
+
+  @Test
+  void joinOnBigintKeyWithDuplicatesAndResidualCondition_matchesEnumerableEngine() {
+    loadDemoLikeData(800, 10, 7);
+    RelBuilder b = builder();
+    RelNode plan =
+        b.scan("retailer", "segments")
+            .scan("retailer", "customers")
+            .join(
+                JoinRelType.INNER,
+                b.and(
+                    b.equals(b.field(2, 0, "customer_id"), b.field(2, 1, "customer_id")),
+                    b.greaterThan(b.field(2, 0, "weight"), b.literal(1))))
+            .aggregate(
+                b.groupKey(b.field("segment"), b.field("loyalty_tier")),
+                b.count().as("n"),
+                b.sum(b.field("weight")).as("weight"),
+                b.sum(b.field("balance")).as("balance"))
+            .build();
+    assertSameRows(plan);
+  }
+
+  @Test
+  void emptyTables_matchEnumerableEngine() {
+    loadDemoLikeData(0, 0, 8);
+    assertSameRows(privateJoinPlan(2));
+    RelBuilder b = builder();
+    RelNode globalAggregate =
+        b.scan("advertiser", "impressions")
+            .aggregate(b.groupKey(), b.count().as("n"), b.sum(b.field("cost")).as("cost"))
+            .build();
+    List<Object[]> rows = assertSameRows(globalAggregate);
+    assertEquals(1, rows.size());
+  }
+
+  @Test
+  void queryOverItsMemoryLimit_failsWithADataIndependentMessage() {
+    loadDemoLikeData(2_000, 20_000, 9);
+    RelNode plan = privateJoinPlan(2);
+    ExecutionLimits tight = new ExecutionLimits(64 * 1024, 2);
+    ExecutionException first =
+        assertThrows(ExecutionException.class, () -> executor.execute(plan, tables, tight));
+    tables.values().forEach(TestTable::close);
+    tables.clear();
+    loadDemoLikeData(3_000, 25_000, 10);
+    RelNode second = privateJoinPlan(2);
+    ExecutionException again =
+        assertThrows(ExecutionException.class, () -> executor.execute(second, tables, tight));
+    assertEquals(ExecutionErrorCode.MEMORY_LIMIT_EXCEEDED, first.code());
+    assertEquals("query exceeded its memory limit of 65536 bytes", first.getMessage());
+    assertEquals(first.getMessage(), again.getMessage());
+  }
+
+  @Test
+  void rowNumberOverWholePartitionFrame_isRejectedAsUnsupported() {
+    loadDemoLikeData(10, 10, 15);
+    RelBuilder b = builder();
+    b.scan("retailer", "customers");
+    RexNode rank =
+        b.aggregateCall(SqlStdOperatorTable.ROW_NUMBER)
+            .over()
+            .partitionBy(b.field("age_band"))
+            .orderBy(b.field("customer_id"))
+            .toRex();
+    RelNode plan = b.project(b.field("customer_id"), rank).build();
+    assertRejected(
+        plan,
+        ExecutionErrorCode.UNSUPPORTED_PLAN,
+        "ROW_NUMBER over a frame other than ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+            + " is not supported by the executor");
+  }
+
+  @Test
+  void leftJoin_isRejectedAsUnsupported() {
+    loadDemoLikeData(10, 10, 11);
+    RelBuilder b = builder();
+    RelNode plan =
+        b.scan("retailer", "customers")
+            .scan("advertiser", "impressions")
+            .join(
+                JoinRelType.LEFT,
+                b.equals(b.field(2, 0, "email_hash"), b.field(2, 1, "email_hash")))
+            .build();
+    assertRejected(
+        plan, ExecutionErrorCode.UNSUPPORTED_PLAN, "a LEFT join is not supported by the executor");
+  }
+
+  @Test
+  void distinctCount_isRejectedAsUnsupported() {
+    loadDemoLikeData(10, 10, 12);
+    RelBuilder b = builder();
+    RelNode plan =
+        b.scan("retailer", "customers")
+            .aggregate(b.groupKey(b.field("age_band")), b.count(true, "n", b.field("customer_id")))
+            .build();
+    assertRejected(
+        plan,
+        ExecutionErrorCode.UNSUPPORTED_PLAN,
+        "a DISTINCT aggregate (the plan must pre-aggregate per unit) is not supported by the executor");
+  }
+
+  @Test
+  void sort_isRejectedAsUnsupported() {
+    loadDemoLikeData(10, 10, 13);
+    RelBuilder b = builder();
+    RelNode plan = b.scan("retailer", "customers").sort(b.field("customer_id")).build();
+    assertRejected(
+        plan,
+        ExecutionErrorCode.UNSUPPORTED_PLAN,
+        "operator LogicalSort is not supported by the executor");
+  }
+
+  @Test
+  void tableNotSupplied_isRejected() {
+    loadDemoLikeData(10, 10, 14);
+    RelNode plan = builder().scan("retailer", "customers").build();
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> executor.execute(plan, Map.of(), ExecutionLimits.defaults()));
+    assertEquals(ExecutionErrorCode.TABLE_NOT_FOUND, e.code());
+    assertEquals("table 'retailer.customers' was not supplied to the executor", e.getMessage());
+  }
+
+  // ---- plans ----------------------------------------------------------------------------
+
+  /** The rewrite's shape for Q1: join, per-unit aggregate, clamp, ROW_NUMBER, final aggregate. */
+  private RelNode privateJoinPlan(int maxGroupsContributed) {
+    RelBuilder b = builder();
+    b.scan("retailer", "customers")
+        .filter(b.call(SqlStdOperatorTable.IS_FALSE, b.field("opted_out")))
+        .scan("advertiser", "impressions")
+        .join(JoinRelType.INNER, b.equals(b.field(2, 0, "email_hash"), b.field(2, 1, "email_hash")))
+        .filter(b.notEquals(b.field("campaign_id"), b.literal("c4")))
+        .project(
+            List.of(
+                b.field("customer_id"),
+                b.field("campaign_id"),
+                b.field("age_band"),
+                b.field("cost"),
+                b.call(
+                    SqlStdOperatorTable.CASE,
+                    b.call(SqlStdOperatorTable.IS_TRUE, b.field("clicked")),
+                    b.literal(1L),
+                    b.literal(0L))),
+            List.of("unit", "campaign_id", "age_band", "cost", "click"))
+        .aggregate(
+            b.groupKey(b.field("unit"), b.field("campaign_id"), b.field("age_band")),
+            b.sum(b.field("cost")).as("cost_sum"),
+            b.count().as("rows"),
+            b.sum(b.field("click")).as("clicks"));
+    RexNode rank =
+        b.aggregateCall(SqlStdOperatorTable.ROW_NUMBER)
+            .over()
+            .rowsTo(RexWindowBounds.CURRENT_ROW)
+            .partitionBy(b.field("unit"))
+            .orderBy(
+                b.call(
+                    CONTRIBUTION_ORDER,
+                    b.field("unit"),
+                    b.field("campaign_id"),
+                    b.field("age_band")))
+            .toRex();
+    b.project(
+        List.of(
+            b.field("unit"),
+            b.field("campaign_id"),
+            b.field("age_band"),
+            clamp(b, b.field("cost_sum"), b.literal(0.0), b.literal(1.5)),
+            clamp(b, b.field("rows"), b.literal(0L), b.literal(3L)),
+            clamp(b, b.field("clicks"), b.literal(0L), b.literal(1L)),
+            rank),
+        List.of("unit", "campaign_id", "age_band", "cost_c", "rows_c", "clicks_c", "rank"));
+    return b.filter(b.lessThanOrEqual(b.field("rank"), b.literal(maxGroupsContributed)))
+        .project(
+            b.field("campaign_id"),
+            b.field("age_band"),
+            b.field("cost_c"),
+            b.field("rows_c"),
+            b.field("clicks_c"))
+        .aggregate(
+            b.groupKey(b.field("campaign_id"), b.field("age_band")),
+            b.sum(b.field("cost_c")).as("cost"),
+            b.sum(b.field("rows_c")).as("impressions"),
+            b.sum(b.field("clicks_c")).as("clicks"),
+            b.count().as("distinct_units"))
+        .build();
+  }
+
+  /** The rewrite's shape for Q2: one table, per-unit aggregate, clamp, one group per unit. */
+  private RelNode privateSingleTablePlan() {
+    RelBuilder b = builder();
+    b.scan("retailer", "customers")
+        .filter(b.call(SqlStdOperatorTable.IS_FALSE, b.field("opted_out")))
+        .project(
+            List.of(b.field("customer_id"), b.field("loyalty_tier"), b.field("lifetime_spend")),
+            List.of("unit", "loyalty_tier", "spend"))
+        .aggregate(
+            b.groupKey(b.field("unit"), b.field("loyalty_tier")),
+            b.sum(b.field("spend")).as("spend"),
+            b.count().as("rows"));
+    RexNode rank =
+        b.aggregateCall(SqlStdOperatorTable.ROW_NUMBER)
+            .over()
+            .rowsTo(RexWindowBounds.CURRENT_ROW)
+            .partitionBy(b.field("unit"))
+            .orderBy(
+                b.call(
+                    CONTRIBUTION_ORDER,
+                    b.field("unit"),
+                    b.field("loyalty_tier"),
+                    b.field("loyalty_tier")))
+            .toRex();
+    b.project(
+        List.of(
+            b.field("loyalty_tier"),
+            clamp(b, b.field("spend"), b.literal(0.0), b.literal(500.0)),
+            clamp(b, b.field("rows"), b.literal(0L), b.literal(1L)),
+            rank),
+        List.of("loyalty_tier", "spend_c", "rows_c", "rank"));
+    return b.filter(b.lessThanOrEqual(b.field("rank"), b.literal(1)))
+        .aggregate(
+            b.groupKey(b.field("loyalty_tier")),
+            b.sum(b.field("spend_c")).as("spend"),
+            b.sum(b.field("rows_c")).as("customers"),
+            b.count().as("distinct_units"))
+        .build();
+  }
+
+  private static RexNode clamp(RelBuilder b, RexNode value, RexNode lower, RexNode upper) {
+    return b.call(
+        SqlStdOperatorTable.CASE,
+        b.lessThan(value, lower),
+        lower,
+        b.greaterThan(value, upper),
+        upper,
+        value);
+  }
+
+  // ---- data and engines -------------------------------------------------------------------
+
+  private void loadDemoLikeData(int customerCount, int impressionCount, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<Object[]> customers = new ArrayList<>();
+    for (int i = 0; i < customerCount; i++) {
+      String emailHash =
+          random.nextInt(100) < 3 ? null : String.format("%064x", i * 2_654_435_761L);
+      if (i % 97 == 5) {
+        emailHash = String.format("%064x", (i - 1) * 2_654_435_761L); // a fingerprint twice
+      }
+      customers.add(
+          new Object[] {
+            1_000_000L + i,
+            emailHash,
+            random.nextInt(100) < 5 ? null : AGE_BANDS[random.nextInt(AGE_BANDS.length)],
+            random.nextInt(100) < 4 ? null : TIERS[random.nextInt(TIERS.length)],
+            random.nextInt(100) < 5 ? null : random.nextInt(4_000) / 8.0,
+            random.nextInt(100) < 3 ? null : random.nextInt(100) < 10,
+            random.nextInt(100) < 3 ? null : 18_000 + random.nextInt(3_000),
+            random.nextInt(100) < 3 ? null : BigDecimal.valueOf(random.nextInt(1_000_000), 2)
+          });
+    }
+    List<Object[]> impressions = new ArrayList<>();
+    for (int i = 0; i < impressionCount; i++) {
+      String emailHash;
+      int draw = random.nextInt(100);
+      if (draw < 2) {
+        emailHash = null;
+      } else if (draw < 80 && customerCount > 0) {
+        double u = random.nextDouble();
+        emailHash = String.format("%064x", (int) (u * u * customerCount) * 2_654_435_761L);
+      } else {
+        emailHash = String.format("%064x", -1L - random.nextInt(1_000));
+      }
+      impressions.add(
+          new Object[] {
+            5_000_000_000L + i,
+            emailHash,
+            random.nextInt(100) < 3 ? null : "c" + (1 + random.nextInt(6)),
+            random.nextInt(100) < 2 ? null : FIRST_TS + random.nextLong(84L * 24 * 3_600_000L),
+            random.nextInt(100) < 2 ? null : random.nextInt(100) < 20,
+            random.nextInt(100) < 3 ? null : random.nextInt(80) / 8.0
+          });
+    }
+    List<Object[]> segments = new ArrayList<>();
+    for (int i = 0; i < customerCount; i++) {
+      int copies = random.nextInt(3);
+      for (int c = 0; c < copies; c++) {
+        segments.add(
+            new Object[] {
+              random.nextInt(100) < 3 ? null : 1_000_000L + i,
+              random.nextInt(100) < 3 ? null : "s" + random.nextInt(4),
+              random.nextInt(100) < 3 ? null : random.nextInt(5)
+            });
+      }
+    }
+    register("retailer", "customers", new TestTable(CUSTOMERS, customers, 1_000, allocator));
+    register(
+        "advertiser", "impressions", new TestTable(IMPRESSIONS, impressions, 4_096, allocator));
+    register("retailer", "segments", new TestTable(SEGMENTS, segments, 700, allocator));
+  }
+
+  private void register(String member, String dataset, TestTable table) {
+    SchemaPlus memberSchema = rootSchema.getSubSchema(member);
+    if (memberSchema == null) {
+      memberSchema = rootSchema.add(member, new AbstractSchema());
+    }
+    memberSchema.add(dataset, table);
+    tables.put(List.of(member, dataset), table);
+  }
+
+  private RelBuilder builder() {
+    return RelBuilder.create(Frameworks.newConfigBuilder().defaultSchema(rootSchema).build());
+  }
+
+  private List<Object[]> assertSameRows(RelNode plan) {
+    List<Object[]> expected = reference(plan);
+    List<Object[]> actual = executor.execute(plan, tables, new ExecutionLimits(1L << 30, 2));
+    assertEquals(counts(expected), counts(actual), () -> "plan:\n" + plan.explain());
+    List<Object[]> sequential = executor.execute(plan, tables, new ExecutionLimits(1L << 30, 1));
+    assertEquals(counts(expected), counts(sequential));
+    return actual;
+  }
+
+  private void assertRejected(RelNode plan, ExecutionErrorCode code, String message) {
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> executor.execute(plan, tables, ExecutionLimits.defaults()));
+    assertEquals(code, e.code());
+    assertEquals(message, e.getMessage());
+  }
+
+  private static Map<List<Object>, Integer> counts(List<Object[]> rows) {
+    Map<List<Object>, Integer> counts = new HashMap<>();
+    for (Object[] row : rows) {
+      counts.merge(Arrays.asList(row), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  private List<Object[]> reference(RelNode plan) {
+    Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+    List<RelDataType> types = new ArrayList<>();
+    plan.getRowType().getFieldList().forEach(field -> types.add(field.getType()));
+    try (PreparedStatement statement = connection.unwrap(RelRunner.class).prepareStatement(plan);
+        ResultSet resultSet = statement.executeQuery()) {
+      List<Object[]> rows = new ArrayList<>();
+      while (resultSet.next()) {
+        Object[] row = new Object[types.size()];
+        for (int c = 0; c < row.length; c++) {
+          Object value = resultSet.getObject(c + 1);
+          if (value != null) {
+            row[c] =
+                switch (types.get(c).getSqlTypeName()) {
+                  case TIMESTAMP -> resultSet.getTimestamp(c + 1, utc).getTime();
+                  case DATE ->
+                      (int) Math.floorDiv(resultSet.getDate(c + 1, utc).getTime(), 86_400_000L);
+                  case INTEGER -> ((Number) value).intValue();
+                  case BIGINT -> ((Number) value).longValue();
+                  case DOUBLE -> ((Number) value).doubleValue();
+                  default -> value;
+                };
+          }
+        }
+        rows.add(row);
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new AssertionError("the reference engine failed", e);
+    }
+  }
+}

@@ -1,0 +1,302 @@
+package dev.cleanroom.connectors.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.cleanroom.connectors.ConnectorErrorCode;
+import dev.cleanroom.connectors.ConnectorException;
+import dev.cleanroom.connectors.TestDatasets;
+import dev.cleanroom.connectors.crypto.MasterKey;
+import dev.cleanroom.connectors.dataset.ColumnValues;
+import dev.cleanroom.connectors.dataset.DatasetSchema;
+import dev.cleanroom.connectors.dataset.LoadedDataset;
+import dev.cleanroom.connectors.ingest.DatasetIngestor;
+import dev.cleanroom.connectors.ingest.IngestProgress;
+import dev.cleanroom.connectors.ingest.UploadFormat;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetStoreTest {
+  private static final String DATASET = "demo.retailer.customers";
+  private static final String HEADER =
+      "customer_id,email_hash,zip,age,lifetime_spend,balance,opted_out,birthday,joined\n";
+
+  @TempDir Path directory;
+  private final SecureRandom random = new SecureRandom();
+  private final MasterKey masterKey = MasterKey.generate(random);
+  private BufferAllocator allocator;
+  private DatasetStore store;
+
+  @BeforeEach
+  void open() {
+    allocator = new RootAllocator();
+    store = new DatasetStore(directory, MasterKeyRing.of(masterKey), random);
+  }
+
+  @AfterEach
+  void closeAllocator() {
+    allocator.close(); // fails the test on a leak
+  }
+
+  @Test
+  void csvUpload_isStoredEncryptedAndLoadsBack() throws IOException {
+    StoredVersion version = upload(csv(1, 10));
+    assertEquals(new StoredVersion(DATASET, 1, 10), version);
+    assertEquals(List.of(1L), store.versions(DATASET));
+
+    try (LoadedDataset loaded = store.load(DATASET, 1, allocator)) {
+      assertEquals(TestDatasets.customers(), loaded.schema());
+      assertEquals(10, loaded.rowCount());
+      assertEquals(ids(1, 10), customerIds(loaded));
+    }
+    byte[] stored =
+        Files.readAllBytes(directory.resolve(DATASET).resolve("v0000000001.arrows.enc"));
+    assertFalse(
+        new String(stored, StandardCharsets.ISO_8859_1).contains("customer_id"),
+        "the stored file must not hold plaintext");
+  }
+
+  @Test
+  void secondUpload_isANewVersionAndTheOldOneStaysReadable() throws IOException {
+    upload(csv(1, 5));
+    upload(csv(100, 3));
+    assertEquals(List.of(1L, 2L), store.versions(DATASET));
+    try (LoadedDataset first = store.load(DATASET, 1, allocator);
+        LoadedDataset second = store.load(DATASET, 2, allocator)) {
+      assertEquals(ids(1, 5), customerIds(first));
+      assertEquals(ids(100, 3), customerIds(second));
+    }
+  }
+
+  @Test
+  void uploadFailingHalfWay_leavesPreviousVersionIntactAndNothingBehind() throws IOException {
+    upload(csv(1, 5));
+    // 3000 good rows (three batches already written and encrypted), then a duplicate unit.
+    String bad = csv(1000, 3000) + "1000,,z,1,1.0,1.00,true,2000-01-01,2000-01-01 00:00:00\n";
+    ConnectorException e = assertThrows(ConnectorException.class, () -> upload(bad));
+    assertEquals(ConnectorErrorCode.DUPLICATE_VALUE, e.code());
+
+    assertEquals(List.of(1L), store.versions(DATASET));
+    assertEquals(List.of("v0000000001.arrows.enc", "v0000000001.key"), files());
+    try (LoadedDataset loaded = store.load(DATASET, 1, allocator)) {
+      assertEquals(ids(1, 5), customerIds(loaded));
+    }
+  }
+
+  @Test
+  void uploadApi_refusesBadParquetWithoutStoringAndAcceptsGoodCsv() {
+    ConnectorException e =
+        assertThrows(
+            ConnectorException.class,
+            () ->
+                store.upload(
+                    DATASET,
+                    TestDatasets.customers(),
+                    TestDatasets.customerRules(),
+                    UploadFormat.PARQUET,
+                    new ByteArrayInputStream("not parquet".getBytes(StandardCharsets.UTF_8)),
+                    allocator,
+                    IngestProgress.NONE));
+    assertEquals(ConnectorErrorCode.CORRUPT_FILE, e.code());
+    assertEquals(List.of(), store.versions(DATASET));
+
+    StoredVersion stored =
+        store.upload(
+            DATASET,
+            TestDatasets.customers(),
+            TestDatasets.customerRules(),
+            UploadFormat.CSV,
+            new ByteArrayInputStream(csv(1, 3).getBytes(StandardCharsets.UTF_8)),
+            allocator,
+            IngestProgress.NONE);
+    assertEquals(new StoredVersion(DATASET, 1, 3), stored);
+  }
+
+  @Test
+  void crashLeavingATruncatedTempFile_keepsOldVersionAndNextUploadSucceeds() throws IOException {
+    upload(csv(1, 5));
+    Path datasetDirectory = directory.resolve(DATASET);
+    byte[] complete = Files.readAllBytes(datasetDirectory.resolve("v0000000001.arrows.enc"));
+    // What a process killed mid-write leaves: a partial temp file and the next version's key.
+    Files.write(
+        datasetDirectory.resolve(".tmp-v0000000002.arrows.enc-42"),
+        java.util.Arrays.copyOf(complete, complete.length / 2));
+    Files.copy(
+        datasetDirectory.resolve("v0000000001.key"), datasetDirectory.resolve("v0000000002.key"));
+
+    DatasetStore restarted = new DatasetStore(directory, MasterKeyRing.of(masterKey), random);
+    assertEquals(List.of(1L), restarted.versions(DATASET));
+    try (LoadedDataset loaded = restarted.load(DATASET, 1, allocator)) {
+      assertEquals(ids(1, 5), customerIds(loaded));
+    }
+
+    store = restarted;
+    upload(csv(50, 2));
+    assertEquals(List.of(1L, 2L), restarted.versions(DATASET));
+    assertFalse(files().stream().anyMatch(name -> name.startsWith(".tmp-")));
+  }
+
+  @Test
+  void tamperedDataFile_isDetectedOnRead() throws IOException {
+    upload(csv(1, 2000));
+    Path data = directory.resolve(DATASET).resolve("v0000000001.arrows.enc");
+    byte[] bytes = Files.readAllBytes(data);
+    bytes[bytes.length / 2] ^= 0x40;
+    Files.write(data, bytes);
+
+    ConnectorException e =
+        assertThrows(ConnectorException.class, () -> store.load(DATASET, 1, allocator).close());
+    assertEquals(ConnectorErrorCode.INTEGRITY_FAILURE, e.code());
+  }
+
+  @Test
+  void versionFileSwappedForAnother_isDetectedOnRead() throws IOException {
+    upload(csv(1, 5));
+    upload(csv(10, 5));
+    Path datasetDirectory = directory.resolve(DATASET);
+    Files.copy(
+        datasetDirectory.resolve("v0000000001.arrows.enc"),
+        datasetDirectory.resolve("v0000000002.arrows.enc"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    ConnectorException e =
+        assertThrows(ConnectorException.class, () -> store.load(DATASET, 2, allocator).close());
+    assertEquals(ConnectorErrorCode.INTEGRITY_FAILURE, e.code());
+  }
+
+  @Test
+  void erasure_writesNewVersionWithoutEveryRowOfTheUnit() throws IOException {
+    upload(csv(1, 5000));
+    ErasureResult result = store.erase(DATASET, "customer_id", "4321", allocator);
+
+    assertEquals(1, result.rowsRemoved());
+    assertEquals(new StoredVersion(DATASET, 2, 4999), result.version());
+    try (LoadedDataset erased = store.load(DATASET, 2, allocator)) {
+      List<Long> expected = new ArrayList<>(ids(1, 5000));
+      expected.remove(Long.valueOf(4321));
+      assertEquals(expected, customerIds(erased));
+    }
+    try (LoadedDataset original = store.load(DATASET, 1, allocator)) {
+      assertEquals(5000, original.rowCount());
+    }
+  }
+
+  @Test
+  void erasureOfNonIntegerUnitInBigintColumn_isRefusedWithoutNewVersion() throws IOException {
+    upload(csv(1, 3));
+    ConnectorException e =
+        assertThrows(
+            ConnectorException.class,
+            () -> store.erase(DATASET, "customer_id", "someone@example.com", allocator));
+    assertEquals(ConnectorErrorCode.INVALID_ARGUMENT, e.code());
+    assertFalse(e.getMessage().contains("someone"), e.getMessage());
+    assertEquals(List.of(1L), store.versions(DATASET));
+  }
+
+  @Test
+  void masterKeyRotation_rewrapsKeysWithoutTouchingData() throws IOException {
+    upload(csv(1, 5));
+    upload(csv(10, 5));
+    Path data = directory.resolve(DATASET).resolve("v0000000002.arrows.enc");
+    byte[] before = Files.readAllBytes(data);
+    MasterKey newKey = MasterKey.generate(random);
+
+    assertEquals(2, store.rotateMasterKey(newKey));
+    assertEquals(0, store.rotateMasterKey(newKey));
+
+    assertArrayEquals(before, Files.readAllBytes(data));
+    DatasetStore withNewKeyOnly = new DatasetStore(directory, MasterKeyRing.of(newKey), random);
+    try (LoadedDataset loaded = withNewKeyOnly.load(DATASET, 2, allocator)) {
+      assertEquals(ids(10, 5), customerIds(loaded));
+    }
+    DatasetStore withOldKeyOnly = new DatasetStore(directory, MasterKeyRing.of(masterKey), random);
+    ConnectorException e =
+        assertThrows(
+            ConnectorException.class, () -> withOldKeyOnly.load(DATASET, 1, allocator).close());
+    assertEquals(ConnectorErrorCode.KEY_ERROR, e.code());
+  }
+
+  @Test
+  void missingVersion_isNotFound() {
+    ConnectorException e =
+        assertThrows(ConnectorException.class, () -> store.load(DATASET, 7, allocator).close());
+    assertEquals(ConnectorErrorCode.NOT_FOUND, e.code());
+  }
+
+  @Test
+  void datasetIdWithPathSeparator_isRefused() {
+    ConnectorException e = assertThrows(ConnectorException.class, () -> store.versions("../etc"));
+    assertEquals(ConnectorErrorCode.INVALID_ARGUMENT, e.code());
+  }
+
+  private StoredVersion upload(String csv) throws IOException {
+    DatasetSchema schema = TestDatasets.customers();
+    try (BufferAllocator upload = allocator.newChildAllocator("upload-test", 0, Long.MAX_VALUE);
+        VersionWriter writer = store.beginVersion(DATASET, schema, upload);
+        InputStream in = new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))) {
+      new DatasetIngestor(1000)
+          .ingest(
+              in,
+              UploadFormat.CSV,
+              schema,
+              TestDatasets.customerRules(),
+              upload,
+              writer::write,
+              IngestProgress.NONE);
+      return writer.commit();
+    }
+  }
+
+  private static String csv(long firstId, int rows) {
+    StringBuilder csv = new StringBuilder(HEADER);
+    for (long id = firstId; id < firstId + rows; id++) {
+      csv.append(id)
+          .append(",,z")
+          .append(id % 7)
+          .append(",30,12.5,3.25,false,1990-01-01,")
+          .append("2024-03-01 10:00:00\n");
+    }
+    return csv.toString();
+  }
+
+  private static List<Long> ids(long first, int count) {
+    List<Long> ids = new ArrayList<>();
+    for (long id = first; id < first + count; id++) {
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  private static List<Long> customerIds(LoadedDataset dataset) {
+    List<Long> ids = new ArrayList<>();
+    for (VectorSchemaRoot batch : dataset.batches()) {
+      for (int row = 0; row < batch.getRowCount(); row++) {
+        ids.add((Long) ColumnValues.valueAt(batch.getVector(0), row));
+      }
+    }
+    return ids;
+  }
+
+  private List<String> files() throws IOException {
+    try (Stream<Path> files = Files.list(directory.resolve(DATASET))) {
+      return files.map(file -> file.getFileName().toString()).sorted().toList();
+    }
+  }
+}

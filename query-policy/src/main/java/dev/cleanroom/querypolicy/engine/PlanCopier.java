@@ -1,0 +1,92 @@
+package dev.cleanroom.querypolicy.engine;
+
+import dev.cleanroom.querypolicy.PolicyErrorCode;
+import dev.cleanroom.querypolicy.PolicyException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.calcite.interpreter.Bindables;
+import org.apache.calcite.plan.ConventionTraitDef;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.volcano.VolcanoPlanner;
+import org.apache.calcite.rel.RelCollationTraitDef;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.logical.LogicalAggregate;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rex.RexBuilder;
+
+/**
+ * Copies a private plan into a fresh cluster whose planner knows the enumerable rules: the
+ * analyser's cluster plans nothing, and a Volcano planner is single-use. Only the operators of the
+ * private-plan contract are copied; anything else is refused.
+ */
+final class PlanCopier {
+  private PlanCopier() {}
+
+  static RelNode forEnumerable(RelNode plan) {
+    VolcanoPlanner planner = new VolcanoPlanner();
+    planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
+    planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
+    RelOptUtil.registerDefaultRules(planner, false, false);
+    RelOptCluster cluster =
+        RelOptCluster.create(planner, new RexBuilder(plan.getCluster().getTypeFactory()));
+    RelNode copy = copy(plan, cluster);
+    // ROW_NUMBER() OVER (...) sits in a Project; the enumerable engine runs it as a Window.
+    HepPlanner windows =
+        new HepPlanner(
+            HepProgram.builder()
+                .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
+                .build());
+    windows.setRoot(copy);
+    return windows.findBestExp();
+  }
+
+  private static RelNode copy(RelNode rel, RelOptCluster cluster) {
+    List<RelNode> inputs = new ArrayList<>();
+    for (RelNode input : rel.getInputs()) {
+      inputs.add(copy(input, cluster));
+    }
+    if (rel instanceof TableScan scan) {
+      // Scans read the table object directly, so no connection needs a copy of the schema.
+      return Bindables.BindableTableScan.create(cluster, scan.getTable());
+    }
+    if (rel instanceof Filter filter) {
+      return LogicalFilter.create(inputs.get(0), filter.getCondition());
+    }
+    if (rel instanceof Project project) {
+      return LogicalProject.create(
+          inputs.get(0), List.of(), project.getProjects(), project.getRowType(), Set.of());
+    }
+    if (rel instanceof Join join) {
+      return LogicalJoin.create(
+          inputs.get(0),
+          inputs.get(1),
+          List.of(),
+          join.getCondition(),
+          Set.of(),
+          join.getJoinType());
+    }
+    if (rel instanceof Aggregate aggregate) {
+      return LogicalAggregate.create(
+          inputs.get(0),
+          List.of(),
+          aggregate.getGroupSet(),
+          aggregate.getGroupSets(),
+          aggregate.getAggCallList());
+    }
+    throw new PolicyException(
+        PolicyErrorCode.EXECUTION_FAILED,
+        "operator " + rel.getRelTypeName() + " is not part of a private plan");
+  }
+}

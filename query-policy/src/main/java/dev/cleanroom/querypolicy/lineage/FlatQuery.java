@@ -1,0 +1,58 @@
+package dev.cleanroom.querypolicy.lineage;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rex.RexNode;
+
+/**
+ * An analyst's query flattened into one block over the base row: every expression it uses is
+ * written directly in terms of the scanned tables' columns, whatever aliases, CTEs and sub-queries
+ * the SQL went through. Expressions after the aggregate ({@code having}, {@code outputs} when
+ * aggregated) refer to the aggregate's output: group keys first, then aggregate calls.
+ *
+ * @param scans the tables read, in base-row order
+ * @param columns the base row
+ * @param joinConditions one condition per join, over the base row
+ * @param filters {@code WHERE} conditions below the aggregate, over the base row
+ * @param aggregated whether the query has an aggregate
+ * @param groupKeys group keys over the base row
+ * @param aggregates aggregate calls
+ * @param having conditions above the aggregate
+ * @param outputs output expressions
+ * @param outputNames output column names
+ * @param order {@code ORDER BY} keys, by output index
+ * @param limit {@code LIMIT}, or {@code null}
+ */
+public record FlatQuery(
+    List<Scan> scans,
+    List<BaseColumn> columns,
+    List<RexNode> joinConditions,
+    List<RexNode> filters,
+    boolean aggregated,
+    List<RexNode> groupKeys,
+    List<AggregateUse> aggregates,
+    List<RexNode> having,
+    List<RexNode> outputs,
+    List<String> outputNames,
+    List<RelFieldCollation> order,
+    Integer limit) {
+
+  public FlatQuery {
+    scans = List.copyOf(requireNonNull(scans, "scans is null"));
+    columns = List.copyOf(requireNonNull(columns, "columns is null"));
+    joinConditions = List.copyOf(requireNonNull(joinConditions, "joinConditions is null"));
+    filters = List.copyOf(requireNonNull(filters, "filters is null"));
+    groupKeys = List.copyOf(requireNonNull(groupKeys, "groupKeys is null"));
+    aggregates = List.copyOf(requireNonNull(aggregates, "aggregates is null"));
+    having = List.copyOf(requireNonNull(having, "having is null"));
+    outputs = List.copyOf(requireNonNull(outputs, "outputs is null"));
+    outputNames = List.copyOf(requireNonNull(outputNames, "outputNames is null"));
+    order = List.copyOf(requireNonNull(order, "order is null"));
+    if (outputs.size() != outputNames.size()) {
+      throw new IllegalArgumentException(
+          outputs.size() + " outputs but " + outputNames.size() + " output names");
+    }
+  }
+}

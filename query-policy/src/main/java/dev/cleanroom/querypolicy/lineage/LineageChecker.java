@@ -1,0 +1,683 @@
+package dev.cleanroom.querypolicy.lineage;
+
+import dev.cleanroom.querypolicy.PolicyErrorCode;
+import dev.cleanroom.querypolicy.PolicyException;
+import dev.cleanroom.querypolicy.analysis.Violation;
+import dev.cleanroom.querypolicy.analysis.ViolationCode;
+import dev.cleanroom.querypolicy.policy.ColumnClass;
+import dev.cleanroom.querypolicy.policy.ColumnPolicy;
+import dev.cleanroom.querypolicy.policy.DatasetPolicy;
+import dev.cleanroom.querypolicy.policy.MetricAggregate;
+import dev.cleanroom.querypolicy.policy.TableName;
+import dev.cleanroom.querypolicy.rewrite.ContributionOrder;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexVisitorImpl;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Applies the column-class rules of the policy to what every expression of a flattened query really
+ * reads, and reports every violation; a query with none becomes a {@link CheckedQuery}.
+ */
+public final class LineageChecker {
+
+  /** Expression kinds the private plan's engines evaluate; anything else is refused. */
+  private static final Set<SqlKind> ALLOWED_KINDS =
+      Set.of(
+          SqlKind.CAST,
+          SqlKind.CASE,
+          SqlKind.AND,
+          SqlKind.OR,
+          SqlKind.NOT,
+          SqlKind.EQUALS,
+          SqlKind.NOT_EQUALS,
+          SqlKind.LESS_THAN,
+          SqlKind.LESS_THAN_OR_EQUAL,
+          SqlKind.GREATER_THAN,
+          SqlKind.GREATER_THAN_OR_EQUAL,
+          SqlKind.IS_NULL,
+          SqlKind.IS_NOT_NULL,
+          SqlKind.IS_TRUE,
+          SqlKind.IS_NOT_TRUE,
+          SqlKind.IS_FALSE,
+          SqlKind.IS_NOT_FALSE,
+          SqlKind.IS_DISTINCT_FROM,
+          SqlKind.IS_NOT_DISTINCT_FROM,
+          SqlKind.SEARCH,
+          SqlKind.PLUS,
+          SqlKind.MINUS,
+          SqlKind.TIMES,
+          SqlKind.DIVIDE,
+          SqlKind.MINUS_PREFIX,
+          SqlKind.PLUS_PREFIX,
+          SqlKind.COALESCE,
+          SqlKind.TRIM,
+          SqlKind.FLOOR,
+          SqlKind.CEIL,
+          SqlKind.EXTRACT,
+          SqlKind.GREATEST,
+          SqlKind.LEAST,
+          SqlKind.REINTERPRET);
+
+  private static final Set<SqlOperator> ALLOWED_FUNCTIONS =
+      Set.of(
+          SqlStdOperatorTable.UPPER,
+          SqlStdOperatorTable.LOWER,
+          SqlStdOperatorTable.CHAR_LENGTH,
+          SqlStdOperatorTable.CHARACTER_LENGTH,
+          SqlStdOperatorTable.SUBSTRING,
+          SqlStdOperatorTable.CONCAT,
+          SqlStdOperatorTable.DIVIDE_INTEGER);
+
+  private enum Usage {
+    FILTER("a filter"),
+    JOIN("a join condition"),
+    GROUP_KEY("GROUP BY"),
+    OUTPUT("the output"),
+    AGGREGATE("an aggregate");
+
+    final String where;
+
+    Usage(String where) {
+      this.where = where;
+    }
+  }
+
+  /** The checked query, or the violations that refuse it. */
+  public record Result(CheckedQuery query, List<Violation> violations) {}
+
+  private final FlatQuery flat;
+  private final String analyst;
+  private final SourcePositions positions;
+  private final List<Violation> violations = new ArrayList<>();
+  private final Set<String> reported = new HashSet<>();
+
+  private LineageChecker(FlatQuery flat, String analyst, SourcePositions positions) {
+    this.flat = flat;
+    this.analyst = analyst;
+    this.positions = positions;
+  }
+
+  /** Checks a flattened query against the policies of the tables it reads. */
+  public static Result check(FlatQuery flat, String analyst, SourcePositions positions) {
+    return new LineageChecker(flat, analyst, positions).run();
+  }
+
+  private Result run() {
+    if (flat.scans().isEmpty()) {
+      add(
+          ViolationCode.UNSUPPORTED_CONSTRUCT,
+          null,
+          SourcePositions.Position.START,
+          "the query reads no protected table");
+      return new Result(null, List.copyOf(violations));
+    }
+    boolean tablesUsable = checkTables();
+    if (!tablesUsable) {
+      return new Result(null, List.copyOf(violations));
+    }
+    List<CheckedQuery.KeyPair> keyPairs = new ArrayList<>();
+    List<RexNode> filters = new ArrayList<>();
+    for (RexNode condition : flat.joinConditions()) {
+      joinCondition(condition, keyPairs, filters);
+    }
+    checkJoinsConnected(keyPairs);
+    for (RexNode filter : flat.filters()) {
+      for (RexNode conjunct : RelOptUtil.conjunctions(filter)) {
+        checkExpression(conjunct, Usage.FILTER);
+        filters.add(conjunct);
+      }
+    }
+    List<Measure> measures = new ArrayList<>();
+    List<CheckedQuery.Output> outputs = new ArrayList<>();
+    if (!flat.aggregated()) {
+      add(
+          ViolationCode.NOT_AGGREGATED,
+          null,
+          SourcePositions.Position.START,
+          "the query returns rows; only aggregates (COUNT, SUM, AVG) are released");
+      for (RexNode output : flat.outputs()) {
+        checkExpression(output, Usage.OUTPUT);
+      }
+    } else {
+      for (RexNode key : flat.groupKeys()) {
+        checkExpression(key, Usage.GROUP_KEY);
+      }
+      if (flat.groupKeys().size() > ContributionOrder.MAX_GROUP_KEYS) {
+        add(
+            ViolationCode.UNSUPPORTED_CONSTRUCT,
+            null,
+            SourcePositions.Position.START,
+            "at most " + ContributionOrder.MAX_GROUP_KEYS + " GROUP BY keys are supported");
+      }
+      for (AggregateUse aggregate : flat.aggregates()) {
+        measures.add(measure(aggregate));
+      }
+      if (!flat.having().isEmpty()) {
+        add(
+            ViolationCode.HAVING_NOT_ALLOWED,
+            null,
+            positions.ofTable("HAVING"),
+            "HAVING filters groups on exact aggregates; filter the released rows instead");
+      }
+      for (int i = 0; i < flat.outputs().size(); i++) {
+        RexNode output = flat.outputs().get(i);
+        String name = flat.outputNames().get(i);
+        int groups = flat.groupKeys().size();
+        if (output instanceof RexInputRef ref && ref.getIndex() < groups + measures.size()) {
+          boolean groupKey = ref.getIndex() < groups;
+          outputs.add(
+              new CheckedQuery.Output(
+                  name, groupKey, groupKey ? ref.getIndex() : ref.getIndex() - groups));
+        } else {
+          add(
+              ViolationCode.POST_AGGREGATE_EXPRESSION,
+              null,
+              positions.ofColumn(null, name),
+              "output '"
+                  + name
+                  + "' computes on aggregates; each aggregate is noised on its own, so return"
+                  + " them as separate columns (AVG is supported)");
+        }
+      }
+    }
+    if (!violations.isEmpty()) {
+      return new Result(null, List.copyOf(violations));
+    }
+    CheckedQuery checked =
+        new CheckedQuery(
+            flat, unitColumn(), keyPairs, filters, flat.groupKeys(), measures, outputs);
+    return new Result(checked, List.of());
+  }
+
+  /** Policies present, analyst allowed, no self-join, and each policy matches its table. */
+  private boolean checkTables() {
+    Set<TableName> seen = new HashSet<>();
+    boolean usable = true;
+    for (Scan scan : flat.scans()) {
+      String table = scan.table().toString();
+      if (!seen.add(scan.table())) {
+        add(
+            ViolationCode.SELF_JOIN,
+            table,
+            positions.ofTable(table),
+            table + " is read twice; self-joins can single out units and are not allowed");
+      }
+      DatasetPolicy policy = scan.policy();
+      if (policy == null) {
+        add(
+            ViolationCode.TABLE_WITHOUT_POLICY,
+            table,
+            positions.ofTable(table),
+            table + " has no approved policy, so it cannot be queried");
+        usable = false;
+        continue;
+      }
+      if (!policy.allowedAnalysts().contains(analyst)) {
+        add(
+            ViolationCode.ANALYST_NOT_ALLOWED,
+            table,
+            positions.ofTable(table),
+            "the policy of " + table + " does not allow member '" + analyst + "' to query it");
+      }
+      Set<String> tableColumns = new HashSet<>();
+      for (RelDataTypeField field : scan.relOptTable().getRowType().getFieldList()) {
+        tableColumns.add(field.getName().toLowerCase(Locale.ROOT));
+        if (policy
+                .consentColumn()
+                .map(c -> c.name().equalsIgnoreCase(field.getName()))
+                .orElse(false)
+            && field.getType().getSqlTypeName() != SqlTypeName.BOOLEAN) {
+          throw new PolicyException(
+              PolicyErrorCode.INVALID_POLICY,
+              "consent column "
+                  + scan.table().qualify(field.getName())
+                  + " is not BOOLEAN in the table");
+        }
+      }
+      for (ColumnPolicy column : policy.columns()) {
+        if (!tableColumns.contains(column.name())) {
+          throw new PolicyException(
+              PolicyErrorCode.INVALID_POLICY,
+              "the policy of "
+                  + table
+                  + " classifies column '"
+                  + column.name()
+                  + "' that the table does not have");
+        }
+      }
+    }
+    return usable;
+  }
+
+  private void joinCondition(
+      RexNode condition, List<CheckedQuery.KeyPair> keyPairs, List<RexNode> filters) {
+    for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
+      if (conjunct.isAlwaysTrue()) {
+        continue;
+      }
+      CheckedQuery.KeyPair pair = keyPair(conjunct);
+      if (pair != null) {
+        BaseColumn left = flat.columns().get(pair.left());
+        BaseColumn right = flat.columns().get(pair.right());
+        DatasetPolicy leftPolicy = flat.scans().get(left.scan()).policy();
+        DatasetPolicy rightPolicy = flat.scans().get(right.scan()).policy();
+        if (leftPolicy.allowsJoin(left.name(), right.table(), right.name())
+            && rightPolicy.allowsJoin(right.name(), left.table(), left.name())) {
+          keyPairs.add(pair);
+        } else {
+          add(
+              ViolationCode.JOIN_NOT_ON_DECLARED_KEYS,
+              left.qualifiedName(),
+              positions.ofColumn(left.table().toString(), left.name()),
+              "the join "
+                  + left.qualifiedName()
+                  + " = "
+                  + right.qualifiedName()
+                  + " is not declared by both tables' policies");
+        }
+        continue;
+      }
+      if (readsKeys(conjunct)) {
+        checkExpression(conjunct, Usage.JOIN);
+      } else {
+        // A condition on dimensions only: under an inner join it is an ordinary filter.
+        checkExpression(conjunct, Usage.FILTER);
+        filters.add(conjunct);
+      }
+    }
+  }
+
+  /** {@code a.k = b.k} between key columns of two different tables, or {@code null}. */
+  private CheckedQuery.KeyPair keyPair(RexNode conjunct) {
+    if (conjunct.getKind() != SqlKind.EQUALS) {
+      return null;
+    }
+    RexCall call = (RexCall) conjunct;
+    Integer left = plainColumn(call.getOperands().get(0));
+    Integer right = plainColumn(call.getOperands().get(1));
+    if (left == null || right == null) {
+      return null;
+    }
+    BaseColumn leftColumn = flat.columns().get(left);
+    BaseColumn rightColumn = flat.columns().get(right);
+    if (leftColumn.scan() == rightColumn.scan() || !isKey(leftColumn) || !isKey(rightColumn)) {
+      return null;
+    }
+    return new CheckedQuery.KeyPair(left, right);
+  }
+
+  private void checkJoinsConnected(List<CheckedQuery.KeyPair> keyPairs) {
+    int scans = flat.scans().size();
+    // Several scans without any join come from refused constructs (set operations, sub-queries).
+    if (scans < 2 || flat.joinConditions().isEmpty()) {
+      return;
+    }
+    Set<Integer> connected = new HashSet<>(Set.of(0));
+    boolean grew = true;
+    while (grew) {
+      grew = false;
+      for (CheckedQuery.KeyPair pair : keyPairs) {
+        int a = flat.columns().get(pair.left()).scan();
+        int b = flat.columns().get(pair.right()).scan();
+        if (connected.contains(a) != connected.contains(b)) {
+          connected.add(a);
+          connected.add(b);
+          grew = true;
+        }
+      }
+    }
+    for (int scan = 0; scan < scans; scan++) {
+      if (!connected.contains(scan)) {
+        String table = flat.scans().get(scan).table().toString();
+        add(
+            ViolationCode.JOIN_NOT_ON_DECLARED_KEYS,
+            table,
+            positions.ofTable(table),
+            table + " is not joined on a join key both policies declare");
+      }
+    }
+  }
+
+  private Measure measure(AggregateUse aggregate) {
+    SqlKind kind = aggregate.function().getKind();
+    String name = aggregate.function().getName();
+    if (aggregate.hasClause()) {
+      add(
+          ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
+          null,
+          positions.ofColumn(null, name),
+          "FILTER and WITHIN GROUP clauses on " + name + " are not supported; use CASE inside it");
+    }
+    if (kind == SqlKind.COUNT && aggregate.distinct()) {
+      Integer column =
+          aggregate.arguments().size() == 1 ? plainColumn(aggregate.arguments().get(0)) : null;
+      if (column != null && identifiesUnit(flat.columns().get(column))) {
+        return new Measure(Measure.Kind.DISTINCT_UNITS, null, null, null);
+      }
+      for (RexNode argument : aggregate.arguments()) {
+        checkExpression(argument, Usage.AGGREGATE);
+      }
+      BaseColumn first = firstColumn(aggregate.arguments());
+      add(
+          ViolationCode.DISTINCT_NOT_ON_UNIT,
+          first == null ? null : first.qualifiedName(),
+          first == null ? positions.ofColumn(null, "DISTINCT") : positionOf(first),
+          "COUNT(DISTINCT ...) is supported only on the privacy unit");
+      return null;
+    }
+    for (RexNode argument : aggregate.arguments()) {
+      checkExpression(argument, Usage.AGGREGATE);
+    }
+    MetricAggregate allowedKind =
+        switch (kind) {
+          case COUNT -> MetricAggregate.COUNT;
+          case SUM, SUM0 -> MetricAggregate.SUM;
+          case AVG -> MetricAggregate.AVG;
+          default -> null;
+        };
+    BaseColumn first = firstColumn(aggregate.arguments());
+    if (allowedKind == null || aggregate.distinct()) {
+      add(
+          ViolationCode.AGGREGATE_NOT_ALLOWED,
+          first == null ? null : first.qualifiedName(),
+          first == null ? positions.ofColumn(null, name) : positionOf(first),
+          (aggregate.distinct() ? name + "(DISTINCT ...)" : name)
+              + " is not allowed: only COUNT, SUM and AVG are released");
+      return null;
+    }
+    if (aggregate.arguments().size() > 1) {
+      add(
+          ViolationCode.UNSUPPORTED_CONSTRUCT,
+          null,
+          positions.ofColumn(null, name),
+          name + " with several arguments is not supported");
+      return null;
+    }
+    Set<BaseColumn> metrics = new LinkedHashSet<>();
+    for (RexNode argument : aggregate.arguments()) {
+      for (int index : RelOptUtil.InputFinder.bits(argument)) {
+        BaseColumn column = flat.columns().get(index);
+        if (column.policy() != null && column.policy().columnClass() == ColumnClass.METRIC) {
+          metrics.add(column);
+        }
+      }
+    }
+    for (BaseColumn metric : metrics) {
+      if (!metric.policy().allowedAggregates().contains(allowedKind)) {
+        add(
+            ViolationCode.AGGREGATE_NOT_ALLOWED,
+            metric.qualifiedName(),
+            positionOf(metric),
+            "the policy allows only "
+                + new TreeSet<>(metric.policy().allowedAggregates())
+                + " over "
+                + metric.qualifiedName()
+                + ", not "
+                + allowedKind);
+        return null;
+      }
+    }
+    if (allowedKind == MetricAggregate.COUNT) {
+      return aggregate.arguments().isEmpty()
+          ? new Measure(Measure.Kind.COUNT_ROWS, null, null, null)
+          : new Measure(Measure.Kind.COUNT_VALUES, aggregate.arguments().get(0), null, null);
+    }
+    if (metrics.isEmpty()) {
+      add(
+          ViolationCode.AGGREGATE_WITHOUT_METRIC,
+          first == null ? null : first.qualifiedName(),
+          first == null ? positions.ofColumn(null, name) : positionOf(first),
+          name + " must read a metric column: only metrics have declared bounds");
+      return null;
+    }
+    if (metrics.size() > 1) {
+      BaseColumn second = new ArrayList<>(metrics).get(1);
+      add(
+          ViolationCode.MULTIPLE_METRICS_IN_AGGREGATE,
+          second.qualifiedName(),
+          positionOf(second),
+          name + " reads several metrics; aggregate each metric on its own");
+      return null;
+    }
+    BaseColumn metric = metrics.iterator().next();
+    return new Measure(
+        allowedKind == MetricAggregate.SUM ? Measure.Kind.SUM : Measure.Kind.AVG,
+        aggregate.arguments().get(0),
+        metric.policy().bounds(),
+        metric.qualifiedName());
+  }
+
+  /** Checks the functions an expression calls and the class of every column it reads. */
+  private void checkExpression(RexNode expression, Usage usage) {
+    expression.accept(
+        new RexVisitorImpl<Void>(true) {
+          @Override
+          public Void visitCall(RexCall call) {
+            if (!ALLOWED_KINDS.contains(call.getKind())
+                && !ALLOWED_FUNCTIONS.contains(call.getOperator())) {
+              add(
+                  ViolationCode.FUNCTION_NOT_ALLOWED,
+                  null,
+                  positions.ofColumn(null, call.getOperator().getName()),
+                  "function " + call.getOperator().getName() + " is not on the allow-list");
+            } else if (mayFailOnData(call)) {
+              add(
+                  ViolationCode.FUNCTION_NOT_ALLOWED,
+                  null,
+                  positions.ofColumn(null, call.getOperator().getName()),
+                  call.getOperator().getName()
+                      + " here could fail on some rows' values, and whether a query fails must"
+                      + " not depend on the data: divide by non-zero literals, give SUBSTRING"
+                      + " literal bounds, cast only to text or to wider numbers");
+            }
+            return super.visitCall(call);
+          }
+        });
+    for (int index : RelOptUtil.InputFinder.bits(expression)) {
+      checkColumn(flat.columns().get(index), usage);
+    }
+  }
+
+  private void checkColumn(BaseColumn column, Usage usage) {
+    String name = column.qualifiedName();
+    ColumnPolicy policy = column.policy();
+    if (policy == null) {
+      add(
+          ViolationCode.UNCLASSIFIED_COLUMN,
+          name,
+          positionOf(column),
+          name + " has no class in the policy of " + column.table() + ", so it cannot be used");
+      return;
+    }
+    switch (policy.columnClass()) {
+      case PII ->
+          add(
+              ViolationCode.PII_REFERENCED,
+              name,
+              positionOf(column),
+              name + " is personal data and cannot be used in a query");
+      case CONSENT ->
+          add(
+              ViolationCode.CONSENT_REFERENCED,
+              name,
+              positionOf(column),
+              name + " is the consent column: the server applies it, queries cannot reference it");
+      case PRIVACY_UNIT ->
+          add(
+              ViolationCode.PRIVACY_UNIT_MISUSED,
+              name,
+              positionOf(column),
+              name
+                  + " is the privacy unit: it may appear only in COUNT(DISTINCT ...) or a join on"
+                  + " declared keys, not in "
+                  + usage.where);
+      case JOIN_KEY ->
+          add(
+              ViolationCode.JOIN_KEY_MISUSED,
+              name,
+              positionOf(column),
+              name
+                  + " is a join key: it may appear only in a join condition a.key = b.key, not in "
+                  + usage.where);
+      case METRIC -> {
+        if (usage != Usage.AGGREGATE) {
+          add(
+              ViolationCode.METRIC_NOT_AGGREGATED,
+              name,
+              positionOf(column),
+              name
+                  + " is a metric: it may appear only inside COUNT, SUM or AVG, not in "
+                  + usage.where);
+        }
+      }
+      case DIMENSION -> {}
+    }
+  }
+
+  /**
+   * Whether evaluating the call can raise an error for some column values: an error that depends on
+   * the data would tell the analyst that such a row exists.
+   */
+  private static boolean mayFailOnData(RexCall call) {
+    if (RelOptUtil.InputFinder.bits(call).isEmpty()) {
+      return false;
+    }
+    if (call.getKind() == SqlKind.DIVIDE
+        || call.getOperator() == SqlStdOperatorTable.DIVIDE_INTEGER) {
+      RexNode divisor = call.getOperands().get(1);
+      return !(divisor instanceof RexLiteral literal)
+          || literal.getValueAs(java.math.BigDecimal.class) == null
+          || literal.getValueAs(java.math.BigDecimal.class).signum() == 0;
+    }
+    if (call.getOperator() == SqlStdOperatorTable.SUBSTRING) {
+      return call.getOperands().stream()
+          .skip(1)
+          .anyMatch(operand -> !(operand instanceof RexLiteral));
+    }
+    if (call.getKind() == SqlKind.CAST) {
+      return !isSafeCast(call.getOperands().get(0).getType(), call.getType());
+    }
+    return false;
+  }
+
+  private static boolean isSafeCast(RelDataType from, RelDataType to) {
+    SqlTypeName source = from.getSqlTypeName();
+    SqlTypeName target = to.getSqlTypeName();
+    if (SqlTypeName.CHAR_TYPES.contains(target)) {
+      return true;
+    }
+    if (source == target) {
+      return source != SqlTypeName.DECIMAL
+          || (to.getPrecision() - to.getScale() >= from.getPrecision() - from.getScale());
+    }
+    if (target == SqlTypeName.DOUBLE || target == SqlTypeName.FLOAT || target == SqlTypeName.REAL) {
+      return SqlTypeName.NUMERIC_TYPES.contains(source);
+    }
+    if (target == SqlTypeName.BIGINT) {
+      return source == SqlTypeName.INTEGER
+          || source == SqlTypeName.SMALLINT
+          || source == SqlTypeName.TINYINT;
+    }
+    if (target == SqlTypeName.INTEGER) {
+      return source == SqlTypeName.SMALLINT || source == SqlTypeName.TINYINT;
+    }
+    if (target == SqlTypeName.DECIMAL) {
+      int digits = to.getPrecision() - to.getScale();
+      return (source == SqlTypeName.INTEGER && digits >= 10)
+          || (source == SqlTypeName.BIGINT && digits >= 19)
+          || ((source == SqlTypeName.SMALLINT || source == SqlTypeName.TINYINT) && digits >= 5);
+    }
+    return false;
+  }
+
+  private boolean readsKeys(RexNode expression) {
+    for (int index : RelOptUtil.InputFinder.bits(expression)) {
+      if (isKey(flat.columns().get(index))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isKey(BaseColumn column) {
+    return column.policy() != null
+        && (column.policy().columnClass() == ColumnClass.JOIN_KEY
+            || column.policy().columnClass() == ColumnClass.PRIVACY_UNIT);
+  }
+
+  private static boolean identifiesUnit(BaseColumn column) {
+    ColumnPolicy policy = column.policy();
+    return policy != null
+        && (policy.columnClass() == ColumnClass.PRIVACY_UNIT
+            || (policy.columnClass() == ColumnClass.JOIN_KEY && policy.linksToUnitOf() != null));
+  }
+
+  /** The base column an expression is, through lossless casts only, or {@code null}. */
+  private static Integer plainColumn(RexNode expression) {
+    RexNode node = expression;
+    while (node.getKind() == SqlKind.CAST) {
+      node = ((RexCall) node).getOperands().get(0);
+    }
+    return node instanceof RexInputRef ref ? ref.getIndex() : null;
+  }
+
+  private BaseColumn firstColumn(List<RexNode> expressions) {
+    for (RexNode expression : expressions) {
+      for (int index : RelOptUtil.InputFinder.bits(expression)) {
+        return flat.columns().get(index);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The unit of the query: the first table with its own unit column, else the first table's linked
+   * join key. Joins are on declared keys, so every row of the join belongs to that one unit.
+   */
+  private int unitColumn() {
+    Scan chosen =
+        flat.scans().stream()
+            .filter(
+                s ->
+                    s.policy().columns().stream()
+                        .anyMatch(c -> c.columnClass() == ColumnClass.PRIVACY_UNIT))
+            .findFirst()
+            .orElse(flat.scans().get(0));
+    String unit = chosen.policy().unitColumn().name();
+    for (int i = 0; i < chosen.width(); i++) {
+      if (flat.columns().get(chosen.offset() + i).name().equals(unit)) {
+        return chosen.offset() + i;
+      }
+    }
+    throw new PolicyException(
+        PolicyErrorCode.INVALID_POLICY,
+        "the unit column " + chosen.table().qualify(unit) + " is missing from the table");
+  }
+
+  private SourcePositions.Position positionOf(BaseColumn column) {
+    return positions.ofColumn(column.table().toString(), column.name());
+  }
+
+  private void add(
+      ViolationCode code, String column, SourcePositions.Position position, String message) {
+    if (reported.add(code + " " + column)) {
+      violations.add(new Violation(code, column, position.line(), position.column(), message));
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.cleanroom.querypolicy.lineage;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cleanroom.querypolicy.policy.MetricBounds;
+import org.apache.calcite.rex.RexNode;
+
+/**
+ * One accepted aggregate of the analyst's query, as the rewrite computes it per unit and group.
+ *
+ * @param kind what is aggregated
+ * @param argument the argument over the base row; {@code null} for row counts and distinct units
+ * @param bounds the metric's bounds for {@link Kind#SUM} and {@link Kind#AVG}, else {@code null}
+ * @param metric qualified name of the metric read, for explanations; {@code null} for counts
+ */
+public record Measure(Kind kind, RexNode argument, MetricBounds bounds, String metric) {
+
+  /** What a measure aggregates. */
+  public enum Kind {
+    /** {@code COUNT(*)}. */
+    COUNT_ROWS,
+    /** {@code COUNT(x)}: rows where x is not NULL. */
+    COUNT_VALUES,
+    /** {@code COUNT(DISTINCT unit)}. */
+    DISTINCT_UNITS,
+    /** {@code SUM(x)}. */
+    SUM,
+    /** {@code AVG(x)}: a sum over a count. */
+    AVG
+  }
+
+  public Measure {
+    requireNonNull(kind, "kind is null");
+    boolean needsArgument = kind == Kind.COUNT_VALUES || kind == Kind.SUM || kind == Kind.AVG;
+    if (needsArgument != (argument != null)) {
+      throw new IllegalArgumentException(
+          kind + " measure " + (needsArgument ? "needs" : "takes no") + " argument");
+    }
+    boolean needsBounds = kind == Kind.SUM || kind == Kind.AVG;
+    if (needsBounds != (bounds != null)) {
+      throw new IllegalArgumentException(
+          kind + " measure " + (needsBounds ? "needs" : "takes no") + " bounds");
+    }
+  }
+}

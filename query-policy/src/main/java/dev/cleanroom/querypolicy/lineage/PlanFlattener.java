@@ -1,0 +1,340 @@
+package dev.cleanroom.querypolicy.lineage;
+
+import dev.cleanroom.querypolicy.analysis.Violation;
+import dev.cleanroom.querypolicy.analysis.ViolationCode;
+import dev.cleanroom.querypolicy.policy.ColumnPolicy;
+import dev.cleanroom.querypolicy.policy.DatasetPolicy;
+import dev.cleanroom.querypolicy.policy.TableName;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.Sample;
+import org.apache.calcite.rel.core.SetOp;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rel.core.Window;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCorrelVariable;
+import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexFieldAccess;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexOver;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexSubQuery;
+
+/**
+ * Flattens a converted plan into a {@link FlatQuery}: walks the operators bottom-up and rewrites
+ * every expression in terms of the scanned columns, so renames, CTEs, sub-queries and projections
+ * cannot hide what an expression reads. Operators it does not support become violations.
+ */
+public final class PlanFlattener {
+  private final Map<TableName, DatasetPolicy> policies;
+  private final RexBuilder rexBuilder;
+  private final List<Violation> violations = new ArrayList<>();
+  private final List<Scan> scans = new ArrayList<>();
+  private final List<BaseColumn> columns = new ArrayList<>();
+  private final List<RexNode> joinConditions = new ArrayList<>();
+  private final List<RexNode> filters = new ArrayList<>();
+  private final List<RexNode> groupKeys = new ArrayList<>();
+  private final List<AggregateUse> aggregates = new ArrayList<>();
+  private final List<RexNode> having = new ArrayList<>();
+  private boolean aggregateSeen;
+
+  /** The fields an operator produces, and whether they are past the aggregate. */
+  private record Fields(List<RexNode> expressions, boolean aggregated) {}
+
+  /** A flattened query and the violations found on the way. */
+  public record Result(FlatQuery query, List<Violation> violations) {}
+
+  private PlanFlattener(Map<TableName, DatasetPolicy> policies, RexBuilder rexBuilder) {
+    this.policies = policies;
+    this.rexBuilder = rexBuilder;
+  }
+
+  /** Flattens the plan of one analyst query. */
+  public static Result flatten(RelRoot root, Map<TableName, DatasetPolicy> policies) {
+    PlanFlattener flattener = new PlanFlattener(policies, root.rel.getCluster().getRexBuilder());
+    return flattener.run(root);
+  }
+
+  private Result run(RelRoot root) {
+    RelNode top = root.rel;
+    Sort sort = null;
+    if (top instanceof Sort topSort) {
+      sort = topSort;
+      top = topSort.getInput();
+    }
+    Fields fields = visit(top);
+    List<RexNode> outputs = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (var field : root.fields) {
+      outputs.add(fields.expressions().get(field.getKey()));
+      names.add(field.getValue());
+    }
+    List<RelFieldCollation> order = new ArrayList<>();
+    Integer limit = null;
+    if (sort != null) {
+      for (RelFieldCollation collation : sort.getCollation().getFieldCollations()) {
+        int output = outputIndex(root, collation.getFieldIndex());
+        if (output < 0) {
+          add(
+              ViolationCode.ORDER_BY_NOT_OUTPUT,
+              "ORDER BY may only name output columns, since it applies after noise");
+        } else {
+          order.add(collation.withFieldIndex(output));
+        }
+      }
+      if (sort.offset != null) {
+        add(ViolationCode.ROW_LIMIT_NOT_ALLOWED, "OFFSET is not supported");
+      }
+      if (sort.fetch != null) {
+        if (sort.fetch instanceof RexLiteral literal && literal.getValueAs(Integer.class) != null) {
+          limit = literal.getValueAs(Integer.class);
+        } else {
+          add(ViolationCode.ROW_LIMIT_NOT_ALLOWED, "LIMIT must be a literal number");
+        }
+      }
+    }
+    FlatQuery query =
+        new FlatQuery(
+            scans,
+            columns,
+            joinConditions,
+            filters,
+            aggregateSeen,
+            groupKeys,
+            aggregates,
+            having,
+            outputs,
+            names,
+            order,
+            limit);
+    return new Result(query, List.copyOf(violations));
+  }
+
+  private static int outputIndex(RelRoot root, int field) {
+    for (int i = 0; i < root.fields.size(); i++) {
+      if (root.fields.get(i).getKey() == field) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private Fields visit(RelNode rel) {
+    if (rel instanceof TableScan scan) {
+      return scan(scan);
+    }
+    if (rel instanceof Filter filter) {
+      Fields input = visit(filter.getInput());
+      RexNode condition = substitute(filter.getCondition(), input);
+      (input.aggregated() ? having : filters).add(condition);
+      return input;
+    }
+    if (rel instanceof Project project) {
+      Fields input = visit(project.getInput());
+      List<RexNode> expressions = new ArrayList<>();
+      for (RexNode expression : project.getProjects()) {
+        expressions.add(substitute(expression, input));
+      }
+      return new Fields(expressions, input.aggregated());
+    }
+    if (rel instanceof Join join) {
+      return join(join);
+    }
+    if (rel instanceof Aggregate aggregate) {
+      return aggregate(aggregate);
+    }
+    if (rel instanceof Sort sort) {
+      if (sort.fetch != null || sort.offset != null) {
+        add(
+            ViolationCode.ROW_LIMIT_NOT_ALLOWED,
+            "LIMIT or OFFSET inside a sub-query is not supported");
+      }
+      return visit(sort.getInput());
+    }
+    if (rel instanceof Values values) {
+      add(ViolationCode.VALUES_NOT_ALLOWED, "VALUES rows supplied by the analyst are not allowed");
+      return opaque(values);
+    }
+    if (rel instanceof SetOp setOp) {
+      add(ViolationCode.SET_OPERATION, setOp.kind + " is not supported");
+      Fields first = null;
+      boolean aggregateBefore = aggregateSeen;
+      for (RelNode input : setOp.getInputs()) {
+        // Each branch is its own query block: its aggregate does not nest in its sibling's.
+        aggregateSeen = aggregateBefore;
+        Fields fields = visit(input);
+        first = first == null ? fields : first;
+      }
+      return first;
+    }
+    if (rel instanceof Correlate correlate) {
+      add(ViolationCode.SUBQUERY_NOT_ALLOWED, "correlated sub-queries are not supported");
+      Fields left = visit(correlate.getLeft());
+      Fields right = visit(correlate.getRight());
+      List<RexNode> both = new ArrayList<>(left.expressions());
+      both.addAll(right.expressions());
+      return new Fields(both, left.aggregated() || right.aggregated());
+    }
+    if (rel instanceof Window window) {
+      add(ViolationCode.WINDOW_FUNCTION, "window functions are not supported");
+      visit(window.getInput());
+      return opaque(window);
+    }
+    if (rel instanceof Sample sample) {
+      add(ViolationCode.SAMPLING, "TABLESAMPLE is not allowed");
+      return visit(sample.getInput());
+    }
+    add(
+        ViolationCode.UNSUPPORTED_CONSTRUCT,
+        "operator " + rel.getRelTypeName() + " is not supported");
+    for (RelNode input : rel.getInputs()) {
+      visit(input);
+    }
+    return opaque(rel);
+  }
+
+  private Fields scan(TableScan scan) {
+    if (scan.getTable().getQualifiedName().size() != 2) {
+      // Not a member's table: a recursive CTE's working table, or a table function.
+      add(ViolationCode.UNSUPPORTED_CONSTRUCT, "only tables named member.dataset can be read");
+      return opaque(scan);
+    }
+    TableName table = TableName.of(scan.getTable().getQualifiedName());
+    DatasetPolicy policy = policies.get(table);
+    int index = scans.size();
+    scans.add(new Scan(table, scan.getTable(), policy, columns.size()));
+    List<RexNode> expressions = new ArrayList<>();
+    for (RelDataTypeField field : scan.getRowType().getFieldList()) {
+      String name = field.getName().toLowerCase(Locale.ROOT);
+      ColumnPolicy columnPolicy = policy == null ? null : policy.column(name).orElse(null);
+      expressions.add(new RexInputRef(columns.size(), field.getType()));
+      columns.add(new BaseColumn(index, table, name, columnPolicy, field.getType()));
+    }
+    return new Fields(expressions, false);
+  }
+
+  private Fields join(Join join) {
+    if (join.getJoinType() != JoinRelType.INNER) {
+      add(
+          ViolationCode.JOIN_TYPE_NOT_ALLOWED,
+          join.getJoinType() + " join is not allowed: only INNER JOIN ... ON declared join keys");
+    }
+    Fields left = visit(join.getLeft());
+    Fields right = visit(join.getRight());
+    if (left.aggregated() || right.aggregated()) {
+      add(
+          ViolationCode.NESTED_AGGREGATION,
+          "joining an aggregated sub-query is not supported: aggregate once, at the top");
+    }
+    List<RexNode> both = new ArrayList<>(left.expressions());
+    both.addAll(right.expressions());
+    Fields fields = new Fields(both, left.aggregated() || right.aggregated());
+    joinConditions.add(substitute(join.getCondition(), fields));
+    return fields;
+  }
+
+  private Fields aggregate(Aggregate aggregate) {
+    Fields input = visit(aggregate.getInput());
+    if (input.aggregated() || aggregateSeen) {
+      add(
+          ViolationCode.NESTED_AGGREGATION,
+          "an aggregate over another aggregate is not supported: aggregate once, at the top");
+    }
+    if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+      add(ViolationCode.GROUPING_SETS, "GROUPING SETS, ROLLUP and CUBE are not supported");
+    }
+    aggregateSeen = true;
+    for (int key : aggregate.getGroupSet()) {
+      groupKeys.add(input.expressions().get(key));
+    }
+    for (AggregateCall call : aggregate.getAggCallList()) {
+      List<RexNode> arguments = new ArrayList<>();
+      for (int argument : call.getArgList()) {
+        arguments.add(input.expressions().get(argument));
+      }
+      boolean hasClause = call.filterArg >= 0 || !call.collation.getFieldCollations().isEmpty();
+      if (call.filterArg >= 0) {
+        arguments.add(input.expressions().get(call.filterArg));
+      }
+      aggregates.add(
+          new AggregateUse(call.getAggregation(), call.isDistinct(), arguments, hasClause));
+    }
+    List<RexNode> outputs = new ArrayList<>();
+    for (RelDataTypeField field : aggregate.getRowType().getFieldList()) {
+      outputs.add(new RexInputRef(field.getIndex(), field.getType()));
+    }
+    return new Fields(outputs, true);
+  }
+
+  /** Fields of an operator the policy cannot see through: typed NULLs, so nothing leaks past it. */
+  private Fields opaque(RelNode rel) {
+    List<RexNode> expressions = new ArrayList<>();
+    for (RelDataTypeField field : rel.getRowType().getFieldList()) {
+      expressions.add(rexBuilder.makeNullLiteral(field.getType()));
+    }
+    return new Fields(expressions, false);
+  }
+
+  private RexNode substitute(RexNode expression, Fields input) {
+    return expression.accept(
+        new RexShuttle() {
+          @Override
+          public RexNode visitInputRef(RexInputRef inputRef) {
+            return input.expressions().get(inputRef.getIndex());
+          }
+
+          @Override
+          public RexNode visitOver(RexOver over) {
+            add(ViolationCode.WINDOW_FUNCTION, "window functions (OVER) are not supported");
+            return super.visitOver(over);
+          }
+
+          @Override
+          public RexNode visitSubQuery(RexSubQuery subQuery) {
+            add(
+                ViolationCode.SUBQUERY_NOT_ALLOWED,
+                "sub-queries are allowed only in FROM and WITH");
+            return rexBuilder.makeNullLiteral(subQuery.getType());
+          }
+
+          @Override
+          public RexNode visitCorrelVariable(RexCorrelVariable variable) {
+            add(ViolationCode.SUBQUERY_NOT_ALLOWED, "correlated sub-queries are not supported");
+            return rexBuilder.makeNullLiteral(variable.getType());
+          }
+
+          @Override
+          public RexNode visitFieldAccess(RexFieldAccess fieldAccess) {
+            add(ViolationCode.UNSUPPORTED_CONSTRUCT, "field access is not supported");
+            return rexBuilder.makeNullLiteral(fieldAccess.getType());
+          }
+
+          @Override
+          public RexNode visitDynamicParam(RexDynamicParam dynamicParam) {
+            add(ViolationCode.DYNAMIC_PARAMETER, "dynamic parameters (?) are not allowed");
+            return rexBuilder.makeNullLiteral(dynamicParam.getType());
+          }
+        });
+  }
+
+  private void add(ViolationCode code, String message) {
+    violations.add(new Violation(code, null, 1, 1, message));
+  }
+}

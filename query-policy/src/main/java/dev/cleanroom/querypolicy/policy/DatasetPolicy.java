@@ -1,0 +1,145 @@
+package dev.cleanroom.querypolicy.policy;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The approved policy of one dataset: the class of every usable column, the joins its provider
+ * allows, the release threshold, the privacy parameters and who may query it. An instance is always
+ * consistent: the constructor refuses contradictory or incomplete policies.
+ *
+ * @param table the protected table
+ * @param columns one entry per classified column; an unlisted column is unusable
+ * @param allowedJoins joins with other tables this provider allows
+ * @param minimumDistinctUnits no group with fewer distinct units is released (>= 2, default 50)
+ * @param privacy the differential-privacy parameters
+ * @param allowedAnalysts members that may query this table
+ */
+public record DatasetPolicy(
+    TableName table,
+    List<ColumnPolicy> columns,
+    List<AllowedJoin> allowedJoins,
+    int minimumDistinctUnits,
+    PrivacyParameters privacy,
+    Set<String> allowedAnalysts) {
+
+  public static final int DEFAULT_MINIMUM_DISTINCT_UNITS = 50;
+
+  public DatasetPolicy {
+    requireNonNull(table, "table is null");
+    columns = List.copyOf(requireNonNull(columns, "columns is null"));
+    allowedJoins = List.copyOf(requireNonNull(allowedJoins, "allowedJoins is null"));
+    requireNonNull(privacy, "privacy is null");
+    allowedAnalysts = Set.copyOf(requireNonNull(allowedAnalysts, "allowedAnalysts is null"));
+    if (minimumDistinctUnits < 2) {
+      throw new IllegalArgumentException(
+          "minimumDistinctUnits must be >= 2, was " + minimumDistinctUnits);
+    }
+    Map<String, ColumnPolicy> byName = new LinkedHashMap<>();
+    for (ColumnPolicy column : columns) {
+      if (byName.put(column.name(), column) != null) {
+        throw new IllegalArgumentException(
+            "column '" + column.name() + "' of " + table + " is classified twice");
+      }
+    }
+    long units = columns.stream().filter(c -> c.columnClass() == ColumnClass.PRIVACY_UNIT).count();
+    if (units > 1) {
+      throw new IllegalArgumentException(
+          table + " declares " + units + " PRIVACY_UNIT columns: at most one is allowed");
+    }
+    long consents = columns.stream().filter(c -> c.columnClass() == ColumnClass.CONSENT).count();
+    if (consents > 1) {
+      throw new IllegalArgumentException(
+          table + " declares " + consents + " CONSENT columns: at most one is allowed");
+    }
+    boolean linkedKey =
+        columns.stream()
+            .anyMatch(c -> c.columnClass() == ColumnClass.JOIN_KEY && c.linksToUnitOf() != null);
+    if (units == 0 && !linkedKey) {
+      throw new IllegalArgumentException(
+          table
+              + " reaches no privacy unit: declare a PRIVACY_UNIT column or a JOIN_KEY that links"
+              + " to another table's unit");
+    }
+    for (ColumnPolicy column : columns) {
+      if (column.linksToUnitOf() != null && column.linksToUnitOf().equals(table)) {
+        throw new IllegalArgumentException(
+            "join key '" + column.name() + "' of " + table + " links to its own table");
+      }
+    }
+    Set<String> seenJoins = new HashSet<>();
+    for (AllowedJoin join : allowedJoins) {
+      ColumnPolicy column = byName.get(join.column());
+      if (column == null) {
+        throw new IllegalArgumentException(
+            "allowed join on '"
+                + join.column()
+                + "' names a column "
+                + table
+                + " does not classify");
+      }
+      if (column.columnClass() != ColumnClass.JOIN_KEY
+          && column.columnClass() != ColumnClass.PRIVACY_UNIT) {
+        throw new IllegalArgumentException(
+            "allowed join on '"
+                + join.column()
+                + "' uses a "
+                + column.columnClass()
+                + " column: joins are on JOIN_KEY or PRIVACY_UNIT columns");
+      }
+      if (join.other().equals(table)) {
+        throw new IllegalArgumentException(
+            "allowed join on '" + join.column() + "' joins " + table + " with itself");
+      }
+      if (!seenJoins.add(join.column() + "=" + join.other().qualify(join.otherColumn()))) {
+        throw new IllegalArgumentException(
+            "allowed join '"
+                + join.column()
+                + " = "
+                + join.other().qualify(join.otherColumn())
+                + "' is declared twice");
+      }
+    }
+    for (String analyst : allowedAnalysts) {
+      requireNonNull(analyst, "an allowed analyst is null");
+      if (analyst.isBlank()) {
+        throw new IllegalArgumentException("an allowed analyst of " + table + " is blank");
+      }
+    }
+  }
+
+  /** The policy of a column, if the column is classified. */
+  public Optional<ColumnPolicy> column(String name) {
+    return columns.stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+
+  /** The column that identifies this table's privacy unit: its own, else a linked join key. */
+  public ColumnPolicy unitColumn() {
+    return columns.stream()
+        .filter(c -> c.columnClass() == ColumnClass.PRIVACY_UNIT)
+        .findFirst()
+        .or(
+            () ->
+                columns.stream()
+                    .filter(
+                        c -> c.columnClass() == ColumnClass.JOIN_KEY && c.linksToUnitOf() != null)
+                    .findFirst())
+        .orElseThrow();
+  }
+
+  /** The consent column, if the table has one. */
+  public Optional<ColumnPolicy> consentColumn() {
+    return columns.stream().filter(c -> c.columnClass() == ColumnClass.CONSENT).findFirst();
+  }
+
+  /** Whether this policy allows {@code this.column = other.otherColumn}. */
+  public boolean allowsJoin(String column, TableName other, String otherColumn) {
+    return allowedJoins.contains(new AllowedJoin(column, other, otherColumn));
+  }
+}

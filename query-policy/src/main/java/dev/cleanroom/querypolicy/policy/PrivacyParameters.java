@@ -1,0 +1,58 @@
+package dev.cleanroom.querypolicy.policy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cleanroom.querypolicy.budget.BudgetRefresh;
+import java.math.BigDecimal;
+
+/**
+ * The differential-privacy parameters of one dataset.
+ *
+ * @param epsilonPerQuery epsilon one query over this dataset spends (> 0)
+ * @param delta delta of the group-release decision, in (0, 1)
+ * @param maxGroupsContributed at most this many groups per privacy unit (>= 1)
+ * @param maxContributionsPerGroup clamp of {@code COUNT(*)} per unit and group (>= 1)
+ * @param budget total epsilon an analyst may spend on this dataset (>= epsilonPerQuery)
+ * @param budgetRefresh when the budget starts again
+ * @param releaseRemainder whether suppressed groups are released together as one remainder row
+ */
+public record PrivacyParameters(
+    BigDecimal epsilonPerQuery,
+    double delta,
+    int maxGroupsContributed,
+    int maxContributionsPerGroup,
+    BigDecimal budget,
+    BudgetRefresh budgetRefresh,
+    boolean releaseRemainder) {
+
+  public static final int DEFAULT_MAX_CONTRIBUTIONS_PER_GROUP = 1;
+
+  public PrivacyParameters {
+    requireNonNull(epsilonPerQuery, "epsilonPerQuery is null");
+    requireNonNull(budget, "budget is null");
+    requireNonNull(budgetRefresh, "budgetRefresh is null");
+    if (epsilonPerQuery.signum() <= 0) {
+      throw new IllegalArgumentException(
+          "epsilonPerQuery must be > 0, was " + epsilonPerQuery.toPlainString());
+    }
+    if (!(delta > 0 && delta < 1)) {
+      throw new IllegalArgumentException("delta must be in (0, 1), was " + delta);
+    }
+    if (maxGroupsContributed < 1) {
+      throw new IllegalArgumentException(
+          "maxGroupsContributed must be >= 1, was " + maxGroupsContributed);
+    }
+    if (maxContributionsPerGroup < 1) {
+      throw new IllegalArgumentException(
+          "maxContributionsPerGroup must be >= 1, was " + maxContributionsPerGroup);
+    }
+    if (budget.compareTo(epsilonPerQuery) < 0) {
+      throw new IllegalArgumentException(
+          "budget "
+              + budget.toPlainString()
+              + " is below epsilonPerQuery "
+              + epsilonPerQuery.toPlainString()
+              + ": not even one query could run");
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.cleanroom.querypolicy.release;
+
+import static java.util.Objects.requireNonNull;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a private query releases: the rows that passed, in the spec's column order, and the privacy
+ * report that goes with them.
+ *
+ * @param rows released rows: group keys as the engine returned them, noised aggregates
+ * @param remainderRow all suppressed groups together (group keys null), when the policy asks for it
+ *     and it passes the same test; its distinct-unit value counts a unit once per suppressed group
+ *     it is in
+ * @param suppressedGroups the number of groups not released, itself noised (an exact number would
+ *     reveal a unit whose presence creates a group)
+ * @param noise one entry per noised output column, in output order
+ * @param epsilonSpent the epsilon this release spent (the query's epsilon)
+ * @param deltaSpent the delta this release spent
+ * @param threshold the noisy distinct-unit count a group had to reach
+ */
+public record ReleasedResult(
+    List<Object[]> rows,
+    Optional<Object[]> remainderRow,
+    long suppressedGroups,
+    List<ColumnNoise> noise,
+    BigDecimal epsilonSpent,
+    double deltaSpent,
+    long threshold) {
+
+  public ReleasedResult {
+    rows = List.copyOf(requireNonNull(rows, "rows is null"));
+    requireNonNull(remainderRow, "remainderRow is null");
+    noise = List.copyOf(requireNonNull(noise, "noise is null"));
+    requireNonNull(epsilonSpent, "epsilonSpent is null");
+    if (suppressedGroups < 0) {
+      throw new IllegalArgumentException("suppressedGroups must be >= 0, was " + suppressedGroups);
+    }
+  }
+}

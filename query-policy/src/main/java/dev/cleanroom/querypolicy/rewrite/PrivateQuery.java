@@ -1,0 +1,54 @@
+package dev.cleanroom.querypolicy.rewrite;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cleanroom.querypolicy.policy.TableName;
+import dev.cleanroom.querypolicy.release.ReleaseSpec;
+import java.util.List;
+import java.util.OptionalInt;
+import org.apache.calcite.rel.RelNode;
+
+/**
+ * An accepted query, rewritten: the private plan engines run exactly, what the noise layer needs to
+ * release its rows, and what to show a person.
+ *
+ * @param plan the private plan (Calcite logical operators); its rows are the exact, clamped
+ *     aggregates per group followed by the exact distinct-unit count
+ * @param releaseSpec per output column: its role, its field in the plan's row and its bounds
+ * @param order {@code ORDER BY}, applied after noise and suppression
+ * @param limit {@code LIMIT}, applied after noise and suppression
+ * @param tablesRead every table the query reads, sorted
+ * @param canonicalDigest equal for equivalent queries however written; never contains the key
+ * @param explanation what the rewrite does, in sentences
+ * @param planText the private plan as text, with the secret key replaced by zeros
+ */
+public record PrivateQuery(
+    RelNode plan,
+    ReleaseSpec releaseSpec,
+    List<OrderKey> order,
+    OptionalInt limit,
+    List<TableName> tablesRead,
+    String canonicalDigest,
+    String explanation,
+    String planText) {
+
+  public PrivateQuery {
+    requireNonNull(plan, "plan is null");
+    requireNonNull(releaseSpec, "releaseSpec is null");
+    order = List.copyOf(requireNonNull(order, "order is null"));
+    requireNonNull(limit, "limit is null");
+    tablesRead = List.copyOf(requireNonNull(tablesRead, "tablesRead is null"));
+    requireNonNull(canonicalDigest, "canonicalDigest is null");
+    requireNonNull(explanation, "explanation is null");
+    requireNonNull(planText, "planText is null");
+    if (plan.getRowType().getFieldCount() <= releaseSpec.distinctUnitsField()) {
+      throw new IllegalArgumentException("distinctUnitsField lies outside the plan's row");
+    }
+    for (OrderKey key : order) {
+      if (key.outputIndex() >= releaseSpec.columns().size()) {
+        throw new IllegalArgumentException(
+            "ORDER BY names output " + key.outputIndex() + " of " + releaseSpec.columns().size());
+      }
+    }
+  }
+}

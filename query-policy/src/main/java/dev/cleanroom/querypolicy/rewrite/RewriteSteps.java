@@ -1,0 +1,238 @@
+package dev.cleanroom.querypolicy.rewrite;
+
+import dev.cleanroom.querypolicy.lineage.CheckedQuery;
+import dev.cleanroom.querypolicy.lineage.Scan;
+import dev.cleanroom.querypolicy.policy.ColumnPolicy;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.logical.LogicalTableScan;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexWindowBounds;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.util.ImmutableBitSet;
+
+/**
+ * The steps of the private rewrite, each a small transformation of the plan on top of a {@link
+ * RelBuilder}'s stack. Field layout between steps: {@code unit, g0..gn-1, partials...}.
+ */
+final class RewriteSteps {
+  static final String UNIT = "unit";
+  static final String RANK = "contribution_rank";
+  static final String DISTINCT_UNITS = "distinct_units";
+
+  private RewriteSteps() {}
+
+  /** Scans a table and removes rows without consent (consent TRUE or NULL) before anything else. */
+  static void scanWithConsent(RelBuilder builder, Scan scan) {
+    builder.push(LogicalTableScan.create(builder.getCluster(), scan.relOptTable(), List.of()));
+    Optional<ColumnPolicy> consent = scan.policy().consentColumn();
+    if (consent.isPresent()) {
+      String column = fieldName(builder, consent.get().name());
+      builder.filter(builder.call(SqlStdOperatorTable.IS_FALSE, builder.field(column)));
+    }
+  }
+
+  /** Joins the scans left-deep, each on the declared key pairs that link it to earlier scans. */
+  static void joinOnKeys(
+      RelBuilder builder,
+      List<Scan> scans,
+      List<CheckedQuery.KeyPair> keyPairs,
+      List<RelDataType> baseTypes) {
+    scanWithConsent(builder, scans.get(0));
+    for (int i = 1; i < scans.size(); i++) {
+      Scan scan = scans.get(i);
+      scanWithConsent(builder, scan);
+      int end = scan.offset() + scan.width();
+      List<RexNode> equalities = new ArrayList<>();
+      RexBuilder rex = builder.getRexBuilder();
+      for (CheckedQuery.KeyPair pair : keyPairs) {
+        int high = Math.max(pair.left(), pair.right());
+        if (high >= scan.offset() && high < end) {
+          equalities.add(
+              rex.makeCall(
+                  SqlStdOperatorTable.EQUALS,
+                  rex.makeInputRef(baseTypes.get(pair.left()), pair.left()),
+                  rex.makeInputRef(baseTypes.get(pair.right()), pair.right())));
+        }
+      }
+      builder.join(JoinRelType.INNER, equalities);
+    }
+  }
+
+  /** Applies the analyst's row filters (on dimensions only, by then) over the joined rows. */
+  static void filterRows(RelBuilder builder, List<RexNode> filters) {
+    if (!filters.isEmpty()) {
+      builder.filter(filters);
+    }
+  }
+
+  /** Keeps only the unit, the group keys and the aggregate arguments. */
+  static void projectUnitGroupsAndArguments(
+      RelBuilder builder, int unitColumn, List<RexNode> groupKeys, List<RexNode> arguments) {
+    List<RexNode> fields = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    fields.add(builder.field(unitColumn));
+    names.add(UNIT);
+    for (int i = 0; i < groupKeys.size(); i++) {
+      fields.add(groupKeys.get(i));
+      names.add("g" + i);
+    }
+    for (int i = 0; i < arguments.size(); i++) {
+      fields.add(widenForSum(builder.getRexBuilder(), arguments.get(i)));
+      names.add("x" + i);
+    }
+    builder.project(fields, names, true);
+  }
+
+  /** Aggregates per unit and group: each unit's sum or count per group, before clamping. */
+  static void aggregatePerUnitAndGroup(RelBuilder builder, int groupCount, List<Partial> partials) {
+    int arguments = 1 + groupCount;
+    List<RelBuilder.AggCall> calls = new ArrayList<>();
+    for (int i = 0; i < partials.size(); i++) {
+      Partial partial = partials.get(i);
+      calls.add(
+          switch (partial.kind()) {
+            case COUNT_ROWS -> builder.countStar("p" + i);
+            case COUNT_VALUES ->
+                builder.count(false, "p" + i, builder.field(arguments + partial.argument()));
+            case SUM -> builder.sum(false, "p" + i, builder.field(arguments + partial.argument()));
+          });
+    }
+    builder.aggregate(builder.groupKey(range(0, 1 + groupCount)), calls);
+  }
+
+  /**
+   * Clamps each unit's partial per group to its bounds, so one unit moves a group by at most that.
+   */
+  static void clampContributions(RelBuilder builder, int groupCount, List<Partial> partials) {
+    List<RexNode> fields =
+        new ArrayList<>(builder.fields(ImmutableBitSet.range(0, 1 + groupCount)));
+    for (int i = 0; i < partials.size(); i++) {
+      fields.add(clamp(builder, builder.field(1 + groupCount + i), partials.get(i)));
+    }
+    builder.project(fields, builder.peek().getRowType().getFieldNames(), true);
+  }
+
+  /**
+   * Ranks each unit's groups by the keyed hash of (unit, group), which the analyst cannot steer.
+   */
+  static void rankGroupsPerUnit(RelBuilder builder, int groupCount, ContributionKey key) {
+    List<RexNode> hashArguments = new ArrayList<>();
+    hashArguments.add(builder.literal(key.first()));
+    hashArguments.add(builder.literal(key.second()));
+    hashArguments.addAll(builder.fields(ImmutableBitSet.range(0, 1 + groupCount)));
+    List<RexNode> orderKeys = new ArrayList<>();
+    orderKeys.add(builder.call(ContributionOrder.function(groupCount), hashArguments));
+    // Group keys break the (astronomically unlikely) hash ties, so every engine agrees.
+    orderKeys.addAll(builder.fields(ImmutableBitSet.range(1, 1 + groupCount)));
+    RexNode rank =
+        builder
+            .aggregateCall(SqlStdOperatorTable.ROW_NUMBER)
+            .over()
+            .partitionBy(builder.field(0))
+            .orderBy(orderKeys)
+            // A whole-partition frame would let an engine compute ROW_NUMBER once per partition.
+            .rowsTo(RexWindowBounds.CURRENT_ROW)
+            .as(RANK);
+    builder.projectPlus(rank);
+  }
+
+  /** Keeps each unit's first {@code maxGroupsContributed} groups and drops the rank. */
+  static void keepTopGroups(RelBuilder builder, int maxGroupsContributed) {
+    int rank = builder.peek().getRowType().getFieldCount() - 1;
+    builder.filter(
+        builder.lessThanOrEqual(builder.field(rank), builder.literal(maxGroupsContributed)));
+    builder.project(builder.fields(ImmutableBitSet.range(0, rank)));
+  }
+
+  /** Aggregates per group: the sum of the clamped partials and the exact number of units. */
+  static void aggregatePerGroup(RelBuilder builder, int groupCount, int partialCount) {
+    List<RelBuilder.AggCall> calls = new ArrayList<>();
+    for (int i = 0; i < partialCount; i++) {
+      calls.add(builder.sum(false, "a" + i, builder.field(1 + groupCount + i)));
+    }
+    // After the per-unit aggregate each row is one (unit, group), so counting rows counts units.
+    calls.add(builder.countStar(DISTINCT_UNITS));
+    builder.aggregate(builder.groupKey(range(1, 1 + groupCount)), calls);
+  }
+
+  private static RexNode clamp(RelBuilder builder, RexNode value, Partial partial) {
+    RelDataType type = value.getType();
+    RexBuilder rex = builder.getRexBuilder();
+    RexNode lower = boundLiteral(rex, partial.lower(), type, RoundingMode.CEILING);
+    RexNode upper = boundLiteral(rex, partial.upper(), type, RoundingMode.FLOOR);
+    return builder.call(
+        SqlStdOperatorTable.CASE,
+        builder.lessThan(value, lower),
+        lower,
+        builder.greaterThan(value, upper),
+        upper,
+        value);
+  }
+
+  /**
+   * A bound as a literal of the partial's type; integer partials round inwards, staying in bounds.
+   */
+  private static RexNode boundLiteral(
+      RexBuilder rex, BigDecimal bound, RelDataType type, RoundingMode inwards) {
+    RelDataType notNull = rex.getTypeFactory().createTypeWithNullability(type, false);
+    BigDecimal value =
+        switch (type.getSqlTypeName()) {
+          case TINYINT, SMALLINT, INTEGER, BIGINT -> bound.setScale(0, inwards);
+          case DECIMAL -> bound.setScale(type.getScale(), inwards);
+          default -> bound;
+        };
+    if (type.getSqlTypeName() == SqlTypeName.DOUBLE
+        || type.getSqlTypeName() == SqlTypeName.FLOAT
+        || type.getSqlTypeName() == SqlTypeName.REAL) {
+      return rex.makeApproxLiteral(value, notNull);
+    }
+    return rex.makeExactLiteral(value, notNull);
+  }
+
+  /**
+   * Sums over integers widen to BIGINT, over floats to DOUBLE, so a unit's partial cannot overflow.
+   */
+  private static RexNode widenForSum(RexBuilder rex, RexNode argument) {
+    RelDataType type = argument.getType();
+    SqlTypeName target =
+        switch (type.getSqlTypeName()) {
+          case TINYINT, SMALLINT, INTEGER -> SqlTypeName.BIGINT;
+          case FLOAT, REAL -> SqlTypeName.DOUBLE;
+          default -> null;
+        };
+    if (target == null) {
+      return argument;
+    }
+    RelDataType widened =
+        rex.getTypeFactory()
+            .createTypeWithNullability(
+                rex.getTypeFactory().createSqlType(target), type.isNullable());
+    return rex.makeCast(widened, argument);
+  }
+
+  private static String fieldName(RelBuilder builder, String lowerCaseName) {
+    for (String name : builder.peek().getRowType().getFieldNames()) {
+      if (name.equalsIgnoreCase(lowerCaseName)) {
+        return name;
+      }
+    }
+    throw new IllegalStateException("column '" + lowerCaseName + "' is not in the scan");
+  }
+
+  private static int[] range(int from, int to) {
+    int[] indexes = new int[to - from];
+    for (int i = from; i < to; i++) {
+      indexes[i - from] = i;
+    }
+    return indexes;
+  }
+}

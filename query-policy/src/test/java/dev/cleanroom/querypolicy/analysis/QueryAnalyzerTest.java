@@ -1,0 +1,153 @@
+package dev.cleanroom.querypolicy.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cleanroom.querypolicy.PolicyErrorCode;
+import dev.cleanroom.querypolicy.PolicyException;
+import dev.cleanroom.querypolicy.engine.ReferenceEngine;
+import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class QueryAnalyzerTest {
+  private static final QueryAnalyzer ANALYZER = new QueryAnalyzer();
+  private static final ReferenceEngine ENGINE = new ReferenceEngine();
+
+  @AfterAll
+  static void closeEngine() {
+    ENGINE.close();
+  }
+
+  static PrivateQuery accepted(String sql) {
+    AnalysisResult result = ANALYZER.analyze(sql, TestCatalog.context());
+    if (result instanceof AnalysisResult.Rejected rejected) {
+      throw new AssertionError("rejected: " + rejected.violations());
+    }
+    return ((AnalysisResult.Accepted) result).query();
+  }
+
+  static List<Violation> rejected(String sql) {
+    return assertInstanceOf(
+            AnalysisResult.Rejected.class, ANALYZER.analyze(sql, TestCatalog.context()))
+        .violations();
+  }
+
+  static List<String> rows(PrivateQuery query) {
+    return ENGINE.execute(query.plan()).stream().map(Arrays::toString).sorted().toList();
+  }
+
+  @Test
+  void spendByCampaignJoin_isAcceptedAndRunsExactly() {
+    PrivateQuery query =
+        accepted(
+            "SELECT i.campaign_id, COUNT(DISTINCT c.customer_id) AS reach, SUM(i.cost) AS spend"
+                + " FROM advertiser.impressions i JOIN retailer.customers c"
+                + " ON i.email_hash = c.email_hash GROUP BY i.campaign_id");
+    // Customers 3 (opted out) and 4 (consent unknown) are removed; customer 2's 150 in c1 clamps
+    // to 100.
+    assertEquals(List.of("[c1, 105.0, 2]", "[c2, 4.0, 1]"), rows(query));
+  }
+
+  @Test
+  void piiColumnBehindAliasAndCte_isReportedWithItsPosition() {
+    List<Violation> violations =
+        rejected(
+            "WITH x AS (SELECT email AS e, age_band FROM retailer.customers)\n"
+                + "SELECT e, COUNT(*) FROM x GROUP BY e");
+    Violation violation = violations.get(0);
+    assertEquals(ViolationCode.PII_REFERENCED, violation.code());
+    assertEquals("retailer.customers.email", violation.column());
+    assertEquals(1, violation.line());
+    assertEquals(19, violation.columnNumber());
+  }
+
+  @Test
+  void manyViolations_areAllReported() {
+    List<Violation> violations =
+        rejected(
+            "SELECT email, customer_id, lifetime_spend, COUNT(*) FROM retailer.customers"
+                + " WHERE opted_out = FALSE GROUP BY email, customer_id, lifetime_spend");
+    List<ViolationCode> codes = violations.stream().map(Violation::code).toList();
+    assertTrue(codes.contains(ViolationCode.PII_REFERENCED), codes.toString());
+    assertTrue(codes.contains(ViolationCode.PRIVACY_UNIT_MISUSED), codes.toString());
+    assertTrue(codes.contains(ViolationCode.METRIC_NOT_AGGREGATED), codes.toString());
+    assertTrue(codes.contains(ViolationCode.CONSENT_REFERENCED), codes.toString());
+  }
+
+  @Test
+  void megabyteOfSql_isRefusedQuickly() {
+    long start = System.nanoTime();
+    PolicyException e =
+        assertThrows(
+            PolicyException.class,
+            () -> ANALYZER.analyze("SELECT 1 " + " ".repeat(1 << 20), TestCatalog.context()));
+    assertEquals(PolicyErrorCode.QUERY_TOO_COMPLEX, e.code());
+    assertTrue(System.nanoTime() - start < 1_000_000_000L);
+  }
+
+  @Test
+  void fiveThousandNestedParentheses_areRefusedQuickly() {
+    long start = System.nanoTime();
+    String sql =
+        "SELECT COUNT(*) FROM retailer.customers WHERE "
+            + "(".repeat(5000)
+            + "zip = '1'"
+            + ")".repeat(5000);
+    PolicyException e =
+        assertThrows(PolicyException.class, () -> ANALYZER.analyze(sql, TestCatalog.context()));
+    assertEquals(PolicyErrorCode.QUERY_TOO_COMPLEX, e.code());
+    assertTrue(System.nanoTime() - start < 1_000_000_000L);
+  }
+
+  @Test
+  void tenThousandOrs_areRefusedQuickly() {
+    long start = System.nanoTime();
+    StringBuilder sql =
+        new StringBuilder("SELECT COUNT(*) FROM retailer.customers WHERE zip = '0'");
+    for (int i = 0; i < 10_000; i++) {
+      sql.append(" OR zip = '").append(i).append('\'');
+    }
+    PolicyException e =
+        assertThrows(
+            PolicyException.class, () -> ANALYZER.analyze(sql.toString(), TestCatalog.context()));
+    assertEquals(PolicyErrorCode.QUERY_TOO_COMPLEX, e.code());
+    assertTrue(System.nanoTime() - start < 1_000_000_000L);
+  }
+
+  @Test
+  void longArithmeticChain_isRefusedCleanly() {
+    String sql =
+        "SELECT COUNT(*) FROM retailer.customers WHERE CHAR_LENGTH(zip) "
+            + "+ 1 ".repeat(1500)
+            + "> 0";
+    long start = System.nanoTime();
+    PolicyException e =
+        assertThrows(PolicyException.class, () -> ANALYZER.analyze(sql, TestCatalog.context()));
+    assertEquals(PolicyErrorCode.QUERY_TOO_COMPLEX, e.code());
+    assertTrue(System.nanoTime() - start < 1_000_000_000L);
+  }
+
+  @Test
+  void manyPrefixOperators_areRefusedCleanly() {
+    String sql =
+        "SELECT COUNT(*) FROM retailer.customers WHERE " + "NOT ".repeat(3000) + "zip = '1'";
+    PolicyException e =
+        assertThrows(PolicyException.class, () -> ANALYZER.analyze(sql, TestCatalog.context()));
+    assertEquals(PolicyErrorCode.QUERY_TOO_COMPLEX, e.code());
+  }
+
+  @Test
+  void unknownTable_isUnknownObjectWithoutHints() {
+    PolicyException e =
+        assertThrows(
+            PolicyException.class,
+            () -> ANALYZER.analyze("SELECT COUNT(*) FROM retailer.secrets", TestCatalog.context()));
+    assertEquals(PolicyErrorCode.UNKNOWN_OBJECT, e.code());
+    assertTrue(e.getMessage().contains("line 1, column 22"), e.getMessage());
+  }
+}

@@ -1,0 +1,66 @@
+package dev.cleanroom.querypolicy.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cleanroom.querypolicy.PolicyErrorCode;
+import dev.cleanroom.querypolicy.PolicyException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PolicyJsonTest {
+
+  @Test
+  void writtenPolicy_readsBackEqual() {
+    DatasetPolicy policy = TestPolicies.customers();
+    assertEquals(policy, PolicyJson.read(PolicyJson.write(policy)));
+    assertEquals(
+        TestPolicies.impressions(), PolicyJson.read(PolicyJson.write(TestPolicies.impressions())));
+  }
+
+  @Test
+  void omittedOptionalFields_takeTheirDefaults() {
+    DatasetPolicy policy =
+        PolicyJson.read(
+            """
+            {"table": "retailer.customers",
+             "columns": [{"name": "customer_id", "type": "BIGINT", "class": "PRIVACY_UNIT"}],
+             "privacy": {"epsilonPerQuery": 0.5, "delta": 1e-6, "maxGroupsContributed": 2, "budget": 5},
+             "allowedAnalysts": []}
+            """);
+    assertEquals(50, policy.minimumDistinctUnits());
+    assertEquals(1, policy.privacy().maxContributionsPerGroup());
+    assertEquals("NONE", policy.privacy().budgetRefresh().name());
+  }
+
+  @Test
+  void severalProblems_areAllReportedWithTheirPaths() {
+    List<PolicyJson.Problem> problems =
+        PolicyJson.problems(
+            """
+            {"table": "retailer.customers",
+             "columns": [
+               {"name": "customer_id", "type": "BIGINT", "class": "PRIVACY_UNIT"},
+               {"name": "cost", "type": "DOUBLE", "class": "METRIC"},
+               {"name": "tier", "type": "TEXT", "class": "DIMENSION"},
+               {"name": "opted_out", "type": "BOOLEAN", "class": "KONSENT"}],
+             "privacy": {"epsilonPerQuery": 0, "delta": 1e-6, "maxGroupsContributed": 2, "budget": 5},
+             "allowedAnalysts": ["advertiser"], "typo": 1}
+            """);
+    List<String> paths = problems.stream().map(PolicyJson.Problem::path).toList();
+    assertTrue(paths.contains("$.columns[1]"), problems.toString());
+    assertTrue(paths.contains("$.columns[2].type"), problems.toString());
+    assertTrue(paths.contains("$.columns[3].class"), problems.toString());
+    assertTrue(paths.contains("$.privacy"), problems.toString());
+    assertTrue(paths.contains("$.typo"), problems.toString());
+  }
+
+  @Test
+  void malformedJson_isAnInvalidPolicyWithoutEchoingTheDocument() {
+    PolicyException e =
+        assertThrows(PolicyException.class, () -> PolicyJson.read("{\"table\": \"secret-value"));
+    assertEquals(PolicyErrorCode.INVALID_POLICY, e.code());
+    assertTrue(!e.getMessage().contains("secret-value"), e.getMessage());
+  }
+}

@@ -1,0 +1,63 @@
+package dev.cleanroom.querypolicy.rewrite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.lang.reflect.Method;
+import org.apache.calcite.schema.impl.ScalarFunctionImpl;
+import org.junit.jupiter.api.Test;
+
+class ContributionOrderTest {
+  /** The SipHash reference key 00 01 .. 0f, as two little-endian words. */
+  private static final long KEY_0 = 0x0706050403020100L;
+
+  private static final long KEY_1 = 0x0f0e0d0c0b0a0908L;
+
+  @Test
+  void sipHashOfEmptyInput_matchesTheReferenceVector() {
+    assertEquals(0x726fdb47dd0e0e31L, ContributionOrder.sipHash24(KEY_0, KEY_1, new byte[0]));
+  }
+
+  @Test
+  void sipHashOfFifteenBytes_matchesTheReferenceVector() {
+    byte[] input = new byte[15];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = (byte) i;
+    }
+    assertEquals(0xa129ca6149be45e5L, ContributionOrder.sipHash24(KEY_0, KEY_1, input));
+  }
+
+  @Test
+  void integerAndLongOfSameValue_hashAlike() {
+    assertEquals(ContributionOrder.order(1, 2, 7, "c1"), ContributionOrder.order(1, 2, 7L, "c1"));
+  }
+
+  @Test
+  void differentKeys_orderDifferently() {
+    assertNotEquals(
+        ContributionOrder.order(1, 2, 7L, "c1"), ContributionOrder.order(3, 2, 7L, "c1"));
+  }
+
+  @Test
+  void nullAndEmptyString_hashDifferently() {
+    assertNotEquals(ContributionOrder.order(1, 2, 7L, null), ContributionOrder.order(1, 2, 7L, ""));
+  }
+
+  @Test
+  void everyArity_isReachableThroughTheFunctionsMethod() throws Exception {
+    for (int groups = 0; groups <= ContributionOrder.MAX_GROUP_KEYS; groups++) {
+      ScalarFunctionImpl function =
+          (ScalarFunctionImpl) ContributionOrder.function(groups).getFunction();
+      Method method = function.method;
+      Object[] arguments = new Object[3 + groups];
+      arguments[0] = 1L;
+      arguments[1] = 2L;
+      for (int i = 2; i < arguments.length; i++) {
+        arguments[i] = "v" + i;
+      }
+      assertEquals(3 + groups, method.getParameterCount());
+      assertEquals(long.class, method.getReturnType());
+      method.invoke(null, arguments);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package dev.cleanroom.examples.corpus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.cleanroom.querypolicy.PolicyException;
+import dev.cleanroom.querypolicy.analysis.AnalysisContext;
+import dev.cleanroom.querypolicy.analysis.AnalysisResult;
+import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
+import dev.cleanroom.querypolicy.analysis.Violation;
+import dev.cleanroom.querypolicy.engine.ReferenceEngine;
+import dev.cleanroom.querypolicy.policy.DatasetPolicy;
+import dev.cleanroom.querypolicy.policy.TableName;
+import dev.cleanroom.querypolicy.rewrite.ContributionKey;
+import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.calcite.schema.SchemaPlus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Runs every example file under examples/ against the fixtures and the demo policies. */
+class ExampleCorpusTest {
+  private static final ContributionKey KEY =
+      ContributionKey.of("example-corpus-k".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+  private static SchemaPlus schema;
+  private static Map<TableName, DatasetPolicy> policies;
+  private static ReferenceEngine engine;
+  private static final QueryAnalyzer ANALYZER = new QueryAnalyzer();
+
+  @BeforeAll
+  static void loadFixtures() throws IOException {
+    schema = FixtureCatalog.schema();
+    policies = FixtureCatalog.policies();
+    engine = new ReferenceEngine();
+  }
+
+  @AfterAll
+  static void closeEngine() {
+    engine.close();
+  }
+
+  static Stream<ExampleCase> cases() throws IOException, URISyntaxException {
+    Path directory =
+        Path.of(ExampleCorpusTest.class.getClassLoader().getResource("examples").toURI());
+    List<ExampleCase> cases;
+    try (Stream<Path> files = Files.list(directory)) {
+      cases =
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".case"))
+              .sorted()
+              .map(
+                  p -> {
+                    try {
+                      return ExampleCase.read(p);
+                    } catch (IOException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  })
+              .toList();
+    }
+    return cases.stream();
+  }
+
+  @Test
+  void corpus_hasAtLeastEightyCases() throws IOException, URISyntaxException {
+    assertTrue(cases().count() >= 80, "the corpus has " + cases().count() + " cases");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void example_hasItsExpectedOutcome(ExampleCase example) {
+    AnalysisContext context = new AnalysisContext(schema, policies, example.analyst(), KEY);
+    AnalysisResult result;
+    try {
+      result = ANALYZER.analyze(example.sql(), context);
+    } catch (PolicyException e) {
+      if (example.error() == null) {
+        fail(example.name() + ": unexpected " + e.code() + ": " + e.getMessage(), e);
+      }
+      assertEquals(example.error(), e.code().name(), e.getMessage());
+      return;
+    }
+    if (example.error() != null) {
+      fail(example.name() + ": expected error " + example.error() + " but got " + result);
+    }
+    if (result instanceof AnalysisResult.Rejected rejected) {
+      if (example.violations() == null) {
+        fail(example.name() + ": unexpected rejection " + rejected.violations());
+      }
+      assertEquals(
+          example.violations().stream().sorted().toList(),
+          rejected.violations().stream().map(ExampleCorpusTest::describe).sorted().toList(),
+          () -> "all violations: " + rejected.violations());
+      return;
+    }
+    PrivateQuery query = ((AnalysisResult.Accepted) result).query();
+    if (example.violations() != null) {
+      fail(example.name() + ": expected violations but was accepted:\n" + query.planText());
+    }
+    if (example.planLines() != null) {
+      for (String line : example.planLines()) {
+        assertTrue(
+            query.planText().contains(line),
+            () -> "plan lacks '" + line + "':\n" + query.planText());
+      }
+    }
+    if (example.rows() != null) {
+      List<String> actual =
+          engine.execute(query.plan()).stream().map(ExampleCorpusTest::format).sorted().toList();
+      assertEquals(
+          example.rows().stream().sorted().toList(), actual, () -> "plan:\n" + query.planText());
+    }
+  }
+
+  private static String describe(Violation violation) {
+    return violation.column() == null
+        ? violation.code().name()
+        : violation.code().name() + " " + violation.column();
+  }
+
+  private static String format(Object[] row) {
+    return Arrays.stream(row)
+        .map(value -> value == null ? "NULL" : value.toString())
+        .collect(Collectors.joining(" | "));
+  }
+}
