@@ -1,17 +1,37 @@
 package dev.cleanroom.server;
 
+import dev.cleanroom.connectors.crypto.MasterKey;
+import dev.cleanroom.connectors.executor.VectorizedExecutor;
+import dev.cleanroom.connectors.storage.DatasetStore;
+import dev.cleanroom.connectors.storage.MasterKeyRing;
+import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
+import dev.cleanroom.querypolicy.noise.NoiseSource;
+import dev.cleanroom.querypolicy.noise.SecureNoiseSource;
+import dev.cleanroom.querypolicy.rewrite.ContributionKey;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * The one place where the framework-free libraries are wired into CDI: they have no annotations, so
  * the server builds them here from its configuration.
  */
 public class LibraryProducers {
+  private static final Logger LOG = Logger.getLogger(LibraryProducers.class);
 
   /** The process's one Arrow root allocator; every query and upload takes a named child. */
   @Produces
@@ -24,5 +44,102 @@ public class LibraryProducers {
 
   void closeAllocator(@Disposes BufferAllocator allocator) {
     allocator.close();
+  }
+
+  /**
+   * The encrypted dataset store under {@code <data-dir>/datasets}. The master key comes from {@code
+   * cleanroom.master-key} (base64) or {@code cleanroom.master-key-file}; without either, a key is
+   * generated once into {@code <data-dir>/master.key} (owner-only) so the run command needs no
+   * setup.
+   */
+  @Produces
+  @Singleton
+  DatasetStore datasetStore(
+      @ConfigProperty(name = "cleanroom.data-dir") String dataDir,
+      @ConfigProperty(name = "cleanroom.master-key") Optional<String> masterKey,
+      @ConfigProperty(name = "cleanroom.master-key-file") Optional<String> masterKeyFile) {
+    SecureRandom random = new SecureRandom();
+    MasterKey key;
+    if (masterKey.filter(k -> !k.isBlank()).isPresent()) {
+      key = MasterKey.fromBase64(masterKey.get());
+    } else if (masterKeyFile.filter(f -> !f.isBlank()).isPresent()) {
+      key = MasterKey.fromFile(Path.of(masterKeyFile.get()));
+    } else {
+      key = generatedKey(Path.of(dataDir, "master.key"), random);
+    }
+    return new DatasetStore(Path.of(dataDir, "datasets"), MasterKeyRing.of(key), random);
+  }
+
+  /** One executor for the process: it caches string dictionaries per dataset version. */
+  @Produces
+  @Singleton
+  VectorizedExecutor vectorizedExecutor() {
+    return new VectorizedExecutor();
+  }
+
+  /** Stateless and thread-safe: one for the process. */
+  @Produces
+  @Singleton
+  QueryAnalyzer queryAnalyzer() {
+    return new QueryAnalyzer();
+  }
+
+  /** Production noise: always from {@link SecureRandom}; seeded noise exists only in tests. */
+  @Produces
+  @Singleton
+  NoiseSource noiseSource() {
+    return SecureNoiseSource.create();
+  }
+
+  /**
+   * The server-held key of the hash that picks each privacy unit's groups, from {@code
+   * cleanroom.contribution-key} (base64 of 16 bytes) or generated once into {@code
+   * <data-dir>/contribution.key}. It must stay stable, or a unit's kept groups would change.
+   */
+  @Produces
+  @Singleton
+  ContributionKey contributionKey(
+      @ConfigProperty(name = "cleanroom.data-dir") String dataDir,
+      @ConfigProperty(name = "cleanroom.contribution-key") Optional<String> configured) {
+    String text =
+        configured
+            .filter(k -> !k.isBlank())
+            .orElseGet(
+                () ->
+                    secretFile(
+                        Path.of(dataDir, "contribution.key"),
+                        () -> {
+                          byte[] bytes = new byte[16];
+                          new SecureRandom().nextBytes(bytes);
+                          return Base64.getEncoder().encodeToString(bytes);
+                        }));
+    return ContributionKey.of(Base64.getDecoder().decode(text.strip()));
+  }
+
+  private static MasterKey generatedKey(Path file, SecureRandom random) {
+    return MasterKey.fromBase64(secretFile(file, () -> MasterKey.generate(random).toBase64()));
+  }
+
+  /** Reads a secret file, creating it (owner-only, atomically) with {@code generate} if absent. */
+  private static String secretFile(Path file, java.util.function.Supplier<String> generate) {
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file, StandardCharsets.US_ASCII);
+      }
+      Files.createDirectories(file.getParent());
+      String key = generate.get();
+      Path temporary = Files.createTempFile(file.getParent(), "master", ".tmp");
+      try {
+        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        LOG.warn("event=master_key_permissions_unsupported");
+      }
+      Files.writeString(temporary, key, StandardCharsets.US_ASCII, StandardOpenOption.SYNC);
+      Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      LOG.warnf("event=secret_generated file=%s note=configure it explicitly in production", file);
+      return key;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create the secret file " + file, e);
+    }
   }
 }

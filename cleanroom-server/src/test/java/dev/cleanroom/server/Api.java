@@ -21,7 +21,10 @@ public final class Api {
     return given().header("Authorization", "Bearer " + key);
   }
 
-  /** A new collaboration: members retailer (provider), advertiser (provider, analyst), privacy. */
+  /**
+   * A new collaboration: members retailer (provider), advertiser (provider, analyst), privacy and
+   * privacy2 (privacy officers).
+   */
   public static Collaboration newCollaboration() {
     String name = "c" + System.nanoTime() % 1_000_000_000L + "_" + SEQUENCE.incrementAndGet();
     JsonPath created =
@@ -35,7 +38,8 @@ public final class Api {
                     List.of(
                         Map.of("name", "retailer", "roles", List.of("PROVIDER")),
                         Map.of("name", "advertiser", "roles", List.of("PROVIDER", "ANALYST")),
-                        Map.of("name", "privacy", "roles", List.of("PRIVACY_OFFICER")))))
+                        Map.of("name", "privacy", "roles", List.of("PRIVACY_OFFICER")),
+                        Map.of("name", "privacy2", "roles", List.of("PRIVACY_OFFICER")))))
             .post("/api/v1/collaborations")
             .then()
             .statusCode(201)

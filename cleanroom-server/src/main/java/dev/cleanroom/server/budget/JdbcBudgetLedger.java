@@ -1,8 +1,7 @@
 package dev.cleanroom.server.budget;
 
-import dev.cleanroom.querypolicy.PolicyErrorCode;
-import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.budget.BudgetAccount;
+import dev.cleanroom.querypolicy.budget.BudgetArithmetic;
 import dev.cleanroom.querypolicy.budget.BudgetLedger;
 import dev.cleanroom.querypolicy.budget.BudgetLimit;
 import dev.cleanroom.server.store.Jdbc;
@@ -42,10 +41,7 @@ public class JdbcBudgetLedger implements BudgetLedger {
   @Override
   public Reservation reserve(
       Map<BudgetAccount, BudgetLimit> accounts, BigDecimal epsilon, Instant now) {
-    if (epsilon.signum() <= 0) {
-      throw new PolicyException(
-          PolicyErrorCode.INVALID_PRIVACY_PARAMETER, "epsilon to reserve must be > 0");
-    }
+    BudgetArithmetic.requirePositive(epsilon);
     String id = UUID.randomUUID().toString();
     return jdbc.inTransaction(
         connection -> {
@@ -53,13 +49,11 @@ public class JdbcBudgetLedger implements BudgetLedger {
           List<BudgetAccount> ordered = accounts.keySet().stream().sorted(LOCK_ORDER).toList();
           for (BudgetAccount account : ordered) {
             BudgetLimit limit = accounts.get(account);
-            String period = BudgetPeriods.periodOf(limit.refresh(), now);
+            String period = BudgetArithmetic.periodKey(limit.refresh(), now);
             BigDecimal spent = lockBalance(connection, account, period);
-            if (spent.add(epsilon).compareTo(limit.total()) > 0) {
+            if (!BudgetArithmetic.fits(spent, epsilon, limit)) {
               // Throwing rolls the whole transaction back: nothing is reserved on any account.
-              throw new PolicyException(
-                  PolicyErrorCode.BUDGET_EXHAUSTED,
-                  "the privacy budget of '" + account.dataset() + "' is exhausted");
+              throw BudgetArithmetic.exhausted(account, spent, epsilon, limit);
             }
             addToBalance(connection, account, period, epsilon);
             insertReservation(connection, id, account, period, epsilon);
@@ -114,7 +108,7 @@ public class JdbcBudgetLedger implements BudgetLedger {
 
   @Override
   public BigDecimal spent(BudgetAccount account, BudgetLimit limit, Instant now) {
-    String period = BudgetPeriods.periodOf(limit.refresh(), now);
+    String period = BudgetArithmetic.periodKey(limit.refresh(), now);
     return jdbc.inTransaction(
         connection -> {
           try (PreparedStatement statement =

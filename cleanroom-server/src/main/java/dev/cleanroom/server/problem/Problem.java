@@ -30,6 +30,7 @@ public record Problem(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Violation(
       String code,
+      String path,
       String column,
       Integer line,
       @com.fasterxml.jackson.annotation.JsonProperty("column_number") Integer columnNumber,

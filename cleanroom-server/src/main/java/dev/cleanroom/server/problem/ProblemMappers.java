@@ -32,7 +32,18 @@ public class ProblemMappers {
     if (e.code() == ServerErrorCode.INTERNAL) {
       LOG.errorf(e, "event=internal_error code=%s", e.code());
     }
-    return Problem.of(e.code(), e.getMessage()).toResponse();
+    Problem problem = Problem.of(e.code(), e.getMessage());
+    if (!e.violations().isEmpty()) {
+      problem =
+          new Problem(
+              problem.type(),
+              problem.title(),
+              problem.status(),
+              problem.detail(),
+              problem.code(),
+              e.violations());
+    }
+    return problem.toResponse();
   }
 
   @ServerExceptionMapper

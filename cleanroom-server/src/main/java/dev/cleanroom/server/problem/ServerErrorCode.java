@@ -12,7 +12,9 @@ public enum ServerErrorCode {
   PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported content type"),
   INVALID_INPUT(422, "invalid-input", "The input is not acceptable"),
+  POLICY_VIOLATION(422, "policy-violation", "Query violates the policy"),
   TOO_MANY_QUERIES(429, "too-many-queries", "Too many concurrent queries"),
+  QUERY_FAILED(500, "execution-failed", "Query execution failed"),
   INTERNAL(500, "internal-error", "Internal server error"),
   UNAVAILABLE(503, "unavailable", "Service unavailable");
 

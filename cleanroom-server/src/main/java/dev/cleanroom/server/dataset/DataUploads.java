@@ -1,0 +1,163 @@
+package dev.cleanroom.server.dataset;
+
+import dev.cleanroom.connectors.dataset.ColumnDefinition;
+import dev.cleanroom.connectors.dataset.DatasetSchema;
+import dev.cleanroom.connectors.dataset.IngestRules;
+import dev.cleanroom.connectors.ingest.IngestProgress;
+import dev.cleanroom.connectors.ingest.UploadFormat;
+import dev.cleanroom.connectors.storage.DatasetStore;
+import dev.cleanroom.connectors.storage.ErasureResult;
+import dev.cleanroom.connectors.storage.StoredVersion;
+import dev.cleanroom.querypolicy.policy.ColumnClass;
+import dev.cleanroom.querypolicy.policy.ColumnPolicy;
+import dev.cleanroom.querypolicy.policy.DatasetPolicy;
+import dev.cleanroom.server.auth.Caller;
+import dev.cleanroom.server.policy.Policies;
+import dev.cleanroom.server.problem.ServerErrorCode;
+import dev.cleanroom.server.problem.ServerException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.arrow.memory.BufferAllocator;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Uploads and erasures: streamed through the connectors' ingest into a new encrypted version, all
+ * or nothing, then recorded in the metadata store and the audit log.
+ */
+@ApplicationScoped
+public class DataUploads {
+  private static final Logger LOG = Logger.getLogger(DataUploads.class);
+
+  private final DatasetCatalog catalog;
+  private final Policies policies;
+  private final DatasetStore store;
+  private final BufferAllocator root;
+  private final long maxUploadBytes;
+
+  @Inject
+  public DataUploads(
+      DatasetCatalog catalog,
+      Policies policies,
+      DatasetStore store,
+      BufferAllocator root,
+      @ConfigProperty(name = "cleanroom.upload.max-bytes") long maxUploadBytes) {
+    this.catalog = catalog;
+    this.policies = policies;
+    this.store = store;
+    this.root = root;
+    this.maxUploadBytes = maxUploadBytes;
+  }
+
+  /** The store's name of a dataset: unique across collaborations, no user text in it. */
+  public static String storageId(Dataset dataset) {
+    return "c" + dataset.collaborationId() + "-d" + dataset.id();
+  }
+
+  public static DatasetSchema schemaOf(Dataset dataset) {
+    return new DatasetSchema(
+        dataset.columns().stream().map(c -> ColumnDefinition.of(c.name(), c.type())).toList());
+  }
+
+  /** Ingests an upload as the dataset's next version; nothing is stored when any row is bad. */
+  public Dataset upload(Caller owner, Dataset dataset, InputStream body, String mediaType) {
+    requireOwner(owner, dataset);
+    UploadFormat format = UploadFormat.fromMediaType(mediaType);
+    DatasetSchema schema = schemaOf(dataset);
+    IngestRules rules = rulesFor(policies.current(dataset));
+    String id = storageId(dataset);
+    StoredVersion version =
+        store.upload(id, schema, rules, format, body, root, IngestProgress.NONE);
+    LOG.infof(
+        "event=upload_stored dataset=%s version=%d rows=%d",
+        dataset.table(), version.version(), version.rows());
+    return catalog.recordVersion(
+        dataset, Math.toIntExact(version.version()), id, version.rows(), "UPLOAD", owner);
+  }
+
+  /** Writes a new version without any row of one privacy unit (an erasure request). */
+  public ErasureOutcome erase(Caller owner, Dataset dataset, String unitValue) {
+    requireOwner(owner, dataset);
+    if (dataset.currentVersion() == null) {
+      throw new ServerException(
+          ServerErrorCode.CONFLICT, "dataset '" + dataset.name() + "' has no data yet");
+    }
+    DatasetPolicy policy =
+        policies
+            .current(dataset)
+            .orElseThrow(
+                () ->
+                    new ServerException(
+                        ServerErrorCode.CONFLICT,
+                        "dataset '"
+                            + dataset.name()
+                            + "' has no approved policy naming its privacy unit"));
+    ColumnPolicy unit = unitColumn(policy, dataset);
+    ErasureResult result = store.erase(storageId(dataset), unit.name(), unitValue, root);
+    Dataset updated =
+        catalog.recordVersion(
+            dataset,
+            Math.toIntExact(result.version().version()),
+            storageId(dataset),
+            result.version().rows(),
+            "ERASURE",
+            owner);
+    return new ErasureOutcome(updated.currentVersion(), result.rowsRemoved());
+  }
+
+  /** The answer to an erasure. */
+  public record ErasureOutcome(int version, long rowsRemoved) {}
+
+  /** What an upload must satisfy beyond its types, derived from the policy in force (if any). */
+  IngestRules rulesFor(Optional<DatasetPolicy> policy) {
+    if (policy.isEmpty()) {
+      return IngestRules.none().withMaxUploadBytes(maxUploadBytes);
+    }
+    DatasetPolicy current = policy.get();
+    Set<String> units = namesOf(current, ColumnClass.PRIVACY_UNIT);
+    Set<String> fingerprints =
+        current.columns().stream()
+            .filter(c -> c.columnClass() == ColumnClass.JOIN_KEY)
+            .filter(c -> c.type().name().equals("VARCHAR"))
+            .map(ColumnPolicy::name)
+            .collect(Collectors.toSet());
+    Set<String> metrics =
+        current.columns().stream()
+            .filter(c -> c.columnClass() == ColumnClass.METRIC)
+            .filter(c -> c.type().name().equals("DOUBLE") || c.type().name().startsWith("DECIMAL"))
+            .map(ColumnPolicy::name)
+            .collect(Collectors.toSet());
+    return new IngestRules(units, Set.of(), fingerprints, metrics, maxUploadBytes);
+  }
+
+  private static Set<String> namesOf(DatasetPolicy policy, ColumnClass columnClass) {
+    return policy.columns().stream()
+        .filter(c -> c.columnClass() == columnClass)
+        .map(ColumnPolicy::name)
+        .collect(Collectors.toSet());
+  }
+
+  private static ColumnPolicy unitColumn(DatasetPolicy policy, Dataset dataset) {
+    return policy.columns().stream()
+        .filter(c -> c.columnClass() == ColumnClass.PRIVACY_UNIT)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new ServerException(
+                    ServerErrorCode.CONFLICT,
+                    "dataset '"
+                        + dataset.name()
+                        + "' has no privacy unit column of its own; erase in the table that has"));
+  }
+
+  private static void requireOwner(Caller caller, Dataset dataset) {
+    if (caller.memberId() != dataset.ownerId()) {
+      throw ServerException.forbidden(
+          "only the owner of dataset '" + dataset.name() + "' may change its data");
+    }
+  }
+}

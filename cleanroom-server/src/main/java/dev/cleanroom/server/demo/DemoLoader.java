@@ -1,0 +1,204 @@
+package dev.cleanroom.server.demo;
+
+import dev.cleanroom.connectors.crypto.Fingerprinter;
+import dev.cleanroom.connectors.crypto.SharedSecret;
+import dev.cleanroom.connectors.dataset.DatasetSchema;
+import dev.cleanroom.examples.demo.DemoDataGenerator;
+import dev.cleanroom.server.auth.Caller;
+import dev.cleanroom.server.auth.Role;
+import dev.cleanroom.server.collaboration.CollaborationRequests.CreateCollaboration;
+import dev.cleanroom.server.collaboration.CollaborationRequests.NewMember;
+import dev.cleanroom.server.collaboration.Collaborations;
+import dev.cleanroom.server.dataset.DataUploads;
+import dev.cleanroom.server.dataset.Dataset;
+import dev.cleanroom.server.dataset.DatasetCatalog;
+import dev.cleanroom.server.dataset.DatasetDeclaration;
+import dev.cleanroom.server.dataset.DeclaredColumn;
+import dev.cleanroom.server.policy.Policies;
+import dev.cleanroom.server.policy.PolicyVersion;
+import dev.cleanroom.server.policy.PolicyVersions;
+import dev.cleanroom.server.store.SchemaMigration;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Loads DESIGN.md's demo clean room when the {@code demo} profile runs: collaboration {@code demo}
+ * with its well-known keys, the demo policies (approved) and the two seeded datasets, their join
+ * keys fingerprinted under a demo secret as the retailer's client tool would.
+ */
+@ApplicationScoped
+public class DemoLoader {
+  private static final Logger LOG = Logger.getLogger(DemoLoader.class);
+
+  public static final String COLLABORATION = "demo";
+
+  /** Stands for the secret the demo's members share out of band; the server never needs it. */
+  public static final String DEMO_SHARED_SECRET = "demo-shared-secret-not-for-production";
+
+  private final boolean enabled;
+  private final int customers;
+  private final int impressions;
+  private final String dataDir;
+  private final Collaborations collaborations;
+  private final DatasetCatalog catalog;
+  private final DataUploads uploads;
+  private final Policies policies;
+  private final PolicyVersions versions;
+  private final BufferAllocator root;
+
+  @Inject
+  public DemoLoader(
+      @ConfigProperty(name = "cleanroom.demo.enabled") boolean enabled,
+      @ConfigProperty(name = "cleanroom.demo.customers", defaultValue = "10000") int customers,
+      @ConfigProperty(name = "cleanroom.demo.impressions", defaultValue = "100000") int impressions,
+      @ConfigProperty(name = "cleanroom.data-dir") String dataDir,
+      Collaborations collaborations,
+      DatasetCatalog catalog,
+      DataUploads uploads,
+      Policies policies,
+      PolicyVersions versions,
+      BufferAllocator root) {
+    this.enabled = enabled;
+    this.customers = customers;
+    this.impressions = impressions;
+    this.dataDir = dataDir;
+    this.collaborations = collaborations;
+    this.catalog = catalog;
+    this.uploads = uploads;
+    this.policies = policies;
+    this.versions = versions;
+    this.root = root;
+  }
+
+  void load(@Observes @Priority(SchemaMigration.PRIORITY + 10) StartupEvent event) {
+    if (!enabled) {
+      return;
+    }
+    if (collaborations.idOf(COLLABORATION) != null) {
+      LOG.info("event=demo_present collaboration=demo");
+      return;
+    }
+    long started = System.nanoTime();
+    collaborations.create(
+        new CreateCollaboration(
+            COLLABORATION,
+            List.of(
+                new NewMember("retailer", Set.of(Role.PROVIDER)),
+                new NewMember("advertiser", Set.of(Role.PROVIDER, Role.ANALYST)),
+                new NewMember("privacy", Set.of(Role.PRIVACY_OFFICER)))),
+        "demo-loader",
+        member -> "demo-" + member + "-key");
+    long collaborationId = collaborations.idOf(COLLABORATION);
+    Map<String, Long> members = collaborations.memberIds(collaborationId);
+    Caller retailer = member(members, collaborationId, "retailer", Role.PROVIDER);
+    Caller advertiser = member(members, collaborationId, "advertiser", Role.PROVIDER);
+    Caller privacy = member(members, collaborationId, "privacy", Role.PRIVACY_OFFICER);
+
+    Dataset customerTable =
+        catalog.declare(
+            retailer, new DatasetDeclaration("customers", columns(DemoArrow.CUSTOMERS)));
+    Dataset impressionTable =
+        catalog.declare(
+            advertiser, new DatasetDeclaration("impressions", columns(DemoArrow.IMPRESSIONS)));
+    approve(customerTable, privacy, "demo/policies/retailer.customers.json");
+    approve(impressionTable, privacy, "demo/policies/advertiser.impressions.json");
+
+    Fingerprinter fingerprinter =
+        Fingerprinter.create(SharedSecret.fromText(DEMO_SHARED_SECRET), COLLABORATION, "email");
+    DemoDataGenerator generator =
+        new DemoDataGenerator(
+            DemoDataGenerator.DEFAULT_SEED,
+            email -> fingerprinter.fingerprint(email).orElseThrow());
+    DemoDataGenerator.Customers customerRows = generator.customers(customers);
+    DemoDataGenerator.Impressions impressionRows = generator.impressions(customerRows, impressions);
+    upload(
+        retailer,
+        catalog.require(collaborationId, "customers"),
+        out -> DemoArrow.writeCustomers(customerRows, out, root));
+    upload(
+        advertiser,
+        catalog.require(collaborationId, "impressions"),
+        out -> DemoArrow.writeImpressions(impressionRows, out, root));
+    LOG.infof(
+        "event=demo_loaded customers=%d impressions=%d millis=%d",
+        customers, impressions, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private void approve(Dataset dataset, Caller privacy, String resource) {
+    PolicyVersion draft = policies.propose(dataset, privacy, read(resource));
+    versions.approve(dataset, draft.version(), privacy, true);
+  }
+
+  /**
+   * Writes an Arrow IPC stream to a temporary file in the data directory, then uploads it as its
+   * owner would.
+   */
+  private void upload(Caller owner, Dataset dataset, ArrowContent content) {
+    Path file = null;
+    try {
+      Path directory = Files.createDirectories(Path.of(dataDir, "tmp"));
+      file = Files.createTempFile(directory, "demo-", ".arrows");
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+        content.write(out);
+      }
+      try (InputStream in = Files.newInputStream(file)) {
+        uploads.upload(owner, dataset, in, "application/vnd.apache.arrow.stream");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the demo data", e);
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          LOG.warn("event=demo_temp_file_not_deleted");
+        }
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface ArrowContent {
+    void write(OutputStream out) throws IOException;
+  }
+
+  private static Caller member(
+      Map<String, Long> members, long collaborationId, String name, Role role) {
+    return Caller.member(members.get(name), name, collaborationId, COLLABORATION, Set.of(role));
+  }
+
+  private static List<DeclaredColumn> columns(DatasetSchema schema) {
+    return schema.columns().stream()
+        .map(column -> new DeclaredColumn(column.name(), column.type().toString()))
+        .toList();
+  }
+
+  private static String read(String resource) {
+    try (InputStream in =
+        Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("demo resource missing: " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

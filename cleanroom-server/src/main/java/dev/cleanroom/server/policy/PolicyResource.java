@@ -1,0 +1,120 @@
+package dev.cleanroom.server.policy;
+
+import dev.cleanroom.querypolicy.policy.DatasetPolicy;
+import dev.cleanroom.server.api.Bodies;
+import dev.cleanroom.server.auth.Caller;
+import dev.cleanroom.server.auth.CurrentCaller;
+import dev.cleanroom.server.auth.Role;
+import dev.cleanroom.server.dataset.Dataset;
+import dev.cleanroom.server.dataset.DatasetCatalog;
+import dev.cleanroom.server.problem.ServerException;
+import dev.cleanroom.server.query.QueryService;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The policy lifecycle of a dataset: drafts, approval and history. */
+@Path("/api/v1/collaborations/{collaboration}/datasets/{dataset}/policy")
+@Produces(MediaType.APPLICATION_JSON)
+public class PolicyResource {
+  private final Policies policies;
+  private final PolicyVersions versions;
+  private final DatasetCatalog catalog;
+  private final CurrentCaller caller;
+  private final boolean selfApproval;
+  private final QueryService queries;
+
+  @Inject
+  public PolicyResource(
+      Policies policies,
+      PolicyVersions versions,
+      DatasetCatalog catalog,
+      CurrentCaller caller,
+      @ConfigProperty(name = "cleanroom.policy.self-approval") boolean selfApproval,
+      QueryService queries) {
+    this.policies = policies;
+    this.versions = versions;
+    this.catalog = catalog;
+    this.caller = caller;
+    this.selfApproval = selfApproval;
+    this.queries = queries;
+  }
+
+  /** Proposes a policy document (the JSON of DESIGN.md's policy model) as a new draft. */
+  @PUT
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response propose(
+      @PathParam("collaboration") String collaboration,
+      @PathParam("dataset") String datasetName,
+      String document) {
+    Caller officer = caller.get().require(collaboration, Role.PRIVACY_OFFICER);
+    Dataset dataset = catalog.require(officer.collaborationId(), datasetName);
+    PolicyVersion draft = policies.propose(dataset, officer, document);
+    return Response.status(Response.Status.CREATED).entity(draft).build();
+  }
+
+  /** Every version, oldest first; any member may read them (analysts write queries by them). */
+  @GET
+  public List<PolicyVersion> history(
+      @PathParam("collaboration") String collaboration, @PathParam("dataset") String datasetName) {
+    Caller member = caller.get().requireMemberOf(collaboration);
+    return versions.history(catalog.require(member.collaborationId(), datasetName).id());
+  }
+
+  @GET
+  @Path("/{version}")
+  public PolicyVersion version(
+      @PathParam("collaboration") String collaboration,
+      @PathParam("dataset") String datasetName,
+      @PathParam("version") int version) {
+    Caller member = caller.get().requireMemberOf(collaboration);
+    return versions.require(catalog.require(member.collaborationId(), datasetName), version);
+  }
+
+  /** Runs example queries against a draft (or any version): which pass, which are rejected. */
+  @POST
+  @Path("/{version}/dry-run")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public DryRun.Report dryRun(
+      @PathParam("collaboration") String collaboration,
+      @PathParam("dataset") String datasetName,
+      @PathParam("version") int version,
+      DryRun.Request request) {
+    Caller officer = caller.get().require(collaboration, Role.PRIVACY_OFFICER);
+    DryRun.Request body = Bodies.require(request);
+    Dataset dataset = catalog.require(officer.collaborationId(), datasetName);
+    DatasetPolicy draft = policies.read(versions.require(dataset, version));
+    String analyst =
+        body.analyst() != null
+            ? body.analyst()
+            : draft.allowedAnalysts().stream()
+                .sorted()
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        ServerException.malformed(
+                            "the policy allows no analyst; name one in 'analyst'"));
+    return queries.dryRun(
+        officer.collaborationId(), dataset, version, draft, analyst, body.cases());
+  }
+
+  @POST
+  @Path("/{version}/approve")
+  public PolicyVersion approve(
+      @PathParam("collaboration") String collaboration,
+      @PathParam("dataset") String datasetName,
+      @PathParam("version") int version) {
+    Caller officer = caller.get().require(collaboration, Role.PRIVACY_OFFICER);
+    Dataset dataset = catalog.require(officer.collaborationId(), datasetName);
+    return versions.approve(dataset, version, officer, selfApproval);
+  }
+}

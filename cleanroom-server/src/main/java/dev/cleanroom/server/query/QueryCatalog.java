@@ -1,0 +1,108 @@
+package dev.cleanroom.server.query;
+
+import dev.cleanroom.connectors.calcite.ArrowTable;
+import dev.cleanroom.connectors.dataset.LoadedDataset;
+import dev.cleanroom.querypolicy.analysis.AnalysisContext;
+import dev.cleanroom.querypolicy.policy.DatasetPolicy;
+import dev.cleanroom.querypolicy.policy.TableName;
+import dev.cleanroom.querypolicy.rewrite.ContributionKey;
+import dev.cleanroom.server.dataset.DataUploads;
+import dev.cleanroom.server.dataset.Dataset;
+import dev.cleanroom.server.dataset.DatasetCatalog;
+import dev.cleanroom.server.policy.Policies;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.AbstractSchema;
+
+/**
+ * What one analyst may query: every dataset whose approved policy lists the analyst, as a Calcite
+ * root schema with one sub-schema per member, plus those policies. Nothing else is visible, so an
+ * unknown table and a hidden table look the same.
+ */
+@ApplicationScoped
+public class QueryCatalog {
+  private final DatasetCatalog datasets;
+  private final Policies policies;
+  private final ContributionKey contributionKey;
+
+  @Inject
+  public QueryCatalog(DatasetCatalog datasets, Policies policies, ContributionKey contributionKey) {
+    this.datasets = datasets;
+    this.policies = policies;
+    this.contributionKey = contributionKey;
+  }
+
+  /** A visible dataset with the policy version in force. */
+  public record VisibleTable(Dataset dataset, DatasetPolicy policy) {}
+
+  /** The analysis context of one analyst, and the datasets behind its tables. */
+  public record Visible(AnalysisContext context, Map<TableName, VisibleTable> tables) {}
+
+  /** The approved catalog of {@code analyst}. */
+  public Visible forAnalyst(long collaborationId, String analyst) {
+    return forAnalyst(collaborationId, analyst, Map.of());
+  }
+
+  /**
+   * The catalog with some policies replaced (a dry-run of a draft); a replacement makes its dataset
+   * visible to the analyst when the replacement lists it.
+   */
+  public Visible forAnalyst(
+      long collaborationId, String analyst, Map<Long, DatasetPolicy> replacements) {
+    Map<TableName, VisibleTable> tables = new LinkedHashMap<>();
+    for (Dataset dataset : datasets.list(collaborationId)) {
+      DatasetPolicy policy =
+          replacements.containsKey(dataset.id())
+              ? replacements.get(dataset.id())
+              : policies.current(dataset).orElse(null);
+      if (policy != null && policy.allowedAnalysts().contains(analyst)) {
+        tables.put(policy.table(), new VisibleTable(dataset, policy));
+      }
+    }
+    return new Visible(context(analyst, tables), tables);
+  }
+
+  private AnalysisContext context(String analyst, Map<TableName, VisibleTable> tables) {
+    SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
+    Map<String, SchemaPlus> members = new HashMap<>();
+    Map<TableName, DatasetPolicy> visiblePolicies = new HashMap<>();
+    for (Map.Entry<TableName, VisibleTable> entry : tables.entrySet()) {
+      TableName name = entry.getKey();
+      SchemaPlus member =
+          members.computeIfAbsent(name.member(), m -> root.add(m, new AbstractSchema()));
+      member.add(
+          name.dataset(), new DeclaredTable(DataUploads.schemaOf(entry.getValue().dataset())));
+      visiblePolicies.put(name, entry.getValue().policy());
+    }
+    return new AnalysisContext(root, visiblePolicies, analyst, contributionKey);
+  }
+
+  /**
+   * The same analyst's context over loaded data (Calcite tables over Arrow), for the reference
+   * engine, which runs a plan on the tables the plan itself names.
+   */
+  AnalysisContext overData(Visible visible, Map<TableName, LoadedDataset> data) {
+    SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
+    Map<String, SchemaPlus> members = new HashMap<>();
+    Map<TableName, DatasetPolicy> readPolicies = new HashMap<>();
+    for (Map.Entry<TableName, LoadedDataset> entry : data.entrySet()) {
+      TableName name = entry.getKey();
+      SchemaPlus member =
+          members.computeIfAbsent(name.member(), m -> root.add(m, new AbstractSchema()));
+      member.add(name.dataset(), new ArrowTable(entry.getValue()));
+      readPolicies.put(name, visible.tables().get(name).policy());
+    }
+    return new AnalysisContext(
+        root, readPolicies, visible.context().analyst(), visible.context().contributionKey());
+  }
+
+  static List<String> path(TableName table) {
+    return List.of(table.member(), table.dataset());
+  }
+}

@@ -1,0 +1,446 @@
+package dev.cleanroom.server.query;
+
+import dev.cleanroom.connectors.ConnectorException;
+import dev.cleanroom.connectors.dataset.LoadedDataset;
+import dev.cleanroom.connectors.executor.ExecutionErrorCode;
+import dev.cleanroom.connectors.executor.ExecutionException;
+import dev.cleanroom.connectors.executor.ExecutionLimits;
+import dev.cleanroom.connectors.executor.VectorizedExecutor;
+import dev.cleanroom.connectors.storage.DatasetStore;
+import dev.cleanroom.querypolicy.PolicyErrorCode;
+import dev.cleanroom.querypolicy.PolicyException;
+import dev.cleanroom.querypolicy.analysis.AnalysisResult;
+import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
+import dev.cleanroom.querypolicy.analysis.Violation;
+import dev.cleanroom.querypolicy.budget.BudgetAccount;
+import dev.cleanroom.querypolicy.budget.BudgetArithmetic;
+import dev.cleanroom.querypolicy.budget.BudgetLedger.Reservation;
+import dev.cleanroom.querypolicy.budget.BudgetLimit;
+import dev.cleanroom.querypolicy.engine.ReferenceEngine;
+import dev.cleanroom.querypolicy.noise.NoiseSource;
+import dev.cleanroom.querypolicy.policy.DatasetPolicy;
+import dev.cleanroom.querypolicy.policy.TableName;
+import dev.cleanroom.querypolicy.release.ReleasedResult;
+import dev.cleanroom.querypolicy.release.Releaser;
+import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
+import dev.cleanroom.server.audit.AuditEntry;
+import dev.cleanroom.server.audit.AuditLog;
+import dev.cleanroom.server.auth.Caller;
+import dev.cleanroom.server.budget.BudgetResource;
+import dev.cleanroom.server.budget.JdbcBudgetLedger;
+import dev.cleanroom.server.dataset.DataUploads;
+import dev.cleanroom.server.dataset.Dataset;
+import dev.cleanroom.server.policy.DryRun;
+import dev.cleanroom.server.problem.ServerErrorCode;
+import dev.cleanroom.server.problem.ServerException;
+import dev.cleanroom.server.query.QueryCatalog.Visible;
+import dev.cleanroom.server.query.QueryCatalog.VisibleTable;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.arrow.memory.BufferAllocator;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The flow of a query (DESIGN.md): analyse against the analyst's catalog, answer from the cache
+ * when the same plan ran over the same versions, reserve budget, execute the private plan on the
+ * vectorized executor within time and memory bounds, release with noise, commit, audit, answer.
+ */
+@ApplicationScoped
+public class QueryService {
+  private static final Logger LOG = Logger.getLogger(QueryService.class);
+
+  private final QueryCatalog catalog;
+  private final QueryAdmission admission;
+  private final QueryAnalyzer analyzer;
+  private final JdbcBudgetLedger ledger;
+  private final CachedAnswers cache;
+  private final AuditLog audit;
+  private final DatasetStore store;
+  private final VectorizedExecutor executor;
+  private final NoiseSource noise;
+  private final BufferAllocator root;
+  private final Duration timeout;
+  private final ExecutionLimits limits;
+  private final boolean referenceFallback;
+  private final ExecutorService queryThreads;
+
+  @Inject
+  public QueryService(
+      QueryCatalog catalog,
+      QueryAdmission admission,
+      QueryAnalyzer analyzer,
+      JdbcBudgetLedger ledger,
+      CachedAnswers cache,
+      AuditLog audit,
+      DatasetStore store,
+      VectorizedExecutor executor,
+      NoiseSource noise,
+      BufferAllocator root,
+      @ConfigProperty(name = "cleanroom.query.timeout") Duration timeout,
+      @ConfigProperty(name = "cleanroom.query.max-memory-bytes") long maxMemoryBytes,
+      @ConfigProperty(name = "cleanroom.query.parallelism") int parallelism,
+      @ConfigProperty(name = "cleanroom.query.reference-fallback") boolean referenceFallback) {
+    this.catalog = catalog;
+    this.admission = admission;
+    this.analyzer = analyzer;
+    this.ledger = ledger;
+    this.cache = cache;
+    this.audit = audit;
+    this.store = store;
+    this.executor = executor;
+    this.noise = noise;
+    this.root = root;
+    this.timeout = timeout;
+    this.limits = new ExecutionLimits(maxMemoryBytes, parallelism);
+    this.referenceFallback = referenceFallback;
+    this.queryThreads =
+        Executors.newCachedThreadPool(
+            task -> {
+              Thread thread = new Thread(task, "cleanroom-query");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  @PreDestroy
+  void stop() {
+    queryThreads.shutdownNow();
+  }
+
+  /** Answers an analyst's query, or refuses it; either way one audit event. */
+  public Answer ask(Caller analyst, String sql) {
+    try (QueryAdmission.Slot slot = admission.admit(analyst.memberId())) {
+      Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
+      PrivateQuery query = accept(analyst, visible, sql, "QUERY");
+      Map<String, Integer> dataVersions = new TreeMap<>();
+      Map<String, Integer> policyVersions = new TreeMap<>();
+      Map<BudgetAccount, BudgetLimit> accounts = new LinkedHashMap<>();
+      for (TableName table : query.tablesRead()) {
+        VisibleTable visibleTable = visible.tables().get(table);
+        Dataset dataset = visibleTable.dataset();
+        if (dataset.currentVersion() == null) {
+          throw new ServerException(
+              ServerErrorCode.CONFLICT, "table '" + table + "' has no data yet");
+        }
+        dataVersions.put(table.toString(), dataset.currentVersion());
+        policyVersions.put(table.toString(), dataset.currentPolicyVersion());
+        accounts.put(
+            BudgetResource.accountOf(analyst, dataset),
+            BudgetResource.limitOf(visibleTable.policy()));
+      }
+      List<String> tables = List.copyOf(dataVersions.keySet());
+      String versions = "data=" + dataVersions + " policies=" + policyVersions;
+      String cacheKey = CachedAnswers.key(query.canonicalDigest(), dataVersions, policyVersions);
+      String queryId = "q-" + UUID.randomUUID();
+      Instant now = Clock.systemUTC().instant();
+
+      Optional<Answer> cached = cache.find(analyst.collaborationId(), analyst.memberId(), cacheKey);
+      if (cached.isPresent()) {
+        audit.append(
+            analyst.collaborationId(),
+            new AuditEntry(
+                analyst.member(),
+                "QUERY_ANSWERED",
+                tables,
+                "queryId=" + queryId + " cached=true " + versions,
+                BigDecimal.ZERO,
+                "SUCCESS"));
+        return cached.get().asCached(queryId, remaining(accounts, now));
+      }
+
+      BigDecimal epsilon = query.releaseSpec().parameters().epsilon();
+      Reservation reservation;
+      try {
+        reservation = ledger.reserve(accounts, epsilon, now);
+      } catch (PolicyException e) {
+        audit.append(
+            analyst.collaborationId(),
+            new AuditEntry(
+                analyst.member(),
+                "QUERY_REFUSED",
+                tables,
+                "queryId=" + queryId + " code=" + e.code(),
+                null,
+                e.code().name()));
+        throw e;
+      }
+
+      List<Object[]> exactRows;
+      try {
+        exactRows = execute(query, visible, sql, queryId);
+      } catch (RuntimeException e) {
+        if (e instanceof ConnectorException) {
+          // Reading the stored version failed before any row was computed: nothing depends on
+          // the data, so the epsilon is given back.
+          ledger.refund(reservation);
+        } else {
+          // An engine failure may depend on the data, so the epsilon stays spent.
+          ledger.commit(reservation);
+        }
+        audit.append(
+            analyst.collaborationId(),
+            new AuditEntry(
+                analyst.member(),
+                "QUERY_FAILED",
+                tables,
+                "queryId=" + queryId + " " + versions,
+                epsilon,
+                "FAILED"));
+        throw e;
+      }
+      ReleasedResult released = Releaser.release(query.releaseSpec(), exactRows, noise);
+      ledger.commit(reservation);
+      Answer answer =
+          Answers.of(
+              queryId, query, released, remaining(accounts, now), policyVersions, dataVersions);
+      cache.store(analyst.collaborationId(), analyst.memberId(), cacheKey, answer);
+      audit.append(
+          analyst.collaborationId(),
+          new AuditEntry(
+              analyst.member(),
+              "QUERY_ANSWERED",
+              tables,
+              "queryId="
+                  + queryId
+                  + " cached=false rows="
+                  + answer.rows().size()
+                  + " suppressedGroups="
+                  + released.suppressedGroups()
+                  + " "
+                  + versions,
+              released.epsilonSpent(),
+              "SUCCESS"));
+      return answer;
+    }
+  }
+
+  /** Steps 1 to 4 only: the violations, or the private plan and its cost. Nothing runs. */
+  public Explanation explain(Caller analyst, String sql) {
+    Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
+    AnalysisResult result = analyze(analyst, visible, sql, "EXPLAIN");
+    if (result instanceof AnalysisResult.Rejected rejected) {
+      audit.append(
+          analyst.collaborationId(),
+          new AuditEntry(
+              analyst.member(),
+              "QUERY_EXPLAINED",
+              tablesNamedBy(rejected.violations()),
+              Violations.auditDetail(rejected.violations()),
+              null,
+              "REJECTED"));
+      return Explanation.rejected(Violations.toProblem(rejected.violations()));
+    }
+    PrivateQuery query = ((AnalysisResult.Accepted) result).query();
+    List<String> tables = query.tablesRead().stream().map(TableName::toString).toList();
+    audit.append(
+        analyst.collaborationId(),
+        new AuditEntry(analyst.member(), "QUERY_EXPLAINED", tables, "accepted", null, "ACCEPTED"));
+    return Explanation.accepted(query, tables);
+  }
+
+  /** Tries example queries against a draft policy in place of the approved one; nothing runs. */
+  public DryRun.Report dryRun(
+      long collaborationId,
+      Dataset dataset,
+      int version,
+      DatasetPolicy draft,
+      String analyst,
+      List<DryRun.Case> cases) {
+    Visible visible = catalog.forAnalyst(collaborationId, analyst, Map.of(dataset.id(), draft));
+    List<DryRun.CaseResult> results = new ArrayList<>();
+    int passed = 0;
+    int failed = 0;
+    for (DryRun.Case example : cases) {
+      String outcome;
+      List<dev.cleanroom.server.problem.Problem.Violation> violations = null;
+      String code = null;
+      String message = null;
+      try {
+        AnalysisResult result = analyzer.analyze(example.sql(), visible.context());
+        if (result instanceof AnalysisResult.Rejected rejected) {
+          outcome = "REJECTED";
+          violations = Violations.toProblem(rejected.violations());
+        } else {
+          outcome = "ACCEPTED";
+        }
+      } catch (PolicyException e) {
+        outcome = "ERROR";
+        code = e.code().name();
+        message = e.getMessage();
+      }
+      Boolean met = example.expect() == null ? null : example.expect().equals(outcome);
+      if (Boolean.TRUE.equals(met)) {
+        passed++;
+      } else if (Boolean.FALSE.equals(met)) {
+        failed++;
+      }
+      results.add(new DryRun.CaseResult(example.name(), outcome, violations, code, message, met));
+    }
+    return new DryRun.Report(version, analyst, passed, failed, results);
+  }
+
+  private PrivateQuery accept(Caller analyst, Visible visible, String sql, String kind) {
+    AnalysisResult result = analyze(analyst, visible, sql, kind);
+    if (result instanceof AnalysisResult.Rejected rejected) {
+      audit.append(
+          analyst.collaborationId(),
+          new AuditEntry(
+              analyst.member(),
+              "QUERY_REJECTED",
+              tablesNamedBy(rejected.violations()),
+              Violations.auditDetail(rejected.violations()),
+              null,
+              "REJECTED"));
+      throw Violations.rejection(rejected.violations());
+    }
+    return ((AnalysisResult.Accepted) result).query();
+  }
+
+  private AnalysisResult analyze(Caller analyst, Visible visible, String sql, String kind) {
+    try {
+      return analyzer.analyze(sql, visible.context());
+    } catch (PolicyException e) {
+      audit.append(
+          analyst.collaborationId(),
+          new AuditEntry(
+              analyst.member(),
+              kind + "_REFUSED",
+              List.of(),
+              "code=" + e.code(),
+              null,
+              e.code().name()));
+      throw e;
+    }
+  }
+
+  /**
+   * Loads the read tables and runs the plan on a query thread, bounded in time; the thread owns the
+   * loaded data and frees it when it ends, even after a timeout gave up waiting for it.
+   */
+  private List<Object[]> execute(PrivateQuery query, Visible visible, String sql, String queryId) {
+    Future<List<Object[]>> run =
+        queryThreads.submit(
+            () -> {
+              List<LoadedDataset> loaded = new ArrayList<>();
+              try (BufferAllocator allocator =
+                  root.newChildAllocator(queryId, 0, root.getLimit())) {
+                try {
+                  Map<TableName, LoadedDataset> byTable = new LinkedHashMap<>();
+                  Map<List<String>, LoadedTableData> data = new LinkedHashMap<>();
+                  for (TableName table : query.tablesRead()) {
+                    Dataset dataset = visible.tables().get(table).dataset();
+                    LoadedDataset version =
+                        store.load(
+                            DataUploads.storageId(dataset), dataset.currentVersion(), allocator);
+                    loaded.add(version);
+                    byTable.put(table, version);
+                    data.put(QueryCatalog.path(table), new LoadedTableData(version));
+                  }
+                  try {
+                    return executor.execute(query.plan(), data, limits);
+                  } catch (ExecutionException e) {
+                    if (!referenceFallback || !planShapeUnsupported(e)) {
+                      throw e;
+                    }
+                    LOG.warnf(
+                        "event=reference_engine_fallback queryId=%s code=%s reason=%s",
+                        queryId, e.code(), e.getMessage());
+                    return runOnReferenceEngine(query, visible, byTable, sql);
+                  }
+                } finally {
+                  loaded.forEach(LoadedDataset::close);
+                }
+              }
+            });
+    try {
+      return run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      run.cancel(true);
+      LOG.warnf("event=query_timeout queryId=%s timeoutMillis=%d", queryId, timeout.toMillis());
+      throw new ServerException(
+          ServerErrorCode.QUERY_FAILED, "the query did not finish within its time limit");
+    } catch (InterruptedException e) {
+      run.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new ServerException(ServerErrorCode.QUERY_FAILED, "the query was cancelled");
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ExecutionException execution) {
+        throw execution;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new PolicyException(
+          PolicyErrorCode.EXECUTION_FAILED, "the query could not be executed", cause);
+    }
+  }
+
+  /** Whether the executor refused the plan's shape, which never depends on the data. */
+  private static boolean planShapeUnsupported(ExecutionException e) {
+    return e.code() == ExecutionErrorCode.UNSUPPORTED_PLAN
+        || e.code() == ExecutionErrorCode.UNSUPPORTED_EXPRESSION;
+  }
+
+  /**
+   * Runs the query on Calcite's enumerable engine: the same SQL analysed again over Calcite tables
+   * of the loaded data (the engine scans the tables its plan names), refused unless it yields the
+   * same private plan.
+   */
+  private List<Object[]> runOnReferenceEngine(
+      PrivateQuery query, Visible visible, Map<TableName, LoadedDataset> data, String sql) {
+    AnalysisResult again = analyzer.analyze(sql, catalog.overData(visible, data));
+    if (!(again instanceof AnalysisResult.Accepted accepted)
+        || !accepted.query().canonicalDigest().equals(query.canonicalDigest())) {
+      throw new PolicyException(
+          PolicyErrorCode.EXECUTION_FAILED, "the reference plan differs from the analysed plan");
+    }
+    try (ReferenceEngine engine = new ReferenceEngine()) {
+      return engine.execute(accepted.query().plan());
+    }
+  }
+
+  private BigDecimal remaining(Map<BudgetAccount, BudgetLimit> accounts, Instant now) {
+    BigDecimal least = null;
+    for (Map.Entry<BudgetAccount, BudgetLimit> entry : accounts.entrySet()) {
+      BigDecimal left =
+          BudgetArithmetic.remaining(
+              ledger.spent(entry.getKey(), entry.getValue(), now), entry.getValue());
+      least = least == null ? left : least.min(left);
+    }
+    return least == null ? null : least.stripTrailingZeros();
+  }
+
+  /** The tables (member.dataset) that violations name, so their providers see the event. */
+  static List<String> tablesNamedBy(List<Violation> violations) {
+    return violations.stream()
+        .map(Violation::column)
+        .filter(column -> column != null)
+        .map(column -> column.split("\\."))
+        .filter(parts -> parts.length >= 2)
+        .map(parts -> parts[0] + "." + parts[1])
+        .collect(Collectors.toCollection(TreeSet::new))
+        .stream()
+        .toList();
+  }
+}
