@@ -3,6 +3,7 @@ package dev.cleanroom.server.query;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param dataVersions the data version of every table read, by table
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"queryId", "columns", "rows", "privacy", "policyVersions", "dataVersions"})
 public record Answer(
     String queryId,
     List<AnswerColumn> columns,
@@ -59,6 +61,15 @@ public record Answer(
    * @param cached whether this is a stored answer returned again at no cost
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({
+    "epsilonSpent",
+    "epsilonRemaining",
+    "delta",
+    "minimumDistinctUnits",
+    "suppressedGroups",
+    "cached",
+    "noise"
+  })
   public record PrivacyReport(
       BigDecimal epsilonSpent,
       BigDecimal epsilonRemaining,
@@ -79,6 +90,7 @@ public record Answer(
   }
 
   /** The noise on one column: mechanism, scale and the 95% interval half-width. */
+  @JsonPropertyOrder({"column", "mechanism", "scale", "ci95"})
   public record NoiseReport(String column, String mechanism, double scale, double ci95) {
     public NoiseReport {
       requireNonNull(column, "column is null");
