@@ -5,10 +5,12 @@ import dev.cleanroom.querypolicy.PolicyException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apache.calcite.adapter.enumerable.EnumerableInterpreterRule;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.interpreter.Bindables;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
-import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
@@ -32,13 +34,28 @@ import org.apache.calcite.rex.RexBuilder;
  * private-plan contract are copied; anything else is refused.
  */
 final class PlanCopier {
+  private static final List<RelOptRule> RULES =
+      List.of(
+          EnumerableRules.ENUMERABLE_PROJECT_RULE,
+          EnumerableRules.ENUMERABLE_FILTER_RULE,
+          EnumerableRules.ENUMERABLE_AGGREGATE_RULE,
+          EnumerableRules.ENUMERABLE_JOIN_RULE,
+          EnumerableRules.ENUMERABLE_WINDOW_RULE,
+          EnumerableRules.ENUMERABLE_CALC_RULE,
+          EnumerableRules.ENUMERABLE_VALUES_RULE,
+          EnumerableInterpreterRule.DEFAULT_CONFIG.toRule());
+
   private PlanCopier() {}
 
   static RelNode forEnumerable(RelNode plan) {
     VolcanoPlanner planner = new VolcanoPlanner();
     planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
-    RelOptUtil.registerDefaultRules(planner, false, false);
+    // Only the conversions a private plan needs: the default rule set would spend most of each
+    // execution exploring rewrites of a plan that is already in its final shape.
+    for (RelOptRule rule : RULES) {
+      planner.addRule(rule);
+    }
     RelOptCluster cluster =
         RelOptCluster.create(planner, new RexBuilder(plan.getCluster().getTypeFactory()));
     RelNode copy = copy(plan, cluster);
