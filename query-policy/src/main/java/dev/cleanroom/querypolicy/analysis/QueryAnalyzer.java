@@ -155,7 +155,8 @@ public final class QueryAnalyzer {
 
     PlanFlattener.Result flattened = PlanFlattener.flatten(root, context.policies());
     LineageChecker.Result checked =
-        LineageChecker.check(flattened.query(), context.analyst(), positions);
+        LineageChecker.check(
+            flattened.query(), cluster.getRexBuilder(), context.analyst(), positions);
     List<Violation> violations = merge(structure, flattened.violations(), checked.violations());
     if (!violations.isEmpty()) {
       return new AnalysisResult.Rejected(violations);

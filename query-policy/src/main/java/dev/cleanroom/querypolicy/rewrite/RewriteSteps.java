@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexWindowBounds;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -70,7 +72,10 @@ final class RewriteSteps {
   /** Applies the analyst's row filters (on dimensions only, by then) over the joined rows. */
   static void filterRows(RelBuilder builder, List<RexNode> filters) {
     if (!filters.isEmpty()) {
-      builder.filter(filters);
+      // Not builder.filter: it would turn a contradiction into an empty VALUES, which is outside
+      // the private-plan contract every engine implements.
+      RexNode condition = RexUtil.composeConjunction(builder.getRexBuilder(), filters);
+      builder.push(LogicalFilter.create(builder.build(), condition));
     }
   }
 
