@@ -43,7 +43,6 @@ import org.apache.calcite.sql2rel.StandardConvertletTable;
  * plan. Stateless and thread-safe.
  */
 public final class QueryAnalyzer {
-  private static final boolean DEBUG = Boolean.getBoolean("cleanroom.debug");
   private static final SqlParser.Config PARSER =
       SqlParser.config()
           .withQuoting(Quoting.DOUBLE_QUOTE)
@@ -83,9 +82,6 @@ public final class QueryAnalyzer {
       throw new PolicyException(
           PolicyErrorCode.QUERY_TOO_COMPLEX, "query too complex: it nests too deeply");
     } catch (RuntimeException | AssertionError e) {
-      if (DEBUG) {
-        e.printStackTrace();
-      }
       // Calcite's internal failures carry messages about its internals; none of it is useful or
       // safe to pass on, and no data has been read yet, so a generic refusal is honest.
       throw new PolicyException(

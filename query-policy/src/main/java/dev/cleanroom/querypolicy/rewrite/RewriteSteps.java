@@ -69,14 +69,18 @@ final class RewriteSteps {
     }
   }
 
-  /** Applies the analyst's row filters (on dimensions only, by then) over the joined rows. */
-  static void filterRows(RelBuilder builder, List<RexNode> filters) {
-    if (!filters.isEmpty()) {
-      // Not builder.filter: it would turn a contradiction into an empty VALUES, which is outside
-      // the private-plan contract every engine implements.
-      RexNode condition = RexUtil.composeConjunction(builder.getRexBuilder(), filters);
-      builder.push(LogicalFilter.create(builder.build(), condition));
-    }
+  /**
+   * Keeps the rows that have a privacy unit and pass the analyst's filters (on dimensions only, by
+   * then): a row without a unit cannot be attributed to a person, so it cannot be bounded.
+   */
+  static void filterRows(RelBuilder builder, int unitColumn, List<RexNode> filters) {
+    List<RexNode> conditions = new ArrayList<>();
+    conditions.add(builder.isNotNull(builder.field(unitColumn)));
+    conditions.addAll(filters);
+    // Not builder.filter: it may rewrite the condition into other operators than the private-plan
+    // contract's; the analyser has already refused contradictions.
+    RexNode condition = RexUtil.composeConjunction(builder.getRexBuilder(), conditions);
+    builder.push(LogicalFilter.create(builder.build(), condition));
   }
 
   /** Keeps only the unit, the group keys and the aggregate arguments. */
