@@ -10,6 +10,7 @@ import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.MetricAggregate;
 import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.rewrite.ContributionOrder;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -576,9 +577,11 @@ public final class LineageChecker {
     if (call.getKind() == SqlKind.DIVIDE
         || call.getOperator() == SqlStdOperatorTable.DIVIDE_INTEGER) {
       RexNode divisor = call.getOperands().get(1);
-      return !(divisor instanceof RexLiteral literal)
-          || literal.getValueAs(java.math.BigDecimal.class) == null
-          || literal.getValueAs(java.math.BigDecimal.class).signum() == 0;
+      if (!(divisor instanceof RexLiteral literal)) {
+        return true;
+      }
+      BigDecimal value = literal.getValueAs(BigDecimal.class);
+      return value == null || value.signum() == 0;
     }
     if (call.getOperator() == SqlStdOperatorTable.SUBSTRING) {
       return call.getOperands().stream()
