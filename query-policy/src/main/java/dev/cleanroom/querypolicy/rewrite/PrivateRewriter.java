@@ -167,7 +167,8 @@ public final class PrivateRewriter {
                     groups + fields.get(0),
                     groups + fields.get(1),
                     measure.bounds().lower(),
-                    measure.bounds().upper());
+                    measure.bounds().upper(),
+                    countUpper);
             case DISTINCT_UNITS ->
                 new ReleaseColumn(
                     output.name(),
