@@ -16,6 +16,9 @@ import dev.cleanroom.querypolicy.policy.TestPolicies;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -46,6 +49,8 @@ final class RewritePipeline {
   private final Map<TableName, DatasetPolicy> policies;
   private final ReferenceEngine engine;
   private final Function<RelNode, RelNode> planChange;
+  private final Map<Tables, List<Object[]>> exactRows = new IdentityHashMap<>();
+  private ReleaseSpec releaseSpec;
 
   /**
    * @param planChange applied to each private plan before it runs (identity for the real pipeline)
@@ -73,12 +78,31 @@ final class RewritePipeline {
 
   /** The release spec of the query; the same for every dataset. */
   ReleaseSpec releaseSpec() {
-    return analyze(new Tables(List.of(), List.of())).releaseSpec();
+    if (releaseSpec == null) {
+      releaseSpec = analyze(new Tables(List.of(), List.of())).releaseSpec();
+    }
+    return releaseSpec;
   }
 
-  /** The exact rows of the private plan over {@code tables}. */
+  /**
+   * The exact rows of the private plan over {@code tables}, computed (twice, to check they are
+   * deterministic) on the first call per tables instance: planning dominates an audit otherwise.
+   */
   List<Object[]> exactRows(Tables tables) {
-    return engine.execute(planChange.apply(analyze(tables).plan()));
+    return exactRows.computeIfAbsent(
+        tables,
+        key -> {
+          List<Object[]> once = engine.execute(planChange.apply(analyze(key).plan()));
+          List<Object[]> twice = engine.execute(planChange.apply(analyze(key).plan()));
+          if (!Arrays.deepEquals(sorted(once), sorted(twice))) {
+            throw new IllegalStateException("the private plan's rows are not deterministic");
+          }
+          return once;
+        });
+  }
+
+  private static Object[] sorted(List<Object[]> rows) {
+    return rows.stream().sorted(Comparator.comparing(Arrays::toString)).toArray();
   }
 
   private PrivateQuery analyze(Tables tables) {
