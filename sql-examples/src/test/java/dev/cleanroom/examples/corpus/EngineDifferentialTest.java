@@ -54,6 +54,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * multiple of 1/1024 small enough that all partial sums are exactly representable, so the order in
  * which an engine adds them cannot change the result (the demo generator's cents are rounded to
  * that grid here for this reason).
+ *
+ * <p>The rows are compared on each plan with its ROW_NUMBER put on the ROWS frame ({@link
+ * RowsFrame}): on the rewrite's own frame the executor refuses every plan and Calcite ignores the
+ * groups-per-unit bound (a reported rewrite bug). On the rewrite's own plan the executor must still
+ * answer right or refuse, never answer wrongly.
  */
 class EngineDifferentialTest {
   private static final ContributionKey KEY =
