@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,15 +41,6 @@ class PipelinePrivacyAuditTest {
   private static final int MINIMUM_UNITS = 10;
   private static final long DAY = 86_400_000L;
 
-  /**
-   * KNOWN BUG, reported: the rewrite ranks a unit's groups with ROW_NUMBER over RelBuilder's
-   * default frame (RANGE over the whole partition), on which Calcite's enumerable engine numbers
-   * every row 1, so {@code rank <= maxGroupsContributed} keeps all of a unit's groups. The join
-   * audit on the rewrite's own plan then exceeds the claim; set to false once {@code
-   * RewriteSteps.rankGroupsPerUnit} uses a ROWS frame.
-   */
-  private static final boolean KNOWN_REWRITE_FRAME_BUG = true;
-
   private static ReferenceEngine engine;
   // One pipeline per query and one instance per dataset, so each exact result is computed once.
   private static RewritePipeline reachByAgeBand;
@@ -72,7 +62,7 @@ class PipelinePrivacyAuditTest {
     reachByAgeBand = pipeline(REACH_BY_AGE_BAND);
     spendByCampaign = pipeline(SPEND_BY_CAMPAIGN);
     joinedAsRewritten = pipeline(JOINED_REACH_AND_SPEND);
-    // The rewrite's plan with the frame it means (see KNOWN_REWRITE_FRAME_BUG).
+    // The rewrite's plan normalised to the standard ROWS frame: must agree with the plan as is.
     joinedOnRowsFrame =
         new RewritePipeline(
             JOINED_REACH_AND_SPEND, EPSILON, 1, MINIMUM_UNITS, engine, RowsFrame::normalize);
@@ -316,14 +306,6 @@ class PipelinePrivacyAuditTest {
     // Spend only: one audit shows the missing bound, and this one runs on every build.
     List<Finding> findings = auditJoin(joinedAsRewritten, 310, 2);
 
-    boolean exceeded = findings.stream().anyMatch(f -> f.epsilonLowerBound() > claimed);
-    if (exceeded && KNOWN_REWRITE_FRAME_BUG) {
-      Assumptions.abort(
-          "KNOWN BUG: groups per unit are not bounded on the reference engine; claimed "
-              + claimed
-              + ", found "
-              + findings);
-    }
     for (Finding finding : findings) {
       assertTrue(finding.epsilonLowerBound() <= claimed, finding.toString());
     }
