@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** An upload ten times the heap streams through ingest and the encrypted store. */
 class LargeUploadMemoryTest {
-  private static final long HEAP_BYTES = 16L << 20;
+  private static final long HEAP_BYTES = 24L << 20;
   private static final long UPLOAD_BYTES = 10 * HEAP_BYTES;
 
   @TempDir Path directory;
