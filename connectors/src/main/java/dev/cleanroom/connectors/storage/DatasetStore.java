@@ -254,7 +254,8 @@ public final class DatasetStore {
   /**
    * Re-wraps every data key under {@code newKey}; data files are not touched. Keys already under
    * the new key are skipped, so an interrupted rotation is completed by running it again with the
-   * old key among the retired ones.
+   * old key among the retired ones. Run it with no upload in flight: a version begun before the
+   * rotation is wrapped under the old key, which therefore stays in the ring as retired.
    *
    * @return the number of key files re-wrapped
    */

@@ -59,11 +59,6 @@ public final class StoredVersionReader implements AutoCloseable {
     return guard(reader::loadNextBatch);
   }
 
-  /** The allocator batches are read into, for callers that keep them. */
-  BufferAllocator allocator() {
-    return allocator;
-  }
-
   @Override
   public void close() {
     try {
