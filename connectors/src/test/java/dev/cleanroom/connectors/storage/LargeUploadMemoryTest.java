@@ -27,6 +27,7 @@ class LargeUploadMemoryTest {
                 List.of(
                     java.toString(),
                     "-Xmx" + (HEAP_BYTES >> 20) + "m",
+                    "-Djava.io.tmpdir=" + directory,
                     "--add-opens=java.base/java.nio=ALL-UNNAMED",
                     "-cp",
                     System.getProperty("java.class.path"),
