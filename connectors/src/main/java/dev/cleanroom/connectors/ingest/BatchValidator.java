@@ -24,8 +24,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Checks batches in the declared schema against the ingest rules, and for binary formats the values
- * a CSV parse would have refused (invalid UTF-8, decimals wider than declared). Uniqueness is
- * checked across the whole upload, so it holds one entry per distinct value of a unique column.
+ * a CSV parse would have refused (invalid UTF-8, decimals wider than declared). Uniqueness spans
+ * the whole upload and is checked by an external sort in bounded memory; {@link #finish()} reports
+ * a repeat that the batches seen so far could not yet reveal. Close to delete its temporary files.
  */
 final class BatchValidator implements AutoCloseable {
   private static final Pattern HEX = Pattern.compile("(fp1:)?[0-9a-fA-F]+");
@@ -41,10 +42,6 @@ final class BatchValidator implements AutoCloseable {
       UniqueValueTracker uniqueValues,
       boolean fingerprint,
       boolean metric) {}
-
-  BatchValidator(DatasetSchema schema, IngestRules rules, boolean binarySource) {
-    this(schema, rules, binarySource, UniqueValueTracker.DEFAULT_RUN_SIZE);
-  }
 
   BatchValidator(DatasetSchema schema, IngestRules rules, boolean binarySource, int runSize) {
     this.binarySource = binarySource;
