@@ -97,9 +97,20 @@ public final class DatasetStore {
       String datasetId, DatasetSchema schema, BufferAllocator allocator) {
     requireNonNull(schema, "schema is null");
     requireNonNull(allocator, "allocator is null");
-    Path directory = directory(datasetId);
-    Semaphore lock = writeLocks.computeIfAbsent(datasetId, id -> new Semaphore(1));
+    Semaphore lock = lockFor(datasetId);
     lock.acquireUninterruptibly();
+    try {
+      return beginVersionLocked(datasetId, schema, allocator, lock::release);
+    } catch (RuntimeException e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  /** Starts the next version; the caller holds the dataset's lock and is told on close. */
+  private VersionWriter beginVersionLocked(
+      String datasetId, DatasetSchema schema, BufferAllocator allocator, Runnable onClose) {
+    Path directory = directory(datasetId);
     DataKey dataKey = DataKey.generate(random);
     try {
       Files.createDirectories(directory);
@@ -110,16 +121,19 @@ public final class DatasetStore {
           keyWrapper.wrap(keys.current(), dataKey, VersionFiles.context(datasetId, version));
       VersionFiles.writeAtomically(keyFile, wrapped.text() + "\n");
       return new VersionWriter(
-          datasetId, version, schema, directory, keyFile, dataKey, allocator, lock::release);
+          datasetId, version, schema, directory, keyFile, dataKey, allocator, onClose);
     } catch (IOException e) {
       dataKey.destroy();
-      lock.release();
       throw VersionFiles.failure("cannot start a new version of '" + datasetId + "'", e);
     } catch (RuntimeException e) {
       dataKey.destroy();
-      lock.release();
       throw e;
     }
+  }
+
+  private Semaphore lockFor(String datasetId) {
+    directory(datasetId); // validates the id before a lock is made for it
+    return writeLocks.computeIfAbsent(datasetId, id -> new Semaphore(1));
   }
 
   /**
@@ -204,6 +218,19 @@ public final class DatasetStore {
       String datasetId, String unitColumn, String unitValue, BufferAllocator allocator) {
     requireNonNull(unitColumn, "unitColumn is null");
     requireNonNull(unitValue, "unitValue is null");
+    // Held from reading the latest version to committing its successor, so no upload in between
+    // is lost from the erased version.
+    Semaphore lock = lockFor(datasetId);
+    lock.acquireUninterruptibly();
+    try {
+      return eraseLocked(datasetId, unitColumn, unitValue, allocator);
+    } finally {
+      lock.release();
+    }
+  }
+
+  private ErasureResult eraseLocked(
+      String datasetId, String unitColumn, String unitValue, BufferAllocator allocator) {
     long latest =
         latestVersion(datasetId)
             .orElseThrow(
@@ -224,7 +251,7 @@ public final class DatasetStore {
                           "dataset '" + datasetId + "' has no column '" + unitColumn + "'"));
       Object target = unitKey(schema.column(column).type(), unitColumn, unitValue);
       long removed = 0;
-      try (VersionWriter writer = beginVersion(datasetId, schema, erasure);
+      try (VersionWriter writer = beginVersionLocked(datasetId, schema, erasure, () -> {});
           VectorSchemaRoot kept = VectorSchemaRoot.create(schema.arrowSchema(), erasure)) {
         while (reader.loadNextBatch()) {
           VectorSchemaRoot batch = reader.root();

@@ -199,6 +199,37 @@ class DatasetStoreTest {
   }
 
   @Test
+  void erasureDuringAnUpload_waitsAndErasesFromTheUploadedVersion() throws Exception {
+    upload(csv(1, 3));
+    java.util.concurrent.CompletableFuture<ErasureResult> erasure;
+    try (BufferAllocator uploadAllocator =
+            allocator.newChildAllocator("upload", 0, Long.MAX_VALUE);
+        VersionWriter writer =
+            store.beginVersion(DATASET, TestDatasets.customers(), uploadAllocator)) {
+      erasure =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> store.erase(DATASET, "customer_id", "11", allocator));
+      Thread.sleep(300);
+      assertFalse(erasure.isDone(), "the erasure must wait for the upload");
+      new DatasetIngestor()
+          .ingest(
+              new ByteArrayInputStream(csv(10, 3).getBytes(StandardCharsets.UTF_8)),
+              UploadFormat.CSV,
+              TestDatasets.customers(),
+              TestDatasets.customerRules(),
+              uploadAllocator,
+              writer::write,
+              IngestProgress.NONE);
+      writer.commit();
+    }
+    ErasureResult result = erasure.get(1, java.util.concurrent.TimeUnit.MINUTES);
+    assertEquals(new StoredVersion(DATASET, 3, 2), result.version());
+    try (LoadedDataset erased = store.load(DATASET, 3, allocator)) {
+      assertEquals(List.of(10L, 12L), customerIds(erased));
+    }
+  }
+
+  @Test
   void erasureOfNonIntegerUnitInBigintColumn_isRefusedWithoutNewVersion() throws IOException {
     upload(csv(1, 3));
     ConnectorException e =
