@@ -281,8 +281,8 @@ public final class DatasetStore {
   /**
    * Re-wraps every data key under {@code newKey}; data files are not touched. Keys already under
    * the new key are skipped, so an interrupted rotation is completed by running it again with the
-   * old key among the retired ones. Run it with no upload in flight: a version begun before the
-   * rotation is wrapped under the old key, which therefore stays in the ring as retired.
+   * old key among the retired ones. Uploads may continue: new versions use the new key at once, and
+   * each dataset is re-wrapped under its lock, after any upload begun under the old key.
    *
    * @return the number of key files re-wrapped
    */
@@ -294,27 +294,43 @@ public final class DatasetStore {
       retired.add(ring.current());
     }
     MasterKeyRing rotated = new MasterKeyRing(newKey, retired);
+    // New versions are wrapped under the new key from now on; the old one still unwraps.
+    keys = rotated;
     int rewrapped = 0;
     try (Stream<Path> datasets = Files.list(root)) {
       for (Path directory : datasets.filter(Files::isDirectory).sorted().toList()) {
         String datasetId = directory.getFileName().toString();
-        for (long version : versions(datasetId)) {
-          Path keyFile = directory.resolve(VersionFiles.keyFileName(version));
-          WrappedKey wrapped = readKeyFile(keyFile);
-          if (wrapped.masterKeyId().equals(newKey.id())) {
-            continue;
-          }
-          String context = VersionFiles.context(datasetId, version);
-          WrappedKey rewrappedKey =
-              keyWrapper.rewrap(rotated.keyWithId(wrapped.masterKeyId()), newKey, wrapped, context);
-          VersionFiles.writeAtomically(keyFile, rewrappedKey.text() + "\n");
-          rewrapped++;
+        // An upload begun before the rotation may still commit under the old key: wait for it.
+        Semaphore lock = lockFor(datasetId);
+        lock.acquireUninterruptibly();
+        try {
+          rewrapped += rewrapDataset(directory, datasetId, rotated, newKey);
+        } finally {
+          lock.release();
         }
       }
     } catch (IOException e) {
       throw VersionFiles.failure("master key rotation failed", e);
     }
-    keys = rotated;
+    return rewrapped;
+  }
+
+  private int rewrapDataset(
+      Path directory, String datasetId, MasterKeyRing rotated, MasterKey newKey)
+      throws IOException {
+    int rewrapped = 0;
+    for (long version : versions(datasetId)) {
+      Path keyFile = directory.resolve(VersionFiles.keyFileName(version));
+      WrappedKey wrapped = readKeyFile(keyFile);
+      if (wrapped.masterKeyId().equals(newKey.id())) {
+        continue;
+      }
+      String context = VersionFiles.context(datasetId, version);
+      WrappedKey rewrappedKey =
+          keyWrapper.rewrap(rotated.keyWithId(wrapped.masterKeyId()), newKey, wrapped, context);
+      VersionFiles.writeAtomically(keyFile, rewrappedKey.text() + "\n");
+      rewrapped++;
+    }
     return rewrapped;
   }
 

@@ -265,6 +265,38 @@ class DatasetStoreTest {
   }
 
   @Test
+  void rotationDuringAnUpload_rewrapsTheUploadedVersionToo() throws Exception {
+    upload(csv(1, 2));
+    MasterKey newKey = MasterKey.generate(random);
+    java.util.concurrent.CompletableFuture<Integer> rotation;
+    try (BufferAllocator uploadAllocator =
+            allocator.newChildAllocator("upload", 0, Long.MAX_VALUE);
+        VersionWriter writer =
+            store.beginVersion(DATASET, TestDatasets.customers(), uploadAllocator)) {
+      rotation =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> store.rotateMasterKey(newKey));
+      Thread.sleep(300);
+      assertFalse(
+          rotation.isDone(), "the rotation must wait for the upload begun under the old key");
+      new DatasetIngestor()
+          .ingest(
+              new ByteArrayInputStream(csv(5, 2).getBytes(StandardCharsets.UTF_8)),
+              UploadFormat.CSV,
+              TestDatasets.customers(),
+              TestDatasets.customerRules(),
+              uploadAllocator,
+              writer::write,
+              IngestProgress.NONE);
+      writer.commit();
+    }
+    assertEquals(2, rotation.get(1, java.util.concurrent.TimeUnit.MINUTES));
+    DatasetStore withNewKeyOnly = new DatasetStore(directory, MasterKeyRing.of(newKey), random);
+    try (LoadedDataset loaded = withNewKeyOnly.load(DATASET, 2, allocator)) {
+      assertEquals(ids(5, 2), customerIds(loaded));
+    }
+  }
+
+  @Test
   void missingVersion_isNotFound() {
     ConnectorException e =
         assertThrows(ConnectorException.class, () -> store.load(DATASET, 7, allocator).close());
