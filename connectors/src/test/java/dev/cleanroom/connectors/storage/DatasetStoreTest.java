@@ -167,6 +167,16 @@ class DatasetStoreTest {
   }
 
   @Test
+  void bytesAppendedToStoredFile_areDetectedOnRead() throws IOException {
+    upload(csv(1, 5));
+    Path data = directory.resolve(DATASET).resolve("v0000000001.arrows.enc");
+    Files.write(data, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    ConnectorException e =
+        assertThrows(ConnectorException.class, () -> store.load(DATASET, 1, allocator).close());
+    assertEquals(ConnectorErrorCode.INTEGRITY_FAILURE, e.code());
+  }
+
+  @Test
   void versionFileSwappedForAnother_isDetectedOnRead() throws IOException {
     upload(csv(1, 5));
     upload(csv(10, 5));
