@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -41,10 +42,11 @@ final class TableEncodings {
     }
   }
 
-  /** Encodes every string column of {@code table} now. */
-  void encodeAll(ArrowTableData table) {
+  /** Encodes the string columns of {@code table} named in {@code columnNames} now. */
+  void encode(ArrowTableData table, Set<String> columnNames) {
     table.schema().getFields().parallelStream()
         .filter(field -> field.getType() instanceof ArrowType.Utf8)
+        .filter(field -> columnNames.contains(field.getName()))
         .forEach(field -> stringColumn(table, field.getName()));
   }
 
