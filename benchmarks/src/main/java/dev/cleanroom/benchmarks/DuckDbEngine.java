@@ -16,10 +16,12 @@ import org.duckdb.DuckDBConnection;
 final class DuckDbEngine implements AutoCloseable {
   private final Connection connection;
 
-  DuckDbEngine(int threads) throws SQLException {
+  DuckDbEngine(int threads, String memoryLimit) throws SQLException {
     connection = DriverManager.getConnection("jdbc:duckdb:");
     try (Statement statement = connection.createStatement()) {
       statement.execute("SET threads TO " + threads);
+      // The JVM, the Arrow batches and DuckDB's copy share one machine: keep DuckDB bounded.
+      statement.execute("SET memory_limit = '" + memoryLimit + "'");
       statement.execute("CREATE SCHEMA retailer");
       statement.execute("CREATE SCHEMA advertiser");
     }

@@ -56,10 +56,13 @@ final class AggregateOperator {
           if (part >= parts) {
             return;
           }
-          for (Accumulator accumulator : accumulators) {
-            for (int i = 0; i < rowCount; i++) {
-              if (partitionOfRow[i] == part) {
-                accumulator.add(groupOfRow[i], i);
+          // Row by row, all aggregates at once: a group's accumulators are touched together.
+          Accumulator[] all = accumulators.toArray(new Accumulator[0]);
+          for (int i = 0; i < rowCount; i++) {
+            if (partitionOfRow[i] == part) {
+              int group = groupOfRow[i];
+              for (Accumulator accumulator : all) {
+                accumulator.add(group, i);
               }
             }
           }

@@ -357,7 +357,12 @@ final class ExpressionEvaluator {
       for (int i = 0; i < n; i++) {
         values[i] = test(kind, Long.compare(left[i], right)) ? 1 : 0;
       }
-      return new LongColumn(values, column.nulls() == null ? null : column.nulls().clone());
+      boolean[] sourceNulls = column.nulls();
+      if (sourceNulls != null) {
+        nulls = context.memory().booleans(n);
+        System.arraycopy(sourceNulls, 0, nulls, 0, n);
+      }
+      return new LongColumn(values, nulls);
     }
     for (int i = 0; i < n; i++) {
       if (a.isNull(i) || b.isNull(i)) {

@@ -1,10 +1,15 @@
 package dev.cleanroom.connectors.executor;
 
-/** An open-addressing hash table from single-long keys to dense ids 0, 1, 2, ... */
+/**
+ * An open-addressing hash table from single-long keys to dense ids 0, 1, 2, ... A slot's key and id
+ * sit next to each other in one array, so a probe costs one cache miss, not two.
+ */
 final class LongKeyTable {
   private final QueryMemory memory;
-  private long[] slotKeys;
-  private int[] slotIds;
+
+  /** Slot s holds its key at 2s and its id + 1 at 2s + 1 (0: empty). */
+  private long[] slots;
+
   private int[] firstRows;
   private int mask;
   private int size;
@@ -12,8 +17,7 @@ final class LongKeyTable {
   LongKeyTable(int expectedSize, QueryMemory memory) {
     this.memory = memory;
     int capacity = Integer.highestOneBit(Math.max(16, Math.min(expectedSize, 1 << 28)) * 2);
-    this.slotKeys = memory.longs(capacity);
-    this.slotIds = memory.ints(capacity);
+    this.slots = memory.longs(2 * capacity);
     this.mask = capacity - 1;
     this.firstRows = memory.ints(Math.max(16, capacity / 2));
   }
@@ -36,7 +40,7 @@ final class LongKeyTable {
   int findOrInsert(long key, int hash, int row) {
     int slot = hash & mask;
     while (true) {
-      int entry = slotIds[slot];
+      long entry = slots[2 * slot + 1];
       if (entry == 0) {
         int id = size++;
         if (id == firstRows.length) {
@@ -45,37 +49,37 @@ final class LongKeyTable {
           firstRows = grown;
         }
         firstRows[id] = row;
-        slotKeys[slot] = key;
-        slotIds[slot] = id + 1;
-        if (size * 2 > slotIds.length) {
+        slots[2 * slot] = key;
+        slots[2 * slot + 1] = id + 1;
+        if (size * 2 > mask + 1) {
           rehash();
         }
         return id;
       }
-      if (slotKeys[slot] == key) {
-        return entry - 1;
+      if (slots[2 * slot] == key) {
+        return (int) entry - 1;
       }
       slot = (slot + 1) & mask;
     }
   }
 
   private void rehash() {
-    int capacity = slotIds.length * 2;
-    long[] newKeys = memory.longs(capacity);
-    int[] newIds = memory.ints(capacity);
+    int capacity = (mask + 1) * 2;
+    long[] grown = memory.longs(2 * capacity);
     int newMask = capacity - 1;
-    for (int slot = 0; slot < slotIds.length; slot++) {
-      if (slotIds[slot] != 0) {
-        int target = hash(slotKeys[slot]) & newMask;
-        while (newIds[target] != 0) {
+    for (int slot = 0; slot <= mask; slot++) {
+      long entry = slots[2 * slot + 1];
+      if (entry != 0) {
+        long key = slots[2 * slot];
+        int target = hash(key) & newMask;
+        while (grown[2 * target + 1] != 0) {
           target = (target + 1) & newMask;
         }
-        newKeys[target] = slotKeys[slot];
-        newIds[target] = slotIds[slot];
+        grown[2 * target] = key;
+        grown[2 * target + 1] = entry;
       }
     }
-    slotKeys = newKeys;
-    slotIds = newIds;
+    slots = grown;
     mask = newMask;
   }
 }

@@ -14,13 +14,26 @@ final class StringDictionary {
   private volatile int[] sortRanks;
 
   StringDictionary(String[] values) {
+    this(values, indexOf(values));
+  }
+
+  /** A dictionary whose caller already built {@code codes}, the index of {@code values}. */
+  StringDictionary(String[] values, Map<String, Integer> codes) {
     this.values = requireNonNull(values, "values is null");
-    this.codes = new HashMap<>(Math.max(16, values.length * 2));
+    this.codes = requireNonNull(codes, "codes is null");
+    if (codes.size() != values.length) {
+      throw new IllegalArgumentException("codes must index exactly the values");
+    }
+  }
+
+  private static Map<String, Integer> indexOf(String[] values) {
+    Map<String, Integer> codes = new HashMap<>(Math.max(16, values.length * 2));
     for (int code = 0; code < values.length; code++) {
       if (codes.putIfAbsent(values[code], code) != null) {
         throw new IllegalArgumentException("dictionary values must be distinct");
       }
     }
+    return codes;
   }
 
   int size() {

@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * Encodings computed once per loaded table, not per query: each string column dictionary-encoded
@@ -28,23 +28,26 @@ final class TableEncodings {
     synchronized (stringColumns) {
       columns = stringColumns.computeIfAbsent(table, t -> new HashMap<>());
     }
+    DictionaryColumn column;
     synchronized (columns) {
-      DictionaryColumn column = columns.get(name);
-      if (column == null) {
-        column = encode(table.batches(), name);
-        columns.put(name, column);
-      }
+      column = columns.get(name);
+    }
+    if (column != null) {
       return column;
+    }
+    // Encoded outside the lock, so columns encode in parallel; a racing duplicate is dropped.
+    DictionaryColumn encoded = encode(table.batches(), name);
+    synchronized (columns) {
+      return columns.computeIfAbsent(name, n -> encoded);
     }
   }
 
-  /** Encodes every string column of {@code table} now. */
-  void encodeAll(ArrowTableData table) {
-    for (Field field : table.schema().getFields()) {
-      if (field.getType() instanceof ArrowType.Utf8) {
-        stringColumn(table, field.getName());
-      }
-    }
+  /** Encodes the string columns of {@code table} named in {@code columnNames} now. */
+  void encode(ArrowTableData table, Set<String> columnNames) {
+    table.schema().getFields().parallelStream()
+        .filter(field -> field.getType() instanceof ArrowType.Utf8)
+        .filter(field -> columnNames.contains(field.getName()))
+        .forEach(field -> stringColumn(table, field.getName()));
   }
 
   /** For each code of {@code from}, the code of the same string in {@code to}, or -1. */
@@ -85,6 +88,6 @@ final class TableEncodings {
         codes[row] = code;
       }
     }
-    return new DictionaryColumn(codes, new StringDictionary(values.toArray(new String[0])));
+    return new DictionaryColumn(codes, new StringDictionary(values.toArray(new String[0]), index));
   }
 }

@@ -3,8 +3,10 @@ package dev.cleanroom.connectors.executor;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
@@ -38,7 +40,15 @@ public final class VectorizedExecutor {
    * is loaded), so that its first query does not pay for it. Queries encode on first use anyway.
    */
   public void prepare(ArrowTableData table) {
-    encodings.encodeAll(requireNonNull(table, "table is null"));
+    requireNonNull(table, "table is null");
+    Set<String> names = new HashSet<>();
+    table.schema().getFields().forEach(field -> names.add(field.getName()));
+    prepare(table, names);
+  }
+
+  /** Like {@link #prepare(ArrowTableData)}, for the string columns among {@code columnNames}. */
+  public void prepare(ArrowTableData table, Set<String> columnNames) {
+    encodings.encode(requireNonNull(table, "table is null"), Set.copyOf(columnNames));
   }
 
   /**

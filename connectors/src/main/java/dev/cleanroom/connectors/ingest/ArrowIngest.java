@@ -3,7 +3,6 @@ package dev.cleanroom.connectors.ingest;
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
-import dev.cleanroom.connectors.dataset.IngestRules;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -39,14 +38,14 @@ final class ArrowIngest {
       LimitedInputStream in,
       UploadFormat format,
       DatasetSchema schema,
-      IngestRules rules,
+      BatchValidator validator,
       BufferAllocator allocator,
       BatchSink sink,
       IngestProgress progress)
       throws IOException {
     if (format == UploadFormat.ARROW_STREAM) {
       try (ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
-        return readAll(reader, in, schema, rules, allocator, sink, progress);
+        return readAll(reader, in, schema, validator, allocator, sink, progress);
       }
     }
     Path spool = Files.createTempFile("cleanroom-upload-", ".arrow");
@@ -56,7 +55,7 @@ final class ArrowIngest {
       }
       try (FileChannel channel = FileChannel.open(spool, StandardOpenOption.READ);
           ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
-        return readAll(reader, in, schema, rules, allocator, sink, progress);
+        return readAll(reader, in, schema, validator, allocator, sink, progress);
       }
     } finally {
       Files.deleteIfExists(spool);
@@ -67,11 +66,10 @@ final class ArrowIngest {
       ArrowReader reader,
       LimitedInputStream in,
       DatasetSchema schema,
-      IngestRules rules,
+      BatchValidator validator,
       BufferAllocator allocator,
       BatchSink sink,
       IngestProgress progress) {
-    BatchValidator validator = new BatchValidator(schema, rules, true);
     long rows = 0;
     try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema.arrowSchema(), allocator)) {
       VectorSchemaRoot source = arrow(reader::getVectorSchemaRoot);

@@ -4,6 +4,7 @@ import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.crypto.Fingerprints;
 import dev.cleanroom.connectors.dataset.ColumnType;
+import dev.cleanroom.connectors.dataset.ColumnValues;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.connectors.dataset.IngestRules;
 import java.math.BigDecimal;
@@ -12,10 +13,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -24,10 +24,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Checks batches in the declared schema against the ingest rules, and for binary formats the values
- * a CSV parse would have refused (invalid UTF-8, decimals wider than declared). Uniqueness is
- * checked across the whole upload, so it holds one entry per distinct value of a unique column.
+ * a CSV parse would have refused (invalid UTF-8, decimals wider than declared). Uniqueness spans
+ * the whole upload and is checked by an external sort in bounded memory; {@link #finish()} reports
+ * a repeat that the batches seen so far could not yet reveal. Close to delete its temporary files.
  */
-final class BatchValidator {
+final class BatchValidator implements AutoCloseable {
   private static final Pattern HEX = Pattern.compile("(fp1:)?[0-9a-fA-F]+");
 
   private final boolean binarySource;
@@ -38,11 +39,11 @@ final class BatchValidator {
       String name,
       ColumnType type,
       boolean nonNull,
-      Set<Object> uniqueValues,
+      UniqueValueTracker uniqueValues,
       boolean fingerprint,
       boolean metric) {}
 
-  BatchValidator(DatasetSchema schema, IngestRules rules, boolean binarySource) {
+  BatchValidator(DatasetSchema schema, IngestRules rules, boolean binarySource, int runSize) {
     this.binarySource = binarySource;
     for (int i = 0; i < schema.size(); i++) {
       String name = schema.column(i).name();
@@ -57,7 +58,13 @@ final class BatchValidator {
       if (nonNull || unique || fingerprint || metric || binaryCheck) {
         checks.add(
             new ColumnCheck(
-                i, name, type, nonNull, unique ? new HashSet<>() : null, fingerprint, metric));
+                i,
+                name,
+                type,
+                nonNull,
+                unique ? new UniqueValueTracker(name, runSize) : null,
+                fingerprint,
+                metric));
       }
     }
   }
@@ -86,12 +93,8 @@ final class BatchValidator {
         if (check.fingerprint()) {
           checkFingerprint(((VarCharVector) vector).getObject(i).toString(), row, check);
         }
-        if (check.uniqueValues() != null && !check.uniqueValues().add(key(vector, i))) {
-          throw error(
-              ConnectorErrorCode.DUPLICATE_VALUE,
-              row,
-              check,
-              "value repeats an earlier row; one row per privacy unit is required");
+        if (check.uniqueValues() != null) {
+          addUnique(check.uniqueValues(), vector, i, row);
         }
       }
     }
@@ -147,10 +150,32 @@ final class BatchValidator {
         ConnectorErrorCode.NOT_A_FINGERPRINT, row, check, "value is not a fingerprint: " + hint);
   }
 
-  private static Object key(FieldVector vector, int i) {
-    Object value = vector.getObject(i);
-    // Text is mutable and reused by some vectors: keep an immutable String.
-    return value instanceof org.apache.arrow.vector.util.Text text ? text.toString() : value;
+  private static void addUnique(UniqueValueTracker tracker, FieldVector vector, int i, long row) {
+    if (vector instanceof BaseIntVector integers) {
+      tracker.addInteger(integers.getValueAsLong(i), row);
+    } else {
+      // Every declared type has one canonical text form, so equal values give equal keys.
+      tracker.addText(String.valueOf(ColumnValues.valueAt(vector, i)), row);
+    }
+  }
+
+  /** Completes the checks that span the whole upload; call after the last batch. */
+  void finish() {
+    for (ColumnCheck check : checks) {
+      if (check.uniqueValues() != null) {
+        check.uniqueValues().finish();
+      }
+    }
+  }
+
+  /** Deletes temporary files of the uniqueness check. */
+  @Override
+  public void close() {
+    for (ColumnCheck check : checks) {
+      if (check.uniqueValues() != null) {
+        check.uniqueValues().close();
+      }
+    }
   }
 
   private static ConnectorException error(

@@ -129,29 +129,37 @@ final class CellParser {
     }
   }
 
-  /** {@code YYYY-MM-DD HH:MM:SS[.f...]} with a space or {@code T}, at most 9 fraction digits. */
+  /**
+   * {@code YYYY-MM-DD HH:MM[:SS[.f...]]} with a space or {@code T}, at most 9 fraction digits; the
+   * seconds may be left out as ISO 8601 (and {@code LocalDateTime.toString()}) do when they are 0.
+   */
   private long parseTimestamp(String text, long row) {
     int length = text.length();
-    boolean layout =
-        length >= 19
+    boolean minutes =
+        length >= 16
             && isDate(text)
             && (text.charAt(10) == ' ' || text.charAt(10) == 'T')
             && allDigits(text, 11, 13)
             && text.charAt(13) == ':'
-            && allDigits(text, 14, 16)
-            && text.charAt(16) == ':'
-            && allDigits(text, 17, 19)
-            && (length == 19
-                || (length >= 21
-                    && length <= 29
-                    && text.charAt(19) == '.'
-                    && allDigits(text, 20, length)));
+            && allDigits(text, 14, 16);
+    boolean layout =
+        minutes
+            && (length == 16
+                || (length >= 19
+                    && text.charAt(16) == ':'
+                    && allDigits(text, 17, 19)
+                    && (length == 19
+                        || (length >= 21
+                            && length <= 29
+                            && text.charAt(19) == '.'
+                            && allDigits(text, 20, length)))));
     if (!layout) {
       throw error(
           ConnectorErrorCode.TYPE_MISMATCH,
           row,
           "value is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff], no zone)");
     }
+    int seconds = length == 16 ? 0 : Integer.parseInt(text, 17, 19, 10);
     int nanos = 0;
     if (length > 19) {
       String fraction = (text.substring(20) + "00000000").substring(0, 9);
@@ -169,7 +177,7 @@ final class CellParser {
               LocalTime.of(
                   Integer.parseInt(text, 11, 13, 10),
                   Integer.parseInt(text, 14, 16, 10),
-                  Integer.parseInt(text, 17, 19, 10),
+                  seconds,
                   nanos));
     } catch (DateTimeException e) {
       throw error(

@@ -3,7 +3,6 @@ package dev.cleanroom.connectors.ingest;
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
-import dev.cleanroom.connectors.dataset.IngestRules;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.CodingErrorAction;
@@ -21,7 +20,7 @@ final class CsvIngest {
   static long read(
       LimitedInputStream in,
       DatasetSchema schema,
-      IngestRules rules,
+      BatchValidator validator,
       BufferAllocator allocator,
       int batchRows,
       BatchSink sink,
@@ -46,7 +45,6 @@ final class CsvIngest {
       var column = schema.column(declaredIndex[i]);
       parsers[i] = new CellParser(column.type(), column.name());
     }
-    BatchValidator validator = new BatchValidator(schema, rules, false);
     long rows = 0;
     try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema.arrowSchema(), allocator)) {
       FieldVector[] vectors = new FieldVector[header.size()];

@@ -20,16 +20,29 @@ public final class DatasetIngestor {
   public static final int DEFAULT_BATCH_ROWS = 4096;
 
   private final int batchRows;
+  private final int uniqueRunSize;
 
   public DatasetIngestor() {
     this(DEFAULT_BATCH_ROWS);
   }
 
   public DatasetIngestor(int batchRows) {
+    this(batchRows, UniqueValueTracker.DEFAULT_RUN_SIZE);
+  }
+
+  /**
+   * @param batchRows rows per Arrow batch handed to the sink
+   * @param uniqueRunSize keys of a unique column held in memory before they are spilled to disk
+   */
+  public DatasetIngestor(int batchRows, int uniqueRunSize) {
     if (batchRows < 1) {
       throw new IllegalArgumentException("batchRows must be positive, got " + batchRows);
     }
+    if (uniqueRunSize < 2) {
+      throw new IllegalArgumentException("uniqueRunSize must be at least 2, got " + uniqueRunSize);
+    }
     this.batchRows = batchRows;
+    this.uniqueRunSize = uniqueRunSize;
   }
 
   public IngestSummary ingest(
@@ -49,19 +62,21 @@ public final class DatasetIngestor {
     requireNonNull(progress, "progress is null");
     rules.validateAgainst(schema);
     LimitedInputStream in = new LimitedInputStream(upload, rules.maxUploadBytes());
-    try {
+    try (BatchValidator validator =
+        new BatchValidator(schema, rules, format != UploadFormat.CSV, uniqueRunSize)) {
       long rows =
           switch (format) {
-            case CSV -> CsvIngest.read(in, schema, rules, allocator, batchRows, sink, progress);
+            case CSV -> CsvIngest.read(in, schema, validator, allocator, batchRows, sink, progress);
             case ARROW_STREAM, ARROW_FILE ->
-                ArrowIngest.read(in, format, schema, rules, allocator, sink, progress);
+                ArrowIngest.read(in, format, schema, validator, allocator, sink, progress);
             case PARQUET ->
-                ParquetIngest.read(in, schema, rules, allocator, batchRows, sink, progress);
+                ParquetIngest.read(in, schema, validator, allocator, batchRows, sink, progress);
           };
+      validator.finish();
       return new IngestSummary(rows, in.count());
     } catch (IOException e) {
       throw new ConnectorException(
-          ConnectorErrorCode.STORAGE_FAILURE, "reading the upload failed", e);
+          ConnectorErrorCode.STORAGE_FAILURE, "reading or storing the upload failed", e);
     }
   }
 }

@@ -4,7 +4,6 @@ import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.dataset.ColumnType;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
-import dev.cleanroom.connectors.dataset.IngestRules;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -63,7 +62,7 @@ final class ParquetIngest {
   static long read(
       LimitedInputStream in,
       DatasetSchema schema,
-      IngestRules rules,
+      BatchValidator validator,
       BufferAllocator allocator,
       int batchRows,
       BatchSink sink,
@@ -91,7 +90,6 @@ final class ParquetIngest {
                   schema.column(declaredIndex[i]).name());
         }
         List<ColumnDescriptor> columns = fileSchema.getColumns();
-        BatchValidator validator = new BatchValidator(schema, rules, true);
         long rows = 0;
         try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema.arrowSchema(), allocator)) {
           PageReadStore pages;

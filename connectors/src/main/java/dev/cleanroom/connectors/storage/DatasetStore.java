@@ -97,9 +97,20 @@ public final class DatasetStore {
       String datasetId, DatasetSchema schema, BufferAllocator allocator) {
     requireNonNull(schema, "schema is null");
     requireNonNull(allocator, "allocator is null");
-    Path directory = directory(datasetId);
-    Semaphore lock = writeLocks.computeIfAbsent(datasetId, id -> new Semaphore(1));
+    Semaphore lock = lockFor(datasetId);
     lock.acquireUninterruptibly();
+    try {
+      return beginVersionLocked(datasetId, schema, allocator, lock::release);
+    } catch (RuntimeException e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  /** Starts the next version; the caller holds the dataset's lock and is told on close. */
+  private VersionWriter beginVersionLocked(
+      String datasetId, DatasetSchema schema, BufferAllocator allocator, Runnable onClose) {
+    Path directory = directory(datasetId);
     DataKey dataKey = DataKey.generate(random);
     try {
       Files.createDirectories(directory);
@@ -110,16 +121,19 @@ public final class DatasetStore {
           keyWrapper.wrap(keys.current(), dataKey, VersionFiles.context(datasetId, version));
       VersionFiles.writeAtomically(keyFile, wrapped.text() + "\n");
       return new VersionWriter(
-          datasetId, version, schema, directory, keyFile, dataKey, allocator, lock::release);
+          datasetId, version, schema, directory, keyFile, dataKey, allocator, onClose);
     } catch (IOException e) {
       dataKey.destroy();
-      lock.release();
       throw VersionFiles.failure("cannot start a new version of '" + datasetId + "'", e);
     } catch (RuntimeException e) {
       dataKey.destroy();
-      lock.release();
       throw e;
     }
+  }
+
+  private Semaphore lockFor(String datasetId) {
+    directory(datasetId); // validates the id before a lock is made for it
+    return writeLocks.computeIfAbsent(datasetId, id -> new Semaphore(1));
   }
 
   /**
@@ -204,6 +218,19 @@ public final class DatasetStore {
       String datasetId, String unitColumn, String unitValue, BufferAllocator allocator) {
     requireNonNull(unitColumn, "unitColumn is null");
     requireNonNull(unitValue, "unitValue is null");
+    // Held from reading the latest version to committing its successor, so no upload in between
+    // is lost from the erased version.
+    Semaphore lock = lockFor(datasetId);
+    lock.acquireUninterruptibly();
+    try {
+      return eraseLocked(datasetId, unitColumn, unitValue, allocator);
+    } finally {
+      lock.release();
+    }
+  }
+
+  private ErasureResult eraseLocked(
+      String datasetId, String unitColumn, String unitValue, BufferAllocator allocator) {
     long latest =
         latestVersion(datasetId)
             .orElseThrow(
@@ -224,7 +251,7 @@ public final class DatasetStore {
                           "dataset '" + datasetId + "' has no column '" + unitColumn + "'"));
       Object target = unitKey(schema.column(column).type(), unitColumn, unitValue);
       long removed = 0;
-      try (VersionWriter writer = beginVersion(datasetId, schema, erasure);
+      try (VersionWriter writer = beginVersionLocked(datasetId, schema, erasure, () -> {});
           VectorSchemaRoot kept = VectorSchemaRoot.create(schema.arrowSchema(), erasure)) {
         while (reader.loadNextBatch()) {
           VectorSchemaRoot batch = reader.root();
@@ -254,7 +281,8 @@ public final class DatasetStore {
   /**
    * Re-wraps every data key under {@code newKey}; data files are not touched. Keys already under
    * the new key are skipped, so an interrupted rotation is completed by running it again with the
-   * old key among the retired ones.
+   * old key among the retired ones. Uploads may continue: new versions use the new key at once, and
+   * each dataset is re-wrapped under its lock, after any upload begun under the old key.
    *
    * @return the number of key files re-wrapped
    */
@@ -266,27 +294,43 @@ public final class DatasetStore {
       retired.add(ring.current());
     }
     MasterKeyRing rotated = new MasterKeyRing(newKey, retired);
+    // New versions are wrapped under the new key from now on; the old one still unwraps.
+    keys = rotated;
     int rewrapped = 0;
     try (Stream<Path> datasets = Files.list(root)) {
       for (Path directory : datasets.filter(Files::isDirectory).sorted().toList()) {
         String datasetId = directory.getFileName().toString();
-        for (long version : versions(datasetId)) {
-          Path keyFile = directory.resolve(VersionFiles.keyFileName(version));
-          WrappedKey wrapped = readKeyFile(keyFile);
-          if (wrapped.masterKeyId().equals(newKey.id())) {
-            continue;
-          }
-          String context = VersionFiles.context(datasetId, version);
-          WrappedKey rewrappedKey =
-              keyWrapper.rewrap(rotated.keyWithId(wrapped.masterKeyId()), newKey, wrapped, context);
-          VersionFiles.writeAtomically(keyFile, rewrappedKey.text() + "\n");
-          rewrapped++;
+        // An upload begun before the rotation may still commit under the old key: wait for it.
+        Semaphore lock = lockFor(datasetId);
+        lock.acquireUninterruptibly();
+        try {
+          rewrapped += rewrapDataset(directory, datasetId, rotated, newKey);
+        } finally {
+          lock.release();
         }
       }
     } catch (IOException e) {
       throw VersionFiles.failure("master key rotation failed", e);
     }
-    keys = rotated;
+    return rewrapped;
+  }
+
+  private int rewrapDataset(
+      Path directory, String datasetId, MasterKeyRing rotated, MasterKey newKey)
+      throws IOException {
+    int rewrapped = 0;
+    for (long version : versions(datasetId)) {
+      Path keyFile = directory.resolve(VersionFiles.keyFileName(version));
+      WrappedKey wrapped = readKeyFile(keyFile);
+      if (wrapped.masterKeyId().equals(newKey.id())) {
+        continue;
+      }
+      String context = VersionFiles.context(datasetId, version);
+      WrappedKey rewrappedKey =
+          keyWrapper.rewrap(rotated.keyWithId(wrapped.masterKeyId()), newKey, wrapped, context);
+      VersionFiles.writeAtomically(keyFile, rewrappedKey.text() + "\n");
+      rewrapped++;
+    }
     return rewrapped;
   }
 

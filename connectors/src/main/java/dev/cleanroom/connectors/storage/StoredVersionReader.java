@@ -20,11 +20,13 @@ public final class StoredVersionReader implements AutoCloseable {
   private final ArrowStreamReader reader;
   private final DatasetSchema schema;
   private final DataKey dataKey;
+  private final InputStream decrypted;
 
   StoredVersionReader(
       StoredVersion version, InputStream decrypted, DataKey dataKey, BufferAllocator parent) {
     this.version = version;
     this.dataKey = dataKey;
+    this.decrypted = decrypted;
     this.allocator =
         parent.newChildAllocator(
             "read-" + version.datasetId() + "-v" + version.version(), 0, parent.getLimit());
@@ -54,14 +56,24 @@ public final class StoredVersionReader implements AutoCloseable {
     return guard(reader::getVectorSchemaRoot);
   }
 
-  /** Loads the next batch into {@link #root()}; false at the end. */
+  /**
+   * Loads the next batch into {@link #root()}; false at the end, once the encrypted stream has been
+   * authenticated to its final chunk with nothing after the Arrow end-of-stream marker.
+   */
   public boolean loadNextBatch() {
-    return guard(reader::loadNextBatch);
-  }
-
-  /** The allocator batches are read into, for callers that keep them. */
-  BufferAllocator allocator() {
-    return allocator;
+    if (guard(reader::loadNextBatch)) {
+      return true;
+    }
+    if (guard(decrypted::read) != -1) {
+      throw new ConnectorException(
+          ConnectorErrorCode.INTEGRITY_FAILURE,
+          "version "
+              + version.version()
+              + " of dataset '"
+              + version.datasetId()
+              + "' has data after its end");
+    }
+    return false;
   }
 
   @Override

@@ -122,6 +122,15 @@ class ArrowTableTest {
         assertEquals(
             List.of("10,117|null|2024-01-02 03:04:05.000", "say \"hi\"\nthere|61|null"), rows);
       }
+      try (Statement statement = connection.createStatement();
+          ResultSet result =
+              statement.executeQuery(
+                  "SELECT COUNT(*), SUM(age), MAX(birthday) FROM retailer.customers")) {
+        assertTrue(result.next());
+        assertEquals(3L, result.getLong(1));
+        assertEquals(95L, result.getLong(2));
+        assertEquals("2000-02-29", result.getString(3));
+      }
     }
   }
 }

@@ -385,6 +385,44 @@ class VectorizedExecutorDifferentialTest {
   }
 
   @Test
+  void integerDivisionByZero_failsWithAMessageWithoutValues() {
+    loadDemoLikeData(50, 10, 17);
+    RelBuilder b = builder();
+    RelNode plan =
+        b.scan("retailer", "customers")
+            .project(
+                b.call(
+                    SqlStdOperatorTable.DIVIDE,
+                    b.field("customer_id"),
+                    b.call(
+                        SqlStdOperatorTable.MINUS, b.field("customer_id"), b.field("customer_id"))))
+            .build();
+    assertRejected(plan, ExecutionErrorCode.ARITHMETIC_ERROR, "division by zero");
+  }
+
+  @Test
+  void arrowDataWithoutAScannedColumn_isRejectedAsAMismatch() {
+    loadDemoLikeData(10, 10, 18);
+    RelNode plan = builder().scan("retailer", "customers").build();
+    Map<List<String>, ArrowTableData> wrongData =
+        Map.of(List.of("retailer", "customers"), tables.get(List.of("retailer", "segments")));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> executor.execute(plan, wrongData, ExecutionLimits.defaults()));
+    assertEquals(ExecutionErrorCode.COLUMN_MISMATCH, e.code());
+    assertEquals(
+        "column 'email_hash' of table 'retailer.customers' has no Arrow data", e.getMessage());
+  }
+
+  @Test
+  void limitsWithoutMemory_areRejected() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new ExecutionLimits(0, 2));
+    assertEquals("maxMemoryBytes must be > 0, was 0", e.getMessage());
+  }
+
+  @Test
   void tableNotSupplied_isRejected() {
     loadDemoLikeData(10, 10, 14);
     RelNode plan = builder().scan("retailer", "customers").build();

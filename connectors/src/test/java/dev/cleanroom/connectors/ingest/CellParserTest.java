@@ -46,6 +46,7 @@ class CellParserTest {
         "DATE|1970-01-02|1",
         "TIMESTAMP|1970-01-01 00:00:01.5|1500",
         "TIMESTAMP|1969-12-31T23:59:59.999999|-1",
+        "TIMESTAMP|1970-01-01T00:01|60000",
       })
   void acceptedSpelling_isParsed(String type, String text, String expected) {
     Object value = parse(ColumnType.parse(type), text);
@@ -73,7 +74,8 @@ class CellParserTest {
         "DATE|2023-02-29|TYPE_MISMATCH",
         "DATE|2023-2-01|TYPE_MISMATCH",
         "TIMESTAMP|2024-01-01 24:00:00|TYPE_MISMATCH",
-        "TIMESTAMP|2024-01-01 10:00|TYPE_MISMATCH",
+        "TIMESTAMP|2024-01-01 10|TYPE_MISMATCH",
+        "TIMESTAMP|2024-01-01 10:00:0|TYPE_MISMATCH",
         "TIMESTAMP|2024-01-01T10:00:00Z|TYPE_MISMATCH",
         "TIMESTAMP|2024-01-01 10:00:00.0000001|VALUE_OUT_OF_RANGE",
       })

@@ -167,6 +167,16 @@ class DatasetStoreTest {
   }
 
   @Test
+  void bytesAppendedToStoredFile_areDetectedOnRead() throws IOException {
+    upload(csv(1, 5));
+    Path data = directory.resolve(DATASET).resolve("v0000000001.arrows.enc");
+    Files.write(data, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    ConnectorException e =
+        assertThrows(ConnectorException.class, () -> store.load(DATASET, 1, allocator).close());
+    assertEquals(ConnectorErrorCode.INTEGRITY_FAILURE, e.code());
+  }
+
+  @Test
   void versionFileSwappedForAnother_isDetectedOnRead() throws IOException {
     upload(csv(1, 5));
     upload(csv(10, 5));
@@ -195,6 +205,37 @@ class DatasetStoreTest {
     }
     try (LoadedDataset original = store.load(DATASET, 1, allocator)) {
       assertEquals(5000, original.rowCount());
+    }
+  }
+
+  @Test
+  void erasureDuringAnUpload_waitsAndErasesFromTheUploadedVersion() throws Exception {
+    upload(csv(1, 3));
+    java.util.concurrent.CompletableFuture<ErasureResult> erasure;
+    try (BufferAllocator uploadAllocator =
+            allocator.newChildAllocator("upload", 0, Long.MAX_VALUE);
+        VersionWriter writer =
+            store.beginVersion(DATASET, TestDatasets.customers(), uploadAllocator)) {
+      erasure =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> store.erase(DATASET, "customer_id", "11", allocator));
+      Thread.sleep(300);
+      assertFalse(erasure.isDone(), "the erasure must wait for the upload");
+      new DatasetIngestor()
+          .ingest(
+              new ByteArrayInputStream(csv(10, 3).getBytes(StandardCharsets.UTF_8)),
+              UploadFormat.CSV,
+              TestDatasets.customers(),
+              TestDatasets.customerRules(),
+              uploadAllocator,
+              writer::write,
+              IngestProgress.NONE);
+      writer.commit();
+    }
+    ErasureResult result = erasure.get(1, java.util.concurrent.TimeUnit.MINUTES);
+    assertEquals(new StoredVersion(DATASET, 3, 2), result.version());
+    try (LoadedDataset erased = store.load(DATASET, 3, allocator)) {
+      assertEquals(List.of(10L, 12L), customerIds(erased));
     }
   }
 
@@ -231,6 +272,38 @@ class DatasetStoreTest {
         assertThrows(
             ConnectorException.class, () -> withOldKeyOnly.load(DATASET, 1, allocator).close());
     assertEquals(ConnectorErrorCode.KEY_ERROR, e.code());
+  }
+
+  @Test
+  void rotationDuringAnUpload_rewrapsTheUploadedVersionToo() throws Exception {
+    upload(csv(1, 2));
+    MasterKey newKey = MasterKey.generate(random);
+    java.util.concurrent.CompletableFuture<Integer> rotation;
+    try (BufferAllocator uploadAllocator =
+            allocator.newChildAllocator("upload", 0, Long.MAX_VALUE);
+        VersionWriter writer =
+            store.beginVersion(DATASET, TestDatasets.customers(), uploadAllocator)) {
+      rotation =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> store.rotateMasterKey(newKey));
+      Thread.sleep(300);
+      assertFalse(
+          rotation.isDone(), "the rotation must wait for the upload begun under the old key");
+      new DatasetIngestor()
+          .ingest(
+              new ByteArrayInputStream(csv(5, 2).getBytes(StandardCharsets.UTF_8)),
+              UploadFormat.CSV,
+              TestDatasets.customers(),
+              TestDatasets.customerRules(),
+              uploadAllocator,
+              writer::write,
+              IngestProgress.NONE);
+      writer.commit();
+    }
+    assertEquals(2, rotation.get(1, java.util.concurrent.TimeUnit.MINUTES));
+    DatasetStore withNewKeyOnly = new DatasetStore(directory, MasterKeyRing.of(newKey), random);
+    try (LoadedDataset loaded = withNewKeyOnly.load(DATASET, 2, allocator)) {
+      assertEquals(ids(5, 2), customerIds(loaded));
+    }
   }
 
   @Test

@@ -33,11 +33,11 @@ public final class LargeUpload {
     DatasetStore store =
         new DatasetStore(directory, MasterKeyRing.of(MasterKey.generate(random)), random);
     DatasetSchema schema = TestDatasets.customers();
-    // Uniqueness is left out: it keeps one entry per distinct unit, which is not bounded.
+    // All four rules, uniqueness of the unit included (checked by an external sort).
     IngestRules rules =
         new IngestRules(
             Set.of("customer_id"),
-            Set.of(),
+            Set.of("customer_id"),
             Set.of("email_hash"),
             Set.of("lifetime_spend"),
             targetBytes * 2);

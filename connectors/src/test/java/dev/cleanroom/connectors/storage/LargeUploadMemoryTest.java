@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** An upload ten times the heap streams through ingest and the encrypted store. */
 class LargeUploadMemoryTest {
-  private static final long HEAP_BYTES = 16L << 20;
+  private static final long HEAP_BYTES = 24L << 20;
   private static final long UPLOAD_BYTES = 10 * HEAP_BYTES;
 
   @TempDir Path directory;
@@ -27,6 +27,7 @@ class LargeUploadMemoryTest {
                 List.of(
                     java.toString(),
                     "-Xmx" + (HEAP_BYTES >> 20) + "m",
+                    "-Djava.io.tmpdir=" + directory,
                     "--add-opens=java.base/java.nio=ALL-UNNAMED",
                     "-cp",
                     System.getProperty("java.class.path"),

@@ -43,7 +43,6 @@ import org.apache.calcite.sql2rel.StandardConvertletTable;
  * plan. Stateless and thread-safe.
  */
 public final class QueryAnalyzer {
-  private static final boolean DEBUG = Boolean.getBoolean("cleanroom.debug");
   private static final SqlParser.Config PARSER =
       SqlParser.config()
           .withQuoting(Quoting.DOUBLE_QUOTE)
@@ -83,9 +82,6 @@ public final class QueryAnalyzer {
       throw new PolicyException(
           PolicyErrorCode.QUERY_TOO_COMPLEX, "query too complex: it nests too deeply");
     } catch (RuntimeException | AssertionError e) {
-      if (DEBUG) {
-        e.printStackTrace();
-      }
       // Calcite's internal failures carry messages about its internals; none of it is useful or
       // safe to pass on, and no data has been read yet, so a generic refusal is honest.
       throw new PolicyException(
@@ -155,7 +151,8 @@ public final class QueryAnalyzer {
 
     PlanFlattener.Result flattened = PlanFlattener.flatten(root, context.policies());
     LineageChecker.Result checked =
-        LineageChecker.check(flattened.query(), context.analyst(), positions);
+        LineageChecker.check(
+            flattened.query(), cluster.getRexBuilder(), context.analyst(), positions);
     List<Violation> violations = merge(structure, flattened.violations(), checked.violations());
     if (!violations.isEmpty()) {
       return new AnalysisResult.Rejected(violations);

@@ -5,10 +5,13 @@ import dev.cleanroom.querypolicy.PolicyException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apache.calcite.adapter.enumerable.EnumerableInterpreterRule;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.interpreter.Bindables;
+import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
-import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
@@ -19,10 +22,12 @@ import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Window;
 import org.apache.calcite.rel.logical.LogicalAggregate;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.logical.LogicalWindow;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rex.RexBuilder;
 
@@ -32,24 +37,39 @@ import org.apache.calcite.rex.RexBuilder;
  * private-plan contract are copied; anything else is refused.
  */
 final class PlanCopier {
+  private static final List<RelOptRule> RULES =
+      List.of(
+          EnumerableRules.ENUMERABLE_PROJECT_RULE,
+          EnumerableRules.ENUMERABLE_FILTER_RULE,
+          EnumerableRules.ENUMERABLE_AGGREGATE_RULE,
+          EnumerableRules.ENUMERABLE_JOIN_RULE,
+          EnumerableRules.ENUMERABLE_WINDOW_RULE,
+          EnumerableRules.ENUMERABLE_CALC_RULE,
+          EnumerableRules.ENUMERABLE_VALUES_RULE,
+          EnumerableInterpreterRule.DEFAULT_CONFIG.toRule());
+
   private PlanCopier() {}
 
   static RelNode forEnumerable(RelNode plan) {
     VolcanoPlanner planner = new VolcanoPlanner();
     planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
-    RelOptUtil.registerDefaultRules(planner, false, false);
+    // Only the conversions a private plan needs: the default rule set would spend most of each
+    // execution exploring rewrites of a plan that is already in its final shape.
+    for (RelOptRule rule : RULES) {
+      planner.addRule(rule);
+    }
     RelOptCluster cluster =
         RelOptCluster.create(planner, new RexBuilder(plan.getCluster().getTypeFactory()));
-    RelNode copy = copy(plan, cluster);
-    // ROW_NUMBER() OVER (...) sits in a Project; the enumerable engine runs it as a Window.
+    // ROW_NUMBER() OVER (...) sits in a Project; the enumerable engine runs it as a Window. The
+    // conversion runs before the copy, so the Volcano planner only ever sees fresh operators.
     HepPlanner windows =
         new HepPlanner(
             HepProgram.builder()
                 .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
                 .build());
-    windows.setRoot(copy);
-    return windows.findBestExp();
+    windows.setRoot(plan);
+    return copy(windows.findBestExp(), cluster);
   }
 
   private static RelNode copy(RelNode rel, RelOptCluster cluster) {
@@ -76,6 +96,14 @@ final class PlanCopier {
           join.getCondition(),
           Set.of(),
           join.getJoinType());
+    }
+    if (rel instanceof Window window) {
+      return LogicalWindow.create(
+          cluster.traitSetOf(Convention.NONE),
+          inputs.get(0),
+          window.getConstants(),
+          window.getRowType(),
+          window.groups);
     }
     if (rel instanceof Aggregate aggregate) {
       return LogicalAggregate.create(

@@ -10,6 +10,7 @@ import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.MetricAggregate;
 import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.rewrite.ContributionOrder;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -17,13 +18,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.calcite.plan.RelOptPredicateList;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexSimplify;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexVisitorImpl;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperator;
@@ -102,20 +107,24 @@ public final class LineageChecker {
   public record Result(CheckedQuery query, List<Violation> violations) {}
 
   private final FlatQuery flat;
+  private final RexBuilder rexBuilder;
   private final String analyst;
   private final SourcePositions positions;
   private final List<Violation> violations = new ArrayList<>();
   private final Set<String> reported = new HashSet<>();
 
-  private LineageChecker(FlatQuery flat, String analyst, SourcePositions positions) {
+  private LineageChecker(
+      FlatQuery flat, RexBuilder rexBuilder, String analyst, SourcePositions positions) {
     this.flat = flat;
+    this.rexBuilder = rexBuilder;
     this.analyst = analyst;
     this.positions = positions;
   }
 
   /** Checks a flattened query against the policies of the tables it reads. */
-  public static Result check(FlatQuery flat, String analyst, SourcePositions positions) {
-    return new LineageChecker(flat, analyst, positions).run();
+  public static Result check(
+      FlatQuery flat, RexBuilder rexBuilder, String analyst, SourcePositions positions) {
+    return new LineageChecker(flat, rexBuilder, analyst, positions).run();
   }
 
   private Result run() {
@@ -142,6 +151,13 @@ public final class LineageChecker {
         checkExpression(conjunct, Usage.FILTER);
         filters.add(conjunct);
       }
+    }
+    if (!filters.isEmpty() && neverTrue(filters)) {
+      add(
+          ViolationCode.UNSUPPORTED_CONSTRUCT,
+          null,
+          SourcePositions.Position.START,
+          "the filter can never be true, so the query would spend budget on nothing");
     }
     List<Measure> measures = new ArrayList<>();
     List<CheckedQuery.Output> outputs = new ArrayList<>();
@@ -561,9 +577,11 @@ public final class LineageChecker {
     if (call.getKind() == SqlKind.DIVIDE
         || call.getOperator() == SqlStdOperatorTable.DIVIDE_INTEGER) {
       RexNode divisor = call.getOperands().get(1);
-      return !(divisor instanceof RexLiteral literal)
-          || literal.getValueAs(java.math.BigDecimal.class) == null
-          || literal.getValueAs(java.math.BigDecimal.class).signum() == 0;
+      if (!(divisor instanceof RexLiteral literal)) {
+        return true;
+      }
+      BigDecimal value = literal.getValueAs(BigDecimal.class);
+      return value == null || value.signum() == 0;
     }
     if (call.getOperator() == SqlStdOperatorTable.SUBSTRING) {
       return call.getOperands().stream()
@@ -604,6 +622,13 @@ public final class LineageChecker {
           || ((source == SqlTypeName.SMALLINT || source == SqlTypeName.TINYINT) && digits >= 5);
     }
     return false;
+  }
+
+  /** Whether the filters contradict each other whatever the rows, decided on the SQL alone. */
+  private boolean neverTrue(List<RexNode> filters) {
+    RexNode condition = RexUtil.composeConjunction(rexBuilder, filters);
+    RexSimplify simplify = new RexSimplify(rexBuilder, RelOptPredicateList.EMPTY, RexUtil.EXECUTOR);
+    return simplify.simplifyUnknownAsFalse(condition).isAlwaysFalse();
   }
 
   private boolean readsKeys(RexNode expression) {

@@ -114,7 +114,7 @@ public final class PrivateRewriter {
     List<RelDataType> baseTypes = query.flat().columns().stream().map(BaseColumn::type).toList();
     int groups = query.groupKeys().size();
     RewriteSteps.joinOnKeys(builder, query.flat().scans(), query.keyPairs(), baseTypes);
-    RewriteSteps.filterRows(builder, query.filters());
+    RewriteSteps.filterRows(builder, query.unitColumn(), query.filters());
     RewriteSteps.projectUnitGroupsAndArguments(
         builder, query.unitColumn(), query.groupKeys(), arguments);
     RewriteSteps.aggregatePerUnitAndGroup(builder, groups, partials);
@@ -167,7 +167,8 @@ public final class PrivateRewriter {
                     groups + fields.get(0),
                     groups + fields.get(1),
                     measure.bounds().lower(),
-                    measure.bounds().upper());
+                    measure.bounds().upper(),
+                    countUpper);
             case DISTINCT_UNITS ->
                 new ReleaseColumn(
                     output.name(),

@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexWindowBounds;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -67,11 +69,18 @@ final class RewriteSteps {
     }
   }
 
-  /** Applies the analyst's row filters (on dimensions only, by then) over the joined rows. */
-  static void filterRows(RelBuilder builder, List<RexNode> filters) {
-    if (!filters.isEmpty()) {
-      builder.filter(filters);
-    }
+  /**
+   * Keeps the rows that have a privacy unit and pass the analyst's filters (on dimensions only, by
+   * then): a row without a unit cannot be attributed to a person, so it cannot be bounded.
+   */
+  static void filterRows(RelBuilder builder, int unitColumn, List<RexNode> filters) {
+    List<RexNode> conditions = new ArrayList<>();
+    conditions.add(builder.isNotNull(builder.field(unitColumn)));
+    conditions.addAll(filters);
+    // Not builder.filter: it may rewrite the condition into other operators than the private-plan
+    // contract's; the analyser has already refused contradictions.
+    RexNode condition = RexUtil.composeConjunction(builder.getRexBuilder(), conditions);
+    builder.push(LogicalFilter.create(builder.build(), condition));
   }
 
   /** Keeps only the unit, the group keys and the aggregate arguments. */

@@ -97,6 +97,14 @@ class PrivateQueryTest {
         columns.get(2).upperBound().stripTrailingZeros().scale() < 0
             ? columns.get(2).upperBound().setScale(0)
             : columns.get(2).upperBound());
+    // The count under an average is clamped per unit and group like COUNT(*): its bound sizes the
+    // noise on the divisor, and the release layer refuses an AVG without it.
+    assertEquals(0, BigDecimal.ONE.compareTo(columns.get(2).countUpperBound()));
+    assertTrue(
+        dev.cleanroom.querypolicy.release.Releaser.forSpec(query.releaseSpec())
+            .noiseReport()
+            .stream()
+            .anyMatch(noise -> noise.column().startsWith("avg_cost")));
     assertEquals(ColumnRole.COUNT, columns.get(3).role());
     assertEquals(3, columns.get(3).valueField());
     assertEquals(4, query.releaseSpec().distinctUnitsField());

@@ -3,11 +3,14 @@ package dev.cleanroom.querypolicy.rewrite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cleanroom.querypolicy.analysis.TestCatalog;
+import dev.cleanroom.querypolicy.lineage.CheckedQuery;
 import dev.cleanroom.querypolicy.lineage.Scan;
 import dev.cleanroom.querypolicy.policy.TestPolicies;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.tools.Frameworks;
 import org.apache.calcite.tools.RelBuilder;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,6 +59,44 @@ class RewriteStepsTest {
             0);
     RewriteSteps.scanWithConsent(builder, impressions);
     assertEquals("LogicalTableScan(table=[[advertiser, impressions]])", plan());
+  }
+
+  @Test
+  void joinOnKeys_joinsConsentFilteredScansOnTheDeclaredPair() {
+    Scan impressions =
+        new Scan(
+            TestPolicies.IMPRESSIONS,
+            builder.scan("advertiser", "impressions").build().getTable(),
+            TestPolicies.impressions(),
+            0);
+    Scan customers =
+        new Scan(
+            TestPolicies.CUSTOMERS,
+            builder.scan("retailer", "customers").build().getTable(),
+            TestPolicies.customers(),
+            6);
+    List<RelDataType> types = new ArrayList<>();
+    types.addAll(RelOptUtil.getFieldTypeList(impressions.relOptTable().getRowType()));
+    types.addAll(RelOptUtil.getFieldTypeList(customers.relOptTable().getRowType()));
+    RewriteSteps.joinOnKeys(
+        builder, List.of(impressions, customers), List.of(new CheckedQuery.KeyPair(1, 8)), types);
+    assertEquals(
+        """
+        LogicalJoin(condition=[=($1, $8)], joinType=[inner])
+          LogicalTableScan(table=[[advertiser, impressions]])
+          LogicalFilter(condition=[NOT($7)])
+            LogicalTableScan(table=[[retailer, customers]])""",
+        plan());
+  }
+
+  @Test
+  void filterRows_dropsRowsWithoutUnitAndAppliesTheFilters() {
+    builder.scan("retailer", "customers");
+    String before = plan();
+    RewriteSteps.filterRows(
+        builder, 0, List.of(builder.equals(builder.field("zip"), builder.literal("10001"))));
+    assertEquals(
+        "LogicalFilter(condition=[AND(IS NOT NULL($0), =($3, '10001'))])\n  " + before, plan());
   }
 
   @Test

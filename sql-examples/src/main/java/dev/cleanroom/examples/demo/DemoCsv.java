@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /** Writes the demo tables as the CSV files a retailer and an advertiser would upload. */
 public final class DemoCsv {
@@ -83,9 +85,12 @@ public final class DemoCsv {
     out.flush();
   }
 
-  /** ISO-8601 without zone, e.g. {@code 2026-01-05T13:07:00}. */
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT);
+
+  /** The declared TIMESTAMP text form, no zone: {@code 2026-01-05 13:07:00}. */
   static String timestamp(long micros) {
     Instant instant = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L));
-    return LocalDateTime.ofInstant(instant, ZoneOffset.UTC).toString();
+    return TIMESTAMP.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
   }
 }

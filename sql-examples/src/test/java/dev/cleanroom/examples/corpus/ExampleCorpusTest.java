@@ -16,6 +16,7 @@ import dev.cleanroom.querypolicy.rewrite.ContributionKey;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Runs every example file under examples/ against the fixtures and the demo policies. */
 class ExampleCorpusTest {
   private static final ContributionKey KEY =
-      ContributionKey.of("example-corpus-k".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      ContributionKey.of("example-corpus-k".getBytes(StandardCharsets.US_ASCII));
 
   private static SchemaPlus schema;
   private static Map<TableName, DatasetPolicy> policies;

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.AbstractSchema;
 
 /** The fixture tables (CSV under fixtures/) in a Calcite schema, and the demo policies. */
 final class FixtureCatalog {
@@ -36,9 +37,7 @@ final class FixtureCatalog {
     Map<String, SchemaPlus> members = new HashMap<>();
     for (TableName table : TABLES) {
       SchemaPlus member =
-          members.computeIfAbsent(
-              table.member(),
-              m -> root.add(m, new org.apache.calcite.schema.impl.AbstractSchema()));
+          members.computeIfAbsent(table.member(), m -> root.add(m, new AbstractSchema()));
       member.add(table.dataset(), table(resource("fixtures/" + table + ".csv")));
     }
     return root;

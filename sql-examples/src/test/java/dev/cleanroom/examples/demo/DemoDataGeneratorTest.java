@@ -71,6 +71,7 @@ class DemoDataGeneratorTest {
     assertEquals(4, lines.length);
     assertEquals(DemoCsv.CUSTOMERS_HEADER, lines[0]);
     assertTrue(lines[1].startsWith("1000000,customer0@example.com,h:customer0@example.com,"));
-    assertEquals("2026-01-05T00:00", DemoCsv.timestamp(DemoDataGenerator.FIRST_IMPRESSION_MICROS));
+    assertEquals(
+        "2026-01-05 00:00:00", DemoCsv.timestamp(DemoDataGenerator.FIRST_IMPRESSION_MICROS));
   }
 }

@@ -1,0 +1,54 @@
+package dev.cleanroom.querypolicy.lineage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.cleanroom.querypolicy.analysis.AnalysisResult;
+import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
+import dev.cleanroom.querypolicy.analysis.TestCatalog;
+import dev.cleanroom.querypolicy.analysis.Violation;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The class rules on what expressions really read; the full corpus is in sql-examples. */
+class LineageRulesTest {
+  private static final QueryAnalyzer ANALYZER = new QueryAnalyzer();
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "SELECT e, COUNT(*) FROM (SELECT email AS e FROM retailer.customers) t GROUP BY e"
+            + " | PII_REFERENCED retailer.customers.email",
+        "SELECT age_band, COUNT(*) FROM retailer.customers WHERE customer_id = 7 GROUP BY age_band"
+            + " | PRIVACY_UNIT_MISUSED retailer.customers.customer_id",
+        "SELECT campaign_id, COUNT(*) FROM advertiser.impressions WHERE cost > 3 GROUP BY"
+            + " campaign_id | METRIC_NOT_AGGREGATED advertiser.impressions.cost",
+        "SELECT age_band, COUNT(DISTINCT zip) FROM retailer.customers GROUP BY age_band"
+            + " | DISTINCT_NOT_ON_UNIT retailer.customers.zip",
+        "SELECT campaign_id, MAX(cost) FROM advertiser.impressions GROUP BY campaign_id"
+            + " | AGGREGATE_NOT_ALLOWED advertiser.impressions.cost",
+        "SELECT c.age_band, COUNT(*) FROM advertiser.impressions i JOIN retailer.customers c"
+            + " ON i.campaign_id = c.zip GROUP BY c.age_band"
+            + " | JOIN_NOT_ON_DECLARED_KEYS retailer.customers",
+        "SELECT opted_out, COUNT(*) FROM retailer.customers GROUP BY opted_out"
+            + " | CONSENT_REFERENCED retailer.customers.opted_out",
+        "SELECT COUNT(*) FROM advertiser.impressions WHERE UPPER(email_hash) = 'H1'"
+            + " | JOIN_KEY_MISUSED advertiser.impressions.email_hash",
+        "SELECT campaign_id, SUM(cost) / COUNT(*) FROM advertiser.impressions GROUP BY campaign_id"
+            + " | POST_AGGREGATE_EXPRESSION",
+      })
+  void refusedQuery_reportsExactlyTheseViolations(String sql, String expected) {
+    AnalysisResult result = ANALYZER.analyze(sql, TestCatalog.context());
+    List<Violation> violations =
+        assertInstanceOf(AnalysisResult.Rejected.class, result).violations();
+    assertEquals(
+        Arrays.stream(expected.split(",")).map(String::strip).sorted().toList(),
+        violations.stream()
+            .map(v -> v.column() == null ? v.code().name() : v.code() + " " + v.column())
+            .sorted()
+            .toList());
+  }
+}
