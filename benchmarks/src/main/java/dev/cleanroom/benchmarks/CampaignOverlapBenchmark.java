@@ -85,13 +85,7 @@ public final class CampaignOverlapBenchmark {
             seconds(start));
         Runner runner =
             new Runner(
-                duckDb,
-                root,
-                tables,
-                executor,
-                new HandBuiltPrivatePipeline(),
-                warmUps,
-                iterations);
+                duckDb, root, tables, executor, new PolicyPipeline(root), warmUps, iterations);
 
         Result join =
             runner.run("Q1 join", BenchmarkQueries.Q1_SQL, BenchmarkQueries::plainJoinPlan);

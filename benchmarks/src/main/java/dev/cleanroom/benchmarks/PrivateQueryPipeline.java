@@ -5,9 +5,9 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.tools.RelBuilder;
 
 /**
- * The seam where the lead plugs in the real pipeline: the policy analyzer and rewrite (SQL to
- * private plan) and the noise layer (exact rows to released rows). The benchmark times {@link
- * #rewrite}, the executor and {@link #release} together as the private query.
+ * The private query around the executor: the policy analyzer and rewrite (SQL to private plan) and
+ * the noise layer (exact rows to released rows). The benchmark times {@link #rewrite}, the executor
+ * and {@link #release} together as the private query.
  */
 interface PrivateQueryPipeline {
   /** The private plan of the analyst's query. */
