@@ -49,7 +49,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   public void configureSystemProperties() {
     datasourceProperties().forEach(System::setProperty);
+    // Tells the production check that this database was started here, not configured.
+    System.setProperty(EMBEDDED_PROPERTY, "true");
   }
+
+  /** Set to {@code true} when the server runs on a database it started itself. */
+  public static final String EMBEDDED_PROPERTY = "cleanroom.database.embedded";
 
   @Override
   public void close() throws IOException {

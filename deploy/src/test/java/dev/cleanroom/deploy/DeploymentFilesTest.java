@@ -1,0 +1,210 @@
+package dev.cleanroom.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployment files cannot be run here (no container engine), so this checks what can be
+ * checked: they parse, they agree with each other, and they agree with the configuration the server
+ * really reads.
+ */
+class DeploymentFilesTest {
+  private static final Path DEPLOY = Path.of("").toAbsolutePath();
+  private static final Path SERVER = DEPLOY.resolveSibling("cleanroom-server");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final String IMAGE = "cleanroom-server:0.1.0";
+  private static final Set<String> HEALTH_PATHS =
+      Set.of("/q/health/live", "/q/health/ready", "/q/health/started");
+
+  @Test
+  void everyYamlFile_parses() throws IOException {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(DEPLOY)) {
+      files =
+          walk.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+              .filter(p -> !p.toString().contains("/target/"))
+              .toList();
+    }
+    assertTrue(files.size() >= 7, "expected the compose file and the manifests, found " + files);
+    for (Path file : files) {
+      assertFalse(documents(file).isEmpty(), file + " holds no YAML document");
+    }
+  }
+
+  @Test
+  void kubernetesDeployment_runsTheImageHardened() throws IOException {
+    JsonNode pod = deployment().at("/spec/template/spec");
+    JsonNode container = pod.at("/containers/0");
+    assertEquals(IMAGE, container.at("/image").asText());
+    assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean());
+    assertTrue(pod.at("/securityContext/runAsUser").asInt() > 0);
+    assertTrue(container.at("/securityContext/readOnlyRootFilesystem").asBoolean());
+    assertFalse(container.at("/securityContext/allowPrivilegeEscalation").asBoolean(true));
+    assertTrue(env(container, "JAVA_OPTS").contains("--add-opens=java.base/java.nio=ALL-UNNAMED"));
+    assertFalse(container.at("/resources/limits/memory").isMissingNode());
+    assertFalse(container.at("/resources/requests/memory").isMissingNode());
+  }
+
+  @Test
+  void kubernetesProbes_useTheServersHealthEndpointsOnItsPort() throws IOException {
+    JsonNode container = deployment().at("/spec/template/spec/containers/0");
+    String portName = container.at("/ports/0/name").asText();
+    int containerPort = container.at("/ports/0/containerPort").asInt();
+    assertEquals(String.valueOf(containerPort), env(container, "QUARKUS_HTTP_SSL_PORT"));
+    for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+      JsonNode get = container.at("/" + probe + "/httpGet");
+      assertTrue(HEALTH_PATHS.contains(get.at("/path").asText()), probe);
+      assertEquals(portName, get.at("/port").asText(), probe);
+    }
+    JsonNode service = single("k8s/service.yaml");
+    assertEquals(portName, service.at("/spec/ports/0/targetPort").asText());
+    JsonNode network = single("k8s/networkpolicy.yaml");
+    assertEquals(containerPort, network.at("/spec/ingress/0/ports/0/port").asInt());
+  }
+
+  @Test
+  void kubernetesSecrets_referencedKeysExistInTheExampleSecret() throws IOException {
+    JsonNode secret = single("k8s/secret.example.yaml");
+    Set<String> keys = new HashSet<>();
+    secret.at("/stringData").fieldNames().forEachRemaining(keys::add);
+    JsonNode pod = deployment().at("/spec/template/spec");
+    for (JsonNode volume : pod.at("/volumes")) {
+      if (volume.at("/secret/secretName").asText().equals("cleanroom-secrets")) {
+        for (JsonNode item : volume.at("/secret/items")) {
+          assertTrue(keys.contains(item.at("/key").asText()), item.toString());
+        }
+      }
+    }
+    for (JsonNode variable : pod.at("/containers/0/env")) {
+      JsonNode ref = variable.at("/valueFrom/secretKeyRef");
+      if (!ref.isMissingNode()) {
+        assertEquals("cleanroom-secrets", ref.at("/name").asText());
+        assertTrue(keys.contains(ref.at("/key").asText()), ref.toString());
+      }
+    }
+    JsonNode kustomization = single("k8s/kustomization.yaml");
+    List<String> resources = new ArrayList<>();
+    kustomization.at("/resources").forEach(r -> resources.add(r.asText()));
+    assertFalse(resources.contains("secret.example.yaml"), "the example secret is never applied");
+  }
+
+  @Test
+  void compose_wiresServerToPostgresWithSecretsAndAReadOnlyRoot() throws IOException {
+    JsonNode compose = single("compose.yaml");
+    JsonNode server = compose.at("/services/cleanroom");
+    assertEquals(IMAGE, server.at("/image").asText());
+    assertTrue(server.at("/read_only").asBoolean());
+    assertTrue(
+        server
+            .at("/environment/QUARKUS_DATASOURCE_JDBC_URL")
+            .asText()
+            .startsWith("jdbc:postgresql://postgres:"));
+    assertEquals("service_healthy", server.at("/depends_on/postgres/condition").asText());
+    Set<String> declared = new HashSet<>();
+    compose.at("/secrets").fieldNames().forEachRemaining(declared::add);
+    for (JsonNode secret : server.at("/secrets")) {
+      assertTrue(declared.contains(secret.asText()), secret.asText());
+    }
+    assertTrue(server.at("/healthcheck/test").toString().contains("/q/health/ready"));
+  }
+
+  @Test
+  void everyCleanroomSetting_isOneTheServerReads() throws IOException {
+    Set<String> known = serverPropertiesAsEnvironmentVariables();
+    Set<String> used = new HashSet<>();
+    single("compose.yaml")
+        .at("/services/cleanroom/environment")
+        .fieldNames()
+        .forEachRemaining(used::add);
+    deployment()
+        .at("/spec/template/spec/containers/0/env")
+        .forEach(e -> used.add(e.at("/name").asText()));
+    for (String variable : used) {
+      if (variable.startsWith("CLEANROOM_")) {
+        assertTrue(known.contains(variable), variable + " is not a setting the server reads");
+      }
+    }
+  }
+
+  @Test
+  void dockerfile_runsAsNonRootWithArrowFlagAndHealthCheck() throws IOException {
+    String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
+    Matcher user = Pattern.compile("(?m)^USER\\s+(\\S+)").matcher(dockerfile);
+    assertTrue(user.find(), "no USER line");
+    assertFalse(user.group(1).startsWith("root") || user.group(1).startsWith("0"), user.group(1));
+    assertTrue(dockerfile.contains("--add-opens=java.base/java.nio=ALL-UNNAMED"));
+    assertTrue(dockerfile.contains("HEALTHCHECK"));
+    assertTrue(dockerfile.contains("/q/health/live"));
+    assertTrue(dockerfile.contains("quarkus-app/"), "copies the Quarkus fast-jar layout");
+  }
+
+  /**
+   * {@code cleanroom.master-key-file} read by the server becomes {@code CLEANROOM_MASTER_KEY_FILE}.
+   */
+  private static Set<String> serverPropertiesAsEnvironmentVariables() throws IOException {
+    Pattern property =
+        Pattern.compile("\"(cleanroom(?:\\.[a-z0-9-]+)+)\"|^(cleanroom(?:\\.[a-z0-9-]+)+)=");
+    Set<String> variables = new HashSet<>();
+    List<Path> sources;
+    try (Stream<Path> walk = Files.walk(SERVER.resolve("src/main"))) {
+      sources =
+          walk.filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".properties"))
+              .toList();
+    }
+    for (Path source : sources) {
+      for (String line : Files.readAllLines(source)) {
+        Matcher matcher = property.matcher(line.strip().replaceFirst("^%[a-z]+\\.", ""));
+        while (matcher.find()) {
+          String name = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
+          variables.add(name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT));
+        }
+      }
+    }
+    assertFalse(variables.isEmpty(), "found no cleanroom.* setting in the server");
+    return variables;
+  }
+
+  private static JsonNode deployment() throws IOException {
+    return single("k8s/deployment.yaml");
+  }
+
+  private static String env(JsonNode container, String name) {
+    for (JsonNode variable : container.at("/env")) {
+      if (variable.at("/name").asText().equals(name)) {
+        return variable.at("/value").asText();
+      }
+    }
+    throw new AssertionError("no environment variable " + name);
+  }
+
+  private static JsonNode single(String relative) throws IOException {
+    List<JsonNode> documents = documents(DEPLOY.resolve(relative));
+    assertEquals(1, documents.size(), relative);
+    return documents.get(0);
+  }
+
+  private static List<JsonNode> documents(Path file) throws IOException {
+    try (MappingIterator<JsonNode> iterator =
+        YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+      return iterator.readAll();
+    }
+  }
+}
