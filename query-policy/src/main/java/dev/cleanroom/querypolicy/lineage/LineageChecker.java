@@ -42,6 +42,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
 public final class LineageChecker {
 
   /** Expression kinds the private plan's engines evaluate; anything else is refused. */
+  /** Arithmetic that can overflow when its type is an integer type. */
+  private static final Set<SqlKind> INTEGER_ARITHMETIC =
+      Set.of(SqlKind.PLUS, SqlKind.MINUS, SqlKind.TIMES, SqlKind.MINUS_PREFIX);
+
   private static final Set<SqlKind> ALLOWED_KINDS =
       Set.of(
           SqlKind.CAST,
@@ -499,8 +503,9 @@ public final class LineageChecker {
                   positions.ofColumn(null, call.getOperator().getName()),
                   call.getOperator().getName()
                       + " here could fail on some rows' values, and whether a query fails must"
-                      + " not depend on the data: divide by non-zero literals, give SUBSTRING"
-                      + " literal bounds, cast only to text or to wider numbers");
+                      + " not depend on the data: divide by non-zero literals, compute over"
+                      + " DOUBLE rather than integers, give SUBSTRING non-negative integer literal"
+                      + " bounds, TRIM one character, cast only to text or to wider numbers");
             }
             return super.visitCall(call);
           }
@@ -581,17 +586,43 @@ public final class LineageChecker {
         return true;
       }
       BigDecimal value = literal.getValueAs(BigDecimal.class);
-      return value == null || value.signum() == 0;
+      // Integer MIN_VALUE / -1 overflows.
+      return value == null
+          || value.signum() == 0
+          || (isIntegerType(call.getType()) && value.compareTo(BigDecimal.ONE.negate()) == 0);
+    }
+    if (INTEGER_ARITHMETIC.contains(call.getKind()) && isIntegerType(call.getType())) {
+      // The executor fails on integer overflow and the reference engine wraps: either way whether
+      // a value overflows depends on the data. Arithmetic over doubles or decimals is the way.
+      return true;
     }
     if (call.getOperator() == SqlStdOperatorTable.SUBSTRING) {
       return call.getOperands().stream()
           .skip(1)
-          .anyMatch(operand -> !(operand instanceof RexLiteral));
+          .anyMatch(operand -> !isNonNegativeInteger(operand));
+    }
+    if (call.getKind() == SqlKind.TRIM) {
+      // Any trim literal but exactly one character fails on every non-null value.
+      return !(call.getOperands().get(1) instanceof RexLiteral literal)
+          || literal.getValueAs(String.class) == null
+          || literal.getValueAs(String.class).length() != 1;
     }
     if (call.getKind() == SqlKind.CAST) {
       return !isSafeCast(call.getOperands().get(0).getType(), call.getType());
     }
     return false;
+  }
+
+  private static boolean isIntegerType(RelDataType type) {
+    return SqlTypeName.INT_TYPES.contains(type.getSqlTypeName());
+  }
+
+  private static boolean isNonNegativeInteger(RexNode node) {
+    if (!(node instanceof RexLiteral literal) || !isIntegerType(literal.getType())) {
+      return false;
+    }
+    BigDecimal value = literal.getValueAs(BigDecimal.class);
+    return value != null && value.signum() >= 0;
   }
 
   private static boolean isSafeCast(RelDataType from, RelDataType to) {
