@@ -49,6 +49,8 @@ class LineageRulesTest {
             + " | FUNCTION_NOT_ALLOWED",
         "SELECT COUNT(TRIM(BOTH 'ab' FROM zip)) FROM retailer.customers | FUNCTION_NOT_ALLOWED",
         "SELECT COUNT(TRIM(LEADING '' FROM zip)) FROM retailer.customers | FUNCTION_NOT_ALLOWED",
+        "SELECT campaign_id, COUNT(*) AS n FROM advertiser.impressions GROUP BY campaign_id"
+            + " ORDER BY n LIMIT 2147483648 | ROW_LIMIT_NOT_ALLOWED",
       })
   void refusedQuery_reportsExactlyTheseViolations(String sql, String expected) {
     AnalysisResult result = ANALYZER.analyze(sql, TestCatalog.context());
@@ -71,6 +73,8 @@ class LineageRulesTest {
         "SELECT COUNT(*) FROM retailer.customers WHERE CHAR_LENGTH(zip) / 2 > 1",
         "SELECT COUNT(SUBSTRING(zip FROM 1 FOR 3)) FROM retailer.customers",
         "SELECT COUNT(TRIM(BOTH '0' FROM zip)) FROM retailer.customers",
+        "SELECT campaign_id, COUNT(*) AS n FROM advertiser.impressions GROUP BY campaign_id"
+            + " ORDER BY n LIMIT 2147483647",
       })
   void failFreeExpression_isAccepted(String sql) {
     AnalysisResult result = ANALYZER.analyze(sql, TestCatalog.context());
