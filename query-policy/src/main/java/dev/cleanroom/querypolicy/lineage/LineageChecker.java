@@ -688,9 +688,50 @@ public final class LineageChecker {
   private static Integer plainColumn(RexNode expression) {
     RexNode node = expression;
     while (node.getKind() == SqlKind.CAST) {
-      node = ((RexCall) node).getOperands().get(0);
+      RexNode operand = ((RexCall) node).getOperands().get(0);
+      // A lossy cast maps several keys to one: a join on it would pair rows of different people.
+      if (!isLosslessCast(operand.getType(), node.getType())) {
+        return null;
+      }
+      node = operand;
     }
     return node instanceof RexInputRef ref ? ref.getIndex() : null;
+  }
+
+  /** Whether a cast keeps every value distinct: widening only, never truncating or rounding. */
+  private static boolean isLosslessCast(RelDataType from, RelDataType to) {
+    SqlTypeName source = from.getSqlTypeName();
+    SqlTypeName target = to.getSqlTypeName();
+    if (SqlTypeName.INT_TYPES.contains(source) && target == SqlTypeName.VARCHAR) {
+      // Decimal text of an integer is unique; a BIGINT takes at most 20 characters.
+      return to.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED || to.getPrecision() >= 20;
+    }
+    if (SqlTypeName.CHAR_TYPES.contains(source) || SqlTypeName.CHAR_TYPES.contains(target)) {
+      // Only the same text type, no shorter: CHAR pads and a shorter length truncates.
+      return source == target
+          && (to.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED
+              || (from.getPrecision() != RelDataType.PRECISION_NOT_SPECIFIED
+                  && to.getPrecision() >= from.getPrecision()));
+    }
+    if (SqlTypeName.INT_TYPES.contains(source) && SqlTypeName.INT_TYPES.contains(target)) {
+      return SqlTypeName.INT_TYPES.indexOf(target) >= SqlTypeName.INT_TYPES.indexOf(source);
+    }
+    if (SqlTypeName.INT_TYPES.contains(source) && SqlTypeName.APPROX_TYPES.contains(target)) {
+      // DOUBLE holds integers exactly up to 2^53, REAL only up to 2^24.
+      return target == SqlTypeName.REAL
+          ? source == SqlTypeName.TINYINT || source == SqlTypeName.SMALLINT
+          : source != SqlTypeName.BIGINT;
+    }
+    if (source == SqlTypeName.DECIMAL && target == SqlTypeName.DECIMAL) {
+      return to.getScale() >= from.getScale()
+          && to.getPrecision() - to.getScale() >= from.getPrecision() - from.getScale();
+    }
+    if (source == target) {
+      return to.getPrecision() >= from.getPrecision() && to.getScale() >= from.getScale();
+    }
+    return SqlTypeName.INT_TYPES.contains(source)
+        && target == SqlTypeName.DECIMAL
+        && isSafeCast(from, to);
   }
 
   private BaseColumn firstColumn(List<RexNode> expressions) {

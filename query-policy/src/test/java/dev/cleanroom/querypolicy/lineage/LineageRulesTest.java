@@ -51,6 +51,9 @@ class LineageRulesTest {
         "SELECT COUNT(TRIM(LEADING '' FROM zip)) FROM retailer.customers | FUNCTION_NOT_ALLOWED",
         "SELECT campaign_id, COUNT(*) AS n FROM advertiser.impressions GROUP BY campaign_id"
             + " ORDER BY n LIMIT 2147483648 | ROW_LIMIT_NOT_ALLOWED",
+        "SELECT age_band, COUNT(DISTINCT CAST(customer_id AS DOUBLE)) FROM retailer.customers"
+            + " GROUP BY age_band | DISTINCT_NOT_ON_UNIT retailer.customers.customer_id,"
+            + " PRIVACY_UNIT_MISUSED retailer.customers.customer_id",
       })
   void refusedQuery_reportsExactlyTheseViolations(String sql, String expected) {
     AnalysisResult result = ANALYZER.analyze(sql, TestCatalog.context());
@@ -75,6 +78,8 @@ class LineageRulesTest {
         "SELECT COUNT(TRIM(BOTH '0' FROM zip)) FROM retailer.customers",
         "SELECT campaign_id, COUNT(*) AS n FROM advertiser.impressions GROUP BY campaign_id"
             + " ORDER BY n LIMIT 2147483647",
+        "SELECT age_band, COUNT(DISTINCT CAST(customer_id AS VARCHAR)) FROM retailer.customers"
+            + " GROUP BY age_band",
       })
   void failFreeExpression_isAccepted(String sql) {
     AnalysisResult result = ANALYZER.analyze(sql, TestCatalog.context());
