@@ -383,9 +383,13 @@ final class ExpressionEvaluator {
       } else {
         double left = a.doubleAt(i);
         double right = b.doubleAt(i);
-        // SQL comparison of doubles is numeric (-0.0 = 0.0), unlike Double.compare.
-        int comparison =
-            left < right ? -1 : left > right ? 1 : left == right ? 0 : Double.compare(left, right);
+        // SQL comparison of doubles is numeric (-0.0 = 0.0), unlike Double.compare, and NaN is
+        // unordered as in the reference engine: only <> holds, so NaN falls through a clamp's CASE.
+        if (Double.isNaN(left) || Double.isNaN(right)) {
+          values[i] = kind == SqlKind.NOT_EQUALS ? 1 : 0;
+          continue;
+        }
+        int comparison = left < right ? -1 : left > right ? 1 : 0;
         values[i] = test(kind, comparison) ? 1 : 0;
       }
     }

@@ -4,10 +4,15 @@ import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpreterRule;
 import org.apache.calcite.adapter.enumerable.EnumerableRules;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.interpreter.Bindables;
+import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
@@ -48,10 +53,20 @@ final class PlanCopier {
           EnumerableRules.ENUMERABLE_VALUES_RULE,
           EnumerableInterpreterRule.DEFAULT_CONFIG.toRule());
 
+  private static final CalciteConnectionConfig UTC_CONFIG = utcConfig();
+
   private PlanCopier() {}
 
+  private static CalciteConnectionConfig utcConfig() {
+    Properties properties = new Properties();
+    properties.setProperty(CalciteConnectionProperty.TIME_ZONE.camelName(), "UTC");
+    return new CalciteConnectionConfigImpl(properties);
+  }
+
   static RelNode forEnumerable(RelNode plan) {
-    VolcanoPlanner planner = new VolcanoPlanner();
+    // Rules Calcite adds while preparing (the date-range rewrite of EXTRACT and FLOOR filters)
+    // read the connection config from the planner's context: without one they fail.
+    VolcanoPlanner planner = new VolcanoPlanner(Contexts.of(UTC_CONFIG));
     planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
     // Only the conversions a private plan needs: the default rule set would spend most of each

@@ -42,6 +42,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
 public final class LineageChecker {
 
   /** Expression kinds the private plan's engines evaluate; anything else is refused. */
+  /** Arithmetic that can overflow when its type is an integer type. */
+  private static final Set<SqlKind> INTEGER_ARITHMETIC =
+      Set.of(SqlKind.PLUS, SqlKind.MINUS, SqlKind.TIMES, SqlKind.MINUS_PREFIX);
+
   private static final Set<SqlKind> ALLOWED_KINDS =
       Set.of(
           SqlKind.CAST,
@@ -499,8 +503,9 @@ public final class LineageChecker {
                   positions.ofColumn(null, call.getOperator().getName()),
                   call.getOperator().getName()
                       + " here could fail on some rows' values, and whether a query fails must"
-                      + " not depend on the data: divide by non-zero literals, give SUBSTRING"
-                      + " literal bounds, cast only to text or to wider numbers");
+                      + " not depend on the data: divide by non-zero literals, compute over"
+                      + " DOUBLE rather than integers, give SUBSTRING non-negative integer literal"
+                      + " bounds, TRIM one character, cast only to text or to wider numbers");
             }
             return super.visitCall(call);
           }
@@ -581,17 +586,43 @@ public final class LineageChecker {
         return true;
       }
       BigDecimal value = literal.getValueAs(BigDecimal.class);
-      return value == null || value.signum() == 0;
+      // Integer MIN_VALUE / -1 overflows.
+      return value == null
+          || value.signum() == 0
+          || (isIntegerType(call.getType()) && value.compareTo(BigDecimal.ONE.negate()) == 0);
+    }
+    if (INTEGER_ARITHMETIC.contains(call.getKind()) && isIntegerType(call.getType())) {
+      // The executor fails on integer overflow and the reference engine wraps: either way whether
+      // a value overflows depends on the data. Arithmetic over doubles or decimals is the way.
+      return true;
     }
     if (call.getOperator() == SqlStdOperatorTable.SUBSTRING) {
       return call.getOperands().stream()
           .skip(1)
-          .anyMatch(operand -> !(operand instanceof RexLiteral));
+          .anyMatch(operand -> !isNonNegativeInteger(operand));
+    }
+    if (call.getKind() == SqlKind.TRIM) {
+      // Any trim literal but exactly one character fails on every non-null value.
+      return !(call.getOperands().get(1) instanceof RexLiteral literal)
+          || literal.getValueAs(String.class) == null
+          || literal.getValueAs(String.class).length() != 1;
     }
     if (call.getKind() == SqlKind.CAST) {
       return !isSafeCast(call.getOperands().get(0).getType(), call.getType());
     }
     return false;
+  }
+
+  private static boolean isIntegerType(RelDataType type) {
+    return SqlTypeName.INT_TYPES.contains(type.getSqlTypeName());
+  }
+
+  private static boolean isNonNegativeInteger(RexNode node) {
+    if (!(node instanceof RexLiteral literal) || !isIntegerType(literal.getType())) {
+      return false;
+    }
+    BigDecimal value = literal.getValueAs(BigDecimal.class);
+    return value != null && value.signum() >= 0;
   }
 
   private static boolean isSafeCast(RelDataType from, RelDataType to) {
@@ -657,9 +688,50 @@ public final class LineageChecker {
   private static Integer plainColumn(RexNode expression) {
     RexNode node = expression;
     while (node.getKind() == SqlKind.CAST) {
-      node = ((RexCall) node).getOperands().get(0);
+      RexNode operand = ((RexCall) node).getOperands().get(0);
+      // A lossy cast maps several keys to one: a join on it would pair rows of different people.
+      if (!isLosslessCast(operand.getType(), node.getType())) {
+        return null;
+      }
+      node = operand;
     }
     return node instanceof RexInputRef ref ? ref.getIndex() : null;
+  }
+
+  /** Whether a cast keeps every value distinct: widening only, never truncating or rounding. */
+  private static boolean isLosslessCast(RelDataType from, RelDataType to) {
+    SqlTypeName source = from.getSqlTypeName();
+    SqlTypeName target = to.getSqlTypeName();
+    if (SqlTypeName.INT_TYPES.contains(source) && target == SqlTypeName.VARCHAR) {
+      // Decimal text of an integer is unique; a BIGINT takes at most 20 characters.
+      return to.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED || to.getPrecision() >= 20;
+    }
+    if (SqlTypeName.CHAR_TYPES.contains(source) || SqlTypeName.CHAR_TYPES.contains(target)) {
+      // Only the same text type, no shorter: CHAR pads and a shorter length truncates.
+      return source == target
+          && (to.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED
+              || (from.getPrecision() != RelDataType.PRECISION_NOT_SPECIFIED
+                  && to.getPrecision() >= from.getPrecision()));
+    }
+    if (SqlTypeName.INT_TYPES.contains(source) && SqlTypeName.INT_TYPES.contains(target)) {
+      return SqlTypeName.INT_TYPES.indexOf(target) >= SqlTypeName.INT_TYPES.indexOf(source);
+    }
+    if (SqlTypeName.INT_TYPES.contains(source) && SqlTypeName.APPROX_TYPES.contains(target)) {
+      // DOUBLE holds integers exactly up to 2^53, REAL only up to 2^24.
+      return target == SqlTypeName.REAL
+          ? source == SqlTypeName.TINYINT || source == SqlTypeName.SMALLINT
+          : source != SqlTypeName.BIGINT;
+    }
+    if (source == SqlTypeName.DECIMAL && target == SqlTypeName.DECIMAL) {
+      return to.getScale() >= from.getScale()
+          && to.getPrecision() - to.getScale() >= from.getPrecision() - from.getScale();
+    }
+    if (source == target) {
+      return to.getPrecision() >= from.getPrecision() && to.getScale() >= from.getScale();
+    }
+    return SqlTypeName.INT_TYPES.contains(source)
+        && target == SqlTypeName.DECIMAL
+        && isSafeCast(from, to);
   }
 
   private BaseColumn firstColumn(List<RexNode> expressions) {

@@ -1,10 +1,13 @@
 package dev.cleanroom.querypolicy.lineage;
 
+import dev.cleanroom.querypolicy.PolicyErrorCode;
+import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.analysis.Violation;
 import dev.cleanroom.querypolicy.analysis.ViolationCode;
 import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.TableName;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +48,10 @@ import org.apache.calcite.rex.RexSubQuery;
 public final class PlanFlattener {
   private final Map<TableName, DatasetPolicy> policies;
   private final RexBuilder rexBuilder;
+
+  /** The most nodes one expression may have once sub-queries are inlined into it. */
+  static final int MAX_EXPRESSION_NODES = 10_000;
+
   private final List<Violation> violations = new ArrayList<>();
   private final List<Scan> scans = new ArrayList<>();
   private final List<BaseColumn> columns = new ArrayList<>();
@@ -103,10 +110,19 @@ public final class PlanFlattener {
         add(ViolationCode.ROW_LIMIT_NOT_ALLOWED, "OFFSET is not supported");
       }
       if (sort.fetch != null) {
-        if (sort.fetch instanceof RexLiteral literal && literal.getValueAs(Integer.class) != null) {
-          limit = literal.getValueAs(Integer.class);
-        } else {
+        // As BigDecimal: reading it as an Integer would silently wrap values past the int range.
+        BigDecimal value =
+            sort.fetch instanceof RexLiteral literal ? literal.getValueAs(BigDecimal.class) : null;
+        if (value == null) {
           add(ViolationCode.ROW_LIMIT_NOT_ALLOWED, "LIMIT must be a literal number");
+        } else if (value.signum() < 0
+            || value.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0
+            || value.stripTrailingZeros().scale() > 0) {
+          add(
+              ViolationCode.ROW_LIMIT_NOT_ALLOWED,
+              "LIMIT must be a whole number from 0 to " + Integer.MAX_VALUE);
+        } else {
+          limit = value.intValueExact();
         }
       }
     }
@@ -293,6 +309,21 @@ public final class PlanFlattener {
   }
 
   private RexNode substitute(RexNode expression, Fields input) {
+    RexNode substituted = substituteInputs(expression, input);
+    // Sub-query expressions are shared, not copied, but every later check walks them as trees:
+    // a few nested WITH levels that each repeat a column would make that walk exponential.
+    // Every input was checked the same way, so the count (cached per node) cannot overflow.
+    if (substituted.nodeCount() > MAX_EXPRESSION_NODES) {
+      throw new PolicyException(
+          PolicyErrorCode.QUERY_TOO_COMPLEX,
+          "query too complex: an expression expands to more than "
+              + MAX_EXPRESSION_NODES
+              + " nodes once sub-queries are inlined");
+    }
+    return substituted;
+  }
+
+  private RexNode substituteInputs(RexNode expression, Fields input) {
     return expression.accept(
         new RexShuttle() {
           @Override

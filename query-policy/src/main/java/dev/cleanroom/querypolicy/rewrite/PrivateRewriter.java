@@ -19,11 +19,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.TreeSet;
+import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlExplainLevel;
@@ -109,8 +109,11 @@ public final class PrivateRewriter {
       RelOptCluster cluster,
       ContributionKey key) {
     Scan first = query.flat().scans().get(0);
+    // No simplifier: it would fold the clamp into a SEARCH (outside the private-plan contract) and
+    // treats comparisons as if NaN were ordered, which the clamp relies on it not to be.
     RelBuilder builder =
-        RelFactories.LOGICAL_BUILDER.create(cluster, first.relOptTable().getRelOptSchema());
+        RelBuilder.proto(Contexts.of(RelBuilder.Config.DEFAULT.withSimplify(false)))
+            .create(cluster, first.relOptTable().getRelOptSchema());
     List<RelDataType> baseTypes = query.flat().columns().stream().map(BaseColumn::type).toList();
     int groups = query.groupKeys().size();
     RewriteSteps.joinOnKeys(builder, query.flat().scans(), query.keyPairs(), baseTypes);

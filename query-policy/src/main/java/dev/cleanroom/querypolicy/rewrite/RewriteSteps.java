@@ -8,8 +8,11 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
@@ -38,7 +41,8 @@ final class RewriteSteps {
     Optional<ColumnPolicy> consent = scan.policy().consentColumn();
     if (consent.isPresent()) {
       String column = fieldName(builder, consent.get().name());
-      builder.filter(builder.call(SqlStdOperatorTable.IS_FALSE, builder.field(column)));
+      // In a filter NOT(c) keeps exactly the rows where c IS FALSE (NULL and TRUE both drop).
+      builder.filter(builder.not(builder.field(column)));
     }
   }
 
@@ -127,7 +131,12 @@ final class RewriteSteps {
     for (int i = 0; i < partials.size(); i++) {
       fields.add(clamp(builder, builder.field(1 + groupCount + i), partials.get(i)));
     }
-    builder.project(fields, builder.peek().getRowType().getFieldNames(), true);
+    // Not builder.project: its simplifier folds the clamp into a SEARCH, outside the private-plan
+    // contract, and reasons about NaN as if it were ordered.
+    RelNode input = builder.build();
+    builder.push(
+        LogicalProject.create(
+            input, List.of(), fields, input.getRowType().getFieldNames(), Set.of()));
   }
 
   /**
@@ -178,13 +187,21 @@ final class RewriteSteps {
     RexBuilder rex = builder.getRexBuilder();
     RexNode lower = boundLiteral(rex, partial.lower(), type, RoundingMode.CEILING);
     RexNode upper = boundLiteral(rex, partial.upper(), type, RoundingMode.FLOOR);
-    return builder.call(
+    // In-bounds first, so a NaN (every comparison false) falls to the lower bound rather than
+    // through: a NaN sum would fail the release iff some unit produced it. NULL stays NULL.
+    // RexBuilder, not RelBuilder: its simplifier would fold the range into a SEARCH.
+    return rex.makeCall(
         SqlStdOperatorTable.CASE,
-        builder.lessThan(value, lower),
-        lower,
-        builder.greaterThan(value, upper),
+        rex.makeCall(SqlStdOperatorTable.IS_NULL, value),
+        value,
+        rex.makeCall(
+            SqlStdOperatorTable.AND,
+            rex.makeCall(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL, value, lower),
+            rex.makeCall(SqlStdOperatorTable.LESS_THAN_OR_EQUAL, value, upper)),
+        value,
+        rex.makeCall(SqlStdOperatorTable.GREATER_THAN, value, upper),
         upper,
-        value);
+        lower);
   }
 
   /**
@@ -208,14 +225,16 @@ final class RewriteSteps {
   }
 
   /**
-   * Sums over integers widen to BIGINT, over floats to DOUBLE, so a unit's partial cannot overflow.
+   * Sums over integers and floats run in DOUBLE, so a unit's partial can neither fail nor wrap
+   * before the clamp: an integer overflow would tell whether some unit has many rows. Integers
+   * below 2^53 still sum exactly, and a sum past the range goes to infinity, which the clamp
+   * bounds.
    */
   private static RexNode widenForSum(RexBuilder rex, RexNode argument) {
     RelDataType type = argument.getType();
     SqlTypeName target =
         switch (type.getSqlTypeName()) {
-          case TINYINT, SMALLINT, INTEGER -> SqlTypeName.BIGINT;
-          case FLOAT, REAL -> SqlTypeName.DOUBLE;
+          case TINYINT, SMALLINT, INTEGER, BIGINT, FLOAT, REAL -> SqlTypeName.DOUBLE;
           default -> null;
         };
     if (target == null) {

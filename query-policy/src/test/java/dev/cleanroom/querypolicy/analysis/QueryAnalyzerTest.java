@@ -120,6 +120,28 @@ class QueryAnalyzerTest {
   }
 
   @Test
+  void nestedWithRepeatingAColumn_isRefusedQuickly() {
+    StringBuilder sql =
+        new StringBuilder(
+            "WITH t0 AS (SELECT age_band, CAST(CHAR_LENGTH(zip) AS DOUBLE) AS z"
+                + " FROM retailer.customers)");
+    for (int level = 1; level <= 12; level++) {
+      sql.append(", t")
+          .append(level)
+          .append(" AS (SELECT age_band, z + z + z + z AS z FROM t")
+          .append(level - 1)
+          .append(')');
+    }
+    sql.append(" SELECT age_band, COUNT(z) FROM t12 GROUP BY age_band");
+    long start = System.nanoTime();
+    PolicyException e =
+        assertThrows(
+            PolicyException.class, () -> ANALYZER.analyze(sql.toString(), TestCatalog.context()));
+    assertEquals(PolicyErrorCode.QUERY_TOO_COMPLEX, e.code());
+    assertTrue(System.nanoTime() - start < 1_000_000_000L);
+  }
+
+  @Test
   void longArithmeticChain_isRefusedCleanly() {
     String sql =
         "SELECT COUNT(*) FROM retailer.customers WHERE CHAR_LENGTH(zip) "

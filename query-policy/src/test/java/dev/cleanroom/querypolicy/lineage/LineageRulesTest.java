@@ -39,6 +39,21 @@ class LineageRulesTest {
             + " | JOIN_KEY_MISUSED advertiser.impressions.email_hash",
         "SELECT campaign_id, SUM(cost) / COUNT(*) FROM advertiser.impressions GROUP BY campaign_id"
             + " | POST_AGGREGATE_EXPRESSION",
+        "SELECT COUNT(*) FROM retailer.customers WHERE CHAR_LENGTH(zip) + 1 > 3"
+            + " | FUNCTION_NOT_ALLOWED",
+        "SELECT COUNT(*) FROM retailer.customers WHERE -CHAR_LENGTH(zip) < 0"
+            + " | FUNCTION_NOT_ALLOWED",
+        "SELECT COUNT(*) FROM retailer.customers WHERE CHAR_LENGTH(zip) / -1 < 0"
+            + " | FUNCTION_NOT_ALLOWED",
+        "SELECT COUNT(SUBSTRING(zip FROM 1 FOR -1)) FROM retailer.customers"
+            + " | FUNCTION_NOT_ALLOWED",
+        "SELECT COUNT(TRIM(BOTH 'ab' FROM zip)) FROM retailer.customers | FUNCTION_NOT_ALLOWED",
+        "SELECT COUNT(TRIM(LEADING '' FROM zip)) FROM retailer.customers | FUNCTION_NOT_ALLOWED",
+        "SELECT campaign_id, COUNT(*) AS n FROM advertiser.impressions GROUP BY campaign_id"
+            + " ORDER BY n LIMIT 2147483648 | ROW_LIMIT_NOT_ALLOWED",
+        "SELECT age_band, COUNT(DISTINCT CAST(customer_id AS DOUBLE)) FROM retailer.customers"
+            + " GROUP BY age_band | DISTINCT_NOT_ON_UNIT retailer.customers.customer_id,"
+            + " PRIVACY_UNIT_MISUSED retailer.customers.customer_id",
       })
   void refusedQuery_reportsExactlyTheseViolations(String sql, String expected) {
     AnalysisResult result = ANALYZER.analyze(sql, TestCatalog.context());
@@ -50,5 +65,24 @@ class LineageRulesTest {
             .map(v -> v.column() == null ? v.code().name() : v.code() + " " + v.column())
             .sorted()
             .toList());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "SELECT campaign_id, SUM(cost * 2 + 1) FROM advertiser.impressions GROUP BY campaign_id",
+        "SELECT COUNT(*) FROM retailer.customers WHERE CAST(CHAR_LENGTH(zip) AS DOUBLE) + 1 > 3",
+        "SELECT COUNT(*) FROM retailer.customers WHERE CHAR_LENGTH(zip) / 2 > 1",
+        "SELECT COUNT(SUBSTRING(zip FROM 1 FOR 3)) FROM retailer.customers",
+        "SELECT COUNT(TRIM(BOTH '0' FROM zip)) FROM retailer.customers",
+        "SELECT campaign_id, COUNT(*) AS n FROM advertiser.impressions GROUP BY campaign_id"
+            + " ORDER BY n LIMIT 2147483647",
+        "SELECT age_band, COUNT(DISTINCT CAST(customer_id AS VARCHAR)) FROM retailer.customers"
+            + " GROUP BY age_band",
+      })
+  void failFreeExpression_isAccepted(String sql) {
+    AnalysisResult result = ANALYZER.analyze(sql, TestCatalog.context());
+    assertInstanceOf(AnalysisResult.Accepted.class, result, () -> result.toString());
   }
 }
