@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,8 +72,7 @@ class PlainExactEngineAgreementTest {
             new BigDecimal("3"),
             CAMPAIGNS,
             10,
-            engine,
-            Function.identity());
+            engine);
     ReleaseSpec spec = pipeline.releaseSpec();
     int sumField = field(spec, ColumnRole.SUM);
     int countField = field(spec, ColumnRole.COUNT);

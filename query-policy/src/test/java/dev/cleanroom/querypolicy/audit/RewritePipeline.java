@@ -21,9 +21,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.apache.calcite.jdbc.CalciteSchema;
-import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 
@@ -48,23 +46,17 @@ final class RewritePipeline {
   private final String sql;
   private final Map<TableName, DatasetPolicy> policies;
   private final ReferenceEngine engine;
-  private final Function<RelNode, RelNode> planChange;
   private final Map<Tables, List<Object[]>> exactRows = new IdentityHashMap<>();
   private ReleaseSpec releaseSpec;
 
-  /**
-   * @param planChange applied to each private plan before it runs (identity for the real pipeline)
-   */
   RewritePipeline(
       String sql,
       BigDecimal epsilon,
       int maxGroupsContributed,
       int minimumDistinctUnits,
-      ReferenceEngine engine,
-      Function<RelNode, RelNode> planChange) {
+      ReferenceEngine engine) {
     this.sql = requireNonNull(sql, "sql is null");
     this.engine = requireNonNull(engine, "engine is null");
-    this.planChange = requireNonNull(planChange, "planChange is null");
     PrivacyParameters privacy =
         new PrivacyParameters(
             epsilon, 1e-6, maxGroupsContributed, 1, epsilon, BudgetRefresh.NONE, false);
@@ -92,8 +84,8 @@ final class RewritePipeline {
     return exactRows.computeIfAbsent(
         tables,
         key -> {
-          List<Object[]> once = engine.execute(planChange.apply(analyze(key).plan()));
-          List<Object[]> twice = engine.execute(planChange.apply(analyze(key).plan()));
+          List<Object[]> once = engine.execute(analyze(key).plan());
+          List<Object[]> twice = engine.execute(analyze(key).plan());
           if (!Arrays.deepEquals(sorted(once), sorted(twice))) {
             throw new IllegalStateException("the private plan's rows are not deterministic");
           }
