@@ -1,8 +1,10 @@
 package dev.cleanroom.benchmarks;
 
 import dev.cleanroom.connectors.executor.ExecutionLimits;
+import dev.cleanroom.connectors.executor.KeyedHashFunction;
 import dev.cleanroom.connectors.executor.VectorizedExecutor;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
+import dev.cleanroom.querypolicy.rewrite.ContributionOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,6 +15,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
@@ -74,7 +77,14 @@ public final class CampaignOverlapBenchmark {
             Map.of(
                 List.of("retailer", "customers"), customerTable,
                 List.of("advertiser", "impressions"), impressionTable);
-        VectorizedExecutor executor = new VectorizedExecutor();
+        // Wired as the server wires it.
+        VectorizedExecutor executor =
+            new VectorizedExecutor(
+                List.of(
+                    new KeyedHashFunction(
+                        ContributionOrder.NAME,
+                        ContributionOrder::encode,
+                        ContributionOrder::sipHash24)));
         start = System.nanoTime();
         // The columns an analyst may use; the raw e-mail (PII) is never read by a query.
         executor.prepare(customerTable, Set.of("email_hash", "zip", "age_band", "loyalty_tier"));
@@ -199,6 +209,9 @@ public final class CampaignOverlapBenchmark {
 
         start = System.nanoTime();
         RelNode privatePlan = pipeline.rewrite(sql, builder());
+        if (i == -warmUps && Boolean.getBoolean("bench.explain")) {
+          System.out.println(name + " private plan:\n" + RelOptUtil.toString(privatePlan));
+        }
         if (i >= 0) {
           planningTimes[i] = (System.nanoTime() - start) / 1e6;
         }

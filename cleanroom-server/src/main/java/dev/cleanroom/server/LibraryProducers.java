@@ -1,6 +1,7 @@
 package dev.cleanroom.server;
 
 import dev.cleanroom.connectors.crypto.MasterKey;
+import dev.cleanroom.connectors.executor.KeyedHashFunction;
 import dev.cleanroom.connectors.executor.VectorizedExecutor;
 import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.connectors.storage.MasterKeyRing;
@@ -8,6 +9,7 @@ import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
 import dev.cleanroom.querypolicy.noise.SecureNoiseSource;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
+import dev.cleanroom.querypolicy.rewrite.ContributionOrder;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -20,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -70,11 +73,17 @@ public class LibraryProducers {
     return new DatasetStore(Path.of(dataDir, "datasets"), MasterKeyRing.of(key), random);
   }
 
-  /** One executor for the process: it caches string dictionaries per dataset version. */
+  /**
+   * One executor for the process: it caches string dictionaries per dataset version, and computes
+   * the rewrite's contribution order itself rather than through Calcite's per-row code.
+   */
   @Produces
   @Singleton
   VectorizedExecutor vectorizedExecutor() {
-    return new VectorizedExecutor();
+    return new VectorizedExecutor(
+        List.of(
+            new KeyedHashFunction(
+                ContributionOrder.NAME, ContributionOrder::encode, ContributionOrder::sipHash24)));
   }
 
   /** Stateless and thread-safe: one for the process. */

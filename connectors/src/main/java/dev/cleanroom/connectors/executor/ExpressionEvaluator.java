@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,10 +41,13 @@ final class ExpressionEvaluator {
 
   private final QueryContext context;
   private final RexBuilder rexBuilder;
+  private final Map<String, KeyedHashFunction> keyedHashes;
 
-  ExpressionEvaluator(QueryContext context, RexBuilder rexBuilder) {
+  ExpressionEvaluator(
+      QueryContext context, RexBuilder rexBuilder, Map<String, KeyedHashFunction> keyedHashes) {
     this.context = requireNonNull(context, "context is null");
     this.rexBuilder = requireNonNull(rexBuilder, "rexBuilder is null");
+    this.keyedHashes = requireNonNull(keyedHashes, "keyedHashes is null");
   }
 
   Column evaluate(RexNode node, Relation input, RelDataType inputType) {
@@ -61,6 +65,10 @@ final class ExpressionEvaluator {
       throw unsupported("a window function nested inside an expression");
     }
     if (node instanceof RexCall call) {
+      KeyedHashFunction keyedHash = keyedHashes.get(call.getOperator().getName());
+      if (keyedHash != null && hasLiteralKeys(call)) {
+        return keyedHash(keyedHash, call, input, inputType);
+      }
       Column vectorized = vectorized(call, input, inputType);
       return vectorized != null ? vectorized : rowByRow(call, input, inputType);
     }
@@ -644,6 +652,90 @@ final class ExpressionEvaluator {
       }
     }
     return isLong ? new LongColumn(longs, nulls) : new DoubleColumn(doubles, nulls);
+  }
+
+  // ---- keyed hashes the executor computes itself ----------------------------------------
+
+  private static boolean hasLiteralKeys(RexCall call) {
+    if (call.getOperands().size() < 2) {
+      return false;
+    }
+    for (RexNode key : call.getOperands().subList(0, 2)) {
+      if (!(key instanceof RexLiteral literal)
+          || literal.isNull()
+          || !SqlTypeName.INT_TYPES.contains(literal.getType().getSqlTypeName())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A {@link KeyedHashFunction}: per row, the encodings of its values one after the other, hashed.
+   * A dictionary column's values are encoded once per entry; other values once per row.
+   */
+  private Column keyedHash(
+      KeyedHashFunction function, RexCall call, Relation input, RelDataType inputType) {
+    List<RexNode> operands = call.getOperands();
+    long key0 = ((RexLiteral) operands.get(0)).getValueAs(Long.class);
+    long key1 = ((RexLiteral) operands.get(1)).getValueAs(Long.class);
+    int width = operands.size() - 2;
+    Column[] columns = new Column[width];
+    RelDataType[] types = new RelDataType[width];
+    // For a dictionary column: the encoding of NULL at 0, of code c at c + 1.
+    byte[][][] encodedByCode = new byte[width][][];
+    int[][] codes = new int[width][];
+    for (int v = 0; v < width; v++) {
+      RexNode operand = operands.get(2 + v);
+      types[v] = operand.getType();
+      if (!Types.isSupported(types[v])) {
+        throw unsupported("a hashed value of type " + types[v].getSqlTypeName());
+      }
+      columns[v] = eval(operand, input, inputType);
+      if (columns[v] instanceof DictionaryColumn dictionaryColumn) {
+        StringDictionary dictionary = dictionaryColumn.dictionary();
+        byte[][] encoded = new byte[dictionary.size() + 1][];
+        encoded[0] = encode(function, null);
+        for (int code = 0; code < dictionary.size(); code++) {
+          encoded[code + 1] = encode(function, dictionary.value(code));
+        }
+        encodedByCode[v] = encoded;
+        codes[v] = dictionaryColumn.codes();
+      }
+    }
+    int n = input.rowCount();
+    long[] hashes = context.memory().longs(n);
+    context.parallelRanges(
+        n,
+        (part, from, to) -> {
+          byte[] data = new byte[256];
+          for (int i = from; i < to; i++) {
+            int length = 0;
+            for (int v = 0; v < width; v++) {
+              byte[] encoded =
+                  encodedByCode[v] != null
+                      ? encodedByCode[v][codes[v][i] + 1]
+                      : encode(function, Types.rowValue(columns[v], i, types[v]));
+              if (length + encoded.length > data.length) {
+                data = Arrays.copyOf(data, Math.max(2 * data.length, length + encoded.length));
+              }
+              System.arraycopy(encoded, 0, data, length, encoded.length);
+              length += encoded.length;
+            }
+            hashes[i] = function.hash().hash(key0, key1, data, length);
+          }
+        });
+    return new LongColumn(hashes, null);
+  }
+
+  private static byte[] encode(KeyedHashFunction function, Object value) {
+    try {
+      return requireNonNull(function.encoder().apply(value), "encoder returned null");
+    } catch (RuntimeException e) {
+      // The same message whatever the value: errors are no side channel.
+      throw new ExecutionException(
+          ExecutionErrorCode.ARITHMETIC_ERROR, "an expression failed to evaluate on a row");
+    }
   }
 
   // ---- Calcite's scalar code, per dictionary entry or per row ---------------------------

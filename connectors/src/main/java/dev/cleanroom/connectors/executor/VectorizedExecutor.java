@@ -3,6 +3,7 @@ package dev.cleanroom.connectors.executor;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,25 @@ import org.apache.calcite.sql.SqlKind;
  */
 public final class VectorizedExecutor {
   private final TableEncodings encodings = new TableEncodings();
+  private final Map<String, KeyedHashFunction> keyedHashes;
+
+  /** An executor that runs every scalar function outside its own set through Calcite's code. */
+  public VectorizedExecutor() {
+    this(List.of());
+  }
+
+  /**
+   * An executor that computes {@code keyedHashes} itself (see {@link KeyedHashFunction}), by name.
+   */
+  public VectorizedExecutor(List<KeyedHashFunction> keyedHashes) {
+    Map<String, KeyedHashFunction> byName = new HashMap<>();
+    for (KeyedHashFunction function : keyedHashes) {
+      if (byName.put(function.name(), function) != null) {
+        throw new IllegalArgumentException("two keyed hash functions named " + function.name());
+      }
+    }
+    this.keyedHashes = Map.copyOf(byName);
+  }
 
   /**
    * Dictionary-encodes the string columns of {@code table} now (for example when a dataset version
@@ -68,7 +88,9 @@ public final class VectorizedExecutor {
       QueryContext context = new QueryContext(memory, encodings, workers, limits.parallelism());
       Run run =
           new Run(
-              tables, context, new ExpressionEvaluator(context, plan.getCluster().getRexBuilder()));
+              tables,
+              context,
+              new ExpressionEvaluator(context, plan.getCluster().getRexBuilder(), keyedHashes));
       Relation result = run.execute(plan);
       return rows(result, plan.getRowType());
     } catch (OutOfMemoryError e) {

@@ -84,99 +84,134 @@ public final class ContributionOrder {
 
   /** Hashes values in a canonical encoding, so Integer 5 and Long 5 agree across engines. */
   static long hash(long key0, long key1, Object... values) {
-    ByteBuffer buffer = ByteBuffer.allocate(64);
-    for (Object value : values) {
-      byte[] bytes;
-      byte tag;
-      if (value == null) {
-        tag = 0;
-        bytes = new byte[0];
-      } else if (value instanceof Long
-          || value instanceof Integer
-          || value instanceof Short
-          || value instanceof Byte) {
-        tag = 1;
-        bytes = ByteBuffer.allocate(8).putLong(((Number) value).longValue()).array();
-      } else if (value instanceof Double || value instanceof Float) {
-        tag = 2;
-        bytes =
-            ByteBuffer.allocate(8)
-                .putLong(Double.doubleToLongBits(((Number) value).doubleValue()))
-                .array();
-      } else if (value instanceof BigDecimal decimal) {
-        tag = 3;
-        bytes = decimal.stripTrailingZeros().toPlainString().getBytes(StandardCharsets.UTF_8);
-      } else if (value instanceof Boolean bool) {
-        tag = 4;
-        bytes = new byte[] {(byte) (bool ? 1 : 0)};
-      } else {
-        tag = 5;
-        bytes = value.toString().getBytes(StandardCharsets.UTF_8);
-      }
-      int needed = 5 + bytes.length;
-      if (buffer.remaining() < needed) {
-        ByteBuffer larger =
-            ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + needed));
-        buffer.flip();
-        larger.put(buffer);
-        buffer = larger;
-      }
-      buffer.put(tag).putInt(bytes.length).put(bytes);
+    byte[][] encoded = new byte[values.length][];
+    int length = 0;
+    for (int i = 0; i < values.length; i++) {
+      encoded[i] = encode(values[i]);
+      length += encoded[i].length;
     }
-    byte[] data = new byte[buffer.position()];
-    buffer.flip();
-    buffer.get(data);
-    return sipHash24(key0, key1, data);
+    byte[] data = new byte[length];
+    int position = 0;
+    for (byte[] bytes : encoded) {
+      System.arraycopy(bytes, 0, data, position, bytes.length);
+      position += bytes.length;
+    }
+    return sipHash24(key0, key1, data, length);
+  }
+
+  /**
+   * The canonical encoding of one hashed value: a type tag (0 null, 1 integer, 2 floating point, 3
+   * decimal, 4 boolean, 5 anything else as its string), the payload's length as a big-endian int,
+   * then the payload (integers and doubles as big-endian longs, decimals without trailing zeros,
+   * strings as UTF-8). The order of a row is {@link #sipHash24} of its values' encodings, one after
+   * the other, which an engine may compute without calling {@link #order} (see the executor's keyed
+   * hash functions).
+   */
+  public static byte[] encode(Object value) {
+    byte tag;
+    byte[] payload;
+    if (value == null) {
+      tag = 0;
+      payload = new byte[0];
+    } else if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte) {
+      tag = 1;
+      payload = bigEndian(((Number) value).longValue());
+    } else if (value instanceof Double || value instanceof Float) {
+      tag = 2;
+      payload = bigEndian(Double.doubleToLongBits(((Number) value).doubleValue()));
+    } else if (value instanceof BigDecimal decimal) {
+      tag = 3;
+      payload = decimal.stripTrailingZeros().toPlainString().getBytes(StandardCharsets.UTF_8);
+    } else if (value instanceof Boolean bool) {
+      tag = 4;
+      payload = new byte[] {(byte) (bool ? 1 : 0)};
+    } else {
+      tag = 5;
+      payload = value.toString().getBytes(StandardCharsets.UTF_8);
+    }
+    return ByteBuffer.allocate(5 + payload.length)
+        .put(tag)
+        .putInt(payload.length)
+        .put(payload)
+        .array();
+  }
+
+  private static byte[] bigEndian(long value) {
+    return ByteBuffer.allocate(8).putLong(value).array();
   }
 
   /** SipHash-2-4 of {@code data} under the key {@code (key0, key1)}, little-endian words. */
   static long sipHash24(long key0, long key1, byte[] data) {
+    return sipHash24(key0, key1, data, data.length);
+  }
+
+  /** SipHash-2-4 of the first {@code length} bytes of {@code data}. */
+  public static long sipHash24(long key0, long key1, byte[] data, int length) {
+    if (length < 0 || length > data.length) {
+      throw new IllegalArgumentException("length must be in [0, " + data.length + "]");
+    }
     long v0 = 0x736f6d6570736575L ^ key0;
     long v1 = 0x646f72616e646f6dL ^ key1;
     long v2 = 0x6c7967656e657261L ^ key0;
     long v3 = 0x7465646279746573L ^ key1;
-    int end = data.length - (data.length % 8);
-    long[] state = {v0, v1, v2, v3};
-    for (int i = 0; i < end; i += 8) {
-      long word = 0;
-      for (int b = 7; b >= 0; b--) {
-        word = (word << 8) | (data[i + b] & 0xffL);
+    int end = length - (length % 8);
+    int i = 0;
+    while (true) {
+      long word;
+      boolean last = i >= end;
+      if (last) {
+        word = ((long) length) << 56;
+        for (int b = end; b < length; b++) {
+          word |= (data[b] & 0xffL) << (8 * (b - end));
+        }
+      } else {
+        word =
+            (data[i] & 0xffL)
+                | (data[i + 1] & 0xffL) << 8
+                | (data[i + 2] & 0xffL) << 16
+                | (data[i + 3] & 0xffL) << 24
+                | (data[i + 4] & 0xffL) << 32
+                | (data[i + 5] & 0xffL) << 40
+                | (data[i + 6] & 0xffL) << 48
+                | (data[i + 7] & 0xffL) << 56;
+        i += 8;
       }
-      state[3] ^= word;
-      round(state);
-      round(state);
-      state[0] ^= word;
+      v3 ^= word;
+      // Two compression rounds (SipRound, written out so the state stays in registers).
+      for (int round = 0; round < 2; round++) {
+        v0 += v1;
+        v1 = Long.rotateLeft(v1, 13) ^ v0;
+        v0 = Long.rotateLeft(v0, 32);
+        v2 += v3;
+        v3 = Long.rotateLeft(v3, 16) ^ v2;
+        v0 += v3;
+        v3 = Long.rotateLeft(v3, 21) ^ v0;
+        v2 += v1;
+        v1 = Long.rotateLeft(v1, 17) ^ v2;
+        v2 = Long.rotateLeft(v2, 32);
+      }
+      v0 ^= word;
+      if (last) {
+        break;
+      }
     }
-    long last = ((long) data.length) << 56;
-    for (int i = end; i < data.length; i++) {
-      last |= (data[i] & 0xffL) << (8 * (i - end));
+    v2 ^= 0xff;
+    for (int round = 0; round < 4; round++) {
+      v0 += v1;
+      v1 = Long.rotateLeft(v1, 13) ^ v0;
+      v0 = Long.rotateLeft(v0, 32);
+      v2 += v3;
+      v3 = Long.rotateLeft(v3, 16) ^ v2;
+      v0 += v3;
+      v3 = Long.rotateLeft(v3, 21) ^ v0;
+      v2 += v1;
+      v1 = Long.rotateLeft(v1, 17) ^ v2;
+      v2 = Long.rotateLeft(v2, 32);
     }
-    state[3] ^= last;
-    round(state);
-    round(state);
-    state[0] ^= last;
-    state[2] ^= 0xff;
-    for (int i = 0; i < 4; i++) {
-      round(state);
-    }
-    return state[0] ^ state[1] ^ state[2] ^ state[3];
-  }
-
-  private static void round(long[] v) {
-    v[0] += v[1];
-    v[1] = Long.rotateLeft(v[1], 13);
-    v[1] ^= v[0];
-    v[0] = Long.rotateLeft(v[0], 32);
-    v[2] += v[3];
-    v[3] = Long.rotateLeft(v[3], 16);
-    v[3] ^= v[2];
-    v[0] += v[3];
-    v[3] = Long.rotateLeft(v[3], 21);
-    v[3] ^= v[0];
-    v[2] += v[1];
-    v[1] = Long.rotateLeft(v[1], 17);
-    v[1] ^= v[2];
-    v[2] = Long.rotateLeft(v[2], 32);
+    return v0 ^ v1 ^ v2 ^ v3;
   }
 
   private static List<SqlUserDefinedFunction> createFunctions() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,36 @@ class ContributionOrderTest {
       input[i] = (byte) i;
     }
     assertEquals(0xa129ca6149be45e5L, ContributionOrder.sipHash24(KEY_0, KEY_1, input));
+  }
+
+  @Test
+  void sipHashOfAPrefix_equalsTheHashOfThePrefixAlone() {
+    byte[] input = new byte[40];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = (byte) (i * 7 + 3);
+    }
+    for (int length = 0; length <= input.length; length++) {
+      assertEquals(
+          ContributionOrder.sipHash24(KEY_0, KEY_1, Arrays.copyOf(input, length)),
+          ContributionOrder.sipHash24(KEY_0, KEY_1, input, length),
+          "length " + length);
+    }
+  }
+
+  @Test
+  void order_isTheSipHashOfTheValuesEncodingsOneAfterTheOther() {
+    byte[] unit = ContributionOrder.encode(42L);
+    byte[] group = ContributionOrder.encode("campaign-7");
+    byte[] nothing = ContributionOrder.encode(null);
+    byte[] data = new byte[unit.length + group.length + nothing.length];
+    System.arraycopy(unit, 0, data, 0, unit.length);
+    System.arraycopy(group, 0, data, unit.length, group.length);
+    System.arraycopy(nothing, 0, data, unit.length + group.length, nothing.length);
+    assertEquals(
+        ContributionOrder.order(KEY_0, KEY_1, 42L, "campaign-7", null),
+        ContributionOrder.sipHash24(KEY_0, KEY_1, data, data.length));
+    assertEquals(1 + 4 + 8, unit.length);
+    assertEquals(1 + 4, nothing.length);
   }
 
   @Test

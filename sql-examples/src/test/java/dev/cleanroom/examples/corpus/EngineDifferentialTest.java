@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cleanroom.connectors.executor.ExecutionException;
 import dev.cleanroom.connectors.executor.ExecutionLimits;
+import dev.cleanroom.connectors.executor.KeyedHashFunction;
 import dev.cleanroom.connectors.executor.VectorizedExecutor;
 import dev.cleanroom.examples.demo.DemoCsv;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
@@ -16,6 +17,7 @@ import dev.cleanroom.querypolicy.engine.ReferenceEngine;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
+import dev.cleanroom.querypolicy.rewrite.ContributionOrder;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,7 +85,14 @@ class EngineDifferentialTest {
     fixtures.loadTyped(IMPRESSIONS, resource("fixtures/" + IMPRESSIONS + ".csv"), 5, allocator);
     loadDemo(demo);
     reference = new ReferenceEngine();
-    executor = new VectorizedExecutor();
+    // As the server wires it: the contribution order computed by the executor itself.
+    executor =
+        new VectorizedExecutor(
+            List.of(
+                new KeyedHashFunction(
+                    ContributionOrder.NAME,
+                    ContributionOrder::encode,
+                    ContributionOrder::sipHash24)));
   }
 
   @AfterAll
