@@ -3,6 +3,7 @@ package dev.cleanroom.connectors.executor;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
@@ -48,6 +49,22 @@ final class AggregateOperator {
     for (AggregateCall call : aggregate.getAggCallList()) {
       accumulators.add(accumulator(call, aggregate, input, groupCount, context));
     }
+    Accumulator[] all = accumulators.toArray(new Accumulator[0]);
+    if (groups.isRadixPartitioned()) {
+      accumulateByPartition(groups, all, context);
+    } else {
+      accumulateOwnedByThread(groups, all, rowCount, context);
+    }
+    for (Accumulator accumulator : accumulators) {
+      Column result = accumulator.result();
+      output.add(() -> result);
+    }
+    return new Relation(groupCount, output);
+  }
+
+  /** Each thread visits all rows and keeps those of the groups it owns. */
+  private static void accumulateOwnedByThread(
+      GroupIds groups, Accumulator[] all, int rowCount, QueryContext context) {
     int parts = groups.partitions();
     int[] groupOfRow = groups.groupOfRow();
     int[] partitionOfRow = groups.partitionOfRow();
@@ -57,7 +74,6 @@ final class AggregateOperator {
             return;
           }
           // Row by row, all aggregates at once: a group's accumulators are touched together.
-          Accumulator[] all = accumulators.toArray(new Accumulator[0]);
           for (int i = 0; i < rowCount; i++) {
             if (partitionOfRow[i] == part) {
               int group = groupOfRow[i];
@@ -67,11 +83,32 @@ final class AggregateOperator {
             }
           }
         });
-    for (Accumulator accumulator : accumulators) {
-      Column result = accumulator.result();
-      output.add(() -> result);
-    }
-    return new Relation(groupCount, output);
+  }
+
+  /**
+   * Threads take radix partitions in turn; a partition's groups are a small contiguous range of
+   * ids, so its accumulators stay in cache, and its rows are visited in input order.
+   */
+  private static void accumulateByPartition(
+      GroupIds groups, Accumulator[] all, QueryContext context) {
+    int[] rowAt = groups.rowAt();
+    int[] groupAt = groups.groupAt();
+    int[] partitionStart = groups.partitionStart();
+    int partitionCount = partitionStart.length - 1;
+    AtomicInteger nextPartition = new AtomicInteger();
+    context.parallel(
+        part -> {
+          int p;
+          while ((p = nextPartition.getAndIncrement()) < partitionCount) {
+            for (int at = partitionStart[p]; at < partitionStart[p + 1]; at++) {
+              int group = groupAt[at];
+              int row = rowAt[at];
+              for (Accumulator accumulator : all) {
+                accumulator.add(group, row);
+              }
+            }
+          }
+        });
   }
 
   private static Accumulator accumulator(

@@ -1,5 +1,7 @@
 package dev.cleanroom.connectors.executor;
 
+import java.util.Arrays;
+
 /**
  * An open-addressing hash table from single-long keys to dense ids 0, 1, 2, ... A slot's key and id
  * sit next to each other in one array, so a probe costs one cache miss, not two.
@@ -16,10 +18,29 @@ final class LongKeyTable {
 
   LongKeyTable(int expectedSize, QueryMemory memory) {
     this.memory = memory;
-    int capacity = Integer.highestOneBit(Math.max(16, Math.min(expectedSize, 1 << 28)) * 2);
+    int capacity = capacityFor(expectedSize);
     this.slots = memory.longs(2 * capacity);
     this.mask = capacity - 1;
     this.firstRows = memory.ints(Math.max(16, capacity / 2));
+  }
+
+  private static int capacityFor(int expectedSize) {
+    return Integer.highestOneBit(Math.max(16, Math.min(expectedSize, 1 << 28)) * 2);
+  }
+
+  /**
+   * An empty table for about {@code expectedSize} keys: {@code table} emptied when its arrays are
+   * large enough (only the part now needed is cleared), else a new one.
+   */
+  static LongKeyTable reuse(LongKeyTable table, int expectedSize, QueryMemory memory) {
+    int capacity = capacityFor(expectedSize);
+    if (table == null || table.slots.length < 2 * capacity) {
+      return new LongKeyTable(expectedSize, memory);
+    }
+    Arrays.fill(table.slots, 0, 2 * capacity, 0L);
+    table.mask = capacity - 1;
+    table.size = 0;
+    return table;
   }
 
   static int hash(long key) {

@@ -75,6 +75,28 @@ class VectorizedExecutorDifferentialTest {
               i -> false),
           ScalarFunctionImpl.create(ContributionOrder.class, "order"));
 
+  private static final SqlUserDefinedFunction KEYED_TEST_HASH =
+      new SqlUserDefinedFunction(
+          new SqlIdentifier(KeyedTestHash.NAME, SqlParserPos.ZERO),
+          SqlKind.OTHER_FUNCTION,
+          ReturnTypes.BIGINT,
+          InferTypes.FIRST_KNOWN,
+          OperandTypes.operandMetadata(
+              List.of(
+                  SqlTypeFamily.INTEGER,
+                  SqlTypeFamily.INTEGER,
+                  SqlTypeFamily.ANY,
+                  SqlTypeFamily.ANY),
+              typeFactory ->
+                  List.of(
+                      typeFactory.createSqlType(SqlTypeName.BIGINT),
+                      typeFactory.createSqlType(SqlTypeName.BIGINT),
+                      typeFactory.createSqlType(SqlTypeName.ANY),
+                      typeFactory.createSqlType(SqlTypeName.ANY)),
+              i -> "p" + i,
+              i -> false),
+          ScalarFunctionImpl.create(KeyedTestHash.class, "hash"));
+
   private static final List<ColumnSpec> CUSTOMERS =
       List.of(
           new ColumnSpec("customer_id", SqlTypeName.BIGINT, false),
@@ -137,6 +159,71 @@ class VectorizedExecutorDifferentialTest {
   void privateJoinPlanOnLargerDataInParallel_matchesEnumerableEngine() {
     loadDemoLikeData(6_000, 40_000, 2);
     assertSameRows(privateJoinPlan(3));
+  }
+
+  /**
+   * Large enough that the per-unit aggregate and the ROW_NUMBER partitioning run radix partitioned
+   * (more than {@link GroupIds#RADIX_MIN_ROWS} joined rows), with several partitions per thread.
+   */
+  @Test
+  void privateJoinPlanLargeEnoughForRadixPartitioning_matchesEnumerableEngine() {
+    loadDemoLikeData(60_000, 400_000, 4);
+    RelBuilder b = builder();
+    RelNode joined =
+        b.scan("retailer", "customers")
+            .scan("advertiser", "impressions")
+            .join(
+                JoinRelType.INNER,
+                b.equals(b.field(2, 0, "email_hash"), b.field(2, 1, "email_hash")))
+            .aggregate(b.groupKey(), b.count())
+            .build();
+    long joinedRows =
+        (Long) executor.execute(joined, tables, new ExecutionLimits(1L << 30, 2)).get(0)[0];
+    assertTrue(joinedRows > 2L * GroupIds.RADIX_MIN_ROWS, "joined rows: " + joinedRows);
+    assertSameRows(privateJoinPlan(3));
+  }
+
+  /**
+   * A registered keyed hash is computed by the executor (strings encoded once per dictionary entry,
+   * longs, booleans, doubles and NULLs per row) and gives what the function's own code gives on
+   * Calcite's engine; the same call without literal keys runs through Calcite's code.
+   */
+  @Test
+  void keyedHashFunction_computedByTheExecutor_equalsTheFunctionsOwnCode() {
+    loadDemoLikeData(3_000, 100, 5);
+    VectorizedExecutor withNativeHash = new VectorizedExecutor(List.of(KeyedTestHash.function()));
+    RelBuilder b = builder();
+    b.scan("retailer", "customers");
+    RelNode plan =
+        b.project(
+                b.field("customer_id"),
+                b.call(
+                    KEYED_TEST_HASH,
+                    b.literal(7L),
+                    b.literal(9L),
+                    b.field("customer_id"),
+                    b.field("age_band")),
+                b.call(
+                    KEYED_TEST_HASH,
+                    b.literal(7L),
+                    b.literal(9L),
+                    b.field("opted_out"),
+                    b.field("lifetime_spend")),
+                b.call(
+                    KEYED_TEST_HASH,
+                    b.field("customer_id"),
+                    b.literal(9L),
+                    b.field("email_hash"),
+                    b.literal(null)))
+            .build();
+    List<Object[]> expected = reference(plan);
+    List<Object[]> actual = withNativeHash.execute(plan, tables, new ExecutionLimits(1L << 30, 2));
+    assertEquals(counts(expected), counts(actual));
+    long nullAgeBands =
+        actual.stream()
+            .filter(row -> row[1].equals(KeyedTestHash.hash(7, 9, row[0], null)))
+            .count();
+    assertTrue(nullAgeBands > 0, "some hashed values are NULL");
   }
 
   @Test
