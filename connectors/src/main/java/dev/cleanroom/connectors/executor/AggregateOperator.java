@@ -15,6 +15,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * order as a sequential engine would.
  */
 final class AggregateOperator {
+  /** Rows per step of the owned-by-thread loop: small enough that a chunk's arrays stay cached. */
+  private static final int CHUNK = 4096;
+
   private AggregateOperator() {}
 
   static Relation aggregate(Aggregate aggregate, Relation input, QueryContext context) {
@@ -45,9 +48,12 @@ final class AggregateOperator {
       Column key = keys.get(k);
       output.add(() -> Gather.rows(key, groups.firstRowOfGroup(), groupCount, context));
     }
+    // Radix partitioned, the aggregated columns are first moved into partition order (read
+    // sequentially, written to one stream per partition), so accumulating reads them in order.
+    Relation arguments = groups.isRadixPartitioned() ? toPositions(input, groups, context) : input;
     List<Accumulator> accumulators = new ArrayList<>();
     for (AggregateCall call : aggregate.getAggCallList()) {
-      accumulators.add(accumulator(call, aggregate, input, groupCount, context));
+      accumulators.add(accumulator(call, aggregate, arguments, groupCount, context));
     }
     Accumulator[] all = accumulators.toArray(new Accumulator[0]);
     if (groups.isRadixPartitioned()) {
@@ -73,25 +79,32 @@ final class AggregateOperator {
           if (part >= parts) {
             return;
           }
-          // Row by row, all aggregates at once: a group's accumulators are touched together.
-          for (int i = 0; i < rowCount; i++) {
-            if (partitionOfRow[i] == part) {
-              int group = groupOfRow[i];
-              for (Accumulator accumulator : all) {
-                accumulator.add(group, i);
-              }
+          // An aggregate at a time, in chunks, so each runs its own tight loop over the chunk.
+          for (int from = 0; from < rowCount; from += CHUNK) {
+            int to = Math.min(rowCount, from + CHUNK);
+            for (Accumulator accumulator : all) {
+              accumulator.addRange(groupOfRow, from, to, parts == 1 ? null : partitionOfRow, part);
             }
           }
         });
   }
 
+  private static Relation toPositions(Relation input, GroupIds groups, QueryContext context) {
+    List<Supplier<Column>> columns = new ArrayList<>();
+    for (int field = 0; field < input.columnCount(); field++) {
+      int index = field;
+      columns.add(() -> Gather.toPositions(input.column(index), groups.positionOfRow(), context));
+    }
+    return new Relation(input.rowCount(), columns);
+  }
+
   /**
    * Threads take radix partitions in turn; a partition's groups are a small contiguous range of
-   * ids, so its accumulators stay in cache, and its rows are visited in input order.
+   * ids, so its accumulators stay in cache, and its rows are visited in input order. Accumulators
+   * read their arguments by position (see {@link Gather#toPositions}).
    */
   private static void accumulateByPartition(
       GroupIds groups, Accumulator[] all, QueryContext context) {
-    int[] rowAt = groups.rowAt();
     int[] groupAt = groups.groupAt();
     int[] partitionStart = groups.partitionStart();
     int partitionCount = partitionStart.length - 1;
@@ -100,12 +113,8 @@ final class AggregateOperator {
         part -> {
           int p;
           while ((p = nextPartition.getAndIncrement()) < partitionCount) {
-            for (int at = partitionStart[p]; at < partitionStart[p + 1]; at++) {
-              int group = groupAt[at];
-              int row = rowAt[at];
-              for (Accumulator accumulator : all) {
-                accumulator.add(group, row);
-              }
+            for (Accumulator accumulator : all) {
+              accumulator.addRange(groupAt, partitionStart[p], partitionStart[p + 1], null, 0);
             }
           }
         });
@@ -190,6 +199,23 @@ final class AggregateOperator {
       }
     }
 
+    /**
+     * Adds rows {@code from .. to} (row i to group {@code groupOf[i]}), skipping rows whose {@code
+     * owner} is not {@code part} when an owner array is given. Subclasses loop over their primitive
+     * arrays directly where they can.
+     */
+    void addRange(int[] groupOf, int from, int to, int[] owner, int part) {
+      for (int i = from; i < to; i++) {
+        if (owner == null || owner[i] == part) {
+          add(groupOf[i], i);
+        }
+      }
+    }
+
+    final boolean unfiltered() {
+      return filter == null;
+    }
+
     abstract void accept(int group, int row);
 
     abstract Column result();
@@ -213,6 +239,19 @@ final class AggregateOperator {
         }
       }
       counts[group]++;
+    }
+
+    @Override
+    void addRange(int[] groupOf, int from, int to, int[] owner, int part) {
+      if (!unfiltered() || !arguments.isEmpty()) {
+        super.addRange(groupOf, from, to, owner, part);
+        return;
+      }
+      for (int i = from; i < to; i++) {
+        if (owner == null || owner[i] == part) {
+          counts[groupOf[i]]++;
+        }
+      }
     }
 
     @Override
@@ -257,6 +296,27 @@ final class AggregateOperator {
     }
 
     @Override
+    void addRange(int[] groupOf, int from, int to, int[] owner, int part) {
+      if (!unfiltered() || !(argument instanceof LongColumn column)) {
+        super.addRange(groupOf, from, to, owner, part);
+        return;
+      }
+      long[] values = column.values();
+      boolean[] nulls = column.nulls();
+      try {
+        for (int i = from; i < to; i++) {
+          if ((owner == null || owner[i] == part) && (nulls == null || !nulls[i])) {
+            int group = groupOf[i];
+            sums[group] = Math.addExact(sums[group], values[i]);
+            seen[group] = true;
+          }
+        }
+      } catch (ArithmeticException e) {
+        throw overflow();
+      }
+    }
+
+    @Override
     Column result() {
       boolean[] nulls = null;
       for (int group = 0; group < sums.length; group++) {
@@ -295,6 +355,23 @@ final class AggregateOperator {
       if (!argument.isNull(row)) {
         sums[group] += argument.doubleAt(row);
         seen[group] = true;
+      }
+    }
+
+    @Override
+    void addRange(int[] groupOf, int from, int to, int[] owner, int part) {
+      if (!unfiltered() || !(argument instanceof DoubleColumn column)) {
+        super.addRange(groupOf, from, to, owner, part);
+        return;
+      }
+      double[] values = column.values();
+      boolean[] nulls = column.nulls();
+      for (int i = from; i < to; i++) {
+        if ((owner == null || owner[i] == part) && (nulls == null || !nulls[i])) {
+          int group = groupOf[i];
+          sums[group] += values[i];
+          seen[group] = true;
+        }
       }
     }
 

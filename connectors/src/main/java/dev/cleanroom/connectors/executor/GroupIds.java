@@ -40,8 +40,10 @@ final class GroupIds {
   private final int partitions;
   // Radix partitioned:
   private final int[] rowAt;
+  private final int[] positionOfRow;
   private final int[] groupAt;
   private final int[] partitionStart;
+  private final int[] partitionGroupStart;
   // Both; computed on first use in the radix layout.
   private int[] groupOfRow;
 
@@ -54,8 +56,10 @@ final class GroupIds {
       int[] partitionOfRow,
       int partitions,
       int[] rowAt,
+      int[] positionOfRow,
       int[] groupAt,
-      int[] partitionStart) {
+      int[] partitionStart,
+      int[] partitionGroupStart) {
     this.context = context;
     this.rowCount = rowCount;
     this.groupCount = groupCount;
@@ -64,8 +68,10 @@ final class GroupIds {
     this.partitionOfRow = partitionOfRow;
     this.partitions = partitions;
     this.rowAt = rowAt;
+    this.positionOfRow = positionOfRow;
     this.groupAt = groupAt;
     this.partitionStart = partitionStart;
+    this.partitionGroupStart = partitionGroupStart;
   }
 
   int groupCount() {
@@ -97,6 +103,11 @@ final class GroupIds {
     return rowAt;
   }
 
+  /** Radix layout: the position of each row in {@link #rowAt()} (its inverse). */
+  int[] positionOfRow() {
+    return positionOfRow;
+  }
+
   /** Radix layout: the group of the row at each position of {@link #rowAt()}. */
   int[] groupAt() {
     return groupAt;
@@ -105,6 +116,14 @@ final class GroupIds {
   /** Radix layout: where each partition starts in {@link #rowAt()}; one more entry at the end. */
   int[] partitionStart() {
     return partitionStart;
+  }
+
+  /**
+   * Radix layout: the first group id of each partition (its groups are the ids up to the next
+   * partition's first); one more entry at the end, the group count.
+   */
+  int[] partitionGroupStart() {
+    return partitionGroupStart;
   }
 
   /** The group of each row. */
@@ -262,6 +281,8 @@ final class GroupIds {
         parts,
         null,
         null,
+        null,
+        null,
         null);
   }
 
@@ -317,6 +338,7 @@ final class GroupIds {
     }
     partitionStart[partitionCount] = position;
     int[] rowAt = memory.ints(rowCount);
+    int[] positionOfRow = memory.ints(rowCount);
     int[] hashAt = memory.ints(rowCount);
     long[] keyAt = packedKeys != null ? memory.longs(rowCount) : null;
     context.parallelRanges(
@@ -327,6 +349,7 @@ final class GroupIds {
             int hash = hashes[i];
             int target = cursor[hash >>> shift]++;
             rowAt[target] = i;
+            positionOfRow[i] = target;
             hashAt[target] = hash;
             if (keyAt != null) {
               keyAt[target] = packedKeys[i];
@@ -370,12 +393,13 @@ final class GroupIds {
         });
 
     // Pass 4: dense ids, partition by partition.
-    int[] base = new int[partitionCount];
+    int[] base = new int[partitionCount + 1];
     int groupCount = 0;
     for (int p = 0; p < partitionCount; p++) {
       base[p] = groupCount;
       groupCount += partitionFirstRows[p].length;
     }
+    base[partitionCount] = groupCount;
     int[] firstRowOfGroup = memory.ints(groupCount);
     for (int p = 0; p < partitionCount; p++) {
       System.arraycopy(
@@ -398,8 +422,10 @@ final class GroupIds {
         null,
         0,
         rowAt,
+        positionOfRow,
         groupAt,
-        partitionStart);
+        partitionStart,
+        base);
   }
 
   static long[] fill(KeyReader[] readers, long[] key, int row, boolean withNullMask) {

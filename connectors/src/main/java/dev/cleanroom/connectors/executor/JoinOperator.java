@@ -154,6 +154,10 @@ final class JoinOperator {
     KeyReader.TranslatedKey translated = direct ? (KeyReader.TranslatedKey) readers[0] : null;
     int[] directCodes = direct ? translated.codes() : null;
     int[] translation = direct ? translated.translation() : null;
+    // Unique build keys joined through dictionary codes: the build row of every probe code, so
+    // that a probe row costs one random read instead of three.
+    int[] buildRowOfCode =
+        direct && build.uniqueKeys() ? buildRowOfCode(build, translation, context) : null;
     context.parallel(
         part -> {
           if (part >= parts) {
@@ -168,6 +172,19 @@ final class JoinOperator {
           long[] key = new long[build.width()];
           int[] offsets = build.offsets();
           int[] rows = build.rows();
+          if (buildRowOfCode != null) {
+            for (int i = from; i < to; i++) {
+              int code = directCodes[i];
+              int buildRow = code < 0 ? -1 : buildRowOfCode[code];
+              if (buildRow >= 0) {
+                probeOut.add(i);
+                buildOut.add(buildRow);
+              }
+            }
+            probeRows[part] = probeOut;
+            buildRows[part] = buildOut;
+            return;
+          }
           for (int start = from; start < to; start += BATCH) {
             int end = Math.min(to, start + BATCH);
             // First the key of every row of the batch, then the matches: the misses overlap.
@@ -231,6 +248,24 @@ final class JoinOperator {
       offset += probeRows[part].size();
     }
     return new int[][] {allProbe, allBuild, {count}};
+  }
+
+  /** For each code of the probe's dictionary, the build row with that key, or -1. */
+  private static int[] buildRowOfCode(HashedBuild build, int[] translation, QueryContext context) {
+    int[] offsets = build.offsets();
+    int[] rows = build.rows();
+    int codeCount = translation != null ? translation.length : offsets.length - 1;
+    int[] buildRowOfCode = context.memory().ints(codeCount);
+    context.parallelRanges(
+        codeCount,
+        (part, from, to) -> {
+          for (int code = from; code < to; code++) {
+            int key = translation == null ? code : translation[code];
+            buildRowOfCode[code] =
+                key >= 0 && offsets[key] < offsets[key + 1] ? rows[offsets[key]] : -1;
+          }
+        });
+    return buildRowOfCode;
   }
 
   private static ExecutionException unsupported(String what) {

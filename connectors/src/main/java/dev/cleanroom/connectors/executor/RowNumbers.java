@@ -1,6 +1,8 @@
 package dev.cleanroom.connectors.executor;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.calcite.rel.RelFieldCollation;
 
 /**
@@ -28,16 +30,56 @@ final class RowNumbers {
   static LongColumn compute(
       List<Column> partitionKeys, List<OrderKey> orderKeys, int rowCount, QueryContext context) {
     QueryMemory memory = context.memory();
-    int groupCount;
-    int[] groupOfRow;
-    if (partitionKeys.isEmpty()) {
-      groupCount = rowCount == 0 ? 0 : 1;
-      groupOfRow = memory.ints(rowCount);
-    } else {
+    RowComparator comparator = comparator(orderKeys);
+    // The private plans order by one non-null long (the contribution hash): compare it directly.
+    long[] singleKey =
+        orderKeys.size() == 1
+                && orderKeys.get(0).column() instanceof LongColumn longs
+                && longs.nulls() == null
+            ? longs.values()
+            : null;
+    boolean descending = singleKey != null && orderKeys.get(0).descending();
+    long[] numbers = memory.longs(rowCount);
+    if (!partitionKeys.isEmpty()) {
       GroupIds groups = GroupIds.assign(partitionKeys, rowCount, context);
-      groupCount = groups.groupCount();
-      groupOfRow = groups.groupOfRow();
+      if (groups.isRadixPartitioned()) {
+        numberByRadixPartition(groups, comparator, singleKey, descending, numbers, context);
+        return new LongColumn(numbers, null);
+      }
+      number(
+          groups.groupCount(),
+          groups.groupOfRow(),
+          rowCount,
+          comparator,
+          singleKey,
+          descending,
+          numbers,
+          context);
+    } else {
+      number(
+          rowCount == 0 ? 0 : 1,
+          memory.ints(rowCount),
+          rowCount,
+          comparator,
+          singleKey,
+          descending,
+          numbers,
+          context);
     }
+    return new LongColumn(numbers, null);
+  }
+
+  /** Buckets all rows by group with a counting sort, then numbers each group's rows. */
+  private static void number(
+      int groupCount,
+      int[] groupOfRow,
+      int rowCount,
+      RowComparator comparator,
+      long[] singleKey,
+      boolean descending,
+      long[] numbers,
+      QueryContext context) {
+    QueryMemory memory = context.memory();
     int[] offsets = memory.ints(groupCount + 1);
     for (int i = 0; i < rowCount; i++) {
       offsets[groupOfRow[i] + 1]++;
@@ -51,37 +93,108 @@ final class RowNumbers {
     for (int i = 0; i < rowCount; i++) {
       rows[next[groupOfRow[i]]++] = i;
     }
-    RowComparator comparator = comparator(orderKeys);
-    long[] numbers = memory.longs(rowCount);
-    // The private plans order by one non-null long (the contribution hash): compare it directly.
-    long[] singleKey =
-        orderKeys.size() == 1
-                && orderKeys.get(0).column() instanceof LongColumn longs
-                && longs.nulls() == null
-            ? longs.values()
-            : null;
-    boolean descending = singleKey != null && orderKeys.get(0).descending();
     context.parallelRanges(
         groupCount,
         (part, from, to) -> {
           int[] scratch = new int[16];
           for (int g = from; g < to; g++) {
-            int start = offsets[g];
-            int end = offsets[g + 1];
-            if (end - start > scratch.length) {
-              scratch = new int[Integer.highestOneBit(end - start) * 2];
+            scratch =
+                sortAndNumber(
+                    rows,
+                    offsets[g],
+                    offsets[g + 1],
+                    comparator,
+                    singleKey,
+                    descending,
+                    numbers,
+                    scratch);
+          }
+        });
+  }
+
+  /**
+   * The same, one radix partition at a time: a partition's groups are a contiguous range of ids, so
+   * its counting sort and the numbering stay within a few cache-sized arrays.
+   */
+  private static void numberByRadixPartition(
+      GroupIds groups,
+      RowComparator comparator,
+      long[] singleKey,
+      boolean descending,
+      long[] numbers,
+      QueryContext context) {
+    int[] rowAt = groups.rowAt();
+    int[] groupAt = groups.groupAt();
+    int[] partitionStart = groups.partitionStart();
+    int[] partitionGroupStart = groups.partitionGroupStart();
+    int partitionCount = partitionStart.length - 1;
+    AtomicInteger nextPartition = new AtomicInteger();
+    context.parallel(
+        part -> {
+          int[] offsets = new int[16];
+          int[] rows = new int[16];
+          int[] scratch = new int[16];
+          int p;
+          while ((p = nextPartition.getAndIncrement()) < partitionCount) {
+            int start = partitionStart[p];
+            int end = partitionStart[p + 1];
+            int firstGroup = partitionGroupStart[p];
+            int groupCount = partitionGroupStart[p + 1] - firstGroup;
+            if (offsets.length < groupCount + 2) {
+              offsets = new int[Math.max(groupCount + 2, 2 * offsets.length)];
             }
-            if (singleKey != null && end - start <= 24) {
-              insertionSort(rows, start, end, singleKey, descending);
-            } else {
-              sort(rows, start, end, comparator, scratch);
+            if (rows.length < end - start) {
+              rows = new int[Math.max(end - start, 2 * rows.length)];
             }
-            for (int p = start; p < end; p++) {
-              numbers[rows[p]] = p - start + 1;
+            Arrays.fill(offsets, 0, groupCount + 2, 0);
+            for (int at = start; at < end; at++) {
+              offsets[groupAt[at] - firstGroup + 2]++;
+            }
+            for (int g = 0; g < groupCount; g++) {
+              offsets[g + 2] += offsets[g + 1];
+            }
+            // offsets[g + 1] is now where group g starts; it becomes where g ends as rows land.
+            for (int at = start; at < end; at++) {
+              rows[offsets[groupAt[at] - firstGroup + 1]++] = rowAt[at];
+            }
+            for (int g = 0; g < groupCount; g++) {
+              scratch =
+                  sortAndNumber(
+                      rows,
+                      offsets[g],
+                      offsets[g + 1],
+                      comparator,
+                      singleKey,
+                      descending,
+                      numbers,
+                      scratch);
             }
           }
         });
-    return new LongColumn(numbers, null);
+  }
+
+  /** Sorts rows[start, end) (one group) by the order keys and numbers them 1, 2, ... */
+  private static int[] sortAndNumber(
+      int[] rows,
+      int start,
+      int end,
+      RowComparator comparator,
+      long[] singleKey,
+      boolean descending,
+      long[] numbers,
+      int[] scratch) {
+    if (end - start > scratch.length) {
+      scratch = new int[Integer.highestOneBit(end - start) * 2];
+    }
+    if (singleKey != null && end - start <= 24) {
+      insertionSort(rows, start, end, singleKey, descending);
+    } else {
+      sort(rows, start, end, comparator, scratch);
+    }
+    for (int p = start; p < end; p++) {
+      numbers[rows[p]] = p - start + 1;
+    }
+    return scratch;
   }
 
   @FunctionalInterface
