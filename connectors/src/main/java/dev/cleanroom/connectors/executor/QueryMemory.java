@@ -1,22 +1,31 @@
 package dev.cleanroom.connectors.executor;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.memory.AllocationReservation;
+import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * Byte accounting of one query: every intermediate array is reserved here before it is allocated,
- * and the query fails once the total would pass the limit. The message depends only on the limit.
+ * The memory account of one query: an Arrow child allocator of the executor's allocator, limited to
+ * the query's budget. Every intermediate array is reserved on it before it is allocated, so the
+ * query fails once its total would pass the limit (the message depends only on the limit), and the
+ * account shows in the allocator tree while the query runs. Closing it returns the bytes.
  */
-final class QueryMemory {
-  private final long limitBytes;
-  private final AtomicLong reservedBytes = new AtomicLong();
+final class QueryMemory implements AutoCloseable {
+  private static final AtomicLong QUERIES = new AtomicLong();
 
-  QueryMemory(long limitBytes) {
+  private final long limitBytes;
+  private final BufferAllocator allocator;
+  private final AllocationReservation reservation;
+
+  QueryMemory(BufferAllocator parent, long limitBytes) {
     this.limitBytes = limitBytes;
+    this.allocator = parent.newChildAllocator("query-" + QUERIES.incrementAndGet(), 0, limitBytes);
+    this.reservation = allocator.newReservation();
   }
 
-  void reserve(long bytes) {
-    long total = reservedBytes.addAndGet(bytes);
-    if (total > limitBytes || total < 0) {
+  /** Reserves {@code bytes} (heap arrays are charged to the account; no buffer is allocated). */
+  synchronized void reserve(long bytes) {
+    if (bytes < 0 || !reservation.add(bytes)) {
       throw new ExecutionException(
           ExecutionErrorCode.MEMORY_LIMIT_EXCEEDED,
           "query exceeded its memory limit of " + limitBytes + " bytes");
@@ -24,7 +33,7 @@ final class QueryMemory {
   }
 
   long reservedBytes() {
-    return reservedBytes.get();
+    return allocator.getAllocatedMemory();
   }
 
   long[] longs(int length) {
@@ -50,5 +59,11 @@ final class QueryMemory {
   Object[] objects(int length) {
     reserve(8L * length);
     return new Object[length];
+  }
+
+  @Override
+  public synchronized void close() {
+    reservation.close();
+    allocator.close();
   }
 }

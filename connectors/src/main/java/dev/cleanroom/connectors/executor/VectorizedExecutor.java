@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
@@ -35,6 +37,7 @@ import org.apache.calcite.sql.SqlKind;
  */
 public final class VectorizedExecutor {
   private final TableEncodings encodings = new TableEncodings();
+  private final BufferAllocator allocator;
   private final Map<String, KeyedHashFunction> keyedHashes;
 
   /** An executor that runs every scalar function outside its own set through Calcite's code. */
@@ -43,9 +46,20 @@ public final class VectorizedExecutor {
   }
 
   /**
-   * An executor that computes {@code keyedHashes} itself (see {@link KeyedHashFunction}), by name.
+   * An executor that computes {@code keyedHashes} itself (see {@link KeyedHashFunction}), by name,
+   * with an allocator of its own for the queries' memory accounts.
    */
   public VectorizedExecutor(List<KeyedHashFunction> keyedHashes) {
+    this(new RootAllocator(), keyedHashes);
+  }
+
+  /**
+   * An executor whose queries each account their memory on a child of {@code allocator}, limited to
+   * {@link ExecutionLimits#maxMemoryBytes()}; a query also fails when {@code allocator} itself has
+   * no room left.
+   */
+  public VectorizedExecutor(BufferAllocator allocator, List<KeyedHashFunction> keyedHashes) {
+    this.allocator = requireNonNull(allocator, "allocator is null");
     Map<String, KeyedHashFunction> byName = new HashMap<>();
     for (KeyedHashFunction function : keyedHashes) {
       if (byName.put(function.name(), function) != null) {
@@ -83,8 +97,8 @@ public final class VectorizedExecutor {
     requireNonNull(plan, "plan is null");
     requireNonNull(tables, "tables is null");
     requireNonNull(limits, "limits is null");
-    QueryMemory memory = new QueryMemory(limits.maxMemoryBytes());
-    try (Workers workers = new Workers(limits.parallelism() - 1)) {
+    try (QueryMemory memory = new QueryMemory(allocator, limits.maxMemoryBytes());
+        Workers workers = new Workers(limits.parallelism() - 1)) {
       QueryContext context = new QueryContext(memory, encodings, workers, limits.parallelism());
       Run run =
           new Run(

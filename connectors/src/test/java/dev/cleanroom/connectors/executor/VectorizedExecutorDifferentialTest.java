@@ -412,6 +412,33 @@ class VectorizedExecutorDifferentialTest {
     assertEquals(first.getMessage(), again.getMessage());
   }
 
+  /**
+   * Each query accounts its memory on its own child of the executor's allocator, limited to the
+   * query's budget; the account is charged while the query runs and closed when it ends, whether
+   * the query succeeded or ran out of budget.
+   */
+  @Test
+  void eachQuery_accountsItsMemoryOnALimitedChildAllocatorThatIsClosedAfterwards() {
+    loadDemoLikeData(2_000, 20_000, 9);
+    RelNode plan = privateJoinPlan(2);
+    try (BufferAllocator executorAllocator = new RootAllocator()) {
+      VectorizedExecutor accounted = new VectorizedExecutor(executorAllocator, List.of());
+      accounted.execute(plan, tables, new ExecutionLimits(1L << 30, 2));
+      long peak = executorAllocator.getPeakMemoryAllocation();
+      assertTrue(peak > 20_000L * 4, "the query's arrays were charged: " + peak);
+      assertTrue(executorAllocator.getChildAllocators().isEmpty());
+      assertEquals(0, executorAllocator.getAllocatedMemory());
+
+      ExecutionLimits tooSmall = new ExecutionLimits(peak / 2, 2);
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> accounted.execute(plan, tables, tooSmall));
+      assertEquals(ExecutionErrorCode.MEMORY_LIMIT_EXCEEDED, e.code());
+      assertEquals("query exceeded its memory limit of " + peak / 2 + " bytes", e.getMessage());
+      assertTrue(executorAllocator.getChildAllocators().isEmpty());
+      assertEquals(0, executorAllocator.getAllocatedMemory());
+    }
+  }
+
   @Test
   void rowNumberOverWholePartitionFrame_isRejectedAsUnsupported() {
     loadDemoLikeData(10, 10, 15);
