@@ -10,20 +10,14 @@ import java.util.Map;
 /** The distinct strings of a column; a code is an index into {@link #values()}. Immutable. */
 final class StringDictionary {
   private final String[] values;
-  private final Map<String, Integer> codes;
+  private volatile Map<String, Integer> codes;
   private volatile int[] sortRanks;
 
+  /**
+   * A dictionary of distinct {@code values}; the index from value to code is built on first use.
+   */
   StringDictionary(String[] values) {
-    this(values, indexOf(values));
-  }
-
-  /** A dictionary whose caller already built {@code codes}, the index of {@code values}. */
-  StringDictionary(String[] values, Map<String, Integer> codes) {
     this.values = requireNonNull(values, "values is null");
-    this.codes = requireNonNull(codes, "codes is null");
-    if (codes.size() != values.length) {
-      throw new IllegalArgumentException("codes must index exactly the values");
-    }
   }
 
   private static Map<String, Integer> indexOf(String[] values) {
@@ -46,7 +40,17 @@ final class StringDictionary {
 
   /** The code of {@code value}, or -1 if the dictionary does not hold it. */
   int codeOf(String value) {
-    Integer code = codes.get(value);
+    Map<String, Integer> index = codes;
+    if (index == null) {
+      synchronized (this) {
+        index = codes;
+        if (index == null) {
+          index = indexOf(values);
+          codes = index;
+        }
+      }
+    }
+    Integer code = index.get(value);
     return code == null ? -1 : code;
   }
 

@@ -1,7 +1,5 @@
 package dev.cleanroom.connectors.executor;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,27 +65,13 @@ final class TableEncodings {
       rowCount += batch.getRowCount();
     }
     int[] codes = new int[rowCount];
-    Map<String, Integer> index = new HashMap<>();
-    List<String> values = new ArrayList<>();
+    Utf8DictionaryBuilder dictionary = new Utf8DictionaryBuilder();
     int row = 0;
     for (VectorSchemaRoot batch : batches) {
-      VarCharVector vector = (VarCharVector) batch.getVector(name);
       int count = batch.getRowCount();
-      for (int i = 0; i < count; i++, row++) {
-        if (vector.isNull(i)) {
-          codes[row] = -1;
-          continue;
-        }
-        String value = new String(vector.get(i), StandardCharsets.UTF_8);
-        Integer code = index.get(value);
-        if (code == null) {
-          code = values.size();
-          index.put(value, code);
-          values.add(value);
-        }
-        codes[row] = code;
-      }
+      dictionary.encode((VarCharVector) batch.getVector(name), count, codes, row);
+      row += count;
     }
-    return new DictionaryColumn(codes, new StringDictionary(values.toArray(new String[0]), index));
+    return new DictionaryColumn(codes, new StringDictionary(dictionary.values()));
   }
 }
