@@ -25,6 +25,9 @@ final class GroupIds {
   /** Packed keys with at most this many values are numbered by direct indexing, no hashing. */
   private static final long DIRECT_LIMIT = 1 << 24;
 
+  /** Large inputs are indexed directly only when the packed range is at most this. */
+  private static final long CACHED_DIRECT_LIMIT = 1 << 16;
+
   /** Inputs with at least this many rows and hashed keys are radix partitioned. */
   static final int RADIX_MIN_ROWS = 1 << 17;
 
@@ -144,8 +147,13 @@ final class GroupIds {
 
   static GroupIds assign(List<Column> keys, int rowCount, QueryContext context) {
     PackedKeys packed = PackedKeys.of(keys, rowCount);
+    // Direct indexing, unless the input is large and the slot array would not stay in cache: then
+    // radix partitions touch memory in fewer places.
     boolean direct =
-        packed != null && packed.range() <= DIRECT_LIMIT && packed.range() <= 4L * rowCount + 1024;
+        packed != null
+            && packed.range() <= DIRECT_LIMIT
+            && packed.range() <= 4L * rowCount + 1024
+            && (rowCount < RADIX_MIN_ROWS || packed.range() <= CACHED_DIRECT_LIMIT);
     KeyReader[] readers = packed == null ? KeyReader.forGrouping(keys, rowCount) : null;
     boolean withNullMask = readers != null && hasNullableWords(readers);
     int width = readers == null ? 1 : readers.length + (withNullMask ? 1 : 0);
