@@ -17,7 +17,6 @@ import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
-import org.apache.calcite.rex.RexExecutable;
 import org.apache.calcite.rex.RexExecutorImpl;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
@@ -42,12 +41,17 @@ final class ExpressionEvaluator {
   private final QueryContext context;
   private final RexBuilder rexBuilder;
   private final Map<String, KeyedHashFunction> keyedHashes;
+  private final CompiledExpressions compiled;
 
   ExpressionEvaluator(
-      QueryContext context, RexBuilder rexBuilder, Map<String, KeyedHashFunction> keyedHashes) {
+      QueryContext context,
+      RexBuilder rexBuilder,
+      Map<String, KeyedHashFunction> keyedHashes,
+      CompiledExpressions compiled) {
     this.context = requireNonNull(context, "context is null");
     this.rexBuilder = requireNonNull(rexBuilder, "rexBuilder is null");
     this.keyedHashes = requireNonNull(keyedHashes, "keyedHashes is null");
+    this.compiled = requireNonNull(compiled, "compiled is null");
   }
 
   Column evaluate(RexNode node, Relation input, RelDataType inputType) {
@@ -835,10 +839,13 @@ final class ExpressionEvaluator {
   }
 
   private Function1<DataContext, Object[]> compile(RexNode node, RelDataType inputType) {
+    // The digest names the operators, literals (with their types) and input fields by position;
+    // the input type says what those fields are.
+    String key = node + " over " + inputType.getFullTypeString();
     try {
-      RexExecutable executable =
-          RexExecutorImpl.getExecutable(rexBuilder, List.of(node), inputType);
-      return executable.getFunction();
+      return compiled.get(
+          key,
+          () -> RexExecutorImpl.getExecutable(rexBuilder, List.of(node), inputType).getFunction());
     } catch (RuntimeException e) {
       throw new ExecutionException(
           ExecutionErrorCode.UNSUPPORTED_EXPRESSION,

@@ -37,6 +37,7 @@ import org.apache.calcite.sql.SqlKind;
  */
 public final class VectorizedExecutor {
   private final TableEncodings encodings = new TableEncodings();
+  private final CompiledExpressions compiled = new CompiledExpressions(1024);
   private final BufferAllocator allocator;
   private final Map<String, KeyedHashFunction> keyedHashes;
 
@@ -85,6 +86,11 @@ public final class VectorizedExecutor {
     encodings.encode(requireNonNull(table, "table is null"), Set.copyOf(columnNames));
   }
 
+  /** How many scalar expressions this executor has compiled with Calcite's code generator. */
+  long compilations() {
+    return compiled.compilations();
+  }
+
   /**
    * Runs {@code plan}.
    *
@@ -104,7 +110,8 @@ public final class VectorizedExecutor {
           new Run(
               tables,
               context,
-              new ExpressionEvaluator(context, plan.getCluster().getRexBuilder(), keyedHashes));
+              new ExpressionEvaluator(
+                  context, plan.getCluster().getRexBuilder(), keyedHashes, compiled));
       Relation result = run.execute(plan);
       return rows(result, plan.getRowType());
     } catch (OutOfMemoryError e) {

@@ -226,6 +226,37 @@ class VectorizedExecutorDifferentialTest {
     assertTrue(nullAgeBands > 0, "some hashed values are NULL");
   }
 
+  /** Calcite's scalar code is generated once per expression and input type, not per query. */
+  @Test
+  void rowByRowExpression_isCompiledOncePerExpressionAcrossQueries() {
+    loadDemoLikeData(500, 100, 6);
+    VectorizedExecutor fresh = new VectorizedExecutor();
+    ExecutionLimits limits = new ExecutionLimits(1L << 30, 2);
+    List<Object[]> first = fresh.execute(hashPlan(9L), tables, limits);
+    List<Object[]> second = fresh.execute(hashPlan(9L), tables, limits);
+    assertEquals(1, fresh.compilations());
+    assertEquals(counts(first), counts(second));
+    assertEquals(counts(reference(hashPlan(9L))), counts(second));
+    List<Object[]> other = fresh.execute(hashPlan(10L), tables, limits);
+    assertEquals(2, fresh.compilations(), "another literal is another expression");
+    assertEquals(counts(reference(hashPlan(10L))), counts(other));
+  }
+
+  /** A keyed hash whose first key is a column: not a keyed hash the executor computes itself. */
+  private RelNode hashPlan(long secondKey) {
+    RelBuilder b = builder();
+    return b.scan("retailer", "customers")
+        .project(
+            b.field("customer_id"),
+            b.call(
+                KEYED_TEST_HASH,
+                b.field("customer_id"),
+                b.literal(secondKey),
+                b.field("email_hash"),
+                b.field("age_band")))
+        .build();
+  }
+
   @Test
   void privateJoinPlanWithWindowOperator_matchesEnumerableEngine() {
     loadDemoLikeData(700, 5_000, 16);
