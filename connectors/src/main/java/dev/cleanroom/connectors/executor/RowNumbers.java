@@ -3,6 +3,7 @@ package dev.cleanroom.connectors.executor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.calcite.rel.RelFieldCollation;
 
 /**
@@ -27,9 +28,25 @@ final class RowNumbers {
     }
   }
 
+  /**
+   * The row numbers. {@code orderKeysOf} is only asked for the order keys when some partition has
+   * more than one row: when every row is its own partition (a private query whose groups are
+   * attributes of the unit), every number is 1 and the order keys are never computed.
+   */
   static LongColumn compute(
-      List<Column> partitionKeys, List<OrderKey> orderKeys, int rowCount, QueryContext context) {
+      List<Column> partitionKeys,
+      Supplier<List<OrderKey>> orderKeysOf,
+      int rowCount,
+      QueryContext context) {
     QueryMemory memory = context.memory();
+    GroupIds groups =
+        partitionKeys.isEmpty() ? null : GroupIds.assign(partitionKeys, rowCount, context);
+    long[] numbers = memory.longs(rowCount);
+    if (groups != null && groups.groupCount() == rowCount) {
+      Arrays.fill(numbers, 1L);
+      return new LongColumn(numbers, null);
+    }
+    List<OrderKey> orderKeys = orderKeysOf.get();
     RowComparator comparator = comparator(orderKeys);
     // The private plans order by one non-null long (the contribution hash): compare it directly.
     long[] singleKey =
@@ -39,9 +56,7 @@ final class RowNumbers {
             ? longs.values()
             : null;
     boolean descending = singleKey != null && orderKeys.get(0).descending();
-    long[] numbers = memory.longs(rowCount);
-    if (!partitionKeys.isEmpty()) {
-      GroupIds groups = GroupIds.assign(partitionKeys, rowCount, context);
+    if (groups != null) {
       if (groups.isRadixPartitioned()) {
         numberByRadixPartition(groups, comparator, singleKey, descending, numbers, context);
         return new LongColumn(numbers, null);

@@ -228,14 +228,19 @@ public final class VectorizedExecutor {
       for (RexNode key : over.getWindow().partitionKeys) {
         partitionKeys.add(evaluator.evaluate(key, input, inputType));
       }
-      List<RowNumbers.OrderKey> orderKeys = new ArrayList<>();
-      for (RexFieldCollation key : over.getWindow().orderKeys) {
-        orderKeys.add(
-            RowNumbers.OrderKey.of(
-                evaluator.evaluate(key.left, input, inputType),
-                key.getDirection(),
-                key.getNullDirection()));
-      }
+      // Evaluated only if some partition has more than one row.
+      Supplier<List<RowNumbers.OrderKey>> orderKeys =
+          () -> {
+            List<RowNumbers.OrderKey> keys = new ArrayList<>();
+            for (RexFieldCollation key : over.getWindow().orderKeys) {
+              keys.add(
+                  RowNumbers.OrderKey.of(
+                      evaluator.evaluate(key.left, input, inputType),
+                      key.getDirection(),
+                      key.getNullDirection()));
+            }
+            return keys;
+          };
       return RowNumbers.compute(partitionKeys, orderKeys, input.rowCount(), context);
     }
 
@@ -290,7 +295,7 @@ public final class VectorizedExecutor {
         Column numbers =
             group.aggCalls.isEmpty()
                 ? null
-                : RowNumbers.compute(partitionKeys, orderKeys, input.rowCount(), context);
+                : RowNumbers.compute(partitionKeys, () -> orderKeys, input.rowCount(), context);
         for (int c = 0; c < group.aggCalls.size(); c++) {
           columns.add(() -> numbers);
         }
