@@ -24,8 +24,10 @@ final class LongKeyTable {
     this.firstRows = memory.ints(Math.max(16, capacity / 2));
   }
 
+  /** The smallest power of two that holds {@code expectedSize} keys at most half full. */
   private static int capacityFor(int expectedSize) {
-    return Integer.highestOneBit(Math.max(16, Math.min(expectedSize, 1 << 28)) * 2);
+    int expected = Math.max(16, Math.min(expectedSize, 1 << 28));
+    return Integer.highestOneBit(2 * expected - 1) << 1;
   }
 
   /**

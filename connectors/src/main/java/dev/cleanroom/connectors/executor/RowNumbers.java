@@ -48,38 +48,24 @@ final class RowNumbers {
     }
     List<OrderKey> orderKeys = orderKeysOf.get();
     RowComparator comparator = comparator(orderKeys);
-    // The private plans order by one non-null long (the contribution hash): compare it directly.
+    // The private plans order first by a non-null long (the contribution hash), then by the group
+    // keys: compare the long directly, and the rest only on a tie.
     long[] singleKey =
-        orderKeys.size() == 1
-                && orderKeys.get(0).column() instanceof LongColumn longs
-                && longs.nulls() == null
+        orderKeys.get(0).column() instanceof LongColumn longs && longs.nulls() == null
             ? longs.values()
             : null;
+    RowComparator tieBreak = orderKeys.size() == 1 ? null : comparator;
     boolean descending = singleKey != null && orderKeys.get(0).descending();
+    RowComparator order =
+        singleKey == null ? comparator : new LeadingLong(singleKey, descending, tieBreak);
     if (groups != null) {
       if (groups.isRadixPartitioned()) {
-        numberByRadixPartition(groups, comparator, singleKey, descending, numbers, context);
+        numberByRadixPartition(groups, order, numbers, context);
         return new LongColumn(numbers, null);
       }
-      number(
-          groups.groupCount(),
-          groups.groupOfRow(),
-          rowCount,
-          comparator,
-          singleKey,
-          descending,
-          numbers,
-          context);
+      number(groups.groupCount(), groups.groupOfRow(), rowCount, order, numbers, context);
     } else {
-      number(
-          rowCount == 0 ? 0 : 1,
-          memory.ints(rowCount),
-          rowCount,
-          comparator,
-          singleKey,
-          descending,
-          numbers,
-          context);
+      number(rowCount == 0 ? 0 : 1, memory.ints(rowCount), rowCount, order, numbers, context);
     }
     return new LongColumn(numbers, null);
   }
@@ -90,8 +76,6 @@ final class RowNumbers {
       int[] groupOfRow,
       int rowCount,
       RowComparator comparator,
-      long[] singleKey,
-      boolean descending,
       long[] numbers,
       QueryContext context) {
     QueryMemory memory = context.memory();
@@ -113,16 +97,7 @@ final class RowNumbers {
         (part, from, to) -> {
           int[] scratch = new int[16];
           for (int g = from; g < to; g++) {
-            scratch =
-                sortAndNumber(
-                    rows,
-                    offsets[g],
-                    offsets[g + 1],
-                    comparator,
-                    singleKey,
-                    descending,
-                    numbers,
-                    scratch);
+            scratch = sortAndNumber(rows, offsets[g], offsets[g + 1], comparator, numbers, scratch);
           }
         });
   }
@@ -132,12 +107,7 @@ final class RowNumbers {
    * its counting sort and the numbering stay within a few cache-sized arrays.
    */
   private static void numberByRadixPartition(
-      GroupIds groups,
-      RowComparator comparator,
-      long[] singleKey,
-      boolean descending,
-      long[] numbers,
-      QueryContext context) {
+      GroupIds groups, RowComparator comparator, long[] numbers, QueryContext context) {
     int[] rowAt = groups.rowAt();
     int[] groupAt = groups.groupAt();
     int[] partitionStart = groups.partitionStart();
@@ -174,15 +144,7 @@ final class RowNumbers {
             }
             for (int g = 0; g < groupCount; g++) {
               scratch =
-                  sortAndNumber(
-                      rows,
-                      offsets[g],
-                      offsets[g + 1],
-                      comparator,
-                      singleKey,
-                      descending,
-                      numbers,
-                      scratch);
+                  sortAndNumber(rows, offsets[g], offsets[g + 1], comparator, numbers, scratch);
             }
           }
         });
@@ -190,19 +152,12 @@ final class RowNumbers {
 
   /** Sorts rows[start, end) (one group) by the order keys and numbers them 1, 2, ... */
   private static int[] sortAndNumber(
-      int[] rows,
-      int start,
-      int end,
-      RowComparator comparator,
-      long[] singleKey,
-      boolean descending,
-      long[] numbers,
-      int[] scratch) {
+      int[] rows, int start, int end, RowComparator comparator, long[] numbers, int[] scratch) {
     if (end - start > scratch.length) {
       scratch = new int[Integer.highestOneBit(end - start) * 2];
     }
-    if (singleKey != null && end - start <= 24) {
-      insertionSort(rows, start, end, singleKey, descending);
+    if (comparator instanceof LeadingLong leading && end - start <= 24) {
+      insertionSort(rows, start, end, leading.key(), leading.descending(), leading.tieBreak());
     } else {
       sort(rows, start, end, comparator, scratch);
     }
@@ -262,17 +217,42 @@ final class RowNumbers {
     return ((Comparable) a).compareTo(b);
   }
 
-  /** A stable insertion sort of rows[from, to) by one long key. */
-  private static void insertionSort(int[] rows, int from, int to, long[] key, boolean descending) {
+  /**
+   * A stable insertion sort of rows[from, to) by a long key, then (on equal keys) by {@code
+   * tieBreak}, the whole order, when there is one.
+   */
+  private static void insertionSort(
+      int[] rows, int from, int to, long[] key, boolean descending, RowComparator tieBreak) {
     for (int i = from + 1; i < to; i++) {
       int row = rows[i];
       long value = key[row];
       int j = i - 1;
-      while (j >= from && (descending ? key[rows[j]] < value : key[rows[j]] > value)) {
+      while (j >= from) {
+        long other = key[rows[j]];
+        boolean after = descending ? other < value : other > value;
+        if (!after && other == value && tieBreak != null) {
+          after = tieBreak.compare(rows[j], row) > 0;
+        }
+        if (!after) {
+          break;
+        }
         rows[j + 1] = rows[j];
         j--;
       }
       rows[j + 1] = row;
+    }
+  }
+
+  /** The order by a leading non-null long key, then by {@code tieBreak} (the whole order). */
+  private record LeadingLong(long[] key, boolean descending, RowComparator tieBreak)
+      implements RowComparator {
+    @Override
+    public int compare(int leftRow, int rightRow) {
+      int comparison = Long.compare(key[leftRow], key[rightRow]);
+      if (comparison != 0) {
+        return descending ? -comparison : comparison;
+      }
+      return tieBreak == null ? 0 : tieBreak.compare(leftRow, rightRow);
     }
   }
 
