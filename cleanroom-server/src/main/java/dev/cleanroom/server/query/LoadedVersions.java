@@ -9,6 +9,7 @@ import dev.cleanroom.server.dataset.DatasetVersionRecorded;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -83,46 +84,52 @@ public class LoadedVersions {
    */
   Lease acquire(String storageId, long version, Set<String> preparedColumns) {
     requireNonNull(storageId, "storageId is null");
-    requireNonNull(preparedColumns, "preparedColumns is null");
+    Set<String> columns = Set.copyOf(requireNonNull(preparedColumns, "preparedColumns is null"));
     Key key = new Key(storageId, version);
-    Entry entry;
-    boolean loads;
-    List<Entry> unused;
-    synchronized (this) {
-      if (shutDown) {
-        throw new IllegalStateException("the loaded dataset versions are closed");
-      }
-      unused = evictOlderLocked(storageId, version);
-      entry = entries.get(key);
-      loads = entry == null;
-      if (loads) {
-        boolean kept = budgetBytes > 0 && version >= newestVersions.get(storageId);
-        entry = new Entry(key);
-        if (kept) {
-          entries.put(key, entry);
-        } else {
-          entry.evicted = true;
+    while (true) {
+      Entry entry;
+      boolean loads;
+      List<Entry> unused;
+      synchronized (this) {
+        if (shutDown) {
+          throw new IllegalStateException("the loaded dataset versions are closed");
         }
+        unused = evictOlderLocked(storageId, version);
+        entry = entries.get(key);
+        loads = entry == null;
+        if (loads) {
+          boolean kept = budgetBytes > 0 && version >= newestVersions.get(storageId);
+          entry = new Entry(key);
+          if (kept) {
+            entries.put(key, entry);
+          } else {
+            entry.evicted = true;
+          }
+        }
+        entry.leases++;
       }
-      entry.leases++;
-    }
-    closeAll(unused);
-    if (loads) {
-      load(entry, Set.copyOf(preparedColumns));
-    }
-    try {
-      entry.table.join();
-    } catch (CompletionException e) {
-      release(entry);
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
+      closeAll(unused);
+      if (loads) {
+        load(entry, columns);
       }
-      if (e.getCause() instanceof Error error) {
-        throw error;
+      try {
+        entry.table.join();
+        return new Lease(entry);
+      } catch (CompletionException e) {
+        release(entry);
+        if (!loads && entry.loaderInterrupted) {
+          // The query that was loading it gave up (its time ran out): nothing to do with the data.
+          continue;
+        }
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw e;
       }
-      throw e;
     }
-    return new Lease(entry);
   }
 
   /** Evicts every kept version of {@code storageId} older than {@code version}. */
@@ -135,7 +142,8 @@ public class LoadedVersions {
   }
 
   /** A new version was recorded (an upload or an erasure): older ones are not served any more. */
-  void onVersionRecorded(@Observes DatasetVersionRecorded recorded) {
+  void onVersionRecorded(
+      @Observes(notifyObserver = Reception.IF_EXISTS) DatasetVersionRecorded recorded) {
     evictOlderThan(recorded.storageId(), recorded.version());
   }
 
@@ -149,7 +157,8 @@ public class LoadedVersions {
     return keptBytes;
   }
 
-  void onShutdown(@Observes ShutdownEvent event) {
+  // Before the root allocator is disposed; not created at shutdown if no query ever ran.
+  void onShutdown(@Observes(notifyObserver = Reception.IF_EXISTS) ShutdownEvent event) {
     close();
   }
 
@@ -189,6 +198,7 @@ public class LoadedVersions {
       synchronized (this) {
         entries.remove(entry.key, entry);
         entry.evicted = true;
+        entry.loaderInterrupted = Thread.currentThread().isInterrupted();
         entry.table.completeExceptionally(e);
       }
       if (dataset != null) {
@@ -275,6 +285,8 @@ public class LoadedVersions {
     boolean closed;
     boolean counted;
     long bytes;
+    // Written before the load's failure completes the future, read by those who saw it fail.
+    volatile boolean loaderInterrupted;
 
     Entry(Key key) {
       this.key = key;

@@ -1,6 +1,7 @@
 package dev.cleanroom.server.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -203,6 +204,54 @@ class LoadedVersionsTest {
     try (Lease lease = versions.acquire("d1", 1, COLUMNS)) {
       assertEquals(ROWS, lease.dataset().rowCount());
     }
+    assertEquals(2, attempts.get());
+    assertEquals(List.of(new Key("d1", 1)), versions.keptVersions());
+    versions.close();
+  }
+
+  @Test
+  void loadCutShortByItsQueryTimeout_aWaitingQueryLoadsAgain() throws Exception {
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch proceed = new CountDownLatch(1);
+    AtomicInteger attempts = new AtomicInteger();
+    LoadedVersions versions =
+        new LoadedVersions(
+            (id, version, parent) -> {
+              if (attempts.incrementAndGet() == 1) {
+                loading.countDown();
+                await(proceed);
+                // As reading a file fails when the query thread is interrupted by its timeout.
+                Thread.currentThread().interrupt();
+                throw new ConnectorException(
+                    ConnectorErrorCode.STORAGE_FAILURE, "reading version 1 was interrupted");
+              }
+              return load(id, version, parent);
+            },
+            executor,
+            root,
+            1L << 30);
+    Future<?> first = threads.submit(() -> versions.acquire("d1", 1, COLUMNS).close());
+    assertTrue(loading.await(10, TimeUnit.SECONDS));
+    AtomicReference<Thread> second = new AtomicReference<>();
+    Future<Long> secondRun =
+        threads.submit(
+            () -> {
+              second.set(Thread.currentThread());
+              try (Lease lease = versions.acquire("d1", 1, COLUMNS)) {
+                return lease.dataset().rowCount();
+              }
+            });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!blocked(second.get()) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertTrue(blocked(second.get()));
+    proceed.countDown();
+    java.util.concurrent.ExecutionException failed =
+        assertThrows(
+            java.util.concurrent.ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS));
+    assertInstanceOf(ConnectorException.class, failed.getCause());
+    assertEquals(ROWS, secondRun.get(10, TimeUnit.SECONDS));
     assertEquals(2, attempts.get());
     assertEquals(List.of(new Key("d1", 1)), versions.keptVersions());
     versions.close();
