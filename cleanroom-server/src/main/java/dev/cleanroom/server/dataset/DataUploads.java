@@ -16,6 +16,7 @@ import dev.cleanroom.server.policy.Policies;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.util.Optional;
@@ -38,6 +39,7 @@ public class DataUploads {
   private final DatasetStore store;
   private final BufferAllocator root;
   private final long maxUploadBytes;
+  private final Event<DatasetVersionRecorded> versionRecorded;
 
   @Inject
   public DataUploads(
@@ -45,12 +47,14 @@ public class DataUploads {
       Policies policies,
       DatasetStore store,
       BufferAllocator root,
-      @ConfigProperty(name = "cleanroom.upload.max-bytes") long maxUploadBytes) {
+      @ConfigProperty(name = "cleanroom.upload.max-bytes") long maxUploadBytes,
+      Event<DatasetVersionRecorded> versionRecorded) {
     this.catalog = catalog;
     this.policies = policies;
     this.store = store;
     this.root = root;
     this.maxUploadBytes = maxUploadBytes;
+    this.versionRecorded = versionRecorded;
   }
 
   /** The store's name of a dataset: unique across collaborations, no user text in it. */
@@ -75,8 +79,11 @@ public class DataUploads {
     LOG.infof(
         "event=upload_stored dataset=%s version=%d rows=%d",
         dataset.table(), version.version(), version.rows());
-    return catalog.recordVersion(
-        dataset, Math.toIntExact(version.version()), id, version.rows(), "UPLOAD", owner);
+    Dataset updated =
+        catalog.recordVersion(
+            dataset, Math.toIntExact(version.version()), id, version.rows(), "UPLOAD", owner);
+    versionRecorded.fire(new DatasetVersionRecorded(id, version.version()));
+    return updated;
   }
 
   /** Writes a new version without any row of one privacy unit (an erasure request). */
@@ -106,6 +113,9 @@ public class DataUploads {
             result.version().rows(),
             "ERASURE",
             owner);
+    // The erased rows must not be answered from a version kept in memory.
+    versionRecorded.fire(
+        new DatasetVersionRecorded(storageId(dataset), result.version().version()));
     return new ErasureOutcome(updated.currentVersion(), result.rowsRemoved());
   }
 

@@ -6,7 +6,6 @@ import dev.cleanroom.connectors.executor.ExecutionErrorCode;
 import dev.cleanroom.connectors.executor.ExecutionException;
 import dev.cleanroom.connectors.executor.ExecutionLimits;
 import dev.cleanroom.connectors.executor.VectorizedExecutor;
-import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
@@ -18,6 +17,8 @@ import dev.cleanroom.querypolicy.budget.BudgetLedger.Reservation;
 import dev.cleanroom.querypolicy.budget.BudgetLimit;
 import dev.cleanroom.querypolicy.engine.ReferenceEngine;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
+import dev.cleanroom.querypolicy.policy.ColumnClass;
+import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.release.ReleasedResult;
@@ -47,6 +48,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -56,7 +58,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import org.apache.arrow.memory.BufferAllocator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -75,10 +76,9 @@ public class QueryService {
   private final JdbcBudgetLedger ledger;
   private final CachedAnswers cache;
   private final AuditLog audit;
-  private final DatasetStore store;
+  private final LoadedVersions versions;
   private final VectorizedExecutor executor;
   private final NoiseSource noise;
-  private final BufferAllocator root;
   private final Duration timeout;
   private final ExecutionLimits limits;
   private final boolean referenceFallback;
@@ -92,10 +92,9 @@ public class QueryService {
       JdbcBudgetLedger ledger,
       CachedAnswers cache,
       AuditLog audit,
-      DatasetStore store,
+      LoadedVersions versions,
       VectorizedExecutor executor,
       NoiseSource noise,
-      BufferAllocator root,
       @ConfigProperty(name = "cleanroom.query.timeout") Duration timeout,
       @ConfigProperty(name = "cleanroom.query.max-memory-bytes") long maxMemoryBytes,
       @ConfigProperty(name = "cleanroom.query.parallelism") int parallelism,
@@ -106,10 +105,9 @@ public class QueryService {
     this.ledger = ledger;
     this.cache = cache;
     this.audit = audit;
-    this.store = store;
+    this.versions = versions;
     this.executor = executor;
     this.noise = noise;
-    this.root = root;
     this.timeout = timeout;
     this.limits = new ExecutionLimits(maxMemoryBytes, parallelism);
     this.referenceFallback = referenceFallback;
@@ -334,42 +332,42 @@ public class QueryService {
   }
 
   /**
-   * Loads the read tables and runs the plan on a query thread, bounded in time; the thread owns the
-   * loaded data and frees it when it ends, even after a timeout gave up waiting for it.
+   * Leases the read versions and runs the plan on a query thread, bounded in time; the thread owns
+   * the leases and releases them when it ends, even after a timeout gave up waiting for it.
    */
   private List<Object[]> execute(PrivateQuery query, Visible visible, String sql, String queryId) {
     Future<List<Object[]>> run =
         queryThreads.submit(
             () -> {
-              List<LoadedDataset> loaded = new ArrayList<>();
-              try (BufferAllocator allocator =
-                  root.newChildAllocator(queryId, 0, root.getLimit())) {
-                try {
-                  Map<TableName, LoadedDataset> byTable = new LinkedHashMap<>();
-                  Map<List<String>, LoadedTableData> data = new LinkedHashMap<>();
-                  for (TableName table : query.tablesRead()) {
-                    Dataset dataset = visible.tables().get(table).dataset();
-                    LoadedDataset version =
-                        store.load(
-                            DataUploads.storageId(dataset), dataset.currentVersion(), allocator);
-                    loaded.add(version);
-                    byTable.put(table, version);
-                    data.put(QueryCatalog.path(table), new LoadedTableData(version));
-                  }
-                  try {
-                    return executor.execute(query.plan(), data, limits);
-                  } catch (ExecutionException e) {
-                    if (!referenceFallback || !planShapeUnsupported(e)) {
-                      throw e;
-                    }
-                    LOG.warnf(
-                        "event=reference_engine_fallback queryId=%s code=%s reason=%s",
-                        queryId, e.code(), e.getMessage());
-                    return runOnReferenceEngine(query, visible, byTable, sql);
-                  }
-                } finally {
-                  loaded.forEach(LoadedDataset::close);
+              List<LoadedVersions.Lease> leases = new ArrayList<>();
+              try {
+                Map<TableName, LoadedDataset> byTable = new LinkedHashMap<>();
+                Map<List<String>, LoadedTableData> data = new LinkedHashMap<>();
+                for (TableName table : query.tablesRead()) {
+                  VisibleTable visibleTable = visible.tables().get(table);
+                  Dataset dataset = visibleTable.dataset();
+                  LoadedVersions.Lease lease =
+                      versions.acquire(
+                          DataUploads.storageId(dataset),
+                          dataset.currentVersion(),
+                          usableColumns(visibleTable.policy()));
+                  leases.add(lease);
+                  byTable.put(table, lease.dataset());
+                  data.put(QueryCatalog.path(table), lease.table());
                 }
+                try {
+                  return executor.execute(query.plan(), data, limits);
+                } catch (ExecutionException e) {
+                  if (!referenceFallback || !planShapeUnsupported(e)) {
+                    throw e;
+                  }
+                  LOG.warnf(
+                      "event=reference_engine_fallback queryId=%s code=%s reason=%s",
+                      queryId, e.code(), e.getMessage());
+                  return runOnReferenceEngine(query, visible, byTable, sql);
+                }
+              } finally {
+                leases.forEach(LoadedVersions.Lease::close);
               }
             });
     try {
@@ -394,6 +392,17 @@ public class QueryService {
       throw new PolicyException(
           PolicyErrorCode.EXECUTION_FAILED, "the query could not be executed", cause);
     }
+  }
+
+  /**
+   * The columns an analyst may use in some way, whose string encodings are worth computing when a
+   * version is loaded; personal data is never read by a query.
+   */
+  private static Set<String> usableColumns(DatasetPolicy policy) {
+    return policy.columns().stream()
+        .filter(column -> column.columnClass() != ColumnClass.PII)
+        .map(ColumnPolicy::name)
+        .collect(Collectors.toSet());
   }
 
   /** Whether the executor refused the plan's shape, which never depends on the data. */

@@ -71,6 +71,11 @@ public final class LoadedDataset implements AutoCloseable {
     return rowCount;
   }
 
+  /** The bytes of Arrow memory its allocator holds (buffers as allocated, rounded up). */
+  public long allocatedBytes() {
+    return allocator.getAllocatedMemory();
+  }
+
   @Override
   public void close() {
     if (closed) {
