@@ -10,9 +10,10 @@ import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
- * Hash aggregation: COUNT, SUM, $SUM0, MIN and MAX per group, with FILTER. Each thread accumulates
- * the groups it owns, visiting their rows in input order, so a group's sum is added up in the same
- * order as a sequential engine would.
+ * Hash aggregation: COUNT, SUM, $SUM0, MIN and MAX per group, with FILTER. Groups are numbered by
+ * {@link GroupIds}; each group is accumulated by one thread (the one that owns it, or the one that
+ * took its radix partition), visiting its rows in input order, so a group's sum is added up in the
+ * same order as a sequential engine would.
  */
 final class AggregateOperator {
   /** Rows per step of the owned-by-thread loop: small enough that a chunk's arrays stay cached. */
