@@ -2,7 +2,6 @@ package dev.cleanroom.querypolicy.rewrite;
 
 import java.lang.reflect.Method;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,21 +107,21 @@ public final class ContributionOrder {
    * hash functions).
    */
   public static byte[] encode(Object value) {
-    byte tag;
-    byte[] payload;
     if (value == null) {
-      tag = 0;
-      payload = new byte[0];
-    } else if (value instanceof Long
+      return withHeader((byte) 0, 0);
+    }
+    if (value instanceof Long
         || value instanceof Integer
         || value instanceof Short
         || value instanceof Byte) {
-      tag = 1;
-      payload = bigEndian(((Number) value).longValue());
-    } else if (value instanceof Double || value instanceof Float) {
-      tag = 2;
-      payload = bigEndian(Double.doubleToLongBits(((Number) value).doubleValue()));
-    } else if (value instanceof BigDecimal decimal) {
+      return withLong((byte) 1, ((Number) value).longValue());
+    }
+    if (value instanceof Double || value instanceof Float) {
+      return withLong((byte) 2, Double.doubleToLongBits(((Number) value).doubleValue()));
+    }
+    byte tag;
+    byte[] payload;
+    if (value instanceof BigDecimal decimal) {
       tag = 3;
       payload = decimal.stripTrailingZeros().toPlainString().getBytes(StandardCharsets.UTF_8);
     } else if (value instanceof Boolean bool) {
@@ -132,15 +131,28 @@ public final class ContributionOrder {
       tag = 5;
       payload = value.toString().getBytes(StandardCharsets.UTF_8);
     }
-    return ByteBuffer.allocate(5 + payload.length)
-        .put(tag)
-        .putInt(payload.length)
-        .put(payload)
-        .array();
+    byte[] encoded = withHeader(tag, payload.length);
+    System.arraycopy(payload, 0, encoded, 5, payload.length);
+    return encoded;
   }
 
-  private static byte[] bigEndian(long value) {
-    return ByteBuffer.allocate(8).putLong(value).array();
+  /** A tag, a big-endian payload length, and room for the payload after them. */
+  private static byte[] withHeader(byte tag, int payloadLength) {
+    byte[] encoded = new byte[5 + payloadLength];
+    encoded[0] = tag;
+    for (int i = 0; i < 4; i++) {
+      encoded[1 + i] = (byte) (payloadLength >>> (24 - 8 * i));
+    }
+    return encoded;
+  }
+
+  /** A tag and an 8-byte big-endian payload. */
+  private static byte[] withLong(byte tag, long payload) {
+    byte[] encoded = withHeader(tag, 8);
+    for (int i = 0; i < 8; i++) {
+      encoded[5 + i] = (byte) (payload >>> (56 - 8 * i));
+    }
+    return encoded;
   }
 
   /** SipHash-2-4 of {@code data} under the key {@code (key0, key1)}, little-endian words. */

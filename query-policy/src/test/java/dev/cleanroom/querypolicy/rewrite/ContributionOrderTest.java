@@ -1,9 +1,12 @@
 package dev.cleanroom.querypolicy.rewrite;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.lang.reflect.Method;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.junit.jupiter.api.Test;
@@ -56,6 +59,29 @@ class ContributionOrderTest {
         ContributionOrder.sipHash24(KEY_0, KEY_1, data, data.length));
     assertEquals(1 + 4 + 8, unit.length);
     assertEquals(1 + 4, nothing.length);
+  }
+
+  /** The encoding is part of which groups a unit keeps: it must not drift. */
+  @Test
+  void encode_writesTagBigEndianLengthAndPayload() {
+    assertArrayEquals(new byte[] {0, 0, 0, 0, 0}, ContributionOrder.encode(null));
+    assertArrayEquals(
+        ByteBuffer.allocate(13).put((byte) 1).putInt(8).putLong(-42L).array(),
+        ContributionOrder.encode(-42));
+    assertArrayEquals(
+        ByteBuffer.allocate(13)
+            .put((byte) 2)
+            .putInt(8)
+            .putLong(Double.doubleToLongBits(1.5))
+            .array(),
+        ContributionOrder.encode(1.5f));
+    assertArrayEquals(
+        new byte[] {3, 0, 0, 0, 3, '1', '.', '5'},
+        ContributionOrder.encode(new BigDecimal("1.50")));
+    assertArrayEquals(new byte[] {4, 0, 0, 0, 1, 1}, ContributionOrder.encode(true));
+    assertArrayEquals(
+        new byte[] {5, 0, 0, 0, 4, 'c', (byte) 0xC3, (byte) 0xA9, '7'},
+        ContributionOrder.encode("c\u00e97"));
   }
 
   @Test
