@@ -50,14 +50,13 @@ final class RowNumbers {
     RowComparator comparator = comparator(orderKeys);
     // The private plans order first by a non-null long (the contribution hash), then by the group
     // keys: compare the long directly, and the rest only on a tie.
-    long[] singleKey =
-        orderKeys.get(0).column() instanceof LongColumn longs && longs.nulls() == null
-            ? longs.values()
-            : null;
-    RowComparator tieBreak = orderKeys.size() == 1 ? null : comparator;
-    boolean descending = singleKey != null && orderKeys.get(0).descending();
-    RowComparator order =
-        singleKey == null ? comparator : new LeadingLong(singleKey, descending, tieBreak);
+    RowComparator order = comparator;
+    if (!orderKeys.isEmpty()
+        && orderKeys.get(0).column() instanceof LongColumn longs
+        && longs.nulls() == null) {
+      RowComparator tieBreak = orderKeys.size() == 1 ? null : comparator;
+      order = new LeadingLong(longs.values(), orderKeys.get(0).descending(), tieBreak);
+    }
     if (groups != null) {
       if (groups.isRadixPartitioned()) {
         numberByRadixPartition(groups, order, numbers, context);

@@ -484,6 +484,24 @@ class VectorizedExecutorDifferentialTest {
     }
   }
 
+  /**
+   * ROW_NUMBER without ORDER BY numbers each partition 1..size in some order: the (partition,
+   * number) pairs are the same on both engines.
+   */
+  @Test
+  void rowNumberWithoutOrderKeys_numbersEachPartitionFromOne() {
+    loadDemoLikeData(300, 10, 16);
+    RelBuilder b = builder();
+    b.scan("retailer", "customers");
+    RexNode rank =
+        b.aggregateCall(SqlStdOperatorTable.ROW_NUMBER)
+            .over()
+            .partitionBy(b.field("age_band"))
+            .rowsTo(RexWindowBounds.CURRENT_ROW)
+            .toRex();
+    assertSameRows(b.project(b.field("age_band"), rank).build());
+  }
+
   @Test
   void rowNumberOverWholePartitionFrame_isRejectedAsUnsupported() {
     loadDemoLikeData(10, 10, 15);
