@@ -62,46 +62,42 @@ public final class Api {
       return Api.as(keys.get(member));
     }
 
-    public void declareImpressionsAs(String member) {
+    /** Declares dataset {@code name} of {@code member} with {@code columns} (name to type). */
+    public void declare(String member, String name, List<Map<String, String>> columns) {
       as(member)
           .contentType(ContentType.JSON)
-          .body(
-              Map.of(
-                  "name",
-                  "impressions",
-                  "columns",
-                  List.of(
-                      Map.of("name", "impression_id", "type", "BIGINT"),
-                      Map.of("name", "email_hash", "type", "VARCHAR"),
-                      Map.of("name", "campaign_id", "type", "VARCHAR"),
-                      Map.of("name", "ts", "type", "TIMESTAMP"),
-                      Map.of("name", "clicked", "type", "BOOLEAN"),
-                      Map.of("name", "cost", "type", "DOUBLE"))))
+          .body(Map.of("name", name, "columns", columns))
           .post(path() + "/datasets")
           .then()
           .statusCode(201);
     }
 
+    public void declareImpressionsAs(String member) {
+      declare(
+          member,
+          "impressions",
+          List.of(
+              Map.of("name", "impression_id", "type", "BIGINT"),
+              Map.of("name", "email_hash", "type", "VARCHAR"),
+              Map.of("name", "campaign_id", "type", "VARCHAR"),
+              Map.of("name", "ts", "type", "TIMESTAMP"),
+              Map.of("name", "clicked", "type", "BOOLEAN"),
+              Map.of("name", "cost", "type", "DOUBLE")));
+    }
+
     public void declareCustomers() {
-      as("retailer")
-          .contentType(ContentType.JSON)
-          .body(
-              Map.of(
-                  "name",
-                  "customers",
-                  "columns",
-                  List.of(
-                      Map.of("name", "customer_id", "type", "BIGINT"),
-                      Map.of("name", "email", "type", "VARCHAR"),
-                      Map.of("name", "email_hash", "type", "VARCHAR"),
-                      Map.of("name", "zip", "type", "VARCHAR"),
-                      Map.of("name", "age_band", "type", "VARCHAR"),
-                      Map.of("name", "loyalty_tier", "type", "VARCHAR"),
-                      Map.of("name", "lifetime_spend", "type", "DOUBLE"),
-                      Map.of("name", "opted_out", "type", "BOOLEAN"))))
-          .post(path() + "/datasets")
-          .then()
-          .statusCode(201);
+      declare(
+          "retailer",
+          "customers",
+          List.of(
+              Map.of("name", "customer_id", "type", "BIGINT"),
+              Map.of("name", "email", "type", "VARCHAR"),
+              Map.of("name", "email_hash", "type", "VARCHAR"),
+              Map.of("name", "zip", "type", "VARCHAR"),
+              Map.of("name", "age_band", "type", "VARCHAR"),
+              Map.of("name", "loyalty_tier", "type", "VARCHAR"),
+              Map.of("name", "lifetime_spend", "type", "DOUBLE"),
+              Map.of("name", "opted_out", "type", "BOOLEAN")));
     }
   }
 }

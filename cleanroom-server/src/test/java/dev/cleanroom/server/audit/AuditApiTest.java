@@ -84,18 +84,8 @@ class AuditApiTest {
   void provider_seesOnlyEventsOfItsDatasetsOrItsActions() {
     Collaboration collaboration = Api.newCollaboration();
     collaboration.declareCustomers();
-    collaboration
-        .as("advertiser")
-        .contentType(ContentType.JSON)
-        .body(
-            Map.of(
-                "name",
-                "impressions",
-                "columns",
-                List.of(Map.of("name", "campaign_id", "type", "VARCHAR"))))
-        .post(collaboration.path() + "/datasets")
-        .then()
-        .statusCode(201);
+    collaboration.declare(
+        "advertiser", "impressions", List.of(Map.of("name", "campaign_id", "type", "VARCHAR")));
     collaboration
         .as("retailer")
         .get(collaboration.path() + "/audit")

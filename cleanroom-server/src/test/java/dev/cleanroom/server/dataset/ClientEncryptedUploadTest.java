@@ -112,24 +112,17 @@ class ClientEncryptedUploadTest {
   }
 
   private static void declareCustomersWithoutEmail(Collaboration room) {
-    room.as("retailer")
-        .contentType(ContentType.JSON)
-        .body(
-            Map.of(
-                "name",
-                "customers",
-                "columns",
-                List.of(
-                    Map.of("name", "customer_id", "type", "BIGINT"),
-                    Map.of("name", "email_hash", "type", "VARCHAR"),
-                    Map.of("name", "zip", "type", "VARCHAR"),
-                    Map.of("name", "age_band", "type", "VARCHAR"),
-                    Map.of("name", "loyalty_tier", "type", "VARCHAR"),
-                    Map.of("name", "lifetime_spend", "type", "DOUBLE"),
-                    Map.of("name", "opted_out", "type", "BOOLEAN"))))
-        .post(room.path() + "/datasets")
-        .then()
-        .statusCode(201);
+    room.declare(
+        "retailer",
+        "customers",
+        List.of(
+            Map.of("name", "customer_id", "type", "BIGINT"),
+            Map.of("name", "email_hash", "type", "VARCHAR"),
+            Map.of("name", "zip", "type", "VARCHAR"),
+            Map.of("name", "age_band", "type", "VARCHAR"),
+            Map.of("name", "loyalty_tier", "type", "VARCHAR"),
+            Map.of("name", "lifetime_spend", "type", "DOUBLE"),
+            Map.of("name", "opted_out", "type", "BOOLEAN")));
   }
 
   private static String policyWithoutEmail() {
