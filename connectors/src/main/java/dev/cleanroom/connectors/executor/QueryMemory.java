@@ -32,10 +32,6 @@ final class QueryMemory implements AutoCloseable {
     }
   }
 
-  long reservedBytes() {
-    return allocator.getAllocatedMemory();
-  }
-
   long[] longs(int length) {
     reserve(8L * length);
     return new long[length];
