@@ -47,6 +47,8 @@ public enum ViolationCode {
   GROUPING_SETS,
   /** An outer, cross, comma, natural or semi join. */
   JOIN_TYPE_NOT_ALLOWED,
+  /** The tables read reach the people of more than one table, which cannot all be bounded. */
+  SEVERAL_PRIVACY_UNITS,
   /** A table joined with itself. */
   SELF_JOIN,
   /** A join that is not an equality of join keys both policies declare. */

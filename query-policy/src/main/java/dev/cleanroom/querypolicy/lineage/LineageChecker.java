@@ -216,6 +216,7 @@ public final class LineageChecker {
         }
       }
     }
+    checkOnePrivacyUnit();
     if (!violations.isEmpty()) {
       return new Result(null, List.copyOf(violations));
     }
@@ -744,19 +745,71 @@ public final class LineageChecker {
   }
 
   /**
-   * The unit of the query: the first table with its own unit column, else the first table's linked
-   * join key. Joins are on declared keys, so every row of the join belongs to that one unit.
+   * The tables whose people a scan's rows belong to: its own, when it declares a privacy unit, and
+   * every table one of its join keys links to.
+   */
+  private static Set<TableName> unitsReached(Scan scan) {
+    Set<TableName> units = new TreeSet<>();
+    for (ColumnPolicy column : scan.policy().columns()) {
+      if (column.columnClass() == ColumnClass.PRIVACY_UNIT) {
+        units.add(scan.table());
+      } else if (column.columnClass() == ColumnClass.JOIN_KEY && column.linksToUnitOf() != null) {
+        units.add(column.linksToUnitOf());
+      }
+    }
+    return units;
+  }
+
+  /**
+   * Refuses a query whose tables reach the people of more than one table: the rewrite bounds what
+   * one person of one kind contributes, so a second kind of person (one customer with many
+   * impressions, where each impression is also a "person") would go unbounded.
+   */
+  private void checkOnePrivacyUnit() {
+    Set<TableName> units = new TreeSet<>();
+    flat.scans().forEach(scan -> units.addAll(unitsReached(scan)));
+    if (units.size() > 1) {
+      List<String> described = units.stream().map(this::describeUnit).toList();
+      add(
+          ViolationCode.SEVERAL_PRIVACY_UNITS,
+          null,
+          SourcePositions.Position.START,
+          "the query reads people of "
+              + String.join(" and of ", described)
+              + "; one query may count one kind of person only, so each can be bounded: query"
+              + " the tables separately, or ask the privacy officers to link the keys to one"
+              + " privacy unit");
+    }
+  }
+
+  private String describeUnit(TableName unitTable) {
+    for (Scan scan : flat.scans()) {
+      if (scan.table().equals(unitTable) && scan.policy() != null) {
+        return unitTable + " (" + unitTable.qualify(scan.policy().unitColumn().name()) + ")";
+      }
+    }
+    return unitTable.toString();
+  }
+
+  /**
+   * The unit of the query: the table whose people every scan reaches (there is one, or the query
+   * was refused), by its own unit column when it is read, else by the first linked join key.
    */
   private int unitColumn() {
+    TableName unitTable = unitsReached(flat.scans().get(0)).iterator().next();
     Scan chosen =
         flat.scans().stream()
-            .filter(
-                s ->
-                    s.policy().columns().stream()
-                        .anyMatch(c -> c.columnClass() == ColumnClass.PRIVACY_UNIT))
+            .filter(s -> s.table().equals(unitTable))
             .findFirst()
             .orElse(flat.scans().get(0));
-    String unit = chosen.policy().unitColumn().name();
+    String unit =
+        chosen.table().equals(unitTable)
+            ? chosen.policy().unitColumn().name()
+            : chosen.policy().columns().stream()
+                .filter(c -> unitTable.equals(c.linksToUnitOf()))
+                .findFirst()
+                .orElseThrow()
+                .name();
     for (int i = 0; i < chosen.width(); i++) {
       if (flat.columns().get(chosen.offset() + i).name().equals(unit)) {
         return chosen.offset() + i;
