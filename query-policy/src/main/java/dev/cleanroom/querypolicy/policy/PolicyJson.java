@@ -45,7 +45,8 @@ public final class PolicyJson {
           "maxContributionsPerGroup",
           "budget",
           "budgetRefresh",
-          "releaseRemainder");
+          "releaseRemainder",
+          "maxRowsPerJoinKey");
 
   /** One problem of a policy document. */
   public record Problem(String path, String message) {
@@ -127,6 +128,7 @@ public final class PolicyJson {
     privacyNode.put("budget", privacy.budget());
     privacyNode.put("budgetRefresh", privacy.budgetRefresh().name());
     privacyNode.put("releaseRemainder", privacy.releaseRemainder());
+    privacyNode.put("maxRowsPerJoinKey", privacy.maxRowsPerJoinKey());
     ArrayNode analysts = root.putArray("allowedAnalysts");
     new TreeSet<>(policy.allowedAnalysts()).forEach(analysts::add);
     try {
@@ -319,6 +321,12 @@ public final class PolicyJson {
             path + ".maxContributionsPerGroup",
             PrivacyParameters.DEFAULT_MAX_CONTRIBUTIONS_PER_GROUP,
             problems);
+    Integer maxRowsPerJoinKey =
+        integer(
+            node.get("maxRowsPerJoinKey"),
+            path + ".maxRowsPerJoinKey",
+            PrivacyParameters.DEFAULT_MAX_ROWS_PER_JOIN_KEY,
+            problems);
     BigDecimal budget = decimal(node.get("budget"), path + ".budget", null, problems);
     BudgetRefresh refresh = BudgetRefresh.NONE;
     if (node.get("budgetRefresh") != null) {
@@ -342,6 +350,7 @@ public final class PolicyJson {
         || delta == null
         || maxGroups == null
         || maxContributions == null
+        || maxRowsPerJoinKey == null
         || budget == null
         || refresh == null) {
       return null;
@@ -354,7 +363,8 @@ public final class PolicyJson {
           maxContributions,
           budget,
           refresh,
-          releaseRemainder);
+          releaseRemainder,
+          maxRowsPerJoinKey);
     } catch (IllegalArgumentException e) {
       problems.add(new Problem(path, e.getMessage()));
       return null;

@@ -15,6 +15,9 @@ import java.math.BigDecimal;
  * @param budget total epsilon an analyst may spend on this dataset (>= epsilonPerQuery)
  * @param budgetRefresh when the budget starts again
  * @param releaseRemainder whether suppressed groups are released together as one remainder row
+ * @param maxRowsPerJoinKey in a join, at most this many rows of this table per join key and person
+ *     take part (>= 1), chosen by a keyed hash before the join: it bounds the work, memory and time
+ *     one person can cause, whatever another party uploads
  */
 public record PrivacyParameters(
     BigDecimal epsilonPerQuery,
@@ -23,9 +26,31 @@ public record PrivacyParameters(
     int maxContributionsPerGroup,
     BigDecimal budget,
     BudgetRefresh budgetRefresh,
-    boolean releaseRemainder) {
+    boolean releaseRemainder,
+    int maxRowsPerJoinKey) {
 
   public static final int DEFAULT_MAX_CONTRIBUTIONS_PER_GROUP = 1;
+  public static final int DEFAULT_MAX_ROWS_PER_JOIN_KEY = 100;
+
+  /** Parameters with the default {@link #DEFAULT_MAX_ROWS_PER_JOIN_KEY}. */
+  public PrivacyParameters(
+      BigDecimal epsilonPerQuery,
+      double delta,
+      int maxGroupsContributed,
+      int maxContributionsPerGroup,
+      BigDecimal budget,
+      BudgetRefresh budgetRefresh,
+      boolean releaseRemainder) {
+    this(
+        epsilonPerQuery,
+        delta,
+        maxGroupsContributed,
+        maxContributionsPerGroup,
+        budget,
+        budgetRefresh,
+        releaseRemainder,
+        DEFAULT_MAX_ROWS_PER_JOIN_KEY);
+  }
 
   public PrivacyParameters {
     requireNonNull(epsilonPerQuery, "epsilonPerQuery is null");
@@ -45,6 +70,10 @@ public record PrivacyParameters(
     if (maxContributionsPerGroup < 1) {
       throw new IllegalArgumentException(
           "maxContributionsPerGroup must be >= 1, was " + maxContributionsPerGroup);
+    }
+    if (maxRowsPerJoinKey < 1) {
+      throw new IllegalArgumentException(
+          "maxRowsPerJoinKey must be >= 1, was " + maxRowsPerJoinKey);
     }
     if (budget.compareTo(epsilonPerQuery) < 0) {
       throw new IllegalArgumentException(

@@ -116,7 +116,8 @@ public final class PrivateRewriter {
             .create(cluster, first.relOptTable().getRelOptSchema());
     List<RelDataType> baseTypes = query.flat().columns().stream().map(BaseColumn::type).toList();
     int groups = query.groupKeys().size();
-    RewriteSteps.joinOnKeys(builder, query.flat().scans(), query.keyPairs(), baseTypes);
+    RewriteSteps.joinOnKeys(
+        builder, query.flat().scans(), query.keyPairs(), baseTypes, JoinKeyCap.of(query), key);
     RewriteSteps.filterRows(builder, query.unitColumn(), query.filters());
     RewriteSteps.projectUnitGroupsAndArguments(
         builder, query.unitColumn(), query.groupKeys(), arguments);
@@ -225,6 +226,20 @@ public final class PrivateRewriter {
                       .append(c.name())
                       .append(" is TRUE or NULL"));
       text.append(".\n");
+    }
+    for (JoinKeyCap cap : JoinKeyCap.of(query)) {
+      Scan scan = query.flat().scans().get(cap.scan());
+      List<String> names =
+          cap.partitionColumns().stream()
+              .map(c -> query.flat().columns().get(scan.offset() + c).qualifiedName())
+              .toList();
+      text.append("Before the join, at most ")
+          .append(cap.maxRows())
+          .append(" row(s) of ")
+          .append(scan.table())
+          .append(" per value of (")
+          .append(String.join(", ", names))
+          .append(") take part, chosen by a keyed hash the analyst cannot influence.\n");
     }
     for (CheckedQuery.KeyPair pair : query.keyPairs()) {
       text.append("Joins on ")

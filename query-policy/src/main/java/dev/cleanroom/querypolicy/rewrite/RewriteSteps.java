@@ -31,6 +31,7 @@ import org.apache.calcite.util.ImmutableBitSet;
 final class RewriteSteps {
   static final String UNIT = "unit";
   static final String RANK = "contribution_rank";
+  static final String JOIN_KEY_RANK = "join_key_rank";
   static final String DISTINCT_UNITS = "distinct_units";
 
   private RewriteSteps() {}
@@ -46,16 +47,57 @@ final class RewriteSteps {
     }
   }
 
-  /** Joins the scans left-deep, each on the declared key pairs that link it to earlier scans. */
+  /**
+   * Keeps at most {@code maxRows} rows per join key and person of one scan, ranked by a keyed hash
+   * of what the query reads of them, so one person brings a bounded number of rows into the join.
+   */
+  static void capRowsPerJoinKey(RelBuilder builder, JoinKeyCap cap, ContributionKey key) {
+    int width = builder.peek().getRowType().getFieldCount();
+    List<Integer> hashed = new ArrayList<>(cap.partitionColumns());
+    cap.readColumns().stream().filter(c -> !hashed.contains(c)).forEach(hashed::add);
+    List<RexNode> hashArguments = new ArrayList<>();
+    hashArguments.add(builder.literal(key.first()));
+    hashArguments.add(builder.literal(key.second()));
+    // The hash takes at most 1 + MAX_GROUP_KEYS values; the read columns break any tie after it.
+    int hashedCount = Math.min(hashed.size(), 1 + ContributionOrder.MAX_GROUP_KEYS);
+    hashed.subList(0, hashedCount).forEach(c -> hashArguments.add(builder.field(c)));
+    List<RexNode> orderKeys = new ArrayList<>();
+    orderKeys.add(builder.call(ContributionOrder.function(hashedCount - 1), hashArguments));
+    cap.readColumns().forEach(c -> orderKeys.add(builder.field(c)));
+    RexNode rank =
+        builder
+            .aggregateCall(SqlStdOperatorTable.ROW_NUMBER)
+            .over()
+            .partitionBy(cap.partitionColumns().stream().map(builder::field).toList())
+            .orderBy(orderKeys)
+            .rowsTo(RexWindowBounds.CURRENT_ROW)
+            .as(JOIN_KEY_RANK);
+    builder.projectPlus(rank);
+    builder.filter(builder.lessThanOrEqual(builder.field(width), builder.literal(cap.maxRows())));
+    builder.project(builder.fields(ImmutableBitSet.range(0, width)));
+  }
+
+  /**
+   * Joins the scans left-deep, each on the declared key pairs that link it to earlier scans, each
+   * capped to its rows per join key and person first (when there are caps: a join).
+   */
   static void joinOnKeys(
       RelBuilder builder,
       List<Scan> scans,
       List<CheckedQuery.KeyPair> keyPairs,
-      List<RelDataType> baseTypes) {
+      List<RelDataType> baseTypes,
+      List<JoinKeyCap> caps,
+      ContributionKey key) {
     scanWithConsent(builder, scans.get(0));
+    if (!caps.isEmpty()) {
+      capRowsPerJoinKey(builder, caps.get(0), key);
+    }
     for (int i = 1; i < scans.size(); i++) {
       Scan scan = scans.get(i);
       scanWithConsent(builder, scan);
+      if (!caps.isEmpty()) {
+        capRowsPerJoinKey(builder, caps.get(i), key);
+      }
       int end = scan.offset() + scan.width();
       List<RexNode> equalities = new ArrayList<>();
       RexBuilder rex = builder.getRexBuilder();

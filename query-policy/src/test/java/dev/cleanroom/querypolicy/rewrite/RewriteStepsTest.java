@@ -79,13 +79,38 @@ class RewriteStepsTest {
     types.addAll(RelOptUtil.getFieldTypeList(impressions.relOptTable().getRowType()));
     types.addAll(RelOptUtil.getFieldTypeList(customers.relOptTable().getRowType()));
     RewriteSteps.joinOnKeys(
-        builder, List.of(impressions, customers), List.of(new CheckedQuery.KeyPair(1, 8)), types);
+        builder,
+        List.of(impressions, customers),
+        List.of(new CheckedQuery.KeyPair(1, 8)),
+        types,
+        List.of(),
+        TestCatalog.key());
     assertEquals(
         """
         LogicalJoin(condition=[=($1, $8)], joinType=[inner])
           LogicalTableScan(table=[[advertiser, impressions]])
           LogicalFilter(condition=[NOT($7)])
             LogicalTableScan(table=[[retailer, customers]])""",
+        plan());
+  }
+
+  @Test
+  void capRowsPerJoinKey_keepsTheFirstRowsPerKeyAndPersonByKeyedHash() {
+    builder.scan("advertiser", "impressions");
+    String before = plan();
+    RewriteSteps.capRowsPerJoinKey(
+        builder, new JoinKeyCap(0, List.of(1), List.of(1, 2, 5), 3), TestCatalog.key());
+    String columns =
+        "impression_id=[$0], email_hash=[$1], campaign_id=[$2], ts=[$3], clicked=[$4], cost=[$5]";
+    assertEquals(
+        "LogicalProject("
+            + columns
+            + ")\n  LogicalFilter(condition=[<=($6, 3)])\n    LogicalProject("
+            + columns
+            + ", join_key_rank=[ROW_NUMBER() OVER (PARTITION BY $1 ORDER BY"
+            + " CR_CONTRIBUTION_ORDER(72623859790382856:BIGINT, 651345242494996240:BIGINT, $1,"
+            + " $2, $5), $1, $2, $5)])\n      "
+            + before,
         plan());
   }
 

@@ -61,6 +61,7 @@ class EngineDifferentialTest {
   private static final TableName IMPRESSIONS = TableName.parse("advertiser.impressions");
   private static final int DEMO_CUSTOMERS = 2_000;
   private static final int DEMO_IMPRESSIONS = 20_000;
+  private static final int PLANTED_ROWS = 6_000;
 
   private static final ExecutionLimits LIMITS = new ExecutionLimits(256L << 20, 2);
 
@@ -79,11 +80,13 @@ class EngineDifferentialTest {
     policies = FixtureCatalog.policies();
     ArrowCatalog fixtures = new ArrowCatalog();
     ArrowCatalog demo = new ArrowCatalog();
-    catalogs = Map.of("fixtures", fixtures, "demo", demo);
+    ArrowCatalog planted = new ArrowCatalog();
+    catalogs = Map.of("fixtures", fixtures, "demo", demo, "planted", planted);
     // Five-row batches: even the tiny fixtures cross batch boundaries.
     fixtures.loadTyped(CUSTOMERS, resource("fixtures/" + CUSTOMERS + ".csv"), 5, allocator);
     fixtures.loadTyped(IMPRESSIONS, resource("fixtures/" + IMPRESSIONS + ".csv"), 5, allocator);
-    loadDemo(demo);
+    loadDemo(demo, 0);
+    loadDemo(planted, PLANTED_ROWS);
     reference = new ReferenceEngine();
     // As the server wires it: the contribution order computed by the executor itself.
     executor =
@@ -110,7 +113,7 @@ class EngineDifferentialTest {
     List<ExampleCase> accepted =
         ExampleCorpusTest.cases().filter(ExampleCase::expectsAcceptance).toList();
     List<Arguments> arguments = new ArrayList<>();
-    for (String dataset : List.of("fixtures", "demo")) {
+    for (String dataset : List.of("fixtures", "demo", "planted")) {
       for (ExampleCase example : accepted) {
         arguments.add(Arguments.of(dataset, example));
       }
@@ -248,7 +251,12 @@ class EngineDifferentialTest {
     return value.toString();
   }
 
-  private static void loadDemo(ArrowCatalog demo) throws IOException {
+  /**
+   * The demo data, plus {@code plantedRows} impressions under one customer's fingerprint and as
+   * many under a fingerprint no customer has, as an analyst who uploads its own table can plant
+   * them: far more than a policy's rows per join key, so the cap before the join decides.
+   */
+  private static void loadDemo(ArrowCatalog demo, int plantedRows) throws IOException {
     // Any deterministic fingerprint joins the two tables the same way in both engines.
     DemoDataGenerator generator =
         new DemoDataGenerator(
@@ -267,6 +275,23 @@ class EngineDifferentialTest {
     DemoCsv.writeCustomers(customers, customersCsv);
     StringWriter impressionsCsv = new StringWriter();
     DemoCsv.writeImpressions(impressions, impressionsCsv);
+    String present = impressions.emailHash()[0];
+    for (int i = 0; i < plantedRows; i++) {
+      String fingerprint = i % 2 == 0 ? present : "fp-nobody";
+      impressionsCsv.write(
+          (10_000_000 + i)
+              + ","
+              + fingerprint
+              + ",c"
+              + (i % 7)
+              + ",2026-02-0"
+              + (1 + i % 9)
+              + " 10:00:00,"
+              + (i % 3 == 0)
+              + ","
+              + (i % 50)
+              + ".5\n");
+    }
     demo.load(
         CUSTOMERS,
         ArrowCatalog.schemaOf(header(resource("fixtures/" + CUSTOMERS + ".csv"))),
