@@ -17,6 +17,7 @@ import dev.cleanroom.querypolicy.budget.BudgetLedger.Reservation;
 import dev.cleanroom.querypolicy.budget.BudgetLimit;
 import dev.cleanroom.querypolicy.engine.ReferenceEngine;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
+import dev.cleanroom.querypolicy.noise.NoisyLimit;
 import dev.cleanroom.querypolicy.policy.ColumnClass;
 import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
@@ -79,8 +80,9 @@ public class QueryService {
   private final LoadedVersions versions;
   private final VectorizedExecutor executor;
   private final NoiseSource noise;
-  private final Duration timeout;
-  private final ExecutionLimits limits;
+  private final NoisyLimit timeoutMillis;
+  private final NoisyLimit memoryBytes;
+  private final int parallelism;
   private final boolean referenceFallback;
   private final ExecutorService queryThreads;
 
@@ -108,8 +110,10 @@ public class QueryService {
     this.versions = versions;
     this.executor = executor;
     this.noise = noise;
-    this.timeout = timeout;
-    this.limits = new ExecutionLimits(maxMemoryBytes, parallelism);
+    // Each query gets its own limits, drawn below the configured ones (see NoisyLimit).
+    this.timeoutMillis = NoisyLimit.around(timeout.toMillis());
+    this.memoryBytes = NoisyLimit.around(maxMemoryBytes);
+    this.parallelism = parallelism;
     this.referenceFallback = referenceFallback;
     this.queryThreads =
         Executors.newCachedThreadPool(
@@ -336,6 +340,8 @@ public class QueryService {
    * the leases and releases them when it ends, even after a timeout gave up waiting for it.
    */
   private List<Object[]> execute(PrivateQuery query, Visible visible, String sql, String queryId) {
+    ExecutionLimits limits = new ExecutionLimits(memoryBytes.draw(noise), parallelism);
+    long timeout = timeoutMillis.draw(noise);
     Future<List<Object[]>> run =
         queryThreads.submit(
             () -> {
@@ -371,10 +377,10 @@ public class QueryService {
               }
             });
     try {
-      return run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return run.get(timeout, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       run.cancel(true);
-      LOG.warnf("event=query_timeout queryId=%s timeoutMillis=%d", queryId, timeout.toMillis());
+      LOG.warnf("event=query_timeout queryId=%s timeoutMillis=%d", queryId, timeout);
       throw new ServerException(
           ServerErrorCode.QUERY_FAILED, "the query did not finish within its time limit");
     } catch (InterruptedException e) {

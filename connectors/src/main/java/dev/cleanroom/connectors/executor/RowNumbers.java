@@ -46,17 +46,7 @@ final class RowNumbers {
       Arrays.fill(numbers, 1L);
       return new LongColumn(numbers, null);
     }
-    List<OrderKey> orderKeys = orderKeysOf.get();
-    RowComparator comparator = comparator(orderKeys);
-    // The private plans order first by a non-null long (the contribution hash), then by the group
-    // keys: compare the long directly, and the rest only on a tie.
-    RowComparator order = comparator;
-    if (!orderKeys.isEmpty()
-        && orderKeys.get(0).column() instanceof LongColumn longs
-        && longs.nulls() == null) {
-      RowComparator tieBreak = orderKeys.size() == 1 ? null : comparator;
-      order = new LeadingLong(longs.values(), orderKeys.get(0).descending(), tieBreak);
-    }
+    RowComparator order = rowOrder(orderKeysOf.get());
     if (groups != null) {
       if (groups.isRadixPartitioned()) {
         numberByRadixPartition(groups, order, numbers, context);
@@ -67,6 +57,96 @@ final class RowNumbers {
       number(rowCount == 0 ? 0 : 1, memory.ints(rowCount), rowCount, order, numbers, context);
     }
     return new LongColumn(numbers, null);
+  }
+
+  /** The order keys of some rows: column position {@code p} holds the value of {@code rows[p]}. */
+  @FunctionalInterface
+  interface OrderKeysOfRows {
+    List<OrderKey> of(int[] rows, int count);
+  }
+
+  /**
+   * The rows {@code ROW_NUMBER() <= maxRows} keeps, ascending, when the numbers themselves are not
+   * read: every row of a partition with at most {@code maxRows} rows, and the first {@code maxRows}
+   * by the order keys of each larger one. Returns {@code null} when every row is kept. The order
+   * keys are computed for the rows of the larger partitions only, so the work beyond grouping grows
+   * with those rows, never with the whole input: one person's many rows cost in proportion to them,
+   * not a pass over everybody.
+   */
+  static int[] firstRowsPerPartition(
+      List<Column> partitionKeys,
+      OrderKeysOfRows orderKeysOf,
+      int rowCount,
+      long maxRows,
+      QueryContext context) {
+    if (rowCount <= maxRows) {
+      return null;
+    }
+    QueryMemory memory = context.memory();
+    int groupCount;
+    int[] groupOfRow;
+    if (partitionKeys.isEmpty()) {
+      groupCount = 1;
+      groupOfRow = memory.ints(rowCount);
+    } else {
+      GroupIds groups = GroupIds.assign(partitionKeys, rowCount, context);
+      groupCount = groups.groupCount();
+      groupOfRow = groups.groupOfRow();
+    }
+    // offsets[g + 1] - offsets[g]: the rows of group g to sort, none when it is small enough.
+    int[] offsets = memory.ints(groupCount + 1);
+    for (int i = 0; i < rowCount; i++) {
+      offsets[groupOfRow[i] + 1]++;
+    }
+    for (int g = 0; g < groupCount; g++) {
+      int size = offsets[g + 1];
+      offsets[g + 1] = offsets[g] + (size > maxRows ? size : 0);
+    }
+    int total = offsets[groupCount];
+    if (total == 0) {
+      return null;
+    }
+    int[] next = memory.ints(groupCount);
+    System.arraycopy(offsets, 0, next, 0, groupCount);
+    int[] rows = memory.ints(total);
+    for (int i = 0; i < rowCount; i++) {
+      int g = groupOfRow[i];
+      if (offsets[g + 1] > offsets[g]) {
+        rows[next[g]++] = i;
+      }
+    }
+    RowComparator order = rowOrder(orderKeysOf.of(rows, total));
+    int[] positions = memory.ints(total);
+    for (int p = 0; p < total; p++) {
+      positions[p] = p;
+    }
+    memory.reserve(rowCount);
+    boolean[] dropped = new boolean[rowCount];
+    int droppedCount = 0;
+    int[] scratch = new int[16];
+    for (int g = 0; g < groupCount; g++) {
+      int start = offsets[g];
+      int end = offsets[g + 1];
+      if (end == start) {
+        continue;
+      }
+      if (end - start > scratch.length) {
+        scratch = new int[Integer.highestOneBit(end - start) * 2];
+      }
+      sort(positions, start, end, order, scratch);
+      for (int p = start + (int) maxRows; p < end; p++) {
+        dropped[rows[positions[p]]] = true;
+        droppedCount++;
+      }
+    }
+    int[] kept = memory.ints(rowCount - droppedCount);
+    int count = 0;
+    for (int i = 0; i < rowCount; i++) {
+      if (!dropped[i]) {
+        kept[count++] = i;
+      }
+    }
+    return kept;
   }
 
   /** Buckets all rows by group with a counting sort, then numbers each group's rows. */
@@ -164,6 +244,21 @@ final class RowNumbers {
       numbers[rows[p]] = p - start + 1;
     }
     return scratch;
+  }
+
+  /**
+   * The private plans order first by a non-null long (a keyed hash), then by other keys: compare
+   * the long directly, and the rest only on a tie.
+   */
+  private static RowComparator rowOrder(List<OrderKey> orderKeys) {
+    RowComparator comparator = comparator(orderKeys);
+    if (!orderKeys.isEmpty()
+        && orderKeys.get(0).column() instanceof LongColumn longs
+        && longs.nulls() == null) {
+      RowComparator tieBreak = orderKeys.size() == 1 ? null : comparator;
+      return new LeadingLong(longs.values(), orderKeys.get(0).descending(), tieBreak);
+    }
+    return comparator;
   }
 
   @FunctionalInterface

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
@@ -21,7 +22,9 @@ import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Values;
 import org.apache.calcite.rel.core.Window;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexFieldCollation;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
@@ -164,7 +167,8 @@ public final class VectorizedExecutor {
             filter.getCondition(), input, filter.getInput().getRowType(), context, evaluator);
       }
       if (node instanceof Project project) {
-        return project(project, execute(project.getInput()));
+        Relation firstRows = firstRowsPerPartition(project);
+        return project(project, firstRows != null ? firstRows : execute(project.getInput()));
       }
       if (node instanceof Join join) {
         if (join.getInputs().size() != 2) {
@@ -200,6 +204,80 @@ public final class VectorizedExecutor {
       return table;
     }
 
+    /**
+     * {@code Project(Filter(Project(..., ROW_NUMBER() OVER w AS r), r <= n))} where the outer
+     * project does not read {@code r}: the filter's output computed as "the first n rows of each
+     * partition", which needs no numbers and, when no partition has more than n rows, no order
+     * keys. Returns {@code null} for any other shape.
+     */
+    private Relation firstRowsPerPartition(Project outer) {
+      if (!(outer.getInput() instanceof Filter filter)
+          || !(filter.getInput() instanceof Project inner)
+          || !(filter.getCondition() instanceof RexCall condition)
+          || condition.getKind() != SqlKind.LESS_THAN_OR_EQUAL
+          || !(condition.getOperands().get(0) instanceof RexInputRef rank)
+          || !(condition.getOperands().get(1) instanceof RexLiteral limit)
+          || !(inner.getProjects().get(rank.getIndex()) instanceof RexOver over)
+          || over.getOperator().getKind() != SqlKind.ROW_NUMBER
+          || RelOptUtil.InputFinder.bits(outer.getProjects(), null).get(rank.getIndex())) {
+        return null;
+      }
+      Long maxRows = limit.getValueAs(Long.class);
+      if (maxRows == null || maxRows < 0) {
+        return null;
+      }
+      for (int i = 0; i < inner.getProjects().size(); i++) {
+        if (i != rank.getIndex() && inner.getProjects().get(i) instanceof RexOver) {
+          return null;
+        }
+      }
+      Relation input = execute(inner.getInput());
+      RelDataType inputType = inner.getInput().getRowType();
+      RexWindow window = over.getWindow();
+      requireRowsUpToCurrentRow(window.isRows(), window.getLowerBound(), window.getUpperBound());
+      List<Column> partitionKeys = new ArrayList<>();
+      for (RexNode key : window.partitionKeys) {
+        partitionKeys.add(evaluator.evaluate(key, input, inputType));
+      }
+      RowNumbers.OrderKeysOfRows orderKeysOfRows =
+          (rows, count) -> {
+            Relation subset = FilterOperator.select(input, rows, count, context);
+            return orderKeys(window, subset, inputType).get();
+          };
+      int[] kept =
+          RowNumbers.firstRowsPerPartition(
+              partitionKeys, orderKeysOfRows, input.rowCount(), maxRows, context);
+      List<Supplier<Column>> columns = new ArrayList<>();
+      for (int i = 0; i < inner.getProjects().size(); i++) {
+        RexNode expression = inner.getProjects().get(i);
+        columns.add(
+            i == rank.getIndex()
+                ? () -> {
+                  throw new IllegalStateException("the row number is not read");
+                }
+                : () -> evaluator.evaluate(expression, input, inputType));
+      }
+      Relation projected = new Relation(input.rowCount(), columns);
+      return kept == null
+          ? projected
+          : FilterOperator.select(projected, kept, kept.length, context);
+    }
+
+    private Supplier<List<RowNumbers.OrderKey>> orderKeys(
+        RexWindow window, Relation input, RelDataType inputType) {
+      return () -> {
+        List<RowNumbers.OrderKey> keys = new ArrayList<>();
+        for (RexFieldCollation key : window.orderKeys) {
+          keys.add(
+              RowNumbers.OrderKey.of(
+                  evaluator.evaluate(key.left, input, inputType),
+                  key.getDirection(),
+                  key.getNullDirection()));
+        }
+        return keys;
+      };
+    }
+
     private Relation project(Project project, Relation input) {
       RelDataType inputType = project.getInput().getRowType();
       List<Supplier<Column>> columns = new ArrayList<>();
@@ -229,19 +307,8 @@ public final class VectorizedExecutor {
         partitionKeys.add(evaluator.evaluate(key, input, inputType));
       }
       // Evaluated only if some partition has more than one row.
-      Supplier<List<RowNumbers.OrderKey>> orderKeys =
-          () -> {
-            List<RowNumbers.OrderKey> keys = new ArrayList<>();
-            for (RexFieldCollation key : over.getWindow().orderKeys) {
-              keys.add(
-                  RowNumbers.OrderKey.of(
-                      evaluator.evaluate(key.left, input, inputType),
-                      key.getDirection(),
-                      key.getNullDirection()));
-            }
-            return keys;
-          };
-      return RowNumbers.compute(partitionKeys, orderKeys, input.rowCount(), context);
+      return RowNumbers.compute(
+          partitionKeys, orderKeys(window, input, inputType), input.rowCount(), context);
     }
 
     /**
