@@ -505,7 +505,7 @@ public final class LineageChecker {
                   call.getOperator().getName()
                       + " here could fail on some rows' values, and whether a query fails must"
                       + " not depend on the data: divide by non-zero literals, compute over"
-                      + " DOUBLE rather than integers, give SUBSTRING non-negative integer literal"
+                      + " DOUBLE rather than integers or decimals, give SUBSTRING non-negative integer literal"
                       + " bounds, TRIM one character, cast only to text or to wider numbers");
             }
             return super.visitCall(call);
@@ -587,15 +587,20 @@ public final class LineageChecker {
         return true;
       }
       BigDecimal value = literal.getValueAs(BigDecimal.class);
-      // Integer MIN_VALUE / -1 overflows.
+      // Integer MIN_VALUE / -1 overflows; a DECIMAL quotient can outgrow its type.
       return value == null
+          || call.getType().getSqlTypeName() == SqlTypeName.DECIMAL
           || value.signum() == 0
           || (isIntegerType(call.getType()) && value.compareTo(BigDecimal.ONE.negate()) == 0);
     }
     if (INTEGER_ARITHMETIC.contains(call.getKind()) && isIntegerType(call.getType())) {
       // The executor fails on integer overflow and the reference engine wraps: either way whether
-      // a value overflows depends on the data. Arithmetic over doubles or decimals is the way.
+      // a value overflows depends on the data. Arithmetic over doubles is the way.
       return true;
+    }
+    if (call.getType().getSqlTypeName() == SqlTypeName.DECIMAL
+        && INTEGER_ARITHMETIC.contains(call.getKind())) {
+      return !decimalResultHolds(call);
     }
     if (call.getOperator() == SqlStdOperatorTable.SUBSTRING) {
       return call.getOperands().stream()
@@ -612,6 +617,35 @@ public final class LineageChecker {
       return !isSafeCast(call.getOperands().get(0).getType(), call.getType());
     }
     return false;
+  }
+
+  /**
+   * Whether a DECIMAL sum, difference, negation or product always fits its result type, whatever
+   * the operands' values: the result must have the digits before the point that the operands'
+   * declared precision and scale can need (DECIMAL quotients are refused where division is checked:
+   * dividing by a literal below 1 grows the value).
+   */
+  private static boolean decimalResultHolds(RexCall call) {
+    RelDataType result = call.getType();
+    int resultDigits = result.getPrecision() - result.getScale();
+    int[] digits = new int[call.getOperands().size()];
+    for (int i = 0; i < digits.length; i++) {
+      RelDataType operand = call.getOperands().get(i).getType();
+      SqlTypeName name = operand.getSqlTypeName();
+      if (name == SqlTypeName.DECIMAL) {
+        digits[i] = operand.getPrecision() - operand.getScale();
+      } else if (isIntegerType(operand)) {
+        digits[i] = name == SqlTypeName.BIGINT ? 19 : name == SqlTypeName.INTEGER ? 10 : 5;
+      } else {
+        return false;
+      }
+    }
+    return switch (call.getKind()) {
+      case MINUS_PREFIX -> resultDigits >= digits[0];
+      case PLUS, MINUS -> resultDigits >= Math.max(digits[0], digits[1]) + 1;
+      case TIMES -> resultDigits >= digits[0] + digits[1];
+      default -> false;
+    };
   }
 
   private static boolean isIntegerType(RelDataType type) {

@@ -267,16 +267,16 @@ final class RewriteSteps {
   }
 
   /**
-   * Sums over integers and floats run in DOUBLE, so a unit's partial can neither fail nor wrap
-   * before the clamp: an integer overflow would tell whether some unit has many rows. Integers
-   * below 2^53 still sum exactly, and a sum past the range goes to infinity, which the clamp
-   * bounds.
+   * Sums over integers, decimals and floats run in DOUBLE, so a unit's partial can neither fail nor
+   * wrap before the clamp: an integer or DECIMAL overflow would tell whether some unit has many
+   * rows. Integers below 2^53 still sum exactly, and a sum past the range goes to infinity, which
+   * the clamp bounds.
    */
   private static RexNode widenForSum(RexBuilder rex, RexNode argument) {
     RelDataType type = argument.getType();
     SqlTypeName target =
         switch (type.getSqlTypeName()) {
-          case TINYINT, SMALLINT, INTEGER, BIGINT, FLOAT, REAL -> SqlTypeName.DOUBLE;
+          case TINYINT, SMALLINT, INTEGER, BIGINT, FLOAT, REAL, DECIMAL -> SqlTypeName.DOUBLE;
           default -> null;
         };
     if (target == null) {

@@ -48,6 +48,14 @@ class LineageRulesTest {
         "SELECT COUNT(SUBSTRING(zip FROM 1 FOR -1)) FROM retailer.customers"
             + " | FUNCTION_NOT_ALLOWED",
         "SELECT COUNT(TRIM(BOTH 'ab' FROM zip)) FROM retailer.customers | FUNCTION_NOT_ALLOWED",
+        "SELECT COUNT(*) FROM retailer.customers WHERE CAST(CHAR_LENGTH(zip) AS DECIMAL(19, 0))"
+            + " * CAST(CHAR_LENGTH(zip) AS DECIMAL(19, 0)) > 3 | FUNCTION_NOT_ALLOWED",
+        "SELECT COUNT(*) FROM retailer.customers WHERE CAST(CHAR_LENGTH(zip) AS DECIMAL(38, 2))"
+            + " + CAST(CHAR_LENGTH(zip) AS DECIMAL(38, 2)) > 3 | FUNCTION_NOT_ALLOWED",
+        "SELECT COUNT(*) FROM retailer.customers WHERE CAST(CHAR_LENGTH(zip) AS DECIMAL(10, 0))"
+            + " / 0.5 > 3 | FUNCTION_NOT_ALLOWED",
+        "SELECT COUNT(*) FROM retailer.customers WHERE CAST(CAST(CHAR_LENGTH(zip) AS"
+            + " DECIMAL(12, 2)) AS DECIMAL(5, 2)) > 3 | FUNCTION_NOT_ALLOWED",
         "SELECT COUNT(TRIM(LEADING '' FROM zip)) FROM retailer.customers | FUNCTION_NOT_ALLOWED",
         "SELECT campaign_id, COUNT(*) AS n FROM advertiser.impressions GROUP BY campaign_id"
             + " ORDER BY n LIMIT 2147483648 | ROW_LIMIT_NOT_ALLOWED",
@@ -75,6 +83,10 @@ class LineageRulesTest {
         "SELECT COUNT(*) FROM retailer.customers WHERE CAST(CHAR_LENGTH(zip) AS DOUBLE) + 1 > 3",
         "SELECT COUNT(*) FROM retailer.customers WHERE CHAR_LENGTH(zip) / 2 > 1",
         "SELECT COUNT(SUBSTRING(zip FROM 1 FOR 3)) FROM retailer.customers",
+        "SELECT COUNT(*) FROM retailer.customers WHERE CAST(CHAR_LENGTH(zip) AS DECIMAL(10, 0))"
+            + " + 1.5 > 3",
+        "SELECT COUNT(*) FROM retailer.customers WHERE CAST(CHAR_LENGTH(zip) AS DECIMAL(10, 0))"
+            + " * 2.5 > 3",
         "SELECT COUNT(TRIM(BOTH '0' FROM zip)) FROM retailer.customers",
         "SELECT campaign_id, COUNT(*) AS n FROM advertiser.impressions GROUP BY campaign_id"
             + " ORDER BY n LIMIT 2147483647",
