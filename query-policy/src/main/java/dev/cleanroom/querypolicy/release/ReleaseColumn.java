@@ -21,6 +21,8 @@ import java.math.BigDecimal;
  * @param countUpperBound for {@link ColumnRole#AVG} only: the largest clamped count one unit adds
  *     to one group's divisor ({@code maxContributionsPerGroup}); {@code null} otherwise. The
  *     release refuses an AVG column without it, as it cannot size the divisor's noise.
+ * @param valueUnit what one unit of the exact value field is worth: {@code 1}, or for sums the
+ *     power of two the plan counts them in ({@link dev.cleanroom.querypolicy.rewrite.FixedPoint})
  */
 public record ReleaseColumn(
     String name,
@@ -29,7 +31,28 @@ public record ReleaseColumn(
     int countField,
     BigDecimal lowerBound,
     BigDecimal upperBound,
-    BigDecimal countUpperBound) {
+    BigDecimal countUpperBound,
+    BigDecimal valueUnit) {
+
+  /** A column whose exact value is in plain units. */
+  public ReleaseColumn(
+      String name,
+      ColumnRole role,
+      int valueField,
+      int countField,
+      BigDecimal lowerBound,
+      BigDecimal upperBound,
+      BigDecimal countUpperBound) {
+    this(
+        name,
+        role,
+        valueField,
+        countField,
+        lowerBound,
+        upperBound,
+        countUpperBound,
+        BigDecimal.ONE);
+  }
 
   /** A column without a count bound; an AVG column built this way cannot be released. */
   public ReleaseColumn(
@@ -45,6 +68,11 @@ public record ReleaseColumn(
   public ReleaseColumn {
     requireNonNull(name, "name is null");
     requireNonNull(role, "role is null");
+    requireNonNull(valueUnit, "valueUnit is null");
+    if (valueUnit.signum() <= 0) {
+      throw new IllegalArgumentException(
+          "valueUnit of column '" + name + "' must be > 0, was " + valueUnit);
+    }
     if (valueField < 0) {
       throw new IllegalArgumentException(
           "valueField of column '" + name + "' must be >= 0, was " + valueField);

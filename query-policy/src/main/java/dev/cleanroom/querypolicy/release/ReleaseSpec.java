@@ -26,4 +26,27 @@ public record ReleaseSpec(
           "distinctUnitsField must be >= 0, was " + distinctUnitsField);
     }
   }
+
+  /**
+   * The exact rows with every fixed-point sum as the DOUBLE it stands for (exact: a sum of at most
+   * 2^58 units is a double times a power of two), for reading and comparing them; the release reads
+   * the units themselves.
+   */
+  public List<Object[]> plainRows(List<Object[]> exactRows) {
+    return exactRows.stream()
+        .map(
+            row -> {
+              Object[] plain = row.clone();
+              for (ReleaseColumn column : columns) {
+                int field = column.valueField();
+                if (column.valueUnit().compareTo(java.math.BigDecimal.ONE) != 0
+                    && field < plain.length
+                    && plain[field] instanceof Number units) {
+                  plain[field] = units.doubleValue() * column.valueUnit().doubleValue();
+                }
+              }
+              return plain;
+            })
+        .toList();
+  }
 }

@@ -220,23 +220,22 @@ public final class Releaser {
                         .release(decimalField(exact, column.valueField()), source)
                         .longValueExact());
             case SUM ->
-                clampSum(
-                    column,
-                    valueMechanisms
-                        .get(i)
-                        .release(decimalField(exact, column.valueField()), source));
+                clampSum(column, valueMechanisms.get(i).release(exactValue(exact, column), source));
             case AVG ->
                 average(
                     column,
-                    valueMechanisms
-                        .get(i)
-                        .release(decimalField(exact, column.valueField()), source),
+                    valueMechanisms.get(i).release(exactValue(exact, column), source),
                     divisorMechanisms
                         .get(i)
                         .release(decimalField(exact, column.countField()), source));
           };
     }
     return out;
+  }
+
+  /** The exact value of a column in its plain units (sums arrive as whole fixed-point units). */
+  private static BigDecimal exactValue(Object[] exact, ReleaseColumn column) {
+    return decimalField(exact, column.valueField()).multiply(column.valueUnit());
   }
 
   /** A sum of values that cannot be negative is never shown negative, and the other way round. */

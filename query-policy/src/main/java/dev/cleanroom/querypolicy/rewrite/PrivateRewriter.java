@@ -163,7 +163,9 @@ public final class PrivateRewriter {
                     groups + fields.get(0),
                     -1,
                     measure.bounds().lower(),
-                    measure.bounds().upper());
+                    measure.bounds().upper(),
+                    null,
+                    sumUnit(measure));
             case AVG ->
                 new ReleaseColumn(
                     output.name(),
@@ -172,7 +174,8 @@ public final class PrivateRewriter {
                     groups + fields.get(1),
                     measure.bounds().lower(),
                     measure.bounds().upper(),
-                    countUpper);
+                    countUpper,
+                    sumUnit(measure));
             case DISTINCT_UNITS ->
                 new ReleaseColumn(
                     output.name(),
@@ -184,6 +187,12 @@ public final class PrivateRewriter {
           });
     }
     return new ReleaseSpec(columns, distinctUnitsField, parameters);
+  }
+
+  /** The fixed-point unit the plan counts a measure's per-person sums in. */
+  private static BigDecimal sumUnit(Measure measure) {
+    return FixedPoint.unit(
+        FixedPoint.unitExponent(measure.bounds().lower(), measure.bounds().upper()));
   }
 
   /** The strictest parameters over the tables read: min epsilon and delta, max k, min groups. */

@@ -170,8 +170,26 @@ final class RewriteSteps {
   static void clampContributions(RelBuilder builder, int groupCount, List<Partial> partials) {
     List<RexNode> fields =
         new ArrayList<>(builder.fields(ImmutableBitSet.range(0, 1 + groupCount)));
+    RexBuilder rex = builder.getRexBuilder();
     for (int i = 0; i < partials.size(); i++) {
-      fields.add(clamp(builder, builder.field(1 + groupCount + i), partials.get(i)));
+      Partial partial = partials.get(i);
+      RexNode value = builder.field(1 + groupCount + i);
+      if (partial.kind() != Partial.Kind.SUM) {
+        fields.add(clamp(builder, value, partial.lower(), partial.upper()));
+        continue;
+      }
+      // Sums leave as whole units (FixedPoint), between bounds rounded inwards to whole units.
+      int exponent = FixedPoint.unitExponent(partial.lower(), partial.upper());
+      BigDecimal unit = FixedPoint.unit(exponent);
+      BigDecimal lower =
+          partial.lower().divide(unit).setScale(0, RoundingMode.CEILING).multiply(unit);
+      BigDecimal upper =
+          partial.upper().divide(unit).setScale(0, RoundingMode.FLOOR).multiply(unit);
+      fields.add(
+          rex.makeCall(
+              FixedPoint.function(),
+              clamp(builder, value, lower, upper),
+              rex.makeExactLiteral(BigDecimal.valueOf(exponent))));
     }
     // Not builder.project: its simplifier folds the clamp into a SEARCH, outside the private-plan
     // contract, and reasons about NaN as if it were ordered.
@@ -224,11 +242,12 @@ final class RewriteSteps {
     builder.aggregate(builder.groupKey(range(1, 1 + groupCount)), calls);
   }
 
-  private static RexNode clamp(RelBuilder builder, RexNode value, Partial partial) {
+  private static RexNode clamp(
+      RelBuilder builder, RexNode value, BigDecimal lowerBound, BigDecimal upperBound) {
     RelDataType type = value.getType();
     RexBuilder rex = builder.getRexBuilder();
-    RexNode lower = boundLiteral(rex, partial.lower(), type, RoundingMode.CEILING);
-    RexNode upper = boundLiteral(rex, partial.upper(), type, RoundingMode.FLOOR);
+    RexNode lower = boundLiteral(rex, lowerBound, type, RoundingMode.CEILING);
+    RexNode upper = boundLiteral(rex, upperBound, type, RoundingMode.FLOOR);
     // In-bounds first, so a NaN (every comparison false) falls to the lower bound rather than
     // through: a NaN sum would fail the release iff some unit produced it. NULL stays NULL.
     // RexBuilder, not RelBuilder: its simplifier would fold the range into a SEARCH.

@@ -38,7 +38,10 @@ class QueryAnalyzerTest {
   }
 
   static List<String> rows(PrivateQuery query) {
-    return ENGINE.execute(query.plan()).stream().map(Arrays::toString).sorted().toList();
+    return query.releaseSpec().plainRows(ENGINE.execute(query.plan())).stream()
+        .map(Arrays::toString)
+        .sorted()
+        .toList();
   }
 
   @Test

@@ -78,7 +78,7 @@ class PlainExactEngineAgreementTest {
     int countField = field(spec, ColumnRole.COUNT);
 
     TreeMap<String, String> fromRewrite = new TreeMap<>();
-    for (Object[] row : pipeline.exactRows(new Tables(List.of(), impressions))) {
+    for (Object[] row : spec.plainRows(pipeline.exactRows(new Tables(List.of(), impressions)))) {
       fromRewrite.put(
           (String) row[0],
           describe(row[sumField], row[countField], row[spec.distinctUnitsField()]));

@@ -42,9 +42,15 @@ class ReferenceEngineTest {
             "SELECT campaign_id, SUM(cost), COUNT(DISTINCT email_hash)"
                 + " FROM advertiser.impressions GROUP BY campaign_id");
     List<String> first =
-        engine.execute(query.plan()).stream().map(Arrays::toString).sorted().toList();
+        query.releaseSpec().plainRows(engine.execute(query.plan())).stream()
+            .map(Arrays::toString)
+            .sorted()
+            .toList();
     List<String> second =
-        engine.execute(query.plan()).stream().map(Arrays::toString).sorted().toList();
+        query.releaseSpec().plainRows(engine.execute(query.plan())).stream()
+            .map(Arrays::toString)
+            .sorted()
+            .toList();
     // c1: h1 spends 5, h2 150 clamped to 100; c2: h3 1, h2 4, h4 5.
     assertEquals(List.of("[c1, 105.0, 2]", "[c2, 10.0, 3]"), first);
     assertEquals(first, second);

@@ -147,7 +147,7 @@ class RewriteStepsTest {
     RewriteSteps.clampContributions(builder, 1, partials);
     assertEquals(
         """
-        LogicalProject(unit=[$0], g0=[$1], p0=[CASE(IS NULL($2), $2, AND(>=($2, 0.0E0), <=($2, 10000.0E0)), $2, >($2, 10000.0E0), 10000.0E0:DOUBLE, 0.0E0:DOUBLE)])
+        LogicalProject(unit=[$0], g0=[$1], p0=[CR_FIXED_POINT(CASE(IS NULL($2), $2, AND(>=($2, 0.0E0), <=($2, 10000.0E0)), $2, >($2, 10000.0E0), 10000.0E0:DOUBLE, 0.0E0:DOUBLE), -13)])
           LogicalAggregate(group=[{0, 1}], p0=[SUM($2)])
             LogicalProject(unit=[$0], g0=[$4], x0=[$6])
               LogicalTableScan(table=[[retailer, customers]])""",
