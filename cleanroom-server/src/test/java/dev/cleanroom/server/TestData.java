@@ -65,4 +65,18 @@ public final class TestData {
   public static String demoPolicy(String table) {
     return resource("demo/policies/" + table + ".json");
   }
+
+  /**
+   * The demo policy of a table without its allowed joins, for a collaboration that declares only
+   * that table (a policy may not allow a join with a table that is not there).
+   */
+  public static String demoPolicyWithoutJoins(String table) {
+    String policy = demoPolicy(table);
+    String withoutJoins =
+        policy.replaceAll("\"allowedJoins\": \\[[^\\]]*\\]", "\"allowedJoins\": []");
+    if (withoutJoins.equals(policy)) {
+      throw new IllegalStateException("the demo policy of " + table + " lists no allowed joins");
+    }
+    return withoutJoins;
+  }
 }

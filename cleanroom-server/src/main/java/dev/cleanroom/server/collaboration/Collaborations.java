@@ -97,24 +97,7 @@ public class Collaborations {
 
   /** The collaboration as its members see it. */
   public CollaborationView view(long collaborationId, String name) {
-    List<MemberView> members =
-        jdbc.inTransaction(
-            connection -> {
-              try (PreparedStatement statement =
-                  connection.prepareStatement(
-                      "select name, roles from member where collaboration_id = ? order by name")) {
-                statement.setLong(1, collaborationId);
-                List<MemberView> views = new ArrayList<>();
-                try (ResultSet row = statement.executeQuery()) {
-                  while (row.next()) {
-                    views.add(
-                        new MemberView(
-                            row.getString(1), MemberDirectory.parseRoles(row.getString(2))));
-                  }
-                }
-                return views;
-              }
-            });
+    List<MemberView> members = members(collaborationId);
     List<DatasetView> datasetViews =
         datasets.list(collaborationId).stream()
             .map(
@@ -128,6 +111,26 @@ public class Collaborations {
                         d.currentPolicyVersion()))
             .toList();
     return new CollaborationView(name, members, datasetViews);
+  }
+
+  /** Every member of a collaboration with its roles, by name. */
+  public List<MemberView> members(long collaborationId) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "select name, roles from member where collaboration_id = ? order by name")) {
+            statement.setLong(1, collaborationId);
+            List<MemberView> views = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+              while (row.next()) {
+                views.add(
+                    new MemberView(row.getString(1), MemberDirectory.parseRoles(row.getString(2))));
+              }
+            }
+            return views;
+          }
+        });
   }
 
   /** Every member name of a collaboration with its id. */

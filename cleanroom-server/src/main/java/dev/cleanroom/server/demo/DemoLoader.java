@@ -16,7 +16,6 @@ import dev.cleanroom.server.dataset.DatasetDeclaration;
 import dev.cleanroom.server.dataset.DeclaredColumn;
 import dev.cleanroom.server.policy.Policies;
 import dev.cleanroom.server.policy.PolicyVersion;
-import dev.cleanroom.server.policy.PolicyVersions;
 import dev.cleanroom.server.store.SchemaMigration;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -60,7 +59,6 @@ public class DemoLoader {
   private final DatasetCatalog catalog;
   private final DataUploads uploads;
   private final Policies policies;
-  private final PolicyVersions versions;
   private final BufferAllocator root;
 
   @Inject
@@ -73,7 +71,6 @@ public class DemoLoader {
       DatasetCatalog catalog,
       DataUploads uploads,
       Policies policies,
-      PolicyVersions versions,
       BufferAllocator root) {
     this.enabled = enabled;
     this.customers = customers;
@@ -83,7 +80,6 @@ public class DemoLoader {
     this.catalog = catalog;
     this.uploads = uploads;
     this.policies = policies;
-    this.versions = versions;
     this.root = root;
   }
 
@@ -143,7 +139,7 @@ public class DemoLoader {
 
   private void approve(Dataset dataset, Caller privacy, String resource) {
     PolicyVersion draft = policies.propose(dataset, privacy, read(resource));
-    versions.approve(dataset, draft.version(), privacy, true);
+    policies.approve(dataset, draft.version(), privacy, true);
   }
 
   /**

@@ -3,8 +3,14 @@ package dev.cleanroom.server.policy;
 import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.PolicyJson;
+import dev.cleanroom.querypolicy.policy.PolicyReferences;
+import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.server.auth.Caller;
+import dev.cleanroom.server.auth.Role;
+import dev.cleanroom.server.collaboration.CollaborationRequests.MemberView;
+import dev.cleanroom.server.collaboration.Collaborations;
 import dev.cleanroom.server.dataset.Dataset;
+import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.dataset.DeclaredColumn;
 import dev.cleanroom.server.problem.Problem;
 import dev.cleanroom.server.problem.ServerErrorCode;
@@ -12,33 +18,55 @@ import dev.cleanroom.server.problem.ServerException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Policies as the policy layer reads them: documents are validated by {@code PolicyJson} and
- * checked against the dataset's declaration before they are stored as drafts.
+ * Policies as the policy layer reads them: documents are validated by {@code PolicyJson}, checked
+ * against the dataset's declaration and against what they name in the collaboration (the tables
+ * they join or link to, the analysts they allow) when they are proposed as drafts, and checked
+ * again when a draft is approved.
  */
 @ApplicationScoped
 public class Policies {
   private final PolicyVersions versions;
+  private final DatasetCatalog datasets;
+  private final Collaborations collaborations;
 
   @Inject
-  public Policies(PolicyVersions versions) {
+  public Policies(PolicyVersions versions, DatasetCatalog datasets, Collaborations collaborations) {
     this.versions = versions;
+    this.datasets = datasets;
+    this.collaborations = collaborations;
   }
 
   /** Validates {@code document} and stores it as the dataset's next draft. */
   public PolicyVersion propose(Dataset dataset, Caller author, String document) {
     DatasetPolicy policy = parse(document);
-    List<Problem.Violation> problems = mismatches(dataset, policy);
-    if (!problems.isEmpty()) {
-      throw invalid(problems);
-    }
+    requireConsistent(dataset, policy, references(dataset.collaborationId()));
     return versions.propose(dataset, author, PolicyJson.write(policy));
+  }
+
+  /**
+   * Makes a draft the version in force, if it is still consistent with the collaboration: what it
+   * names may have changed since it was proposed, or it was stored before a check existed.
+   *
+   * @param selfApprovalAllowed whether the draft's author may approve it (the demo allows it)
+   */
+  public PolicyVersion approve(
+      Dataset dataset, int version, Caller approver, boolean selfApprovalAllowed) {
+    PolicyReferences references = references(dataset.collaborationId());
+    return versions.approve(
+        dataset,
+        version,
+        approver,
+        selfApprovalAllowed,
+        draft -> requireConsistent(dataset, parse(draft.document()), references));
   }
 
   /** The approved policy in force for the dataset, if any. */
@@ -67,6 +95,34 @@ public class Policies {
               .toList());
     }
     return PolicyJson.read(document);
+  }
+
+  /** What policies of this collaboration may name: its datasets and columns, its analysts. */
+  private PolicyReferences references(long collaborationId) {
+    Map<TableName, Set<String>> tables = new HashMap<>();
+    for (Dataset dataset : datasets.list(collaborationId)) {
+      tables.put(
+          TableName.parse(dataset.table()),
+          dataset.columns().stream().map(DeclaredColumn::name).collect(Collectors.toSet()));
+    }
+    Set<String> analysts =
+        collaborations.members(collaborationId).stream()
+            .filter(member -> member.roles().contains(Role.ANALYST))
+            .map(MemberView::name)
+            .collect(Collectors.toSet());
+    return new PolicyReferences(tables, analysts);
+  }
+
+  /** Refuses, listing every problem, a policy the dataset or the collaboration contradicts. */
+  private static void requireConsistent(
+      Dataset dataset, DatasetPolicy policy, PolicyReferences references) {
+    List<Problem.Violation> problems = new ArrayList<>(mismatches(dataset, policy));
+    for (PolicyJson.Problem problem : references.problems(policy)) {
+      problems.add(violation(problem.path(), problem.message()));
+    }
+    if (!problems.isEmpty()) {
+      throw invalid(problems);
+    }
   }
 
   /** Where the policy disagrees with the dataset's declaration. */

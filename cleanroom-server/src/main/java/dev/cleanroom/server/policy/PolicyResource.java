@@ -115,6 +115,6 @@ public class PolicyResource {
       @PathParam("version") int version) {
     Caller officer = caller.get().require(collaboration, Role.PRIVACY_OFFICER);
     Dataset dataset = catalog.require(officer.collaborationId(), datasetName);
-    return versions.approve(dataset, version, officer, selfApproval);
+    return policies.approve(dataset, version, officer, selfApproval);
   }
 }

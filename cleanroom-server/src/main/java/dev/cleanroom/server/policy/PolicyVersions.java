@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Policy versions of datasets: drafts, the approved version in force, and the history. Approving a
@@ -79,9 +80,15 @@ public class PolicyVersions {
    * Makes a draft the version in force.
    *
    * @param selfApprovalAllowed whether the draft's author may approve it (the demo allows it)
+   * @param check runs on the draft, in the transaction, once it is known to be a draft the approver
+   *     may approve; an exception it throws refuses the approval and changes nothing
    */
   public PolicyVersion approve(
-      Dataset dataset, int version, Caller approver, boolean selfApprovalAllowed) {
+      Dataset dataset,
+      int version,
+      Caller approver,
+      boolean selfApprovalAllowed,
+      Consumer<PolicyVersion> check) {
     return jdbc.inTransaction(
         connection -> {
           lockDataset(connection, dataset.id());
@@ -100,6 +107,7 @@ public class PolicyVersions {
             throw ServerException.forbidden(
                 "the author of a draft may not approve it; a second privacy officer must");
           }
+          check.accept(draft);
           try (PreparedStatement statement =
               connection.prepareStatement(
                   "update policy_version set status = 'SUPERSEDED'"

@@ -2,9 +2,9 @@ package dev.cleanroom.server.query;
 
 import dev.cleanroom.querypolicy.release.ColumnNoise;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
+import dev.cleanroom.querypolicy.release.ReleaseOrder;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.querypolicy.release.ReleasedResult;
-import dev.cleanroom.querypolicy.rewrite.OrderKey;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -12,7 +12,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.calcite.rel.type.RelDataType;
@@ -36,12 +35,8 @@ final class Answers {
     for (ReleaseColumn column : spec.columns()) {
       columns.add(new Answer.AnswerColumn(column.name(), typeOf(column, planTypes)));
     }
-    List<Object[]> rows = new ArrayList<>(released.rows());
-    rows.sort(ordering(query.order()));
-    if (query.limit().isPresent() && rows.size() > query.limit().getAsInt()) {
-      rows = new ArrayList<>(rows.subList(0, query.limit().getAsInt()));
-    }
-    released.remainderRow().ifPresent(rows::add);
+    // Canonical order, then ORDER BY and LIMIT; the remainder row last.
+    List<Object[]> rows = ReleaseOrder.arrange(released, query.order(), query.limit());
     List<List<Object>> values = new ArrayList<>(rows.size());
     for (Object[] row : rows) {
       List<Object> converted = new ArrayList<>(row.length);
@@ -106,16 +101,5 @@ final class Answers {
           : decimal;
     }
     return value;
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Comparator<Object[]> ordering(List<OrderKey> keys) {
-    Comparator<Object[]> order = (a, b) -> 0;
-    for (OrderKey key : keys) {
-      Comparator<Object> values = Comparator.nullsLast((x, y) -> ((Comparable) x).compareTo(y));
-      Comparator<Object[]> byKey = Comparator.comparing(row -> row[key.outputIndex()], values);
-      order = order.thenComparing(key.descending() ? byKey.reversed() : byKey);
-    }
-    return order;
   }
 }

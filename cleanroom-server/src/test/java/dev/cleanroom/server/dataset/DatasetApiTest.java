@@ -213,7 +213,7 @@ class DatasetApiTest {
     collaboration
         .as("privacy")
         .contentType(ContentType.JSON)
-        .body(TestData.demoPolicy("retailer.customers"))
+        .body(TestData.demoPolicyWithoutJoins("retailer.customers"))
         .put(collaboration.path() + "/datasets/customers/policy")
         .then()
         .statusCode(201);

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class PolicyApiTest {
-  private static final String CUSTOMERS_POLICY = TestData.demoPolicy("retailer.customers");
+  private static final String CUSTOMERS_POLICY =
+      TestData.demoPolicyWithoutJoins("retailer.customers");
 
   @Test
   void officerProposes_draftVersionOne() {

@@ -114,7 +114,7 @@ class LoadedVersionsApiTest {
   /** The demo policy with an epsilon so large that the noise is zero (for this test only). */
   private static void approveExactPolicy(Collaboration room) {
     String policy =
-        TestData.demoPolicy("retailer.customers")
+        TestData.demoPolicyWithoutJoins("retailer.customers")
             .replace("\"epsilonPerQuery\": 0.5,", "\"epsilonPerQuery\": 1000,")
             .replace("\"budget\": 10,", "\"budget\": 100000,")
             .replace("\"maxGroupsContributed\": 4,", "\"maxGroupsContributed\": 1,");

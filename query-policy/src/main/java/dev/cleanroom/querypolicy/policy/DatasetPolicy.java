@@ -2,8 +2,10 @@ package dev.cleanroom.querypolicy.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +21,7 @@ import java.util.Set;
  * @param allowedJoins joins with other tables this provider allows
  * @param minimumDistinctUnits no group with fewer distinct units is released (>= 2, default 50)
  * @param privacy the differential-privacy parameters
- * @param allowedAnalysts members that may query this table
+ * @param allowedAnalysts members that may query this table, in the order the policy lists them
  */
 public record DatasetPolicy(
     TableName table,
@@ -36,7 +38,10 @@ public record DatasetPolicy(
     columns = List.copyOf(requireNonNull(columns, "columns is null"));
     allowedJoins = List.copyOf(requireNonNull(allowedJoins, "allowedJoins is null"));
     requireNonNull(privacy, "privacy is null");
-    allowedAnalysts = Set.copyOf(requireNonNull(allowedAnalysts, "allowedAnalysts is null"));
+    // In the order the policy lists them, so a problem can name its place in the document.
+    allowedAnalysts =
+        Collections.unmodifiableSet(
+            new LinkedHashSet<>(requireNonNull(allowedAnalysts, "allowedAnalysts is null")));
     if (minimumDistinctUnits < 2) {
       throw new IllegalArgumentException(
           "minimumDistinctUnits must be >= 2, was " + minimumDistinctUnits);

@@ -10,10 +10,11 @@ import java.util.Optional;
  * What a private query releases: the rows that passed, in the spec's column order, and the privacy
  * report that goes with them.
  *
- * @param rows released rows: group keys as the engine returned them, noised aggregates
+ * @param rows released rows: group keys as the engine returned them, noised aggregates; in the
+ *     canonical order of {@link ReleaseOrder}, which depends only on these values
  * @param remainderRow all suppressed groups together (group keys null), when the policy asks for it
  *     and it passes the same test; its distinct-unit value counts a unit once per suppressed group
- *     it is in
+ *     it is in. An answer shows it after the other rows ({@link ReleaseOrder#arrange})
  * @param suppressedGroups the number of groups not released, itself noised (an exact number would
  *     reveal a unit whose presence creates a group)
  * @param noise one entry per noised output column, in output order

@@ -13,6 +13,7 @@ import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -30,6 +31,12 @@ import java.util.stream.IntStream;
  * decisions (halved between groups and remainder when the remainder is on). The remainder's
  * aggregates spend no extra share: with the released groups fixed, one unit still reaches at most
  * {@code maxGroupsContributed} rows in total, which each column's noise already covers.
+ *
+ * <p>Order: the engine returns groups in an order that follows the order of rows in the data, which
+ * an analyst who uploads a table controls and observes. So the exact rows are put in a canonical
+ * order before any noise is drawn (a seeded source then gives the same answer whatever the engine
+ * order), and the released rows are returned in {@link ReleaseOrder#canonical canonical order},
+ * which depends only on released values.
  */
 public final class Releaser {
 
@@ -45,6 +52,8 @@ public final class Releaser {
   private final List<LaplaceMechanism> divisorMechanisms;
   private final List<ColumnNoise> noiseReport;
   private final int[] aggregateFields;
+  private final int[] groupKeyFields;
+  private final Comparator<Object[]> releasedOrder;
 
   private Releaser(ReleaseSpec spec) {
     this.spec = spec;
@@ -118,6 +127,12 @@ public final class Releaser {
                         : IntStream.of(column.valueField()))
             .distinct()
             .toArray();
+    this.groupKeyFields =
+        spec.columns().stream()
+            .filter(column -> column.role() == ColumnRole.GROUP_KEY)
+            .mapToInt(ReleaseColumn::valueField)
+            .toArray();
+    this.releasedOrder = ReleaseOrder.canonical(spec);
   }
 
   /** Prepares the release of one query; fails if the spec cannot be released privately. */
@@ -153,14 +168,22 @@ public final class Releaser {
         .orElse(OptionalLong.empty());
   }
 
-  /** Releases the engine's exact rows, one row per group in the private plan's row type. */
+  /**
+   * Releases the engine's exact rows, one row per group in the private plan's row type, in any
+   * order: the released rows come back in canonical order.
+   */
   public ReleasedResult release(List<Object[]> exactRows, NoiseSource source) {
     requireNonNull(exactRows, "exactRows is null");
     requireNonNull(source, "source is null");
+    List<Object[]> exact = new ArrayList<>(exactRows.size());
+    for (Object[] row : exactRows) {
+      exact.add(requireNonNull(row, "an exact row is null"));
+    }
+    // Noise is drawn in an order that does not depend on the engine's.
+    exact.sort(this::compareExact);
     List<Object[]> released = new ArrayList<>();
     List<Object[]> suppressed = new ArrayList<>();
-    for (Object[] row : exactRows) {
-      requireNonNull(row, "an exact row is null");
+    for (Object[] row : exact) {
       long distinctUnits = integerField(row, spec.distinctUnitsField());
       OptionalLong noisyUnits = groupSelection.select(distinctUnits, source);
       // The aggregates are noised whatever the decision, so the work does not reveal it.
@@ -171,8 +194,9 @@ public final class Releaser {
         suppressed.add(row);
       }
     }
+    released.sort(releasedOrder);
     long noisyGroups =
-        groupCount.release(BigDecimal.valueOf(exactRows.size()), source).longValueExact();
+        groupCount.release(BigDecimal.valueOf(exact.size()), source).longValueExact();
     long suppressedGroups = Math.max(0, noisyGroups - released.size());
     Optional<Object[]> remainder =
         remainderSelection.flatMap(selection -> remainderRow(selection, suppressed, source));
@@ -184,6 +208,24 @@ public final class Releaser {
         spec.parameters().epsilon(),
         spec.parameters().delta(),
         groupSelection.threshold());
+  }
+
+  /** Exact rows by their group keys, then by every field: a total order over exact values. */
+  private int compareExact(Object[] left, Object[] right) {
+    for (int field : groupKeyFields) {
+      int compared = ReleaseOrder.compareValues(field(left, field), field(right, field));
+      if (compared != 0) {
+        return compared;
+      }
+    }
+    int width = Math.min(left.length, right.length);
+    for (int field = 0; field < width; field++) {
+      int compared = ReleaseOrder.compareValues(left[field], right[field]);
+      if (compared != 0) {
+        return compared;
+      }
+    }
+    return Integer.compare(left.length, right.length);
   }
 
   private Optional<Object[]> remainderRow(

@@ -3,6 +3,7 @@ package dev.cleanroom.querypolicy.rewrite;
 import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.querypolicy.policy.TableName;
+import dev.cleanroom.querypolicy.release.OrderKey;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import java.util.List;
 import java.util.OptionalInt;

@@ -7,6 +7,7 @@ import dev.cleanroom.querypolicy.lineage.Scan;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.release.ColumnRole;
+import dev.cleanroom.querypolicy.release.OrderKey;
 import dev.cleanroom.querypolicy.release.QueryPrivacyParameters;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;

@@ -1,4 +1,4 @@
-package dev.cleanroom.querypolicy.rewrite;
+package dev.cleanroom.querypolicy.release;
 
 /**
  * One {@code ORDER BY} key, applied to the released rows after noise.
