@@ -44,6 +44,7 @@ public final class PolicyJson {
           "maxGroupsContributed",
           "maxContributionsPerGroup",
           "budget",
+          "datasetBudget",
           "budgetRefresh",
           "releaseRemainder");
 
@@ -125,6 +126,7 @@ public final class PolicyJson {
     privacyNode.put("maxGroupsContributed", privacy.maxGroupsContributed());
     privacyNode.put("maxContributionsPerGroup", privacy.maxContributionsPerGroup());
     privacyNode.put("budget", privacy.budget());
+    privacyNode.put("datasetBudget", privacy.datasetBudget());
     privacyNode.put("budgetRefresh", privacy.budgetRefresh().name());
     privacyNode.put("releaseRemainder", privacy.releaseRemainder());
     ArrayNode analysts = root.putArray("allowedAnalysts");
@@ -320,6 +322,26 @@ public final class PolicyJson {
             PrivacyParameters.DEFAULT_MAX_CONTRIBUTIONS_PER_GROUP,
             problems);
     BigDecimal budget = decimal(node.get("budget"), path + ".budget", null, problems);
+    // Absent: one budget shared by all analysts, so k analysts together learn what one could.
+    JsonNode datasetBudgetNode = node.get("datasetBudget");
+    boolean datasetBudgetGiven = datasetBudgetNode != null && !datasetBudgetNode.isNull();
+    BigDecimal datasetBudget =
+        datasetBudgetGiven
+            ? decimal(datasetBudgetNode, path + ".datasetBudget", null, problems)
+            : budget;
+    if (datasetBudgetGiven
+        && datasetBudget != null
+        && epsilon != null
+        && datasetBudget.compareTo(epsilon) < 0) {
+      // Reported at its own path here; the constructor's message could only be placed at $.privacy.
+      problems.add(
+          new Problem(
+              path + ".datasetBudget",
+              "must be >= epsilonPerQuery ("
+                  + epsilon.toPlainString()
+                  + "), or not even one query could run"));
+      datasetBudget = null;
+    }
     BudgetRefresh refresh = BudgetRefresh.NONE;
     if (node.get("budgetRefresh") != null) {
       refresh =
@@ -343,6 +365,7 @@ public final class PolicyJson {
         || maxGroups == null
         || maxContributions == null
         || budget == null
+        || datasetBudget == null
         || refresh == null) {
       return null;
     }
@@ -353,6 +376,7 @@ public final class PolicyJson {
           maxGroups,
           maxContributions,
           budget,
+          datasetBudget,
           refresh,
           releaseRemainder);
     } catch (IllegalArgumentException e) {
