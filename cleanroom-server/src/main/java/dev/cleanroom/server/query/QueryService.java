@@ -430,14 +430,13 @@ public class QueryService {
   }
 
   private BigDecimal remaining(Map<BudgetAccount, BudgetLimit> accounts, Instant now) {
+    // Per dataset the smaller of the analyst's own rest and the rest all analysts share.
     BigDecimal least = null;
     for (Map.Entry<BudgetAccount, BudgetLimit> entry : accounts.entrySet()) {
-      BigDecimal left =
-          BudgetArithmetic.remaining(
-              ledger.spent(entry.getKey(), entry.getValue(), now), entry.getValue());
+      BigDecimal left = ledger.remaining(entry.getKey(), entry.getValue(), now);
       least = least == null ? left : least.min(left);
     }
-    return least == null ? null : least.stripTrailingZeros();
+    return least == null ? null : BudgetArithmetic.plain(least);
   }
 
   /** The tables (member.dataset) that violations name, so their providers see the event. */
