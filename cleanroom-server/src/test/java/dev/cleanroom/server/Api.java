@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,20 +27,27 @@ public final class Api {
    * privacy2 (privacy officers).
    */
   public static Collaboration newCollaboration() {
+    return newCollaborationWithAnalysts();
+  }
+
+  /**
+   * A new collaboration with the members of {@link #newCollaboration()} and, besides, members that
+   * are analysts only, named {@code analysts}.
+   */
+  public static Collaboration newCollaborationWithAnalysts(String... analysts) {
+    List<Map<String, Object>> members = new ArrayList<>();
+    members.add(Map.of("name", "retailer", "roles", List.of("PROVIDER")));
+    members.add(Map.of("name", "advertiser", "roles", List.of("PROVIDER", "ANALYST")));
+    members.add(Map.of("name", "privacy", "roles", List.of("PRIVACY_OFFICER")));
+    members.add(Map.of("name", "privacy2", "roles", List.of("PRIVACY_OFFICER")));
+    for (String analyst : analysts) {
+      members.add(Map.of("name", analyst, "roles", List.of("ANALYST")));
+    }
     String name = "c" + System.nanoTime() % 1_000_000_000L + "_" + SEQUENCE.incrementAndGet();
     JsonPath created =
         as(OPERATOR_KEY)
             .contentType(ContentType.JSON)
-            .body(
-                Map.of(
-                    "name",
-                    name,
-                    "members",
-                    List.of(
-                        Map.of("name", "retailer", "roles", List.of("PROVIDER")),
-                        Map.of("name", "advertiser", "roles", List.of("PROVIDER", "ANALYST")),
-                        Map.of("name", "privacy", "roles", List.of("PRIVACY_OFFICER")),
-                        Map.of("name", "privacy2", "roles", List.of("PRIVACY_OFFICER")))))
+            .body(Map.of("name", name, "members", members))
             .post("/api/v1/collaborations")
             .then()
             .statusCode(201)

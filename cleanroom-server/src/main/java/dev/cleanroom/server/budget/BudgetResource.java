@@ -24,7 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The calling analyst's epsilon spent and left, per dataset it may query. */
+/**
+ * The calling analyst's epsilon spent and left per dataset it may query, next to what all analysts
+ * of the dataset together have spent of its shared ceiling.
+ */
 @Path("/api/v1/collaborations/{collaboration}/budget")
 @Produces(MediaType.APPLICATION_JSON)
 public class BudgetResource {
@@ -42,7 +45,15 @@ public class BudgetResource {
     this.caller = caller;
   }
 
-  /** One dataset's budget for the caller in the current refresh period. */
+  /**
+   * One dataset's budget for the caller in the current refresh period.
+   *
+   * @param spent what the caller has spent (or holds reserved)
+   * @param remaining what the caller can still spend: its own {@code total} minus {@code spent}, or
+   *     what is left of the shared ceiling if that is less
+   * @param total the caller's own budget (the policy's {@code budget})
+   * @param allAnalysts the ceiling all analysts of the dataset share
+   */
   public record DatasetBudget(
       String dataset,
       BigDecimal spent,
@@ -50,7 +61,17 @@ public class BudgetResource {
       BigDecimal total,
       BigDecimal epsilonPerQuery,
       BudgetRefresh refresh,
-      String period) {}
+      String period,
+      SharedBudget allAnalysts) {}
+
+  /**
+   * The dataset's ceiling shared by all analysts, in the same refresh period.
+   *
+   * @param spent what all analysts together have spent (or hold reserved), the caller included
+   * @param remaining {@code total} minus {@code spent}, never negative
+   * @param total the policy's {@code datasetBudget}
+   */
+  public record SharedBudget(BigDecimal spent, BigDecimal remaining, BigDecimal total) {}
 
   /** The budgets of every dataset with an approved policy that lets the caller query it. */
   public record Budgets(String analyst, List<DatasetBudget> datasets) {}
@@ -68,21 +89,30 @@ public class BudgetResource {
       BudgetLimit limit = limitOf(policy.get());
       BudgetAccount account = accountOf(analyst, dataset);
       BigDecimal spent = ledger.spent(account, limit, now);
+      BigDecimal sharedSpent = ledger.spentByAllAnalysts(account.datasetAccount(), limit, now);
       budgets.add(
           new DatasetBudget(
               dataset.table(),
               spent,
-              BudgetArithmetic.remaining(spent, limit),
-              limit.total(),
+              BudgetArithmetic.plain(BudgetArithmetic.remaining(spent, sharedSpent, limit)),
+              limit.analystTotal(),
               policy.get().privacy().epsilonPerQuery(),
               limit.refresh(),
-              BudgetArithmetic.periodKey(limit.refresh(), now)));
+              BudgetArithmetic.periodKey(limit.refresh(), now),
+              new SharedBudget(
+                  sharedSpent,
+                  BudgetArithmetic.plain(
+                      BudgetArithmetic.remaining(sharedSpent, limit.datasetTotal())),
+                  limit.datasetTotal())));
     }
     return new Budgets(analyst.member(), budgets);
   }
 
   public static BudgetLimit limitOf(DatasetPolicy policy) {
-    return new BudgetLimit(policy.privacy().budget(), policy.privacy().budgetRefresh());
+    return new BudgetLimit(
+        policy.privacy().budget(),
+        policy.privacy().datasetBudget(),
+        policy.privacy().budgetRefresh());
   }
 
   public static BudgetAccount accountOf(Caller analyst, Dataset dataset) {

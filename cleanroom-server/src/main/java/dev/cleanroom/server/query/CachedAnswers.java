@@ -18,7 +18,9 @@ import java.util.TreeMap;
 /**
  * Released answers kept per analyst, keyed by the canonical private plan and the data and policy
  * versions it read. Asking again returns the same noise instead of fresh noise, so repeating a
- * query neither costs budget nor lets the analyst average the noise away.
+ * query neither costs budget nor lets the analyst average the noise away. Never shared between
+ * analysts: one analyst's cached answer would tell another what it asked; the dataset budget all
+ * analysts share bounds what their separately noised answers reveal together.
  */
 @ApplicationScoped
 public class CachedAnswers {

@@ -13,6 +13,7 @@ import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.analysis.Violation;
 import dev.cleanroom.querypolicy.budget.BudgetAccount;
 import dev.cleanroom.querypolicy.budget.BudgetArithmetic;
+import dev.cleanroom.querypolicy.budget.BudgetLedger;
 import dev.cleanroom.querypolicy.budget.BudgetLedger.Reservation;
 import dev.cleanroom.querypolicy.budget.BudgetLimit;
 import dev.cleanroom.querypolicy.engine.ReferenceEngine;
@@ -187,52 +188,94 @@ public class QueryService {
         throw e;
       }
 
-      List<Object[]> exactRows;
+      // From here every path settles the reservation once and writes one audit event.
+      Settlement settlement = new Settlement(ledger, reservation);
       try {
-        exactRows = execute(query, visible, sql, queryId);
-      } catch (RuntimeException e) {
-        if (e instanceof ConnectorException) {
+        List<Object[]> exactRows;
+        try {
+          exactRows = execute(query, visible, sql, queryId);
+        } catch (ConnectorException e) {
           // Reading the stored version failed before any row was computed: nothing depends on
           // the data, so the epsilon is given back.
-          ledger.refund(reservation);
-        } else {
-          // An engine failure may depend on the data, so the epsilon stays spent.
-          ledger.commit(reservation);
+          settlement.refund();
+          throw e;
         }
+        ReleasedResult released = Releaser.release(query.releaseSpec(), exactRows, noise);
+        settlement.commit();
+        Answer answer =
+            Answers.of(
+                queryId, query, released, remaining(accounts, now), policyVersions, dataVersions);
+        cache.store(analyst.collaborationId(), analyst.memberId(), cacheKey, answer);
         audit.append(
             analyst.collaborationId(),
             new AuditEntry(
                 analyst.member(),
-                "QUERY_FAILED",
+                "QUERY_ANSWERED",
                 tables,
-                "queryId=" + queryId + " " + versions,
-                epsilon,
-                "FAILED"));
-        throw e;
+                "queryId="
+                    + queryId
+                    + " cached=false rows="
+                    + answer.rows().size()
+                    + " suppressedGroups="
+                    + released.suppressedGroups()
+                    + " "
+                    + versions,
+                released.epsilonSpent(),
+                "SUCCESS"));
+        return answer;
+      } catch (RuntimeException | Error failure) {
+        // Every failure but the refunded one above (the engine's, a time limit, the release's,
+        // building or storing the answer, auditing it) may depend on the data: the epsilon stays
+        // spent. After the refund, or after the commit of an answer, this commits nothing more.
+        try {
+          settlement.commit();
+        } catch (RuntimeException settling) {
+          failure.addSuppressed(settling);
+        }
+        try {
+          audit.append(
+              analyst.collaborationId(),
+              new AuditEntry(
+                  analyst.member(),
+                  "QUERY_FAILED",
+                  tables,
+                  "queryId=" + queryId + " " + versions,
+                  epsilon,
+                  "FAILED"));
+        } catch (RuntimeException auditing) {
+          failure.addSuppressed(auditing);
+        }
+        throw failure;
       }
-      ReleasedResult released = Releaser.release(query.releaseSpec(), exactRows, noise);
-      ledger.commit(reservation);
-      Answer answer =
-          Answers.of(
-              queryId, query, released, remaining(accounts, now), policyVersions, dataVersions);
-      cache.store(analyst.collaborationId(), analyst.memberId(), cacheKey, answer);
-      audit.append(
-          analyst.collaborationId(),
-          new AuditEntry(
-              analyst.member(),
-              "QUERY_ANSWERED",
-              tables,
-              "queryId="
-                  + queryId
-                  + " cached=false rows="
-                  + answer.rows().size()
-                  + " suppressedGroups="
-                  + released.suppressedGroups()
-                  + " "
-                  + versions,
-              released.epsilonSpent(),
-              "SUCCESS"));
-      return answer;
+    }
+  }
+
+  /**
+   * One query's reservation, settled at most once: the first commit or refund decides, later calls
+   * do nothing. A settlement that fails leaves the reservation reserved, which counts as spent.
+   */
+  private static final class Settlement {
+    private final BudgetLedger ledger;
+    private final Reservation reservation;
+    private boolean settled;
+
+    Settlement(BudgetLedger ledger, Reservation reservation) {
+      this.ledger = ledger;
+      this.reservation = reservation;
+    }
+
+    void commit() {
+      if (!settled) {
+        settled = true;
+        ledger.commit(reservation);
+      }
+    }
+
+    void refund() {
+      if (!settled) {
+        settled = true;
+        ledger.refund(reservation);
+      }
     }
   }
 
@@ -436,14 +479,13 @@ public class QueryService {
   }
 
   private BigDecimal remaining(Map<BudgetAccount, BudgetLimit> accounts, Instant now) {
+    // Per dataset the smaller of the analyst's own rest and the rest all analysts share.
     BigDecimal least = null;
     for (Map.Entry<BudgetAccount, BudgetLimit> entry : accounts.entrySet()) {
-      BigDecimal left =
-          BudgetArithmetic.remaining(
-              ledger.spent(entry.getKey(), entry.getValue(), now), entry.getValue());
+      BigDecimal left = ledger.remaining(entry.getKey(), entry.getValue(), now);
       least = least == null ? left : least.min(left);
     }
-    return least == null ? null : least.stripTrailingZeros();
+    return least == null ? null : BudgetArithmetic.plain(least);
   }
 
   /** The tables (member.dataset) that violations name, so their providers see the event. */

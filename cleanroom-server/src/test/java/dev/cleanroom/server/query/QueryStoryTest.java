@@ -21,6 +21,7 @@ import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 import java.io.ByteArrayInputStream;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -194,7 +195,16 @@ class QueryStoryTest {
 
   /** A collaboration with both demo tables uploaded and their demo policies approved. */
   static Collaboration loadedRoom(String budget) {
-    Collaboration room = Api.newCollaboration();
+    return loadedRoom(
+        Api.newCollaboration(),
+        policy -> policy.replace("\"budget\": 10,", "\"budget\": " + budget + ","));
+  }
+
+  /**
+   * {@code room} with both demo tables uploaded and their demo policies, edited by {@code
+   * policyEdit}, approved.
+   */
+  static Collaboration loadedRoom(Collaboration room, UnaryOperator<String> policyEdit) {
     room.declareCustomers();
     room.declareImpressionsAs("advertiser");
     DemoDataGenerator generator = TestData.generator(room.name());
@@ -211,8 +221,8 @@ class QueryStoryTest {
         "impressions",
         "application/vnd.apache.arrow.stream",
         TestData.impressionsArrow(generator.impressions(customers, 30_000)));
-    approve(room, "customers", "retailer.customers", budget);
-    approve(room, "impressions", "advertiser.impressions", budget);
+    approve(room, "customers", "retailer.customers", policyEdit);
+    approve(room, "impressions", "advertiser.impressions", policyEdit);
     return room;
   }
 
@@ -244,9 +254,9 @@ class QueryStoryTest {
         .statusCode(200);
   }
 
-  private static void approve(Collaboration room, String dataset, String table, String budget) {
-    String policy =
-        TestData.demoPolicy(table).replace("\"budget\": 10,", "\"budget\": " + budget + ",");
+  private static void approve(
+      Collaboration room, String dataset, String table, UnaryOperator<String> policyEdit) {
+    String policy = policyEdit.apply(TestData.demoPolicy(table));
     room.as("privacy")
         .contentType(ContentType.JSON)
         .body(policy)

@@ -13,4 +13,9 @@ public record BudgetAccount(String collaboration, String analyst, String dataset
     requireNonNull(analyst, "analyst is null");
     requireNonNull(dataset, "dataset is null");
   }
+
+  /** The account of all analysts together on the same dataset, charged with this one. */
+  public DatasetAccount datasetAccount() {
+    return new DatasetAccount(collaboration, dataset);
+  }
 }

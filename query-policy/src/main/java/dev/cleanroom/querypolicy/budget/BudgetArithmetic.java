@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.IsoFields;
+import java.util.Collection;
 
 /**
  * The rules every ledger shares, as pure functions, so the in-memory ledger and a database-backed
@@ -40,17 +41,37 @@ public final class BudgetArithmetic {
     };
   }
 
-  /** Whether spending {@code epsilon} more on top of {@code spent} stays within the limit. */
-  public static boolean fits(BigDecimal spent, BigDecimal epsilon, BudgetLimit limit) {
+  /** Whether spending {@code epsilon} more on top of {@code spent} stays within {@code total}. */
+  public static boolean fits(BigDecimal spent, BigDecimal epsilon, BigDecimal total) {
     requireNonNull(spent, "spent is null");
     requireNonNull(epsilon, "epsilon is null");
-    requireNonNull(limit, "limit is null");
-    return spent.add(epsilon).compareTo(limit.total()) <= 0;
+    requireNonNull(total, "total is null");
+    return spent.add(epsilon).compareTo(total) <= 0;
   }
 
-  /** What is left of the limit after {@code spent}, never negative. */
-  public static BigDecimal remaining(BigDecimal spent, BudgetLimit limit) {
-    return limit.total().subtract(spent).max(BigDecimal.ZERO);
+  /** What is left of {@code total} after {@code spent}, never negative. */
+  public static BigDecimal remaining(BigDecimal spent, BigDecimal total) {
+    return total.subtract(spent).max(BigDecimal.ZERO);
+  }
+
+  /**
+   * What one analyst can still spend: the smaller of what is left of its own budget and of the
+   * ceiling shared by all analysts of the dataset.
+   */
+  public static BigDecimal remaining(
+      BigDecimal analystSpent, BigDecimal datasetSpent, BudgetLimit limit) {
+    requireNonNull(limit, "limit is null");
+    return remaining(analystSpent, limit.analystTotal())
+        .min(remaining(datasetSpent, limit.datasetTotal()));
+  }
+
+  /**
+   * {@code amount} as people write it: without trailing zeros and without an exponent ({@code 10},
+   * not {@code 1E+1}), so that JSON and messages show it plainly.
+   */
+  public static BigDecimal plain(BigDecimal amount) {
+    BigDecimal stripped = amount.stripTrailingZeros();
+    return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
   }
 
   /** Fails unless {@code epsilon} is a positive amount. */
@@ -63,9 +84,37 @@ public final class BudgetArithmetic {
     }
   }
 
-  /** The error a refused reservation raises; names the account, never data. */
+  /**
+   * Fails unless {@code accounts} are one analyst's in one collaboration, and at least one: a
+   * reservation is one query's, so it charges each dataset's shared account at most once.
+   */
+  public static void requireOneAnalyst(Collection<BudgetAccount> accounts) {
+    requireNonNull(accounts, "accounts is null");
+    if (accounts.isEmpty()) {
+      throw new IllegalArgumentException("a reservation needs at least one account");
+    }
+    BudgetAccount first = accounts.iterator().next();
+    for (BudgetAccount account : accounts) {
+      requireNonNull(account, "account is null");
+      if (!account.collaboration().equals(first.collaboration())
+          || !account.analyst().equals(first.analyst())) {
+        throw new IllegalArgumentException(
+            "a reservation is one analyst's in one collaboration, not both '"
+                + first.analyst()
+                + "' in '"
+                + first.collaboration()
+                + "' and '"
+                + account.analyst()
+                + "' in '"
+                + account.collaboration()
+                + "'");
+      }
+    }
+  }
+
+  /** The error a reservation refused by an analyst's own budget raises; names the account only. */
   public static PolicyException exhausted(
-      BudgetAccount account, BigDecimal spent, BigDecimal epsilon, BudgetLimit limit) {
+      BudgetAccount account, BigDecimal spent, BigDecimal epsilon, BigDecimal total) {
     return new PolicyException(
         PolicyErrorCode.BUDGET_EXHAUSTED,
         "the privacy budget of analyst '"
@@ -75,10 +124,30 @@ public final class BudgetArithmetic {
             + "' in collaboration '"
             + account.collaboration()
             + "' is exhausted: "
-            + remaining(spent, limit).toPlainString()
-            + " of "
-            + limit.total().toPlainString()
-            + " left, the query needs "
-            + epsilon.toPlainString());
+            + leftOf(spent, epsilon, total));
+  }
+
+  /**
+   * The error a reservation refused by a dataset's ceiling shared by all analysts raises; names the
+   * dataset only, never another analyst.
+   */
+  public static PolicyException exhausted(
+      DatasetAccount account, BigDecimal spent, BigDecimal epsilon, BigDecimal total) {
+    return new PolicyException(
+        PolicyErrorCode.BUDGET_EXHAUSTED,
+        "the privacy budget all analysts share on dataset '"
+            + account.dataset()
+            + "' in collaboration '"
+            + account.collaboration()
+            + "' is exhausted: "
+            + leftOf(spent, epsilon, total));
+  }
+
+  private static String leftOf(BigDecimal spent, BigDecimal epsilon, BigDecimal total) {
+    return plain(remaining(spent, total)).toPlainString()
+        + " of "
+        + total.toPlainString()
+        + " left, the query needs "
+        + epsilon.toPlainString();
   }
 }

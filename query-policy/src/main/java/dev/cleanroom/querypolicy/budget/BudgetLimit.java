@@ -4,13 +4,24 @@ import static java.util.Objects.requireNonNull;
 
 import java.math.BigDecimal;
 
-/** The total epsilon an account may spend per refresh period (the whole lifetime for NONE). */
-public record BudgetLimit(BigDecimal total, BudgetRefresh refresh) {
+/**
+ * The epsilon that may be spent on one dataset per refresh period (the whole lifetime for NONE): by
+ * one analyst, and by all analysts together. Both limits hold at once, so an analyst can spend at
+ * most the smaller of the two.
+ *
+ * @param analystTotal the most one analyst may spend
+ * @param datasetTotal the most all analysts together may spend
+ */
+public record BudgetLimit(BigDecimal analystTotal, BigDecimal datasetTotal, BudgetRefresh refresh) {
   public BudgetLimit {
-    requireNonNull(total, "total is null");
+    requireNonNull(analystTotal, "analystTotal is null");
+    requireNonNull(datasetTotal, "datasetTotal is null");
     requireNonNull(refresh, "refresh is null");
-    if (total.signum() <= 0) {
-      throw new IllegalArgumentException("budget total must be > 0, was " + total);
+    if (analystTotal.signum() <= 0) {
+      throw new IllegalArgumentException("analyst budget must be > 0, was " + analystTotal);
+    }
+    if (datasetTotal.signum() <= 0) {
+      throw new IllegalArgumentException("dataset budget must be > 0, was " + datasetTotal);
     }
   }
 }

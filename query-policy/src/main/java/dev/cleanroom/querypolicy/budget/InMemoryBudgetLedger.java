@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,10 +16,16 @@ import java.util.UUID;
  */
 public final class InMemoryBudgetLedger implements BudgetLedger {
 
-  private record PeriodAccount(BudgetAccount account, String period) {}
+  private static final Comparator<BudgetAccount> BY_DATASET =
+      Comparator.comparing(BudgetAccount::dataset);
+
+  private record AnalystPeriod(BudgetAccount account, String period) {}
+
+  private record DatasetPeriod(DatasetAccount account, String period) {}
 
   private final Object lock = new Object();
-  private final Map<PeriodAccount, BigDecimal> spent = new HashMap<>();
+  private final Map<AnalystPeriod, BigDecimal> spentByAnalyst = new HashMap<>();
+  private final Map<DatasetPeriod, BigDecimal> spentByDataset = new HashMap<>();
   private final Map<String, Reservation> pending = new HashMap<>();
 
   @Override
@@ -27,27 +34,36 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     requireNonNull(accounts, "accounts is null");
     requireNonNull(now, "now is null");
     BudgetArithmetic.requirePositive(epsilon);
-    if (accounts.isEmpty()) {
-      throw new IllegalArgumentException("a reservation needs at least one account");
-    }
+    BudgetArithmetic.requireOneAnalyst(accounts.keySet());
     Map<BudgetAccount, String> periods = new LinkedHashMap<>();
     accounts.forEach(
         (account, limit) ->
             periods.put(
-                requireNonNull(account, "account is null"),
+                account,
                 BudgetArithmetic.periodKey(requireNonNull(limit, "limit is null").refresh(), now)));
     synchronized (lock) {
-      // Check every account first, then apply: all or nothing.
-      for (Map.Entry<BudgetAccount, BudgetLimit> entry : accounts.entrySet()) {
-        BudgetAccount account = entry.getKey();
-        BigDecimal current = spentLocked(new PeriodAccount(account, periods.get(account)));
-        if (!BudgetArithmetic.fits(current, epsilon, entry.getValue())) {
-          throw BudgetArithmetic.exhausted(account, current, epsilon, entry.getValue());
+      // Check every account first, then apply: all or nothing. One analyst's accounts name each
+      // dataset once, so no dataset account is counted twice. Datasets in name order and the
+      // analyst's own budget before the shared one, as the database ledger reports them.
+      for (BudgetAccount account : accounts.keySet().stream().sorted(BY_DATASET).toList()) {
+        BudgetLimit limit = accounts.get(account);
+        String period = periods.get(account);
+        BigDecimal own = analystSpentLocked(new AnalystPeriod(account, period));
+        if (!BudgetArithmetic.fits(own, epsilon, limit.analystTotal())) {
+          throw BudgetArithmetic.exhausted(account, own, epsilon, limit.analystTotal());
+        }
+        BigDecimal shared = datasetSpentLocked(new DatasetPeriod(account.datasetAccount(), period));
+        if (!BudgetArithmetic.fits(shared, epsilon, limit.datasetTotal())) {
+          throw BudgetArithmetic.exhausted(
+              account.datasetAccount(), shared, epsilon, limit.datasetTotal());
         }
       }
       periods.forEach(
-          (account, period) ->
-              spent.merge(new PeriodAccount(account, period), epsilon, BigDecimal::add));
+          (account, period) -> {
+            spentByAnalyst.merge(new AnalystPeriod(account, period), epsilon, BigDecimal::add);
+            spentByDataset.merge(
+                new DatasetPeriod(account.datasetAccount(), period), epsilon, BigDecimal::add);
+          });
       Reservation reservation = new Reservation(UUID.randomUUID().toString(), periods, epsilon);
       pending.put(reservation.id(), reservation);
       return reservation;
@@ -58,10 +74,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
   public void commit(Reservation reservation) {
     requireNonNull(reservation, "reservation is null");
     synchronized (lock) {
-      if (pending.remove(reservation.id()) == null) {
-        throw new IllegalStateException(
-            "reservation '" + reservation.id() + "' is not pending: committed or refunded before");
-      }
+      pending.remove(reservation.id());
     }
   }
 
@@ -71,19 +84,18 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     synchronized (lock) {
       Reservation held = pending.remove(reservation.id());
       if (held == null) {
-        throw new IllegalStateException(
-            "reservation '" + reservation.id() + "' is not pending: committed or refunded before");
+        return; // settled before, or never ours: nothing to give back
       }
       // The stored reservation, not the caller's copy, says what to give back.
       held.periods()
           .forEach(
-              (account, period) ->
-                  spent.computeIfPresent(
-                      new PeriodAccount(account, period),
-                      (key, amount) -> {
-                        BigDecimal left = amount.subtract(held.epsilon());
-                        return left.signum() == 0 ? null : left;
-                      }));
+              (account, period) -> {
+                spentByAnalyst.computeIfPresent(
+                    new AnalystPeriod(account, period), (key, amount) -> less(amount, held));
+                spentByDataset.computeIfPresent(
+                    new DatasetPeriod(account.datasetAccount(), period),
+                    (key, amount) -> less(amount, held));
+              });
     }
   }
 
@@ -93,11 +105,30 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     requireNonNull(limit, "limit is null");
     String period = BudgetArithmetic.periodKey(limit.refresh(), now);
     synchronized (lock) {
-      return spentLocked(new PeriodAccount(account, period));
+      return analystSpentLocked(new AnalystPeriod(account, period));
     }
   }
 
-  private BigDecimal spentLocked(PeriodAccount key) {
-    return spent.getOrDefault(key, BigDecimal.ZERO);
+  @Override
+  public BigDecimal spentByAllAnalysts(DatasetAccount account, BudgetLimit limit, Instant now) {
+    requireNonNull(account, "account is null");
+    requireNonNull(limit, "limit is null");
+    String period = BudgetArithmetic.periodKey(limit.refresh(), now);
+    synchronized (lock) {
+      return datasetSpentLocked(new DatasetPeriod(account, period));
+    }
+  }
+
+  private static BigDecimal less(BigDecimal amount, Reservation held) {
+    BigDecimal left = amount.subtract(held.epsilon());
+    return left.signum() == 0 ? null : left;
+  }
+
+  private BigDecimal analystSpentLocked(AnalystPeriod key) {
+    return spentByAnalyst.getOrDefault(key, BigDecimal.ZERO);
+  }
+
+  private BigDecimal datasetSpentLocked(DatasetPeriod key) {
+    return spentByDataset.getOrDefault(key, BigDecimal.ZERO);
   }
 }

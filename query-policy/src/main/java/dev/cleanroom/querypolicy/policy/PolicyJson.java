@@ -44,6 +44,7 @@ public final class PolicyJson {
           "maxGroupsContributed",
           "maxContributionsPerGroup",
           "budget",
+          "datasetBudget",
           "budgetRefresh",
           "releaseRemainder",
           "maxRowsPerJoinKey");
@@ -126,6 +127,7 @@ public final class PolicyJson {
     privacyNode.put("maxGroupsContributed", privacy.maxGroupsContributed());
     privacyNode.put("maxContributionsPerGroup", privacy.maxContributionsPerGroup());
     privacyNode.put("budget", privacy.budget());
+    privacyNode.put("datasetBudget", privacy.datasetBudget());
     privacyNode.put("budgetRefresh", privacy.budgetRefresh().name());
     privacyNode.put("releaseRemainder", privacy.releaseRemainder());
     privacyNode.put("maxRowsPerJoinKey", privacy.maxRowsPerJoinKey());
@@ -328,6 +330,26 @@ public final class PolicyJson {
             PrivacyParameters.DEFAULT_MAX_ROWS_PER_JOIN_KEY,
             problems);
     BigDecimal budget = decimal(node.get("budget"), path + ".budget", null, problems);
+    // Absent: one budget shared by all analysts, so k analysts together learn what one could.
+    JsonNode datasetBudgetNode = node.get("datasetBudget");
+    boolean datasetBudgetGiven = datasetBudgetNode != null && !datasetBudgetNode.isNull();
+    BigDecimal datasetBudget =
+        datasetBudgetGiven
+            ? decimal(datasetBudgetNode, path + ".datasetBudget", null, problems)
+            : budget;
+    if (datasetBudgetGiven
+        && datasetBudget != null
+        && epsilon != null
+        && datasetBudget.compareTo(epsilon) < 0) {
+      // Reported at its own path here; the constructor's message could only be placed at $.privacy.
+      problems.add(
+          new Problem(
+              path + ".datasetBudget",
+              "must be >= epsilonPerQuery ("
+                  + epsilon.toPlainString()
+                  + "), or not even one query could run"));
+      datasetBudget = null;
+    }
     BudgetRefresh refresh = BudgetRefresh.NONE;
     if (node.get("budgetRefresh") != null) {
       refresh =
@@ -352,6 +374,7 @@ public final class PolicyJson {
         || maxContributions == null
         || maxRowsPerJoinKey == null
         || budget == null
+        || datasetBudget == null
         || refresh == null) {
       return null;
     }
@@ -362,6 +385,7 @@ public final class PolicyJson {
           maxGroups,
           maxContributions,
           budget,
+          datasetBudget,
           refresh,
           releaseRemainder,
           maxRowsPerJoinKey);

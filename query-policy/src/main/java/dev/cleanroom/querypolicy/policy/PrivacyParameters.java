@@ -12,8 +12,13 @@ import java.math.BigDecimal;
  * @param delta delta of the group-release decision, in (0, 1)
  * @param maxGroupsContributed at most this many groups per privacy unit (>= 1)
  * @param maxContributionsPerGroup clamp of {@code COUNT(*)} per unit and group (>= 1)
- * @param budget total epsilon an analyst may spend on this dataset (>= epsilonPerQuery)
- * @param budgetRefresh when the budget starts again
+ * @param budget total epsilon one analyst may spend on this dataset per refresh period (>=
+ *     epsilonPerQuery)
+ * @param datasetBudget total epsilon all analysts together may spend on this dataset per refresh
+ *     period (>= epsilonPerQuery); a policy document without it sets it to {@code budget}, one
+ *     budget shared by every analyst. It may be larger than {@code budget} (several analysts share
+ *     a bigger ceiling) or smaller (then it, not {@code budget}, is what one analyst can spend)
+ * @param budgetRefresh when both budgets start again
  * @param releaseRemainder whether suppressed groups are released together as one remainder row
  * @param maxRowsPerJoinKey in a join, at most this many rows of this table per join key and person
  *     take part (>= 1), chosen by a keyed hash before the join: it bounds the work, memory and time
@@ -25,6 +30,7 @@ public record PrivacyParameters(
     int maxGroupsContributed,
     int maxContributionsPerGroup,
     BigDecimal budget,
+    BigDecimal datasetBudget,
     BudgetRefresh budgetRefresh,
     boolean releaseRemainder,
     int maxRowsPerJoinKey) {
@@ -39,6 +45,7 @@ public record PrivacyParameters(
       int maxGroupsContributed,
       int maxContributionsPerGroup,
       BigDecimal budget,
+      BigDecimal datasetBudget,
       BudgetRefresh budgetRefresh,
       boolean releaseRemainder) {
     this(
@@ -47,6 +54,7 @@ public record PrivacyParameters(
         maxGroupsContributed,
         maxContributionsPerGroup,
         budget,
+        datasetBudget,
         budgetRefresh,
         releaseRemainder,
         DEFAULT_MAX_ROWS_PER_JOIN_KEY);
@@ -55,6 +63,7 @@ public record PrivacyParameters(
   public PrivacyParameters {
     requireNonNull(epsilonPerQuery, "epsilonPerQuery is null");
     requireNonNull(budget, "budget is null");
+    requireNonNull(datasetBudget, "datasetBudget is null");
     requireNonNull(budgetRefresh, "budgetRefresh is null");
     if (epsilonPerQuery.signum() <= 0) {
       throw new IllegalArgumentException(
@@ -79,6 +88,14 @@ public record PrivacyParameters(
       throw new IllegalArgumentException(
           "budget "
               + budget.toPlainString()
+              + " is below epsilonPerQuery "
+              + epsilonPerQuery.toPlainString()
+              + ": not even one query could run");
+    }
+    if (datasetBudget.compareTo(epsilonPerQuery) < 0) {
+      throw new IllegalArgumentException(
+          "datasetBudget "
+              + datasetBudget.toPlainString()
               + " is below epsilonPerQuery "
               + epsilonPerQuery.toPlainString()
               + ": not even one query could run");

@@ -59,7 +59,7 @@ final class RewritePipeline {
     this.engine = requireNonNull(engine, "engine is null");
     PrivacyParameters privacy =
         new PrivacyParameters(
-            epsilon, 1e-6, maxGroupsContributed, 1, epsilon, BudgetRefresh.NONE, false);
+            epsilon, 1e-6, maxGroupsContributed, 1, epsilon, epsilon, BudgetRefresh.NONE, false);
     this.policies =
         Map.of(
             TestPolicies.CUSTOMERS,

@@ -2,10 +2,12 @@ package dev.cleanroom.querypolicy.budget;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BudgetArithmeticTest {
@@ -32,17 +34,54 @@ class BudgetArithmeticTest {
 
   @Test
   void fits_isExactWithDecimals() {
-    BudgetLimit limit = new BudgetLimit(new BigDecimal("0.3"), BudgetRefresh.NONE);
+    BigDecimal total = new BigDecimal("0.3");
     BigDecimal spent = new BigDecimal("0.1").add(new BigDecimal("0.1"));
     // 0.1 + 0.1 + 0.1 with doubles is 0.30000000000000004 and would be refused.
-    assertTrue(BudgetArithmetic.fits(spent, new BigDecimal("0.1"), limit));
-    assertFalse(BudgetArithmetic.fits(spent, new BigDecimal("0.1000001"), limit));
+    assertTrue(BudgetArithmetic.fits(spent, new BigDecimal("0.1"), total));
+    assertFalse(BudgetArithmetic.fits(spent, new BigDecimal("0.1000001"), total));
   }
 
   @Test
   void remaining_neverNegative() {
-    BudgetLimit limit = new BudgetLimit(BigDecimal.ONE, BudgetRefresh.NONE);
     assertEquals(
-        0, BigDecimal.ZERO.compareTo(BudgetArithmetic.remaining(new BigDecimal("2"), limit)));
+        0,
+        BigDecimal.ZERO.compareTo(BudgetArithmetic.remaining(new BigDecimal("2"), BigDecimal.ONE)));
+  }
+
+  @Test
+  void remainingOfAnAnalyst_isTheSmallerOfItsOwnAndTheSharedRest() {
+    BudgetLimit limit =
+        new BudgetLimit(new BigDecimal("2"), new BigDecimal("5"), BudgetRefresh.NONE);
+    // Own budget binds: 2 - 0.5 = 1.5 < 5 - 1.
+    assertEquals(
+        new BigDecimal("1.5"),
+        BudgetArithmetic.remaining(new BigDecimal("0.5"), BigDecimal.ONE, limit));
+    // The shared ceiling binds: 5 - 4.5 = 0.5 < 2 - 0.5.
+    assertEquals(
+        new BigDecimal("0.5"),
+        BudgetArithmetic.remaining(new BigDecimal("0.5"), new BigDecimal("4.5"), limit));
+  }
+
+  @Test
+  void plain_dropsTrailingZerosWithoutAnExponent() {
+    assertEquals("10", BudgetArithmetic.plain(new BigDecimal("10.000000000000")).toString());
+    assertEquals("0.5", BudgetArithmetic.plain(new BigDecimal("0.500000000000")).toString());
+    assertEquals("0", BudgetArithmetic.plain(new BigDecimal("0.0")).toString());
+  }
+
+  @Test
+  void reservationMixingAnalysts_isRefused() {
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                BudgetArithmetic.requireOneAnalyst(
+                    List.of(
+                        new BudgetAccount("demo", "advertiser", "retailer.customers"),
+                        new BudgetAccount("demo", "agency", "advertiser.impressions"))));
+    assertEquals(
+        "a reservation is one analyst's in one collaboration, not both 'advertiser' in 'demo'"
+            + " and 'agency' in 'demo'",
+        error.getMessage());
   }
 }

@@ -85,7 +85,14 @@ class DatasetPolicyTest {
         rejected(
                 () ->
                     new PrivacyParameters(
-                        BigDecimal.ZERO, 1e-6, 4, 1, BigDecimal.TEN, BudgetRefresh.NONE, false))
+                        BigDecimal.ZERO,
+                        1e-6,
+                        4,
+                        1,
+                        BigDecimal.TEN,
+                        BigDecimal.TEN,
+                        BudgetRefresh.NONE,
+                        false))
             .getMessage()
             .contains("epsilonPerQuery"));
   }
@@ -97,9 +104,52 @@ class DatasetPolicyTest {
           rejected(
                   () ->
                       new PrivacyParameters(
-                          BigDecimal.ONE, delta, 4, 1, BigDecimal.TEN, BudgetRefresh.NONE, false))
+                          BigDecimal.ONE,
+                          delta,
+                          4,
+                          1,
+                          BigDecimal.TEN,
+                          BigDecimal.TEN,
+                          BudgetRefresh.NONE,
+                          false))
               .getMessage()
               .contains("delta"));
+    }
+  }
+
+  @Test
+  void datasetBudgetBelowEpsilonPerQuery_isRejected() {
+    assertEquals(
+        "datasetBudget 0.4 is below epsilonPerQuery 0.5: not even one query could run",
+        rejected(
+                () ->
+                    new PrivacyParameters(
+                        new BigDecimal("0.5"),
+                        1e-6,
+                        4,
+                        1,
+                        BigDecimal.TEN,
+                        new BigDecimal("0.4"),
+                        BudgetRefresh.NONE,
+                        false))
+            .getMessage());
+  }
+
+  @Test
+  void datasetBudgetAboveOrBelowTheAnalystBudget_isAccepted() {
+    BigDecimal epsilon = new BigDecimal("0.5");
+    for (String datasetBudget : new String[] {"0.5", "2", "30"}) {
+      PrivacyParameters privacy =
+          new PrivacyParameters(
+              epsilon,
+              1e-6,
+              4,
+              1,
+              BigDecimal.TEN,
+              new BigDecimal(datasetBudget),
+              BudgetRefresh.NONE,
+              false);
+      assertEquals(new BigDecimal(datasetBudget), privacy.datasetBudget());
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
+import java.math.BigDecimal;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,51 @@ class PolicyJsonTest {
     assertEquals(50, policy.minimumDistinctUnits());
     assertEquals(1, policy.privacy().maxContributionsPerGroup());
     assertEquals("NONE", policy.privacy().budgetRefresh().name());
+    // One budget shared by all analysts: together they can spend what one could.
+    assertEquals(new BigDecimal("5"), policy.privacy().datasetBudget());
+  }
+
+  @Test
+  void datasetBudget_isReadAndWrittenBack() {
+    DatasetPolicy policy = PolicyJson.read(withPrivacy("\"budget\": 5, \"datasetBudget\": 12.5"));
+    assertEquals(new BigDecimal("5"), policy.privacy().budget());
+    assertEquals(new BigDecimal("12.5"), policy.privacy().datasetBudget());
+    assertTrue(PolicyJson.write(policy).contains("\"datasetBudget\" : 12.5"));
+    assertEquals(policy, PolicyJson.read(PolicyJson.write(policy)));
+  }
+
+  @Test
+  void datasetBudgetNull_takesTheDefault() {
+    DatasetPolicy policy = PolicyJson.read(withPrivacy("\"budget\": 5, \"datasetBudget\": null"));
+    assertEquals(new BigDecimal("5"), policy.privacy().datasetBudget());
+  }
+
+  @Test
+  void datasetBudgetBelowEpsilonPerQuery_isAProblemAtItsPath() {
+    assertEquals(
+        List.of(
+            new PolicyJson.Problem(
+                "$.privacy.datasetBudget",
+                "must be >= epsilonPerQuery (0.5), or not even one query could run")),
+        PolicyJson.problems(withPrivacy("\"budget\": 5, \"datasetBudget\": 0.25")));
+  }
+
+  @Test
+  void datasetBudgetNotANumber_isAProblemAtItsPath() {
+    assertEquals(
+        List.of(new PolicyJson.Problem("$.privacy.datasetBudget", "must be a number")),
+        PolicyJson.problems(withPrivacy("\"budget\": 5, \"datasetBudget\": \"all\"")));
+  }
+
+  /** A minimal policy whose privacy object has epsilon 0.5 and {@code budgetFields}. */
+  private static String withPrivacy(String budgetFields) {
+    return """
+        {"table": "retailer.customers",
+         "columns": [{"name": "customer_id", "type": "BIGINT", "class": "PRIVACY_UNIT"}],
+         "privacy": {"epsilonPerQuery": 0.5, "delta": 1e-6, "maxGroupsContributed": 2, %s},
+         "allowedAnalysts": []}
+        """
+        .formatted(budgetFields);
   }
 
   @Test

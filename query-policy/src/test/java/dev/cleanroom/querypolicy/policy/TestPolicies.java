@@ -14,7 +14,14 @@ public final class TestPolicies {
 
   public static PrivacyParameters privacy() {
     return new PrivacyParameters(
-        new BigDecimal("0.5"), 1e-6, 4, 1, new BigDecimal("10"), BudgetRefresh.NONE, false);
+        new BigDecimal("0.5"),
+        1e-6,
+        4,
+        1,
+        new BigDecimal("10"),
+        new BigDecimal("10"),
+        BudgetRefresh.NONE,
+        false);
   }
 
   public static List<ColumnPolicy> customerColumns() {
