@@ -88,7 +88,11 @@ class PlantedPersonTest {
         absentMillis.add(a);
       }
     }
-    return median(presentMillis) / median(absentMillis);
+    double ratio = median(presentMillis) / median(absentMillis);
+    System.out.printf(
+        "planted-person %s: present %s ms, absent %s ms, ratio %.2f%n",
+        label, presentMillis, absentMillis, ratio);
+    return ratio;
   }
 
   /** The query's latency in milliseconds; it must answer 200 in either world. */
