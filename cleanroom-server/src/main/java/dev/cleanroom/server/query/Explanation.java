@@ -24,8 +24,12 @@ public record Explanation(
     Integer minimumDistinctUnits,
     Integer maxGroupsContributed,
     List<ExplainedColumn> columns,
+    List<RowsPerJoinKey> rowsPerJoinKey,
     String explanation,
     String plan) {
+
+  /** In a join, at most {@code maxRows} rows of {@code table} per value of {@code columns}. */
+  public record RowsPerJoinKey(String table, List<String> columns, int maxRows) {}
 
   /** One output column: its role and the bounds of one unit's contribution. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,7 +37,7 @@ public record Explanation(
       String name, String role, BigDecimal lowerBound, BigDecimal upperBound) {}
 
   static Explanation rejected(List<Problem.Violation> violations) {
-    return new Explanation(false, violations, null, null, null, null, null, null, null, null);
+    return new Explanation(false, violations, null, null, null, null, null, null, null, null, null);
   }
 
   static Explanation accepted(PrivateQuery query, List<String> tables) {
@@ -47,6 +51,9 @@ public record Explanation(
         parameters.minimumDistinctUnits(),
         parameters.maxGroupsContributed(),
         query.releaseSpec().columns().stream().map(Explanation::column).toList(),
+        query.rowsPerJoinKey().stream()
+            .map(cap -> new RowsPerJoinKey(cap.table().toString(), cap.columns(), cap.maxRows()))
+            .toList(),
         query.explanation(),
         query.planText());
   }

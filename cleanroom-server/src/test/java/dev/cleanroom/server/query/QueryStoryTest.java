@@ -20,6 +20,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 import java.io.ByteArrayInputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.arrow.memory.RootAllocator;
@@ -91,7 +92,12 @@ class QueryStoryTest {
         .statusCode(200)
         .body("accepted", equalTo(true))
         .body("epsilon", equalTo(0.5f))
-        .body("columns.role", hasItems("GROUP_KEY", "DISTINCT_UNITS", "SUM"));
+        .body("columns.role", hasItems("GROUP_KEY", "DISTINCT_UNITS", "SUM"))
+        .body(
+            "rowsPerJoinKey.table",
+            equalTo(List.of("advertiser.impressions", "retailer.customers")))
+        .body("rowsPerJoinKey.maxRows", equalTo(List.of(100, 1)))
+        .body("rowsPerJoinKey[1].columns", equalTo(List.of("customer_id", "email_hash")));
     budgetOfCustomers(room, "0.5");
 
     // CSV download, with the privacy report in headers.

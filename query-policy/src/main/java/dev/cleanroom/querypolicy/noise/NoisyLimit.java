@@ -11,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  * analyst who sizes its own table so that a query sits just below the limit would learn from a
  * failure that one more person's rows took part. The rewrite bounds how much one person can add to
  * a query's work (rows per join key and person before the join); if that adds at most {@code Δ}
- * units of the resource, then "fails" is {@code use - X > 3L/4 - ...}, a noisy threshold whose
+ * units of the resource, then "fails", which is {@code use - X > 3L/4}, is a noisy threshold whose
  * outcome changes in probability by at most a factor {@code exp(Δ / (L/64))} with the person
  * present or absent, plus the chance {@code exp(-16)} that {@code X} falls outside the kept range.
  * With the defaults (1 GiB, a person's {@code 100 x 1} joined rows of a few hundred bytes) that

@@ -22,6 +22,8 @@ import org.apache.calcite.rel.RelNode;
  * @param canonicalDigest equal for equivalent queries however written; never contains the key
  * @param explanation what the rewrite does, in sentences
  * @param planText the private plan as text, with the secret key replaced by zeros
+ * @param rowsPerJoinKey in a join, the cap on each table's rows per join key and person; empty for
+ *     a single table
  */
 public record PrivateQuery(
     RelNode plan,
@@ -31,7 +33,19 @@ public record PrivateQuery(
     List<TableName> tablesRead,
     String canonicalDigest,
     String explanation,
-    String planText) {
+    String planText,
+    List<RowsPerJoinKey> rowsPerJoinKey) {
+
+  /**
+   * At most {@code maxRows} rows of {@code table} per value of {@code columns} take part in the
+   * join.
+   */
+  public record RowsPerJoinKey(TableName table, List<String> columns, int maxRows) {
+    public RowsPerJoinKey {
+      requireNonNull(table, "table is null");
+      columns = List.copyOf(requireNonNull(columns, "columns is null"));
+    }
+  }
 
   public PrivateQuery {
     requireNonNull(plan, "plan is null");
@@ -42,6 +56,7 @@ public record PrivateQuery(
     requireNonNull(canonicalDigest, "canonicalDigest is null");
     requireNonNull(explanation, "explanation is null");
     requireNonNull(planText, "planText is null");
+    rowsPerJoinKey = List.copyOf(requireNonNull(rowsPerJoinKey, "rowsPerJoinKey is null"));
     if (plan.getRowType().getFieldCount() <= releaseSpec.distinctUnitsField()) {
       throw new IllegalArgumentException("distinctUnitsField lies outside the plan's row");
     }

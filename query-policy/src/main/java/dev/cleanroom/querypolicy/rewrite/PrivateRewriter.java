@@ -99,7 +99,8 @@ public final class PrivateRewriter {
         tables,
         digest(planText, spec, order, limit),
         explanation(query, parameters, maxContributions),
-        planText);
+        planText,
+        rowsPerJoinKey(query));
   }
 
   private static RelNode build(
@@ -190,6 +191,19 @@ public final class PrivateRewriter {
     return new ReleaseSpec(columns, distinctUnitsField, parameters);
   }
 
+  private static List<PrivateQuery.RowsPerJoinKey> rowsPerJoinKey(CheckedQuery query) {
+    List<PrivateQuery.RowsPerJoinKey> caps = new ArrayList<>();
+    for (JoinKeyCap cap : JoinKeyCap.of(query)) {
+      Scan scan = query.flat().scans().get(cap.scan());
+      List<String> columns =
+          cap.partitionColumns().stream()
+              .map(c -> query.flat().columns().get(scan.offset() + c).name())
+              .toList();
+      caps.add(new PrivateQuery.RowsPerJoinKey(scan.table(), columns, cap.maxRows()));
+    }
+    return caps;
+  }
+
   /** The fixed-point unit the plan counts a measure's per-person sums in. */
   private static BigDecimal sumUnit(Measure measure) {
     return FixedPoint.unit(
@@ -237,18 +251,14 @@ public final class PrivateRewriter {
                       .append(" is TRUE or NULL"));
       text.append(".\n");
     }
-    for (JoinKeyCap cap : JoinKeyCap.of(query)) {
-      Scan scan = query.flat().scans().get(cap.scan());
-      List<String> names =
-          cap.partitionColumns().stream()
-              .map(c -> query.flat().columns().get(scan.offset() + c).qualifiedName())
-              .toList();
+    for (PrivateQuery.RowsPerJoinKey cap : rowsPerJoinKey(query)) {
       text.append("Before the join, at most ")
           .append(cap.maxRows())
           .append(" row(s) of ")
-          .append(scan.table())
+          .append(cap.table())
           .append(" per value of (")
-          .append(String.join(", ", names))
+          .append(
+              String.join(", ", cap.columns().stream().map(c -> cap.table().qualify(c)).toList()))
           .append(") take part, chosen by a keyed hash the analyst cannot influence.\n");
     }
     for (CheckedQuery.KeyPair pair : query.keyPairs()) {
