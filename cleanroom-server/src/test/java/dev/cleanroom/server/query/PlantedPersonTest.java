@@ -38,15 +38,15 @@ class PlantedPersonTest {
   public static class LargeUploads implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("cleanroom.upload.max-bytes", "67108864");
+      return Map.of("cleanroom.upload.max-bytes", "134217728");
     }
   }
 
   private static final int CUSTOMERS = 2_000;
   private static final int IMPRESSIONS = 20_000;
-  private static final int PLANTED = 300_000;
+  private static final int PLANTED = 500_000;
   private static final int WARM_UP = 2;
-  private static final int MEASURED = 5;
+  private static final int MEASURED = 9;
   private static final String NO_CAP = "100000000";
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
@@ -60,23 +60,24 @@ class PlantedPersonTest {
     approve(absent, NO_CAP, 1);
     double uncapped = latencyRatio(present, absent, "uncapped");
     assertTrue(
-        uncapped > 1.8,
+        uncapped > 1.4,
         "control: without the cap the present world must be slower, ratio " + uncapped);
 
     approve(present, null, 2);
     approve(absent, null, 2);
     double capped = latencyRatio(present, absent, "capped");
-    assertTrue(capped < 1.35, "with the cap the worlds must look alike, ratio " + capped);
+    assertTrue(capped < 1.25, "with the cap the worlds must look alike, ratio " + capped);
   }
 
-  /** Median latency of the present world over the absent world's, queries interleaved. */
+  /** Latency of the present world over the absent world's (faster half), queries interleaved. */
   private static double latencyRatio(Collaboration present, Collaboration absent, String label) {
     List<Long> presentMillis = new ArrayList<>();
     List<Long> absentMillis = new ArrayList<>();
     for (int i = 0; i < WARM_UP + MEASURED; i++) {
       // A different literal each time: an answer from the cache would take no time at all.
       String sql =
-          "SELECT i.campaign_id, i.ts, COUNT(*) AS n FROM advertiser.impressions i JOIN"
+          "SELECT i.campaign_id, i.ts, COUNT(*) AS n, SUM(i.cost) AS spend, AVG(i.cost) AS cpi"
+              + " FROM advertiser.impressions i JOIN"
               + " retailer.customers c ON i.email_hash = c.email_hash WHERE i.campaign_id <> '"
               + label
               + i
@@ -88,7 +89,7 @@ class PlantedPersonTest {
         absentMillis.add(a);
       }
     }
-    double ratio = median(presentMillis) / median(absentMillis);
+    double ratio = fastHalf(presentMillis) / fastHalf(absentMillis);
     System.out.printf(
         "planted-person %s: present %s ms, absent %s ms, ratio %.2f%n",
         label, presentMillis, absentMillis, ratio);
@@ -111,9 +112,13 @@ class PlantedPersonTest {
     return millis;
   }
 
-  private static double median(List<Long> values) {
+  /** The mean of the faster half: interference from the machine only ever adds time. */
+  private static double fastHalf(List<Long> values) {
     List<Long> sorted = values.stream().sorted().toList();
-    return sorted.get(sorted.size() / 2);
+    return sorted.subList(0, (sorted.size() + 1) / 2).stream()
+        .mapToLong(v -> v)
+        .average()
+        .orElse(0);
   }
 
   /**

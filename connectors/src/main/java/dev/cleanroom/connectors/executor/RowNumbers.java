@@ -123,17 +123,13 @@ final class RowNumbers {
     memory.reserve(rowCount);
     boolean[] dropped = new boolean[rowCount];
     int droppedCount = 0;
-    int[] scratch = new int[16];
     for (int g = 0; g < groupCount; g++) {
       int start = offsets[g];
       int end = offsets[g + 1];
       if (end == start) {
         continue;
       }
-      if (end - start > scratch.length) {
-        scratch = new int[Integer.highestOneBit(end - start) * 2];
-      }
-      sort(positions, start, end, order, scratch);
+      selectFirst(positions, start, end, (int) maxRows, order);
       for (int p = start + (int) maxRows; p < end; p++) {
         dropped[rows[positions[p]]] = true;
         droppedCount++;
@@ -147,6 +143,58 @@ final class RowNumbers {
       }
     }
     return kept;
+  }
+
+  /**
+   * Moves the {@code n} first positions by {@code order} to {@code [from, from + n)}, in no
+   * particular order among themselves: a quickselect with three-way partitioning, so linear on
+   * average also when many rows tie (an analyst can plant identical rows; it cannot steer the keyed
+   * hash that orders distinct ones).
+   */
+  private static void selectFirst(int[] positions, int from, int to, int n, RowComparator order) {
+    int target = from + n;
+    int low = from;
+    int high = to;
+    while (high - low > 1 && target > low && target < high) {
+      int pivot = medianOfThree(positions, low, low + (high - low) / 2, high - 1, order);
+      int less = low;
+      int at = low;
+      int greater = high;
+      while (at < greater) {
+        int comparison = order.compare(positions[at], pivot);
+        if (comparison < 0) {
+          swap(positions, less++, at++);
+        } else if (comparison > 0) {
+          swap(positions, at, --greater);
+        } else {
+          at++;
+        }
+      }
+      // [low, less) < pivot, [less, greater) ties it, [greater, high) > pivot.
+      if (target <= less) {
+        high = less;
+      } else if (target >= greater) {
+        low = greater;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private static int medianOfThree(int[] positions, int a, int b, int c, RowComparator order) {
+    int x = positions[a];
+    int y = positions[b];
+    int z = positions[c];
+    if (order.compare(x, y) < 0) {
+      return order.compare(y, z) < 0 ? y : order.compare(x, z) < 0 ? z : x;
+    }
+    return order.compare(x, z) < 0 ? x : order.compare(y, z) < 0 ? z : y;
+  }
+
+  private static void swap(int[] values, int i, int j) {
+    int value = values[i];
+    values[i] = values[j];
+    values[j] = value;
   }
 
   /** Buckets all rows by group with a counting sort, then numbers each group's rows. */

@@ -93,4 +93,24 @@ class FirstRowsPerPartitionTest {
     assertArrayEquals(
         new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, last - 3, last - 2, last - 1, last}, kept);
   }
+
+  @Test
+  void largePartitionOfTies_keepsExactlyN() {
+    int planted = 200_000;
+    long[] keys = keys(planted);
+    int[] kept =
+        RowNumbers.firstRowsPerPartition(
+            List.of(new LongColumn(keys, null)),
+            (rows, count) ->
+                List.of(
+                    new RowNumbers.OrderKey(new LongColumn(new long[count], null), false, true)),
+            keys.length,
+            7,
+            context);
+
+    assertEquals(10 + 7, kept.length);
+    for (int i = 0; i < 10; i++) {
+      assertEquals(i, kept[i]);
+    }
+  }
 }
