@@ -196,6 +196,10 @@ final class ExpressionEvaluator {
       case CAST -> {
         RelDataType from = call.getOperands().get(0).getType();
         RelDataType to = call.getType();
+        if (from.getSqlTypeName() == SqlTypeName.DOUBLE
+            && to.getSqlTypeName() == SqlTypeName.BIGINT) {
+          return truncatedToLong(eval(call.getOperands().get(0), input, inputType), n);
+        }
         if (!isLosslessCast(from, to)) {
           return null;
         }
@@ -231,6 +235,24 @@ final class ExpressionEvaluator {
         return null;
       }
     }
+  }
+
+  /**
+   * {@code CAST(double AS BIGINT)} as Java's {@code (long)} narrowing, which is what Calcite's
+   * generated code does: toward zero, NaN to 0, beyond the range to the nearest end; it never
+   * fails.
+   */
+  private LongColumn truncatedToLong(Column a, int n) {
+    long[] values = context.memory().longs(n);
+    boolean[] nulls = null;
+    for (int i = 0; i < n; i++) {
+      if (a.isNull(i)) {
+        nulls = setNull(nulls, i, n);
+      } else {
+        values[i] = (long) a.doubleAt(i);
+      }
+    }
+    return new LongColumn(values, nulls);
   }
 
   private static final long NULL = Long.MIN_VALUE;

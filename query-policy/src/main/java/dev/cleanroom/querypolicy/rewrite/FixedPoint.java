@@ -1,18 +1,12 @@
 package dev.cleanroom.querypolicy.rewrite;
 
-import java.lang.reflect.Method;
 import java.math.BigDecimal;
-import java.util.List;
-import org.apache.calcite.rel.type.RelDataTypeFactory;
-import org.apache.calcite.schema.ScalarFunction;
-import org.apache.calcite.schema.impl.ScalarFunctionImpl;
-import org.apache.calcite.sql.SqlIdentifier;
-import org.apache.calcite.sql.SqlKind;
-import org.apache.calcite.sql.parser.SqlParserPos;
-import org.apache.calcite.sql.type.OperandTypes;
-import org.apache.calcite.sql.type.ReturnTypes;
-import org.apache.calcite.sql.type.SqlTypeFamily;
-import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
+import java.math.BigInteger;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * A person's clamped sum per group as a whole number of units {@code 2^e}, so the engines add the
@@ -21,17 +15,15 @@ import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
  * than their clamped contribution: by a rounding step of the whole total.
  *
  * <p>The unit is {@code 2^(floor(log2 c) - 26)} for a bound {@code c = max(|lower|, |upper|)}: a
- * clamped partial is at most {@code 2^27} units and its rounding at most {@code c / 2^27}; a group
- * of the at most {@code 2^31} rows an engine holds sums to below {@code 2^58}, so the BIGINT sum
- * never overflows. The clamp's bounds are rounded inwards to whole units first, so the units of a
- * partial never leave the declared bounds.
+ * clamped partial is at most {@code 2^27} units and loses less than one unit, {@code c / 2^26}, to
+ * the truncation; a group of the at most {@code 2^31} rows an engine holds sums to below {@code
+ * 2^58}, so the BIGINT sum never overflows. The clamp's bounds are rounded inwards to whole units
+ * first, so the units of a partial never leave the declared bounds. In the plan it is {@code
+ * CAST(clamped * 2^-e AS BIGINT)}: the product by a power of two is exact, and the cast truncates
+ * toward zero on every engine (Java's narrowing, which never fails).
  */
 public final class FixedPoint {
-  /** The function name in plans. */
-  public static final String NAME = "CR_FIXED_POINT";
-
   private static final int UNIT_BITS_BELOW_BOUND = 26;
-  private static final SqlUserDefinedFunction FUNCTION = createFunction();
 
   private FixedPoint() {}
 
@@ -49,41 +41,23 @@ public final class FixedPoint {
   /** The unit {@code 2^e} as an exact decimal. */
   public static BigDecimal unit(int exponent) {
     return exponent >= 0
-        ? new BigDecimal(java.math.BigInteger.ONE.shiftLeft(exponent))
+        ? new BigDecimal(BigInteger.ONE.shiftLeft(exponent))
         : BigDecimal.valueOf(5).pow(-exponent).scaleByPowerOfTen(exponent);
   }
 
-  /** {@code value / 2^exponent}, rounded to the nearest whole unit; NULL stays NULL. */
-  public static Long units(Double value, int exponent) {
-    if (value == null) {
-      return null;
-    }
-    return Math.round(Math.scalb(value, -exponent));
-  }
-
-  static SqlUserDefinedFunction function() {
-    return FUNCTION;
-  }
-
-  private static SqlUserDefinedFunction createFunction() {
-    Method method;
-    try {
-      method = FixedPoint.class.getMethod("units", Double.class, int.class);
-    } catch (NoSuchMethodException e) {
-      throw new IllegalStateException("FixedPoint.units is missing", e);
-    }
-    ScalarFunction function = ScalarFunctionImpl.create(method);
-    return new SqlUserDefinedFunction(
-        new SqlIdentifier(NAME, SqlParserPos.ZERO),
-        SqlKind.OTHER_FUNCTION,
-        ReturnTypes.BIGINT_NULLABLE,
-        null,
-        OperandTypes.operandMetadata(
-            List.of(SqlTypeFamily.APPROXIMATE_NUMERIC, SqlTypeFamily.INTEGER),
-            (RelDataTypeFactory typeFactory) ->
-                function.getParameters().stream().map(p -> p.getType(typeFactory)).toList(),
-            i -> "arg" + i,
-            i -> false),
-        function);
+  /** {@code CAST(value * 2^-exponent AS BIGINT)} for a DOUBLE value within the rounded bounds. */
+  static RexNode toUnits(RexBuilder rex, RexNode value, int exponent) {
+    RelDataType doubleType = rex.getTypeFactory().createSqlType(SqlTypeName.DOUBLE);
+    RexNode scale =
+        rex.makeApproxLiteral(
+            new BigDecimal(Math.scalb(1.0, -exponent)),
+            rex.getTypeFactory().createTypeWithNullability(doubleType, false));
+    RexNode scaled = rex.makeCall(SqlStdOperatorTable.MULTIPLY, value, scale);
+    RelDataType bigint =
+        rex.getTypeFactory()
+            .createTypeWithNullability(
+                rex.getTypeFactory().createSqlType(SqlTypeName.BIGINT),
+                value.getType().isNullable());
+    return rex.makeCast(bigint, scaled);
   }
 }

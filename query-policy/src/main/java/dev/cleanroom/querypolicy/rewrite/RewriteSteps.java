@@ -63,7 +63,10 @@ final class RewriteSteps {
     hashed.subList(0, hashedCount).forEach(c -> hashArguments.add(builder.field(c)));
     List<RexNode> orderKeys = new ArrayList<>();
     orderKeys.add(builder.call(ContributionOrder.function(hashedCount - 1), hashArguments));
-    cap.readColumns().forEach(c -> orderKeys.add(builder.field(c)));
+    // Ties after the hash: by what the query reads, less the partition's own (constant) columns.
+    cap.readColumns().stream()
+        .filter(c -> !cap.partitionColumns().contains(c))
+        .forEach(c -> orderKeys.add(builder.field(c)));
     RexNode rank =
         builder
             .aggregateCall(SqlStdOperatorTable.ROW_NUMBER)
@@ -185,11 +188,7 @@ final class RewriteSteps {
           partial.lower().divide(unit).setScale(0, RoundingMode.CEILING).multiply(unit);
       BigDecimal upper =
           partial.upper().divide(unit).setScale(0, RoundingMode.FLOOR).multiply(unit);
-      fields.add(
-          rex.makeCall(
-              FixedPoint.function(),
-              clamp(builder, value, lower, upper),
-              rex.makeExactLiteral(BigDecimal.valueOf(exponent))));
+      fields.add(FixedPoint.toUnits(rex, clamp(builder, value, lower, upper), exponent));
     }
     // Not builder.project: its simplifier folds the clamp into a SEARCH, outside the private-plan
     // contract, and reasons about NaN as if it were ordered.

@@ -90,7 +90,7 @@ class FixedPointSumTest {
     Object[] sum = exactSum(rows(false));
     ReleaseSpec spec = (ReleaseSpec) sum[1];
     BigDecimal unit = spec.columns().get(1).valueUnit();
-    long perPerson = Math.round(0.1 / unit.doubleValue());
+    long perPerson = (long) (0.1 / unit.doubleValue());
 
     assertEquals(PEOPLE * perPerson, ((Number) sum[0]).longValue());
     double naive = 0;
@@ -115,7 +115,7 @@ class FixedPointSumTest {
     BigDecimal unit = ((ReleaseSpec) with[1]).columns().get(1).valueUnit();
 
     long difference = ((Number) with[0]).longValue() - ((Number) without[0]).longValue();
-    // The person's own total 0.1 + 0.2 in doubles, to the nearest unit: nothing else moves.
-    assertEquals(Math.round((0.1 + 0.2) / unit.doubleValue()), difference);
+    // The person's own total 0.1 + 0.2 in doubles, in whole units: nothing else moves.
+    assertEquals((long) ((0.1 + 0.2) / unit.doubleValue()), difference);
   }
 }

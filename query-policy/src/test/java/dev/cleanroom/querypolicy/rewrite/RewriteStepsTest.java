@@ -109,7 +109,7 @@ class RewriteStepsTest {
             + columns
             + ", join_key_rank=[ROW_NUMBER() OVER (PARTITION BY $1 ORDER BY"
             + " CR_CONTRIBUTION_ORDER(72623859790382856:BIGINT, 651345242494996240:BIGINT, $1,"
-            + " $2, $5), $1, $2, $5)])\n      "
+            + " $2, $5), $2, $5)])\n      "
             + before,
         plan());
   }
@@ -147,7 +147,7 @@ class RewriteStepsTest {
     RewriteSteps.clampContributions(builder, 1, partials);
     assertEquals(
         """
-        LogicalProject(unit=[$0], g0=[$1], p0=[CR_FIXED_POINT(CASE(IS NULL($2), $2, AND(>=($2, 0.0E0), <=($2, 10000.0E0)), $2, >($2, 10000.0E0), 10000.0E0:DOUBLE, 0.0E0:DOUBLE), -13)])
+        LogicalProject(unit=[$0], g0=[$1], p0=[CAST(*(CASE(IS NULL($2), $2, AND(>=($2, 0.0E0), <=($2, 10000.0E0)), $2, >($2, 10000.0E0), 10000.0E0:DOUBLE, 0.0E0:DOUBLE), 8192.0E0)):BIGINT])
           LogicalAggregate(group=[{0, 1}], p0=[SUM($2)])
             LogicalProject(unit=[$0], g0=[$4], x0=[$6])
               LogicalTableScan(table=[[retailer, customers]])""",
