@@ -97,7 +97,7 @@ class QueryStoryTest {
             "rowsPerJoinKey.table",
             equalTo(List.of("advertiser.impressions", "retailer.customers")))
         .body("rowsPerJoinKey.maxRows", equalTo(List.of(100, 1)))
-        .body("rowsPerJoinKey[1].columns", equalTo(List.of("customer_id", "email_hash")));
+        .body("rowsPerJoinKey[1].columns", equalTo(List.of("customer_id")));
     budgetOfCustomers(room, "0.5");
 
     // CSV download, with the privacy report in headers.

@@ -88,6 +88,15 @@ final class RowNumbers {
     if (partitionKeys.isEmpty()) {
       groupCount = 1;
       groupOfRow = memory.ints(rowCount);
+    } else if (partitionKeys.size() == 1
+        && partitionKeys.get(0) instanceof DictionaryColumn strings) {
+      // One string key (a fingerprint): its dictionary codes already number the partitions.
+      groupCount = strings.dictionary().size() + 1;
+      groupOfRow = memory.ints(rowCount);
+      int[] codes = strings.codes();
+      for (int i = 0; i < rowCount; i++) {
+        groupOfRow[i] = codes[i] + 1;
+      }
     } else {
       GroupIds groups = GroupIds.assign(partitionKeys, rowCount, context);
       groupCount = groups.groupCount();

@@ -49,6 +49,8 @@ public enum ViolationCode {
   JOIN_TYPE_NOT_ALLOWED,
   /** The tables read reach the people of more than one table, which cannot all be bounded. */
   SEVERAL_PRIVACY_UNITS,
+  /** A joined table is not joined on its key that names the person. */
+  JOIN_NOT_ON_PERSON,
   /** A table joined with itself. */
   SELF_JOIN,
   /** A join that is not an equality of join keys both policies declare. */

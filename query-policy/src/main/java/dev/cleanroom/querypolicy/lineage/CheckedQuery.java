@@ -16,6 +16,8 @@ import org.apache.calcite.rex.RexNode;
  * @param groupKeys group keys over the base row
  * @param measures one per aggregate of the query
  * @param outputs the output columns, in output order
+ * @param personColumns per scan, the index in the base row of its column that names the query's
+ *     person: the unit column of the person's own table, or a join key linked to it
  */
 public record CheckedQuery(
     FlatQuery flat,
@@ -24,7 +26,8 @@ public record CheckedQuery(
     List<RexNode> filters,
     List<RexNode> groupKeys,
     List<Measure> measures,
-    List<Output> outputs) {
+    List<Output> outputs,
+    List<Integer> personColumns) {
 
   /** Columns {@code left} and {@code right} of the base row are joined by equality. */
   public record KeyPair(int left, int right) {}
@@ -50,6 +53,11 @@ public record CheckedQuery(
     groupKeys = List.copyOf(groupKeys);
     measures = List.copyOf(measures);
     outputs = List.copyOf(outputs);
+    personColumns = List.copyOf(personColumns);
+    if (personColumns.size() != flat.scans().size()) {
+      throw new IllegalArgumentException(
+          "one person column per scan: " + personColumns.size() + " for " + flat.scans().size());
+    }
     if (outputs.isEmpty()) {
       throw new IllegalArgumentException("a checked query has at least one output");
     }

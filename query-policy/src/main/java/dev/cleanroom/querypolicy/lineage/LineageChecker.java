@@ -216,13 +216,32 @@ public final class LineageChecker {
         }
       }
     }
-    checkOnePrivacyUnit();
+    // A join refused for its shape or keys already says what is wrong with it.
+    Set<ViolationCode> joinShape =
+        Set.of(
+            ViolationCode.JOIN_NOT_ON_DECLARED_KEYS,
+            ViolationCode.JOIN_TYPE_NOT_ALLOWED,
+            ViolationCode.JOIN_KEY_MISUSED,
+            ViolationCode.SET_OPERATION);
+    boolean joinRefused =
+        flat.joinConditions().isEmpty()
+            || violations.stream().anyMatch(v -> joinShape.contains(v.code()));
+    if (checkOnePrivacyUnit() && !joinRefused) {
+      checkJoinedOnThePerson(keyPairs);
+    }
     if (!violations.isEmpty()) {
       return new Result(null, List.copyOf(violations));
     }
     CheckedQuery checked =
         new CheckedQuery(
-            flat, unitColumn(), keyPairs, filters, flat.groupKeys(), measures, outputs);
+            flat,
+            unitColumn(),
+            keyPairs,
+            filters,
+            flat.groupKeys(),
+            measures,
+            outputs,
+            personColumns(unitTable()));
     return new Result(checked, List.of());
   }
 
@@ -799,7 +818,7 @@ public final class LineageChecker {
    * one person of one kind contributes, so a second kind of person (one customer with many
    * impressions, where each impression is also a "person") would go unbounded.
    */
-  private void checkOnePrivacyUnit() {
+  private boolean checkOnePrivacyUnit() {
     Set<TableName> units = new TreeSet<>();
     flat.scans().forEach(scan -> units.addAll(unitsReached(scan)));
     if (units.size() > 1) {
@@ -813,6 +832,86 @@ public final class LineageChecker {
               + "; one query may count one kind of person only, so each can be bounded: query"
               + " the tables separately, or ask the privacy officers to link the keys to one"
               + " privacy unit");
+      return false;
+    }
+    return true;
+  }
+
+  /** The table whose people the query counts (the tables reach exactly one). */
+  private TableName unitTable() {
+    return unitsReached(flat.scans().get(0)).iterator().next();
+  }
+
+  /** Per scan, its column that names the person: its own unit, or its key linked to the unit. */
+  private List<Integer> personColumns(TableName unitTable) {
+    List<Integer> columns = new ArrayList<>();
+    for (Scan scan : flat.scans()) {
+      columns.add(personColumn(scan, unitTable));
+    }
+    return columns;
+  }
+
+  private int personColumn(Scan scan, TableName unitTable) {
+    for (int i = scan.offset(); i < scan.offset() + scan.width(); i++) {
+      if (namesPersonOf(flat.columns().get(i), unitTable)) {
+        return i;
+      }
+    }
+    throw new PolicyException(
+        PolicyErrorCode.INVALID_POLICY,
+        scan.table() + " has no column that names a person of " + unitTable);
+  }
+
+  /** The unit column of the unit's own table, or a join key linked to that table's unit. */
+  private static boolean namesPersonOf(BaseColumn column, TableName unitTable) {
+    ColumnPolicy policy = column.policy();
+    return policy != null
+        && ((policy.columnClass() == ColumnClass.PRIVACY_UNIT && column.table().equals(unitTable))
+            || (policy.columnClass() == ColumnClass.JOIN_KEY
+                && unitTable.equals(policy.linksToUnitOf())));
+  }
+
+  /**
+   * Each joined table other than the unit's own must be joined on its key that names the person, to
+   * a key of the unit's table or another such key: then every joined row belongs to one person.
+   * Joined on another key (a store, a campaign), a row would pair one person's rows with another's,
+   * and bounding the first would leave the second unbounded.
+   */
+  private void checkJoinedOnThePerson(List<CheckedQuery.KeyPair> keyPairs) {
+    if (flat.scans().size() < 2) {
+      return;
+    }
+    TableName unitTable = unitTable();
+    for (Scan scan : flat.scans()) {
+      int person = personColumn(scan, unitTable);
+      if (flat.columns().get(person).policy().columnClass() == ColumnClass.PRIVACY_UNIT) {
+        continue;
+      }
+      boolean joined = false;
+      for (CheckedQuery.KeyPair pair : keyPairs) {
+        int other =
+            pair.left() == person ? pair.right() : pair.right() == person ? pair.left() : -1;
+        if (other >= 0) {
+          BaseColumn partner = flat.columns().get(other);
+          joined |= partner.table().equals(unitTable) || namesPersonOf(partner, unitTable);
+        }
+      }
+      if (!joined) {
+        BaseColumn column = flat.columns().get(person);
+        add(
+            ViolationCode.JOIN_NOT_ON_PERSON,
+            column.qualifiedName(),
+            positionOf(column),
+            scan.table()
+                + " must be joined on "
+                + column.qualifiedName()
+                + ", which names a person of "
+                + unitTable
+                + ", with a key of "
+                + unitTable
+                + " or another such key: joined on other keys, one row would belong to two"
+                + " people");
+      }
     }
   }
 
@@ -830,7 +929,7 @@ public final class LineageChecker {
    * was refused), by its own unit column when it is read, else by the first linked join key.
    */
   private int unitColumn() {
-    TableName unitTable = unitsReached(flat.scans().get(0)).iterator().next();
+    TableName unitTable = unitTable();
     Scan chosen =
         flat.scans().stream()
             .filter(s -> s.table().equals(unitTable))

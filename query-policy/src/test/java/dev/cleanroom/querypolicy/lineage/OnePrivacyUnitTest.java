@@ -10,6 +10,7 @@ import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.analysis.TestCatalog;
 import dev.cleanroom.querypolicy.analysis.Violation;
 import dev.cleanroom.querypolicy.analysis.ViolationCode;
+import dev.cleanroom.querypolicy.policy.AllowedJoin;
 import dev.cleanroom.querypolicy.policy.ColumnClass;
 import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
@@ -17,6 +18,7 @@ import dev.cleanroom.querypolicy.policy.TestPolicies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -104,5 +106,78 @@ class OnePrivacyUnitTest {
     AnalysisResult.Rejected rejected = assertInstanceOf(AnalysisResult.Rejected.class, result);
     assertEquals(1, rejected.violations().size(), () -> rejected.violations().toString());
     return rejected.violations().get(0);
+  }
+
+  /** The demo tables, with campaign_id = zip also declared as a join by both (a non-person key). */
+  private static AnalysisContext joinOnANonPersonKey() {
+    DatasetPolicy impressions = TestPolicies.impressions();
+    List<ColumnPolicy> impressionColumns = new ArrayList<>();
+    for (ColumnPolicy column : impressions.columns()) {
+      impressionColumns.add(
+          column.name().equals("campaign_id")
+              ? ColumnPolicy.of("campaign_id", "VARCHAR", ColumnClass.JOIN_KEY)
+              : column);
+    }
+    DatasetPolicy customers = TestPolicies.customers();
+    List<ColumnPolicy> customerColumns = new ArrayList<>();
+    for (ColumnPolicy column : customers.columns()) {
+      customerColumns.add(
+          column.name().equals("zip")
+              ? ColumnPolicy.of("zip", "VARCHAR", ColumnClass.JOIN_KEY)
+              : column);
+    }
+    List<AllowedJoin> impressionJoins = new ArrayList<>(impressions.allowedJoins());
+    impressionJoins.add(new AllowedJoin("campaign_id", TestPolicies.CUSTOMERS, "zip"));
+    List<AllowedJoin> customerJoins = new ArrayList<>(customers.allowedJoins());
+    customerJoins.add(new AllowedJoin("zip", TestPolicies.IMPRESSIONS, "campaign_id"));
+    return new AnalysisContext(
+        TestCatalog.schema(),
+        Map.of(
+            TestPolicies.CUSTOMERS,
+            new DatasetPolicy(
+                customers.table(),
+                customerColumns,
+                customerJoins,
+                customers.minimumDistinctUnits(),
+                customers.privacy(),
+                customers.allowedAnalysts()),
+            TestPolicies.IMPRESSIONS,
+            new DatasetPolicy(
+                impressions.table(),
+                impressionColumns,
+                impressionJoins,
+                impressions.minimumDistinctUnits(),
+                impressions.privacy(),
+                impressions.allowedAnalysts())),
+        "advertiser",
+        TestCatalog.key());
+  }
+
+  @Test
+  void joinOnAKeyThatNamesNoPerson_isRefused() {
+    AnalysisResult result =
+        ANALYZER.analyze(
+            "SELECT c.age_band, COUNT(*) FROM advertiser.impressions i JOIN retailer.customers c"
+                + " ON i.campaign_id = c.zip GROUP BY c.age_band",
+            joinOnANonPersonKey());
+
+    Violation violation = onlyViolation(result);
+    assertEquals(ViolationCode.JOIN_NOT_ON_PERSON, violation.code());
+    assertEquals(
+        "advertiser.impressions must be joined on advertiser.impressions.email_hash, which names a"
+            + " person of retailer.customers, with a key of retailer.customers or another such key:"
+            + " joined on other keys, one row would belong to two people",
+        violation.message());
+  }
+
+  @Test
+  void joinOnThePersonAndAnotherKey_isAccepted() {
+    AnalysisResult result =
+        ANALYZER.analyze(
+            "SELECT c.age_band, COUNT(*) FROM advertiser.impressions i JOIN retailer.customers c"
+                + " ON i.email_hash = c.email_hash AND i.campaign_id = c.zip GROUP BY c.age_band",
+            joinOnANonPersonKey());
+
+    assertInstanceOf(AnalysisResult.Accepted.class, result, result::toString);
   }
 }
