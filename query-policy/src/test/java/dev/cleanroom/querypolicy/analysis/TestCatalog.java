@@ -43,7 +43,8 @@ public final class TestCatalog {
             new Object[] {4L, "d@example.com", "h4", "10002", "25-34", "bronze", 300.0, null}));
   }
 
-  public static InMemoryTable impressions() {
+  /** The impressions table's columns with the given rows. */
+  public static InMemoryTable impressions(List<Object[]> rows) {
     return new InMemoryTable(
         List.of(
             column("impression_id", "BIGINT"),
@@ -52,6 +53,11 @@ public final class TestCatalog {
             column("ts", "TIMESTAMP"),
             column("clicked", "BOOLEAN"),
             column("cost", "DOUBLE")),
+        rows);
+  }
+
+  public static InMemoryTable impressions() {
+    return impressions(
         List.of(
             new Object[] {1L, "h1", "c1", MONDAY, true, 2.0},
             new Object[] {2L, "h1", "c1", MONDAY + DAY, false, 3.0},

@@ -9,7 +9,6 @@ import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.analysis.TestCatalog;
 import dev.cleanroom.querypolicy.engine.InMemoryTable;
 import dev.cleanroom.querypolicy.engine.ReferenceEngine;
-import dev.cleanroom.querypolicy.policy.ColumnType;
 import dev.cleanroom.querypolicy.policy.TestPolicies;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import java.math.BigDecimal;
@@ -55,16 +54,7 @@ class FixedPointSumTest {
 
   /** The exact SUM field (whole units) and the spec that says what a unit is worth. */
   private Object[] exactSum(List<Object[]> rows) {
-    InMemoryTable impressions =
-        new InMemoryTable(
-            List.of(
-                new InMemoryTable.Column("impression_id", new ColumnType("BIGINT")),
-                new InMemoryTable.Column("email_hash", new ColumnType("VARCHAR")),
-                new InMemoryTable.Column("campaign_id", new ColumnType("VARCHAR")),
-                new InMemoryTable.Column("ts", new ColumnType("TIMESTAMP")),
-                new InMemoryTable.Column("clicked", new ColumnType("BOOLEAN")),
-                new InMemoryTable.Column("cost", new ColumnType("DOUBLE"))),
-            rows);
+    InMemoryTable impressions = TestCatalog.impressions(rows);
     SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
     root.add("advertiser", new AbstractSchema()).add("impressions", impressions);
     root.add("retailer", new AbstractSchema()).add("customers", TestCatalog.customers());

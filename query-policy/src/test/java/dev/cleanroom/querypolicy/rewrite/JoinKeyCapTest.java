@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.analysis.TestCatalog;
-import dev.cleanroom.querypolicy.engine.InMemoryTable;
 import dev.cleanroom.querypolicy.engine.ReferenceEngine;
-import dev.cleanroom.querypolicy.policy.ColumnType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -47,25 +45,13 @@ class JoinKeyCapTest {
     return rows;
   }
 
-  private static InMemoryTable impressions(List<Object[]> rows) {
-    return new InMemoryTable(
-        List.of(
-            new InMemoryTable.Column("impression_id", new ColumnType("BIGINT")),
-            new InMemoryTable.Column("email_hash", new ColumnType("VARCHAR")),
-            new InMemoryTable.Column("campaign_id", new ColumnType("VARCHAR")),
-            new InMemoryTable.Column("ts", new ColumnType("TIMESTAMP")),
-            new InMemoryTable.Column("clicked", new ColumnType("BOOLEAN")),
-            new InMemoryTable.Column("cost", new ColumnType("DOUBLE"))),
-        rows);
-  }
-
   /**
    * What the cap keeps of each fingerprint's rows, as the query reads them (campaign, clicked,
    * cost): rows equal in all of these are interchangeable, so which of them stays is not asked.
    */
   private Map<String, List<String>> keptRows(List<Object[]> rows) {
     SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
-    root.add("advertiser", new AbstractSchema()).add("impressions", impressions(rows));
+    root.add("advertiser", new AbstractSchema()).add("impressions", TestCatalog.impressions(rows));
     RelBuilder builder =
         RelBuilder.create(Frameworks.newConfigBuilder().defaultSchema(root).build());
     builder.scan("advertiser", "impressions");
