@@ -70,6 +70,32 @@ public final class Api {
       return Api.as(keys.get(member));
     }
 
+    /** Uploads a new version of {@code member}'s dataset; it must be stored (200). */
+    public void upload(String member, String dataset, String contentType, byte[] body) {
+      as(member)
+          .contentType(contentType)
+          .body(body)
+          .put(path() + "/datasets/" + dataset + "/data")
+          .then()
+          .statusCode(200);
+    }
+
+    /**
+     * {@code privacy} proposes {@code policy} as draft {@code version}, {@code privacy2} approves.
+     */
+    public void approvePolicy(String dataset, String policy, int version) {
+      as("privacy")
+          .contentType(ContentType.JSON)
+          .body(policy)
+          .put(path() + "/datasets/" + dataset + "/policy")
+          .then()
+          .statusCode(201);
+      as("privacy2")
+          .post(path() + "/datasets/" + dataset + "/policy/" + version + "/approve")
+          .then()
+          .statusCode(200);
+    }
+
     /** Declares dataset {@code name} of {@code member} with {@code columns} (name to type). */
     public void declare(String member, String name, List<Map<String, String>> columns) {
       as(member)

@@ -47,23 +47,16 @@ class ClientEncryptedUploadTest {
     String upload = Files.readString(encrypted, StandardCharsets.UTF_8);
     assertFalse(upload.contains("@example.com"), "no raw e-mail leaves the retailer");
 
-    room.as("retailer")
-        .contentType("text/csv")
-        .body(upload.getBytes(StandardCharsets.UTF_8))
-        .put(room.path() + "/datasets/customers/data")
-        .then()
-        .statusCode(200);
+    room.upload("retailer", "customers", "text/csv", upload.getBytes(StandardCharsets.UTF_8));
     DemoDataGenerator fingerprinted = TestData.generator(room.name());
-    room.as("advertiser")
-        .contentType("application/vnd.apache.arrow.stream")
-        .body(
-            TestData.impressionsArrow(
-                fingerprinted.impressions(fingerprinted.customers(3_000), 30_000)))
-        .put(room.path() + "/datasets/impressions/data")
-        .then()
-        .statusCode(200);
-    approve(room, "customers", policyWithoutEmail());
-    approve(room, "impressions", TestData.demoPolicy("advertiser.impressions"));
+    room.upload(
+        "advertiser",
+        "impressions",
+        "application/vnd.apache.arrow.stream",
+        TestData.impressionsArrow(
+            fingerprinted.impressions(fingerprinted.customers(3_000), 30_000)));
+    room.approvePolicy("customers", policyWithoutEmail(), 1);
+    room.approvePolicy("impressions", TestData.demoPolicy("advertiser.impressions"), 1);
 
     room.as("advertiser")
         .contentType(ContentType.JSON)
@@ -133,18 +126,5 @@ class ClientEncryptedUploadTest {
       throw new AssertionError("the demo policy no longer lists the e-mail as expected");
     }
     return withoutEmail;
-  }
-
-  private static void approve(Collaboration room, String dataset, String policy) {
-    room.as("privacy")
-        .contentType(ContentType.JSON)
-        .body(policy)
-        .put(room.path() + "/datasets/" + dataset + "/policy")
-        .then()
-        .statusCode(201);
-    room.as("privacy2")
-        .post(room.path() + "/datasets/" + dataset + "/policy/1/approve")
-        .then()
-        .statusCode(200);
   }
 }

@@ -118,15 +118,6 @@ class LoadedVersionsApiTest {
             .replace("\"epsilonPerQuery\": 0.5,", "\"epsilonPerQuery\": 1000,")
             .replace("\"budget\": 10,", "\"budget\": 100000,")
             .replace("\"maxGroupsContributed\": 4,", "\"maxGroupsContributed\": 1,");
-    room.as("privacy")
-        .contentType(ContentType.JSON)
-        .body(policy)
-        .put(room.path() + "/datasets/customers/policy")
-        .then()
-        .statusCode(201);
-    room.as("privacy2")
-        .post(room.path() + "/datasets/customers/policy/1/approve")
-        .then()
-        .statusCode(200);
+    room.approvePolicy("customers", policy, 1);
   }
 }

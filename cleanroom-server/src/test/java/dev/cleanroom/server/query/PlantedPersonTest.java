@@ -149,7 +149,7 @@ class PlantedPersonTest {
       lines.remove(target + 1);
       customersCsv = String.join("\n", lines) + "\n";
     }
-    upload(room, "retailer", "customers", customersCsv);
+    room.upload("retailer", "customers", "text/csv", customersCsv.getBytes(StandardCharsets.UTF_8));
     StringWriter impressions = new StringWriter();
     try {
       DemoCsv.writeImpressions(generator.impressions(customers, IMPRESSIONS), impressions);
@@ -169,17 +169,12 @@ class PlantedPersonTest {
           .append(TIMESTAMP.format(start.plusSeconds(i)))
           .append(",false,1.0\n");
     }
-    upload(room, "advertiser", "impressions", impressions.toString());
+    room.upload(
+        "advertiser",
+        "impressions",
+        "text/csv",
+        impressions.toString().getBytes(StandardCharsets.UTF_8));
     return room;
-  }
-
-  private static void upload(Collaboration room, String member, String dataset, String csv) {
-    room.as(member)
-        .contentType("text/csv")
-        .body(csv.getBytes(StandardCharsets.UTF_8))
-        .put(room.path() + "/datasets/" + dataset + "/data")
-        .then()
-        .statusCode(200);
   }
 
   /** Approves the demo policies as {@code version}, with the rows-per-key cap replaced if given. */
@@ -192,16 +187,7 @@ class PlantedPersonTest {
             policy.replaceAll(
                 "\"maxRowsPerJoinKey\": \\d+", "\"maxRowsPerJoinKey\": " + maxRowsPerJoinKey);
       }
-      room.as("privacy")
-          .contentType(ContentType.JSON)
-          .body(policy)
-          .put(room.path() + "/datasets/" + dataset + "/policy")
-          .then()
-          .statusCode(201);
-      room.as("privacy2")
-          .post(room.path() + "/datasets/" + dataset + "/policy/" + version + "/approve")
-          .then()
-          .statusCode(200);
+      room.approvePolicy(dataset, policy, version);
     }
   }
 }

@@ -215,14 +215,12 @@ class QueryStoryTest {
     room.declareImpressionsAs("advertiser");
     DemoDataGenerator generator = TestData.generator(room.name());
     DemoDataGenerator.Customers customers = generator.customers(3_000);
-    upload(
-        room,
+    room.upload(
         "retailer",
         "customers",
         "text/csv",
         TestData.customersCsv(customers).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    upload(
-        room,
+    room.upload(
         "advertiser",
         "impressions",
         "application/vnd.apache.arrow.stream",
@@ -250,28 +248,9 @@ class QueryStoryTest {
             equalTo(spent));
   }
 
-  private static void upload(
-      Collaboration room, String member, String dataset, String contentType, byte[] body) {
-    room.as(member)
-        .contentType(contentType)
-        .body(body)
-        .put(room.path() + "/datasets/" + dataset + "/data")
-        .then()
-        .statusCode(200);
-  }
-
   private static void approve(
       Collaboration room, String dataset, String table, UnaryOperator<String> policyEdit) {
     String policy = policyEdit.apply(TestData.demoPolicy(table));
-    room.as("privacy")
-        .contentType(ContentType.JSON)
-        .body(policy)
-        .put(room.path() + "/datasets/" + dataset + "/policy")
-        .then()
-        .statusCode(201);
-    room.as("privacy2")
-        .post(room.path() + "/datasets/" + dataset + "/policy/1/approve")
-        .then()
-        .statusCode(200);
+    room.approvePolicy(dataset, policy, 1);
   }
 }

@@ -140,16 +140,7 @@ class ReleasedOrderApiTest {
           "allowedAnalysts": ["advertiser"]
         }
         """;
-    room.as("privacy")
-        .contentType(ContentType.JSON)
-        .body(policy)
-        .put(room.path() + "/datasets/visits/policy")
-        .then()
-        .statusCode(201);
-    room.as("privacy2")
-        .post(room.path() + "/datasets/visits/policy/1/approve")
-        .then()
-        .statusCode(200);
+    room.approvePolicy("visits", policy, 1);
   }
 
   private static Response ask(Collaboration room, String sql, String accept) {
