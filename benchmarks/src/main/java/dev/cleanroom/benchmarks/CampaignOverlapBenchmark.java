@@ -1,10 +1,9 @@
 package dev.cleanroom.benchmarks;
 
-import dev.cleanroom.connectors.executor.ExecutionLimits;
-import dev.cleanroom.connectors.executor.KeyedHashFunction;
-import dev.cleanroom.connectors.executor.VectorizedExecutor;
+import dev.cleanroom.engine.ExecutionLimits;
+import dev.cleanroom.engine.vectorized.VectorizedExecutor;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
-import dev.cleanroom.querypolicy.rewrite.ContributionOrder;
+import dev.cleanroom.spi.TableName;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -76,18 +75,13 @@ public final class CampaignOverlapBenchmark {
         SchemaPlus root = Frameworks.createRootSchema(true);
         root.add("retailer", new AbstractSchema()).add("customers", customerTable);
         root.add("advertiser", new AbstractSchema()).add("impressions", impressionTable);
-        Map<List<String>, DemoTable> tables =
+        Map<TableName, DemoTable> tables =
             Map.of(
-                List.of("retailer", "customers"), customerTable,
-                List.of("advertiser", "impressions"), impressionTable);
+                new TableName("retailer", "customers"), customerTable,
+                new TableName("advertiser", "impressions"), impressionTable);
         // Wired as the server wires it.
         VectorizedExecutor executor =
-            new VectorizedExecutor(
-                List.of(
-                    new KeyedHashFunction(
-                        ContributionOrder.NAME,
-                        ContributionOrder::encode,
-                        ContributionOrder::sipHash24)));
+            new VectorizedExecutor(allocator);
         start = System.nanoTime();
         // The columns an analyst may use; the raw e-mail (PII) is never read by a query.
         executor.prepare(customerTable, Set.of("email_hash", "zip", "age_band", "loyalty_tier"));
@@ -162,7 +156,7 @@ public final class CampaignOverlapBenchmark {
   private static final class Runner {
     private final DuckDbEngine duckDb;
     private final SchemaPlus root;
-    private final Map<List<String>, DemoTable> tables;
+    private final Map<TableName, DemoTable> tables;
     private final PrivateQueryPipeline pipeline;
     private final int warmUps;
     private final int iterations;
@@ -172,7 +166,7 @@ public final class CampaignOverlapBenchmark {
     Runner(
         DuckDbEngine duckDb,
         SchemaPlus root,
-        Map<List<String>, DemoTable> tables,
+        Map<TableName, DemoTable> tables,
         VectorizedExecutor executor,
         PrivateQueryPipeline pipeline,
         int warmUps,

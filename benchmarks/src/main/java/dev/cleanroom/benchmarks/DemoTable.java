@@ -2,7 +2,7 @@ package dev.cleanroom.benchmarks;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cleanroom.connectors.executor.ArrowTableData;
+import dev.cleanroom.engine.ArrowTableData;
 import java.util.List;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;

@@ -1,15 +1,14 @@
 package dev.cleanroom.server;
 
 import dev.cleanroom.connectors.crypto.MasterKey;
-import dev.cleanroom.connectors.executor.KeyedHashFunction;
-import dev.cleanroom.connectors.executor.VectorizedExecutor;
 import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.connectors.storage.MasterKeyRing;
+import dev.cleanroom.engine.reference.ReferenceEngine;
+import dev.cleanroom.engine.vectorized.VectorizedExecutor;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
 import dev.cleanroom.querypolicy.noise.SecureNoiseSource;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
-import dev.cleanroom.querypolicy.rewrite.ContributionOrder;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -22,7 +21,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -74,16 +72,20 @@ public class LibraryProducers {
   }
 
   /**
-   * One executor for the process: it caches string dictionaries per dataset version, and computes
-   * the rewrite's contribution order itself rather than through Calcite's per-row code.
+   * One executor for the process, on the process's allocator: it caches string dictionaries per
+   * dataset version, and computes the SPI's keyed hash itself rather than through Calcite's code.
    */
   @Produces
   @Singleton
-  VectorizedExecutor vectorizedExecutor() {
-    return new VectorizedExecutor(
-        List.of(
-            new KeyedHashFunction(
-                ContributionOrder.NAME, ContributionOrder::encode, ContributionOrder::sipHash24)));
+  VectorizedExecutor vectorizedExecutor(BufferAllocator allocator) {
+    return new VectorizedExecutor(allocator);
+  }
+
+  /** Calcite's enumerable engine, for plan shapes the executor does not implement. */
+  @Produces
+  @Singleton
+  ReferenceEngine referenceEngine(BufferAllocator allocator) {
+    return new ReferenceEngine(allocator);
   }
 
   /** Stateless and thread-safe: one for the process. */

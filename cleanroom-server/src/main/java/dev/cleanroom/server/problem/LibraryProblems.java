@@ -2,7 +2,7 @@ package dev.cleanroom.server.problem;
 
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
-import dev.cleanroom.connectors.executor.ExecutionException;
+import dev.cleanroom.engine.ExecutionException;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;
 import org.jboss.logging.Logger;

@@ -3,7 +3,6 @@ package dev.cleanroom.server.query;
 import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.connectors.dataset.LoadedDataset;
-import dev.cleanroom.connectors.executor.VectorizedExecutor;
 import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.server.dataset.DatasetVersionRecorded;
 import io.quarkus.runtime.ShutdownEvent;
@@ -41,7 +40,7 @@ public class LoadedVersions {
   }
 
   private final Loader loader;
-  private final VectorizedExecutor executor;
+  private final QueryEngines engines;
   private final BufferAllocator root;
   private final long budgetBytes;
 
@@ -55,16 +54,15 @@ public class LoadedVersions {
   @Inject
   LoadedVersions(
       DatasetStore store,
-      VectorizedExecutor executor,
+      QueryEngines engines,
       BufferAllocator root,
       @ConfigProperty(name = "cleanroom.query.loaded-cache-bytes") long budgetBytes) {
-    this(store::load, executor, root, budgetBytes);
+    this(store::load, engines, root, budgetBytes);
   }
 
-  LoadedVersions(
-      Loader loader, VectorizedExecutor executor, BufferAllocator root, long budgetBytes) {
+  LoadedVersions(Loader loader, QueryEngines engines, BufferAllocator root, long budgetBytes) {
     this.loader = requireNonNull(loader, "loader is null");
-    this.executor = requireNonNull(executor, "executor is null");
+    this.engines = requireNonNull(engines, "engines is null");
     this.root = requireNonNull(root, "root is null");
     if (budgetBytes < 0) {
       throw new IllegalArgumentException(
@@ -184,7 +182,7 @@ public class LoadedVersions {
     try {
       dataset = loader.load(entry.key.storageId(), entry.key.version(), root);
       LoadedTableData table = new LoadedTableData(dataset);
-      executor.prepare(table, preparedColumns);
+      engines.prepare(table, preparedColumns);
       synchronized (this) {
         entry.bytes = dataset.allocatedBytes();
         if (entries.get(entry.key) == entry) {

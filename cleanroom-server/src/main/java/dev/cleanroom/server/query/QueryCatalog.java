@@ -1,20 +1,17 @@
 package dev.cleanroom.server.query;
 
-import dev.cleanroom.connectors.calcite.ArrowTable;
-import dev.cleanroom.connectors.dataset.LoadedDataset;
 import dev.cleanroom.querypolicy.analysis.AnalysisContext;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
-import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
 import dev.cleanroom.server.dataset.DataUploads;
 import dev.cleanroom.server.dataset.Dataset;
 import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.policy.Policies;
+import dev.cleanroom.spi.TableName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.schema.SchemaPlus;
@@ -81,28 +78,5 @@ public class QueryCatalog {
       visiblePolicies.put(name, entry.getValue().policy());
     }
     return new AnalysisContext(root, visiblePolicies, analyst, contributionKey);
-  }
-
-  /**
-   * The same analyst's context over loaded data (Calcite tables over Arrow), for the reference
-   * engine, which runs a plan on the tables the plan itself names.
-   */
-  AnalysisContext overData(Visible visible, Map<TableName, LoadedDataset> data) {
-    SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
-    Map<String, SchemaPlus> members = new HashMap<>();
-    Map<TableName, DatasetPolicy> readPolicies = new HashMap<>();
-    for (Map.Entry<TableName, LoadedDataset> entry : data.entrySet()) {
-      TableName name = entry.getKey();
-      SchemaPlus member =
-          members.computeIfAbsent(name.member(), m -> root.add(m, new AbstractSchema()));
-      member.add(name.dataset(), new ArrowTable(entry.getValue()));
-      readPolicies.put(name, visible.tables().get(name).policy());
-    }
-    return new AnalysisContext(
-        root, readPolicies, visible.context().analyst(), visible.context().contributionKey());
-  }
-
-  static List<String> path(TableName table) {
-    return List.of(table.member(), table.dataset());
   }
 }

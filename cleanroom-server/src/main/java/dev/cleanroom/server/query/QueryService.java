@@ -1,11 +1,8 @@
 package dev.cleanroom.server.query;
 
 import dev.cleanroom.connectors.ConnectorException;
-import dev.cleanroom.connectors.dataset.LoadedDataset;
-import dev.cleanroom.connectors.executor.ExecutionErrorCode;
-import dev.cleanroom.connectors.executor.ExecutionException;
-import dev.cleanroom.connectors.executor.ExecutionLimits;
-import dev.cleanroom.connectors.executor.VectorizedExecutor;
+import dev.cleanroom.engine.ExecutionException;
+import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
@@ -16,13 +13,11 @@ import dev.cleanroom.querypolicy.budget.BudgetArithmetic;
 import dev.cleanroom.querypolicy.budget.BudgetLedger;
 import dev.cleanroom.querypolicy.budget.BudgetLedger.Reservation;
 import dev.cleanroom.querypolicy.budget.BudgetLimit;
-import dev.cleanroom.querypolicy.engine.ReferenceEngine;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
 import dev.cleanroom.querypolicy.noise.NoisyLimit;
 import dev.cleanroom.querypolicy.policy.ColumnClass;
 import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
-import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.release.ReleasedResult;
 import dev.cleanroom.querypolicy.release.Releaser;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
@@ -38,6 +33,7 @@ import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
 import dev.cleanroom.server.query.QueryCatalog.Visible;
 import dev.cleanroom.server.query.QueryCatalog.VisibleTable;
+import dev.cleanroom.spi.TableName;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -79,12 +75,11 @@ public class QueryService {
   private final CachedAnswers cache;
   private final AuditLog audit;
   private final LoadedVersions versions;
-  private final VectorizedExecutor executor;
+  private final QueryEngines engines;
   private final NoiseSource noise;
   private final NoisyLimit timeoutMillis;
   private final NoisyLimit memoryBytes;
   private final int parallelism;
-  private final boolean referenceFallback;
   private final ExecutorService queryThreads;
 
   @Inject
@@ -96,12 +91,11 @@ public class QueryService {
       CachedAnswers cache,
       AuditLog audit,
       LoadedVersions versions,
-      VectorizedExecutor executor,
+      QueryEngines engines,
       NoiseSource noise,
       @ConfigProperty(name = "cleanroom.query.timeout") Duration timeout,
       @ConfigProperty(name = "cleanroom.query.max-memory-bytes") long maxMemoryBytes,
-      @ConfigProperty(name = "cleanroom.query.parallelism") int parallelism,
-      @ConfigProperty(name = "cleanroom.query.reference-fallback") boolean referenceFallback) {
+      @ConfigProperty(name = "cleanroom.query.parallelism") int parallelism) {
     this.catalog = catalog;
     this.admission = admission;
     this.analyzer = analyzer;
@@ -109,13 +103,12 @@ public class QueryService {
     this.cache = cache;
     this.audit = audit;
     this.versions = versions;
-    this.executor = executor;
+    this.engines = engines;
     this.noise = noise;
     // Each query gets its own limits, drawn below the configured ones (see NoisyLimit).
     this.timeoutMillis = NoisyLimit.around(timeout.toMillis());
     this.memoryBytes = NoisyLimit.around(maxMemoryBytes);
     this.parallelism = parallelism;
-    this.referenceFallback = referenceFallback;
     this.queryThreads =
         Executors.newCachedThreadPool(
             task -> {
@@ -193,7 +186,7 @@ public class QueryService {
       try {
         List<Object[]> exactRows;
         try {
-          exactRows = execute(query, visible, sql, queryId);
+          exactRows = execute(query, visible, queryId);
         } catch (ConnectorException e) {
           // Reading the stored version failed before any row was computed: nothing depends on
           // the data, so the epsilon is given back.
@@ -382,7 +375,7 @@ public class QueryService {
    * Leases the read versions and runs the plan on a query thread, bounded in time; the thread owns
    * the leases and releases them when it ends, even after a timeout gave up waiting for it.
    */
-  private List<Object[]> execute(PrivateQuery query, Visible visible, String sql, String queryId) {
+  private List<Object[]> execute(PrivateQuery query, Visible visible, String queryId) {
     ExecutionLimits limits = new ExecutionLimits(memoryBytes.draw(noise), parallelism);
     long timeout = timeoutMillis.draw(noise);
     Future<List<Object[]>> run =
@@ -390,8 +383,7 @@ public class QueryService {
             () -> {
               List<LoadedVersions.Lease> leases = new ArrayList<>();
               try {
-                Map<TableName, LoadedDataset> byTable = new LinkedHashMap<>();
-                Map<List<String>, LoadedTableData> data = new LinkedHashMap<>();
+                Map<TableName, LoadedTableData> data = new LinkedHashMap<>();
                 for (TableName table : query.tablesRead()) {
                   VisibleTable visibleTable = visible.tables().get(table);
                   Dataset dataset = visibleTable.dataset();
@@ -401,20 +393,9 @@ public class QueryService {
                           dataset.currentVersion(),
                           usableColumns(visibleTable.policy()));
                   leases.add(lease);
-                  byTable.put(table, lease.dataset());
-                  data.put(QueryCatalog.path(table), lease.table());
+                  data.put(table, lease.table());
                 }
-                try {
-                  return executor.execute(query.plan(), data, limits);
-                } catch (ExecutionException e) {
-                  if (!referenceFallback || !planShapeUnsupported(e)) {
-                    throw e;
-                  }
-                  LOG.warnf(
-                      "event=reference_engine_fallback queryId=%s code=%s reason=%s",
-                      queryId, e.code(), e.getMessage());
-                  return runOnReferenceEngine(query, visible, byTable, sql);
-                }
+                return engines.execute(query.plan(), data, limits, queryId);
               } finally {
                 leases.forEach(LoadedVersions.Lease::close);
               }
@@ -452,30 +433,6 @@ public class QueryService {
         .filter(column -> column.columnClass() != ColumnClass.PII)
         .map(ColumnPolicy::name)
         .collect(Collectors.toSet());
-  }
-
-  /** Whether the executor refused the plan's shape, which never depends on the data. */
-  private static boolean planShapeUnsupported(ExecutionException e) {
-    return e.code() == ExecutionErrorCode.UNSUPPORTED_PLAN
-        || e.code() == ExecutionErrorCode.UNSUPPORTED_EXPRESSION;
-  }
-
-  /**
-   * Runs the query on Calcite's enumerable engine: the same SQL analysed again over Calcite tables
-   * of the loaded data (the engine scans the tables its plan names), refused unless it yields the
-   * same private plan.
-   */
-  private List<Object[]> runOnReferenceEngine(
-      PrivateQuery query, Visible visible, Map<TableName, LoadedDataset> data, String sql) {
-    AnalysisResult again = analyzer.analyze(sql, catalog.overData(visible, data));
-    if (!(again instanceof AnalysisResult.Accepted accepted)
-        || !accepted.query().canonicalDigest().equals(query.canonicalDigest())) {
-      throw new PolicyException(
-          PolicyErrorCode.EXECUTION_FAILED, "the reference plan differs from the analysed plan");
-    }
-    try (ReferenceEngine engine = new ReferenceEngine()) {
-      return engine.execute(accepted.query().plan());
-    }
   }
 
   private BigDecimal remaining(Map<BudgetAccount, BudgetLimit> accounts, Instant now) {

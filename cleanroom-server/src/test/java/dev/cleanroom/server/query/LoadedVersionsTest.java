@@ -12,7 +12,7 @@ import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.dataset.ColumnDefinition;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.connectors.dataset.LoadedDataset;
-import dev.cleanroom.connectors.executor.VectorizedExecutor;
+import dev.cleanroom.engine.vectorized.VectorizedExecutor;
 import dev.cleanroom.server.query.LoadedVersions.Key;
 import dev.cleanroom.server.query.LoadedVersions.Lease;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,6 @@ import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.crypto.Fingerprints;
 import dev.cleanroom.connectors.dataset.ColumnType;
-import dev.cleanroom.connectors.dataset.ColumnValues;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.connectors.dataset.IngestRules;
 import java.math.BigDecimal;
@@ -154,8 +153,9 @@ final class BatchValidator implements AutoCloseable {
     if (vector instanceof BaseIntVector integers) {
       tracker.addInteger(integers.getValueAsLong(i), row);
     } else {
-      // Every declared type has one canonical text form, so equal values give equal keys.
-      tracker.addText(String.valueOf(ColumnValues.valueAt(vector, i)), row);
+      // Within one column Arrow's object of a value has one text form (a decimal keeps the
+      // column's scale), so equal values give equal keys.
+      tracker.addText(String.valueOf(vector.getObject(i)), row);
     }
   }
 

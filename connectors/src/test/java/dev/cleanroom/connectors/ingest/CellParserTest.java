@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.dataset.ColumnType;
-import dev.cleanroom.connectors.dataset.ColumnValues;
+import dev.cleanroom.engine.ColumnValues;
 import java.math.BigDecimal;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;

@@ -1,6 +1,6 @@
 package dev.cleanroom.connectors.ingest;
 
-import dev.cleanroom.connectors.dataset.ColumnValues;
+import dev.cleanroom.engine.ColumnValues;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.vector.VectorSchemaRoot;

@@ -3,8 +3,8 @@ package dev.cleanroom.querypolicy.analysis;
 import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
-import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
+import dev.cleanroom.spi.TableName;
 import java.util.Map;
 import org.apache.calcite.schema.SchemaPlus;
 

@@ -3,7 +3,7 @@ package dev.cleanroom.querypolicy.lineage;
 import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.querypolicy.policy.ColumnPolicy;
-import dev.cleanroom.querypolicy.policy.TableName;
+import dev.cleanroom.spi.TableName;
 import org.apache.calcite.rel.type.RelDataType;
 
 /**

@@ -6,7 +6,7 @@ import dev.cleanroom.querypolicy.analysis.Violation;
 import dev.cleanroom.querypolicy.analysis.ViolationCode;
 import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
-import dev.cleanroom.querypolicy.policy.TableName;
+import dev.cleanroom.spi.TableName;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.cleanroom.querypolicy.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cleanroom.spi.TableName;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.regex.Pattern;

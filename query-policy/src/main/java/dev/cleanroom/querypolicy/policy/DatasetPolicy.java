@@ -2,6 +2,7 @@ package dev.cleanroom.querypolicy.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cleanroom.spi.TableName;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.budget.BudgetRefresh;
+import dev.cleanroom.spi.TableName;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.EnumSet;

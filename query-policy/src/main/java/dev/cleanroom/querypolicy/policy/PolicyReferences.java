@@ -2,6 +2,7 @@ package dev.cleanroom.querypolicy.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cleanroom.spi.TableName;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

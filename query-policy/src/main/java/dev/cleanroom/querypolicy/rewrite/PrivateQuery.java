@@ -2,9 +2,9 @@ package dev.cleanroom.querypolicy.rewrite;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.release.OrderKey;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
+import dev.cleanroom.spi.TableName;
 import java.util.List;
 import java.util.OptionalInt;
 import org.apache.calcite.rel.RelNode;

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cleanroom.engine.reference.ReferenceEngine;
 import dev.cleanroom.querypolicy.engine.InMemoryTable;
-import dev.cleanroom.querypolicy.engine.ReferenceEngine;
-import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.release.ColumnRole;
 import dev.cleanroom.querypolicy.release.OrderKey;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
+import dev.cleanroom.spi.TableName;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

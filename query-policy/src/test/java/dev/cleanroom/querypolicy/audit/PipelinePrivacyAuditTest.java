@@ -2,10 +2,10 @@ package dev.cleanroom.querypolicy.audit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cleanroom.engine.reference.ReferenceEngine;
 import dev.cleanroom.querypolicy.analysis.TestCatalog;
 import dev.cleanroom.querypolicy.audit.PrivacyAudit.Finding;
 import dev.cleanroom.querypolicy.audit.RewritePipeline.Tables;
-import dev.cleanroom.querypolicy.engine.ReferenceEngine;
 import dev.cleanroom.querypolicy.noise.SeededNoiseSource;
 import dev.cleanroom.querypolicy.release.QueryPrivacyParameters;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;

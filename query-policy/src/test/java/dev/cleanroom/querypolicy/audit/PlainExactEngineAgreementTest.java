@@ -3,10 +3,10 @@ package dev.cleanroom.querypolicy.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cleanroom.engine.reference.ReferenceEngine;
 import dev.cleanroom.querypolicy.analysis.TestCatalog;
 import dev.cleanroom.querypolicy.audit.PlainExactEngine.Contribution;
 import dev.cleanroom.querypolicy.audit.RewritePipeline.Tables;
-import dev.cleanroom.querypolicy.engine.ReferenceEngine;
 import dev.cleanroom.querypolicy.release.ColumnRole;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;

@@ -2,19 +2,19 @@ package dev.cleanroom.querypolicy.audit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cleanroom.engine.reference.ReferenceEngine;
 import dev.cleanroom.querypolicy.analysis.AnalysisContext;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.analysis.TestCatalog;
 import dev.cleanroom.querypolicy.budget.BudgetRefresh;
 import dev.cleanroom.querypolicy.engine.InMemoryTable;
-import dev.cleanroom.querypolicy.engine.ReferenceEngine;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.PrivacyParameters;
-import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.policy.TestPolicies;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
+import dev.cleanroom.spi.TableName;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Comparator;

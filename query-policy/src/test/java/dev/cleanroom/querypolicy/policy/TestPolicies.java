@@ -1,6 +1,7 @@
 package dev.cleanroom.querypolicy.policy;
 
 import dev.cleanroom.querypolicy.budget.BudgetRefresh;
+import dev.cleanroom.spi.TableName;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Set;

@@ -3,12 +3,12 @@ package dev.cleanroom.querypolicy.rewrite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.cleanroom.engine.reference.ReferenceEngine;
 import dev.cleanroom.querypolicy.analysis.AnalysisContext;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.analysis.TestCatalog;
 import dev.cleanroom.querypolicy.engine.InMemoryTable;
-import dev.cleanroom.querypolicy.engine.ReferenceEngine;
 import dev.cleanroom.querypolicy.policy.TestPolicies;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import java.math.BigDecimal;

@@ -3,10 +3,10 @@ package dev.cleanroom.querypolicy.rewrite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cleanroom.engine.reference.ReferenceEngine;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.analysis.TestCatalog;
-import dev.cleanroom.querypolicy.engine.ReferenceEngine;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

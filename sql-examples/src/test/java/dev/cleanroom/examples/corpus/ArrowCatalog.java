@@ -2,16 +2,16 @@ package dev.cleanroom.examples.corpus;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cleanroom.connectors.calcite.ArrowTable;
 import dev.cleanroom.connectors.dataset.ColumnDefinition;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.connectors.dataset.IngestRules;
 import dev.cleanroom.connectors.dataset.LoadedDataset;
-import dev.cleanroom.connectors.executor.ArrowTableData;
 import dev.cleanroom.connectors.ingest.DatasetIngestor;
 import dev.cleanroom.connectors.ingest.IngestProgress;
 import dev.cleanroom.connectors.ingest.UploadFormat;
-import dev.cleanroom.querypolicy.policy.TableName;
+import dev.cleanroom.engine.ArrowTableData;
+import dev.cleanroom.engine.reference.ArrowTable;
+import dev.cleanroom.spi.TableName;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

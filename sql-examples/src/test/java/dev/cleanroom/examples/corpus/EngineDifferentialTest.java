@@ -4,21 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.cleanroom.connectors.executor.ExecutionException;
-import dev.cleanroom.connectors.executor.ExecutionLimits;
-import dev.cleanroom.connectors.executor.KeyedHashFunction;
-import dev.cleanroom.connectors.executor.VectorizedExecutor;
+import dev.cleanroom.engine.ExecutionException;
+import dev.cleanroom.engine.ExecutionLimits;
+import dev.cleanroom.engine.reference.ReferenceEngine;
+import dev.cleanroom.engine.vectorized.VectorizedExecutor;
 import dev.cleanroom.examples.demo.DemoCsv;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
 import dev.cleanroom.querypolicy.analysis.AnalysisContext;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
-import dev.cleanroom.querypolicy.engine.ReferenceEngine;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
-import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
-import dev.cleanroom.querypolicy.rewrite.ContributionOrder;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
+import dev.cleanroom.spi.TableName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -89,13 +87,7 @@ class EngineDifferentialTest {
     loadDemo(planted, PLANTED_ROWS);
     reference = new ReferenceEngine();
     // As the server wires it: the contribution order computed by the executor itself.
-    executor =
-        new VectorizedExecutor(
-            List.of(
-                new KeyedHashFunction(
-                    ContributionOrder.NAME,
-                    ContributionOrder::encode,
-                    ContributionOrder::sipHash24)));
+    executor = new VectorizedExecutor(allocator);
   }
 
   @AfterAll

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.cleanroom.engine.reference.ReferenceEngine;
 import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.analysis.AnalysisContext;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.analysis.Violation;
-import dev.cleanroom.querypolicy.engine.ReferenceEngine;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
-import dev.cleanroom.querypolicy.policy.TableName;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
+import dev.cleanroom.spi.TableName;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import dev.cleanroom.querypolicy.policy.ColumnType;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.PolicyCatalog;
 import dev.cleanroom.querypolicy.policy.PolicyJson;
-import dev.cleanroom.querypolicy.policy.TableName;
+import dev.cleanroom.spi.TableName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;

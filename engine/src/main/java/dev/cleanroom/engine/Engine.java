@@ -1,0 +1,53 @@
+package dev.cleanroom.engine;
+
+import dev.cleanroom.spi.TableName;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.calcite.rel.RelNode;
+
+/**
+ * Runs a private plan exactly: plan + bound tables + limits -> rows. The policy layer builds the
+ * plan (docs/ARCHITECTURE.md, "The private plan"); an engine adds nothing to it and leaves nothing
+ * out. Noise, release and accounting stay with the caller, so an engine never decides anything
+ * privacy-relevant beyond computing the plan's rows.
+ *
+ * <p>Contract of every implementation:
+ *
+ * <ul>
+ *   <li>Rows are the plan's row type in docs/ARCHITECTURE.md's Java mapping (BIGINT as {@code
+ *       Long}, INTEGER as {@code Integer}, DATE as {@code Integer} days, TIMESTAMP as {@code Long}
+ *       milliseconds, ...), in no particular order: the release step orders them.
+ *   <li>A scan of {@code [member, dataset]} reads {@code tables.get(new TableName(member,
+ *       dataset))}; a table the plan scans that is not supplied is {@link
+ *       ExecutionErrorCode#TABLE_NOT_FOUND}.
+ *   <li>A query stays within {@link ExecutionLimits#maxMemoryBytes()} or fails with {@link
+ *       ExecutionErrorCode#MEMORY_LIMIT_EXCEEDED}, and stops soon after its thread is interrupted
+ *       ({@link ExecutionErrorCode#INTERRUPTED}).
+ *   <li>Every failure is an {@link ExecutionException} whose message names operators, tables and
+ *       columns, never a value; a plan shape the engine does not implement is {@link
+ *       ExecutionErrorCode#UNSUPPORTED_PLAN} or {@link ExecutionErrorCode#UNSUPPORTED_EXPRESSION},
+ *       decided on the plan alone, before any row is read.
+ *   <li>Implementations are thread-safe: one instance serves every query of the process.
+ * </ul>
+ */
+public interface Engine {
+  /** A short name for logs, metrics and the audit log, e.g. {@code vectorized}. */
+  String name();
+
+  /**
+   * Lets the engine compute what it keeps per table version before the first query reads it (the
+   * vectorized executor's string dictionaries, for example), for the columns in {@code columns}.
+   * Optional: a query prepares what it needs anyway. {@code table} never changes its data.
+   */
+  default void prepare(ArrowTableData table, Set<String> columns) {}
+
+  /**
+   * Runs {@code plan} over {@code tables} within {@code limits}.
+   *
+   * @return one array per row, values in the plan's row type
+   * @throws ExecutionException when the plan cannot be run or fails
+   */
+  List<Object[]> execute(
+      RelNode plan, Map<TableName, ? extends ArrowTableData> tables, ExecutionLimits limits);
+}

@@ -1,0 +1,555 @@
+package dev.cleanroom.engine.vectorized;
+
+import dev.cleanroom.engine.ExecutionErrorCode;
+import dev.cleanroom.engine.ExecutionException;
+import dev.cleanroom.engine.QueryMemory;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Hash aggregation: COUNT, SUM, $SUM0, MIN and MAX per group, with FILTER. Groups are numbered by
+ * {@link GroupIds}; each group is accumulated by one thread (the one that owns it, or the one that
+ * took its radix partition), visiting its rows in input order, so a group's sum is added up in the
+ * same order as a sequential engine would.
+ */
+final class AggregateOperator {
+  /** Rows per step of the owned-by-thread loop: small enough that a chunk's arrays stay cached. */
+  private static final int CHUNK = 4096;
+
+  private AggregateOperator() {}
+
+  static Relation aggregate(Aggregate aggregate, Relation input, QueryContext context) {
+    if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+      throw unsupported("an aggregate with grouping sets");
+    }
+    for (AggregateCall call : aggregate.getAggCallList()) {
+      if (call.isDistinct()) {
+        throw unsupported("a DISTINCT aggregate (the plan must pre-aggregate per unit)");
+      }
+      switch (call.getAggregation().getKind()) {
+        case COUNT, SUM, SUM0, MIN, MAX -> {}
+        default -> throw unsupported("aggregate function " + call.getAggregation().getName());
+      }
+    }
+    int rowCount = input.rowCount();
+    List<Integer> groupFields = aggregate.getGroupSet().asList();
+    List<Column> keys = new ArrayList<>();
+    for (int field : groupFields) {
+      keys.add(input.column(field));
+    }
+    // A global aggregate has exactly one group, even over no rows.
+    GroupIds groups = GroupIds.assign(keys, rowCount, context);
+    int groupCount = groupFields.isEmpty() ? 1 : groups.groupCount();
+
+    List<Supplier<Column>> output = new ArrayList<>();
+    for (int k = 0; k < groupFields.size(); k++) {
+      Column key = keys.get(k);
+      output.add(() -> Gather.rows(key, groups.firstRowOfGroup(), groupCount, context));
+    }
+    // Radix partitioned, the aggregated columns are first moved into partition order (read
+    // sequentially, written to one stream per partition), so accumulating reads them in order.
+    Relation arguments = groups.isRadixPartitioned() ? toPositions(input, groups, context) : input;
+    List<Accumulator> accumulators = new ArrayList<>();
+    for (AggregateCall call : aggregate.getAggCallList()) {
+      accumulators.add(accumulator(call, aggregate, arguments, groupCount, context));
+    }
+    Accumulator[] all = accumulators.toArray(new Accumulator[0]);
+    if (groups.isRadixPartitioned()) {
+      accumulateByPartition(groups, all, context);
+    } else {
+      accumulateOwnedByThread(groups, all, rowCount, context);
+    }
+    for (Accumulator accumulator : accumulators) {
+      Column result = accumulator.result();
+      output.add(() -> result);
+    }
+    return new Relation(groupCount, output);
+  }
+
+  /** Each thread visits all rows and keeps those of the groups it owns. */
+  private static void accumulateOwnedByThread(
+      GroupIds groups, Accumulator[] all, int rowCount, QueryContext context) {
+    int parts = groups.partitions();
+    int[] groupOfRow = groups.groupOfRow();
+    int[] partitionOfRow = groups.partitionOfRow();
+    context.parallel(
+        part -> {
+          if (part >= parts) {
+            return;
+          }
+          // An aggregate at a time, in chunks, so each runs its own tight loop over the chunk.
+          for (int from = 0; from < rowCount; from += CHUNK) {
+            int to = Math.min(rowCount, from + CHUNK);
+            for (Accumulator accumulator : all) {
+              accumulator.addRange(groupOfRow, from, to, parts == 1 ? null : partitionOfRow, part);
+            }
+          }
+        });
+  }
+
+  private static Relation toPositions(Relation input, GroupIds groups, QueryContext context) {
+    List<Supplier<Column>> columns = new ArrayList<>();
+    for (int field = 0; field < input.columnCount(); field++) {
+      int index = field;
+      columns.add(() -> Gather.toPositions(input.column(index), groups.positionOfRow(), context));
+    }
+    return new Relation(input.rowCount(), columns);
+  }
+
+  /**
+   * Threads take radix partitions in turn; a partition's groups are a small contiguous range of
+   * ids, so its accumulators stay in cache, and its rows are visited in input order. Accumulators
+   * read their arguments by position (see {@link Gather#toPositions}).
+   */
+  private static void accumulateByPartition(
+      GroupIds groups, Accumulator[] all, QueryContext context) {
+    int[] groupAt = groups.groupAt();
+    int[] partitionStart = groups.partitionStart();
+    int partitionCount = partitionStart.length - 1;
+    AtomicInteger nextPartition = new AtomicInteger();
+    context.parallel(
+        part -> {
+          int p;
+          while ((p = nextPartition.getAndIncrement()) < partitionCount) {
+            for (Accumulator accumulator : all) {
+              accumulator.addRange(groupAt, partitionStart[p], partitionStart[p + 1], null, 0);
+            }
+          }
+        });
+  }
+
+  private static Accumulator accumulator(
+      AggregateCall call,
+      Aggregate aggregate,
+      Relation input,
+      int groupCount,
+      QueryContext context) {
+    Column filter = call.filterArg >= 0 ? input.column(call.filterArg) : null;
+    List<Column> arguments = new ArrayList<>();
+    for (int argument : call.getArgList()) {
+      arguments.add(input.column(argument));
+    }
+    QueryMemory memory = context.memory();
+    SqlTypeName resultType = call.getType().getSqlTypeName();
+    switch (call.getAggregation().getKind()) {
+      case COUNT -> {
+        return new Count(filter, arguments, memory.longs(groupCount));
+      }
+      case SUM, SUM0 -> {
+        boolean zeroWhenEmpty =
+            call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SUM0;
+        Types.Kind kind = Types.kind(call.getType());
+        Column argument = arguments.get(0);
+        return switch (kind) {
+          case LONG ->
+              new LongSum(
+                  filter,
+                  argument,
+                  memory.longs(groupCount),
+                  memory.booleans(groupCount),
+                  zeroWhenEmpty,
+                  resultType);
+          case DOUBLE ->
+              new DoubleSum(
+                  filter,
+                  argument,
+                  memory.doubles(groupCount),
+                  memory.booleans(groupCount),
+                  zeroWhenEmpty);
+          case DECIMAL ->
+              new DecimalSum(filter, argument, memory.objects(groupCount), zeroWhenEmpty);
+          default -> throw unsupported("SUM of a " + resultType + " value");
+        };
+      }
+      default -> {
+        boolean isMin = call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.MIN;
+        Column argument = arguments.get(0);
+        Types.Kind kind = Types.kind(call.getType());
+        return switch (kind) {
+          case LONG ->
+              new LongExtreme(
+                  filter, argument, memory.longs(groupCount), memory.booleans(groupCount), isMin);
+          case DOUBLE ->
+              new DoubleExtreme(
+                  filter, argument, memory.doubles(groupCount), memory.booleans(groupCount), isMin);
+          default ->
+              new ObjectExtreme(filter, argument, memory.objects(groupCount), isMin, kind, context);
+        };
+      }
+    }
+  }
+
+  private static ExecutionException unsupported(String what) {
+    return new ExecutionException(
+        ExecutionErrorCode.UNSUPPORTED_PLAN, what + " is not supported by the executor");
+  }
+
+  private abstract static class Accumulator {
+    private final Column filter;
+
+    Accumulator(Column filter) {
+      this.filter = filter;
+    }
+
+    final void add(int group, int row) {
+      if (filter == null || (!filter.isNull(row) && filter.longAt(row) != 0)) {
+        accept(group, row);
+      }
+    }
+
+    /**
+     * Adds rows {@code from .. to} (row i to group {@code groupOf[i]}), skipping rows whose {@code
+     * owner} is not {@code part} when an owner array is given. Subclasses loop over their primitive
+     * arrays directly where they can.
+     */
+    void addRange(int[] groupOf, int from, int to, int[] owner, int part) {
+      for (int i = from; i < to; i++) {
+        if (owner == null || owner[i] == part) {
+          add(groupOf[i], i);
+        }
+      }
+    }
+
+    final boolean unfiltered() {
+      return filter == null;
+    }
+
+    abstract void accept(int group, int row);
+
+    abstract Column result();
+  }
+
+  private static final class Count extends Accumulator {
+    private final List<Column> arguments;
+    private final long[] counts;
+
+    Count(Column filter, List<Column> arguments, long[] counts) {
+      super(filter);
+      this.arguments = arguments;
+      this.counts = counts;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      for (Column argument : arguments) {
+        if (argument.isNull(row)) {
+          return;
+        }
+      }
+      counts[group]++;
+    }
+
+    @Override
+    void addRange(int[] groupOf, int from, int to, int[] owner, int part) {
+      if (!unfiltered() || !arguments.isEmpty()) {
+        super.addRange(groupOf, from, to, owner, part);
+        return;
+      }
+      for (int i = from; i < to; i++) {
+        if (owner == null || owner[i] == part) {
+          counts[groupOf[i]]++;
+        }
+      }
+    }
+
+    @Override
+    Column result() {
+      return new LongColumn(counts, null);
+    }
+  }
+
+  private static final class LongSum extends Accumulator {
+    private final Column argument;
+    private final long[] sums;
+    private final boolean[] seen;
+    private final boolean zeroWhenEmpty;
+    private final SqlTypeName resultType;
+
+    LongSum(
+        Column filter,
+        Column argument,
+        long[] sums,
+        boolean[] seen,
+        boolean zeroWhenEmpty,
+        SqlTypeName resultType) {
+      super(filter);
+      this.argument = argument;
+      this.sums = sums;
+      this.seen = seen;
+      this.zeroWhenEmpty = zeroWhenEmpty;
+      this.resultType = resultType;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      if (argument.isNull(row)) {
+        return;
+      }
+      try {
+        sums[group] = Math.addExact(sums[group], argument.longAt(row));
+      } catch (ArithmeticException e) {
+        throw overflow();
+      }
+      seen[group] = true;
+    }
+
+    @Override
+    void addRange(int[] groupOf, int from, int to, int[] owner, int part) {
+      if (!unfiltered() || !(argument instanceof LongColumn column)) {
+        super.addRange(groupOf, from, to, owner, part);
+        return;
+      }
+      long[] values = column.values();
+      boolean[] nulls = column.nulls();
+      try {
+        for (int i = from; i < to; i++) {
+          if ((owner == null || owner[i] == part) && (nulls == null || !nulls[i])) {
+            int group = groupOf[i];
+            sums[group] = Math.addExact(sums[group], values[i]);
+            seen[group] = true;
+          }
+        }
+      } catch (ArithmeticException e) {
+        throw overflow();
+      }
+    }
+
+    @Override
+    Column result() {
+      boolean[] nulls = null;
+      for (int group = 0; group < sums.length; group++) {
+        if (resultType == SqlTypeName.INTEGER
+            && (sums[group] < Integer.MIN_VALUE || sums[group] > Integer.MAX_VALUE)) {
+          throw overflow();
+        }
+        if (!seen[group] && !zeroWhenEmpty) {
+          if (nulls == null) {
+            nulls = new boolean[sums.length];
+          }
+          nulls[group] = true;
+        }
+      }
+      return new LongColumn(sums, nulls);
+    }
+  }
+
+  private static final class DoubleSum extends Accumulator {
+    private final Column argument;
+    private final double[] sums;
+    private final boolean[] seen;
+    private final boolean zeroWhenEmpty;
+
+    DoubleSum(
+        Column filter, Column argument, double[] sums, boolean[] seen, boolean zeroWhenEmpty) {
+      super(filter);
+      this.argument = argument;
+      this.sums = sums;
+      this.seen = seen;
+      this.zeroWhenEmpty = zeroWhenEmpty;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      if (!argument.isNull(row)) {
+        sums[group] += argument.doubleAt(row);
+        seen[group] = true;
+      }
+    }
+
+    @Override
+    void addRange(int[] groupOf, int from, int to, int[] owner, int part) {
+      if (!unfiltered() || !(argument instanceof DoubleColumn column)) {
+        super.addRange(groupOf, from, to, owner, part);
+        return;
+      }
+      double[] values = column.values();
+      boolean[] nulls = column.nulls();
+      for (int i = from; i < to; i++) {
+        if ((owner == null || owner[i] == part) && (nulls == null || !nulls[i])) {
+          int group = groupOf[i];
+          sums[group] += values[i];
+          seen[group] = true;
+        }
+      }
+    }
+
+    @Override
+    Column result() {
+      boolean[] nulls = null;
+      if (!zeroWhenEmpty) {
+        for (int group = 0; group < sums.length; group++) {
+          if (!seen[group]) {
+            if (nulls == null) {
+              nulls = new boolean[sums.length];
+            }
+            nulls[group] = true;
+          }
+        }
+      }
+      return new DoubleColumn(sums, nulls);
+    }
+  }
+
+  private static final class DecimalSum extends Accumulator {
+    private final Column argument;
+    private final Object[] sums;
+    private final boolean zeroWhenEmpty;
+
+    DecimalSum(Column filter, Column argument, Object[] sums, boolean zeroWhenEmpty) {
+      super(filter);
+      this.argument = argument;
+      this.sums = sums;
+      this.zeroWhenEmpty = zeroWhenEmpty;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      Object value = argument.objectAt(row);
+      if (value != null) {
+        BigDecimal sum = (BigDecimal) sums[group];
+        sums[group] = sum == null ? (BigDecimal) value : sum.add((BigDecimal) value);
+      }
+    }
+
+    @Override
+    Column result() {
+      if (zeroWhenEmpty) {
+        for (int group = 0; group < sums.length; group++) {
+          if (sums[group] == null) {
+            sums[group] = BigDecimal.ZERO;
+          }
+        }
+      }
+      return new ObjectColumn(sums);
+    }
+  }
+
+  private static final class LongExtreme extends Accumulator {
+    private final Column argument;
+    private final long[] best;
+    private final boolean[] seen;
+    private final boolean isMin;
+
+    LongExtreme(Column filter, Column argument, long[] best, boolean[] seen, boolean isMin) {
+      super(filter);
+      this.argument = argument;
+      this.best = best;
+      this.seen = seen;
+      this.isMin = isMin;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      if (argument.isNull(row)) {
+        return;
+      }
+      long value = argument.longAt(row);
+      if (!seen[group] || (isMin ? value < best[group] : value > best[group])) {
+        best[group] = value;
+        seen[group] = true;
+      }
+    }
+
+    @Override
+    Column result() {
+      boolean[] nulls = new boolean[best.length];
+      for (int group = 0; group < best.length; group++) {
+        nulls[group] = !seen[group];
+      }
+      return new LongColumn(best, nulls);
+    }
+  }
+
+  private static final class DoubleExtreme extends Accumulator {
+    private final Column argument;
+    private final double[] best;
+    private final boolean[] seen;
+    private final boolean isMin;
+
+    DoubleExtreme(Column filter, Column argument, double[] best, boolean[] seen, boolean isMin) {
+      super(filter);
+      this.argument = argument;
+      this.best = best;
+      this.seen = seen;
+      this.isMin = isMin;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      if (argument.isNull(row)) {
+        return;
+      }
+      double value = argument.doubleAt(row);
+      if (!seen[group] || (isMin ? value < best[group] : value > best[group])) {
+        best[group] = value;
+        seen[group] = true;
+      }
+    }
+
+    @Override
+    Column result() {
+      boolean[] nulls = new boolean[best.length];
+      for (int group = 0; group < best.length; group++) {
+        nulls[group] = !seen[group];
+      }
+      return new DoubleColumn(best, nulls);
+    }
+  }
+
+  private static final class ObjectExtreme extends Accumulator {
+    private final Column argument;
+    private final Object[] best;
+    private final boolean isMin;
+    private final Types.Kind kind;
+    private final QueryContext context;
+
+    ObjectExtreme(
+        Column filter,
+        Column argument,
+        Object[] best,
+        boolean isMin,
+        Types.Kind kind,
+        QueryContext context) {
+      super(filter);
+      this.argument = argument;
+      this.best = best;
+      this.isMin = isMin;
+      this.kind = kind;
+      this.context = context;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void accept(int group, int row) {
+      Object value = argument.objectAt(row);
+      if (value == null) {
+        return;
+      }
+      Object current = best[group];
+      if (current == null) {
+        best[group] = value;
+        return;
+      }
+      int comparison = ((Comparable) value).compareTo(current);
+      if (isMin ? comparison < 0 : comparison > 0) {
+        best[group] = value;
+      }
+    }
+
+    @Override
+    Column result() {
+      return Types.columnOf(best, kind, context.memory());
+    }
+  }
+
+  private static ExecutionException overflow() {
+    return new ExecutionException(
+        ExecutionErrorCode.ARITHMETIC_ERROR, "integer overflow in an aggregate");
+  }
+}

@@ -1,0 +1,927 @@
+package dev.cleanroom.engine.vectorized;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cleanroom.engine.ExecutionErrorCode;
+import dev.cleanroom.engine.ExecutionException;
+import dev.cleanroom.spi.KeyedHashFunction;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.linq4j.QueryProvider;
+import org.apache.calcite.linq4j.function.Function1;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexExecutorImpl;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexOver;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.util.ImmutableBitSet;
+
+/**
+ * Evaluates a scalar expression over a whole relation, a column at a time. Comparisons, boolean
+ * logic, null tests, arithmetic, widening casts, CASE and COALESCE run as loops over primitive
+ * arrays. Any other function runs through Calcite's own scalar code (compiled once per expression,
+ * so its semantics are Calcite's by construction): once per dictionary entry when its only input is
+ * a dictionary-encoded string column, otherwise once per row.
+ */
+final class ExpressionEvaluator {
+  private static final JavaTypeFactory TYPE_FACTORY = new JavaTypeFactoryImpl();
+
+  private final QueryContext context;
+  private final RexBuilder rexBuilder;
+  private final Map<String, KeyedHashFunction> keyedHashes;
+  private final CompiledExpressions compiled;
+
+  ExpressionEvaluator(
+      QueryContext context,
+      RexBuilder rexBuilder,
+      Map<String, KeyedHashFunction> keyedHashes,
+      CompiledExpressions compiled) {
+    this.context = requireNonNull(context, "context is null");
+    this.rexBuilder = requireNonNull(rexBuilder, "rexBuilder is null");
+    this.keyedHashes = requireNonNull(keyedHashes, "keyedHashes is null");
+    this.compiled = requireNonNull(compiled, "compiled is null");
+  }
+
+  Column evaluate(RexNode node, Relation input, RelDataType inputType) {
+    return eval(RexUtil.expandSearch(rexBuilder, null, node), input, inputType);
+  }
+
+  private Column eval(RexNode node, Relation input, RelDataType inputType) {
+    if (node instanceof RexInputRef ref) {
+      return input.column(ref.getIndex());
+    }
+    if (node instanceof RexLiteral literal) {
+      return literal(literal);
+    }
+    if (node instanceof RexOver) {
+      throw unsupported("a window function nested inside an expression");
+    }
+    if (node instanceof RexCall call) {
+      KeyedHashFunction keyedHash = keyedHashes.get(call.getOperator().getName());
+      if (keyedHash != null && hasLiteralKeys(call)) {
+        return keyedHash(keyedHash, call, input, inputType);
+      }
+      Column vectorized = vectorized(call, input, inputType);
+      return vectorized != null ? vectorized : rowByRow(call, input, inputType);
+    }
+    throw unsupported("expression kind " + node.getKind());
+  }
+
+  static ConstantColumn literal(RexLiteral literal) {
+    if (literal.isNull()) {
+      return new ConstantColumn(null);
+    }
+    RelDataType type = literal.getType();
+    if (!Types.isSupported(type)) {
+      throw unsupported("a literal of type " + type.getSqlTypeName());
+    }
+    Object value =
+        switch (type.getSqlTypeName()) {
+          case BOOLEAN -> literal.getValueAs(Boolean.class) ? 1L : 0L;
+          case DATE, TIME -> (long) literal.getValueAs(Integer.class);
+          case TIMESTAMP -> literal.getValueAs(Long.class);
+          case TINYINT, SMALLINT, INTEGER, BIGINT -> literal.getValueAs(Long.class);
+          case DOUBLE, FLOAT, REAL -> literal.getValueAs(Double.class);
+          case CHAR, VARCHAR -> literal.getValueAs(String.class);
+          case DECIMAL -> literal.getValueAs(BigDecimal.class);
+          default -> throw unsupported("a literal of type " + type.getSqlTypeName());
+        };
+    return new ConstantColumn(value);
+  }
+
+  // ---- vectorized operators -------------------------------------------------------------
+
+  /** The column of {@code call}, or null when no vectorized loop implements it. */
+  private Column vectorized(RexCall call, Relation input, RelDataType inputType) {
+    for (RexNode operand : call.getOperands()) {
+      if (!Types.isSupported(operand.getType())) {
+        return null;
+      }
+    }
+    if (!Types.isSupported(call.getType())) {
+      return null;
+    }
+    int n = input.rowCount();
+    SqlKind kind = call.getKind();
+    switch (kind) {
+      case EQUALS,
+          NOT_EQUALS,
+          LESS_THAN,
+          LESS_THAN_OR_EQUAL,
+          GREATER_THAN,
+          GREATER_THAN_OR_EQUAL -> {
+        Types.Kind left = Types.kind(call.getOperands().get(0).getType());
+        Types.Kind right = Types.kind(call.getOperands().get(1).getType());
+        boolean numeric = isNumericKind(left) && isNumericKind(right);
+        boolean sameObjects =
+            left == right && (left == Types.Kind.STRING || left == Types.Kind.DECIMAL);
+        if (!numeric && !sameObjects) {
+          return null;
+        }
+        Column a = eval(call.getOperands().get(0), input, inputType);
+        Column b = eval(call.getOperands().get(1), input, inputType);
+        if (numeric) {
+          return left == Types.Kind.LONG && right == Types.Kind.LONG
+              ? compareLongs(kind, a, b, n)
+              : compareDoubles(kind, a, b, n);
+        }
+        return compareObjects(kind, a, b, n);
+      }
+      case AND, OR -> {
+        List<Column> operands = new ArrayList<>();
+        for (RexNode operand : call.getOperands()) {
+          operands.add(eval(operand, input, inputType));
+        }
+        return kind == SqlKind.AND ? and(operands, n) : or(operands, n);
+      }
+      case NOT -> {
+        Column a = eval(call.getOperands().get(0), input, inputType);
+        return map(a, n, (isNull, value) -> isNull ? NULL : value == 0 ? 1 : 0);
+      }
+      case IS_NULL, IS_NOT_NULL -> {
+        Column a = eval(call.getOperands().get(0), input, inputType);
+        long[] values = context.memory().longs(n);
+        boolean wantNull = kind == SqlKind.IS_NULL;
+        for (int i = 0; i < n; i++) {
+          values[i] = a.isNull(i) == wantNull ? 1 : 0;
+        }
+        return new LongColumn(values, null);
+      }
+      case IS_TRUE, IS_NOT_TRUE, IS_FALSE, IS_NOT_FALSE -> {
+        Column a = eval(call.getOperands().get(0), input, inputType);
+        long[] values = context.memory().longs(n);
+        for (int i = 0; i < n; i++) {
+          boolean isNull = a.isNull(i);
+          long value = isNull ? 0 : a.longAt(i);
+          boolean result =
+              switch (kind) {
+                case IS_TRUE -> !isNull && value != 0;
+                case IS_NOT_TRUE -> isNull || value == 0;
+                case IS_FALSE -> !isNull && value == 0;
+                default -> isNull || value != 0;
+              };
+          values[i] = result ? 1 : 0;
+        }
+        return new LongColumn(values, null);
+      }
+      case PLUS, MINUS, TIMES, DIVIDE, MINUS_PREFIX -> {
+        if (!isArithmeticType(call.getType())) {
+          return null;
+        }
+        for (RexNode operand : call.getOperands()) {
+          if (!isArithmeticType(operand.getType())) {
+            return null;
+          }
+        }
+        List<Column> operands = new ArrayList<>();
+        for (RexNode operand : call.getOperands()) {
+          operands.add(eval(operand, input, inputType));
+        }
+        return Types.kind(call.getType()) == Types.Kind.LONG
+            ? longArithmetic(kind, operands, call.getType().getSqlTypeName(), n)
+            : doubleArithmetic(kind, operands, n);
+      }
+      case CAST -> {
+        RelDataType from = call.getOperands().get(0).getType();
+        RelDataType to = call.getType();
+        if (from.getSqlTypeName() == SqlTypeName.DOUBLE
+            && to.getSqlTypeName() == SqlTypeName.BIGINT) {
+          return truncatedToLong(eval(call.getOperands().get(0), input, inputType), n);
+        }
+        if (!isLosslessCast(from, to)) {
+          return null;
+        }
+        Column a = eval(call.getOperands().get(0), input, inputType);
+        if (Types.kind(to) == Types.kind(from)) {
+          return a;
+        }
+        double[] values = context.memory().doubles(n);
+        boolean[] nulls = null;
+        for (int i = 0; i < n; i++) {
+          if (a.isNull(i)) {
+            nulls = setNull(nulls, i, n);
+          } else {
+            values[i] = a.longAt(i);
+          }
+        }
+        return new DoubleColumn(values, nulls);
+      }
+      case CASE, COALESCE -> {
+        Types.Kind resultKind = Types.kind(call.getType());
+        if (!isNumericKind(resultKind) || !cannotFail(call)) {
+          return null;
+        }
+        List<Column> operands = new ArrayList<>();
+        for (RexNode operand : call.getOperands()) {
+          operands.add(eval(operand, input, inputType));
+        }
+        return kind == SqlKind.CASE
+            ? caseWhen(operands, resultKind, n)
+            : coalesce(operands, resultKind, n);
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * {@code CAST(double AS BIGINT)} as Java's {@code (long)} narrowing, which is what Calcite's
+   * generated code does: toward zero, NaN to 0, beyond the range to the nearest end; it never
+   * fails.
+   */
+  private LongColumn truncatedToLong(Column a, int n) {
+    long[] values = context.memory().longs(n);
+    boolean[] nulls = null;
+    for (int i = 0; i < n; i++) {
+      if (a.isNull(i)) {
+        nulls = setNull(nulls, i, n);
+      } else {
+        values[i] = (long) a.doubleAt(i);
+      }
+    }
+    return new LongColumn(values, nulls);
+  }
+
+  private static final long NULL = Long.MIN_VALUE;
+
+  @FunctionalInterface
+  private interface LongUnary {
+    long apply(boolean isNull, long value);
+  }
+
+  private LongColumn map(Column a, int n, LongUnary function) {
+    long[] values = context.memory().longs(n);
+    boolean[] nulls = null;
+    for (int i = 0; i < n; i++) {
+      boolean isNull = a.isNull(i);
+      long result = function.apply(isNull, isNull ? 0 : a.longAt(i));
+      if (result == NULL) {
+        nulls = setNull(nulls, i, n);
+      } else {
+        values[i] = result;
+      }
+    }
+    return new LongColumn(values, nulls);
+  }
+
+  private boolean[] setNull(boolean[] nulls, int row, int n) {
+    boolean[] result = nulls != null ? nulls : context.memory().booleans(n);
+    result[row] = true;
+    return result;
+  }
+
+  private static boolean isNumericKind(Types.Kind kind) {
+    return kind == Types.Kind.LONG || kind == Types.Kind.DOUBLE;
+  }
+
+  private static boolean isArithmeticType(RelDataType type) {
+    return switch (type.getSqlTypeName()) {
+      case TINYINT, SMALLINT, INTEGER, BIGINT, DOUBLE, FLOAT -> true;
+      default -> false;
+    };
+  }
+
+  private static boolean isLosslessCast(RelDataType from, RelDataType to) {
+    SqlTypeName source = from.getSqlTypeName();
+    SqlTypeName target = to.getSqlTypeName();
+    if (source == target
+        && source != SqlTypeName.CHAR
+        && source != SqlTypeName.VARCHAR
+        && source != SqlTypeName.DECIMAL) {
+      return true;
+    }
+    int sourceRank = integerRank(source);
+    int targetRank = integerRank(target);
+    if (sourceRank > 0 && targetRank >= sourceRank) {
+      return true;
+    }
+    return sourceRank > 0 && (target == SqlTypeName.DOUBLE || target == SqlTypeName.FLOAT);
+  }
+
+  private static int integerRank(SqlTypeName name) {
+    return switch (name) {
+      case TINYINT -> 1;
+      case SMALLINT -> 2;
+      case INTEGER -> 3;
+      case BIGINT -> 4;
+      default -> 0;
+    };
+  }
+
+  /**
+   * Whether evaluating {@code node} on every row (rather than lazily, as CASE and COALESCE are
+   * defined) can never raise an error that the lazy evaluation would not.
+   */
+  private static boolean cannotFail(RexNode node) {
+    if (node instanceof RexInputRef || node instanceof RexLiteral) {
+      return true;
+    }
+    if (!(node instanceof RexCall call)) {
+      return false;
+    }
+    boolean safeOperator =
+        switch (call.getKind()) {
+          case EQUALS,
+                  NOT_EQUALS,
+                  LESS_THAN,
+                  LESS_THAN_OR_EQUAL,
+                  GREATER_THAN,
+                  GREATER_THAN_OR_EQUAL,
+                  AND,
+                  OR,
+                  NOT,
+                  IS_NULL,
+                  IS_NOT_NULL,
+                  IS_TRUE,
+                  IS_NOT_TRUE,
+                  IS_FALSE,
+                  IS_NOT_FALSE,
+                  CASE,
+                  COALESCE ->
+              true;
+          case PLUS, MINUS, TIMES, MINUS_PREFIX ->
+              Types.isSupported(call.getType()) && Types.kind(call.getType()) == Types.Kind.DOUBLE;
+          case CAST -> isLosslessCast(call.getOperands().get(0).getType(), call.getType());
+          default -> false;
+        };
+    if (!safeOperator) {
+      return false;
+    }
+    for (RexNode operand : call.getOperands()) {
+      if (!cannotFail(operand)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean test(SqlKind kind, int comparison) {
+    return switch (kind) {
+      case EQUALS -> comparison == 0;
+      case NOT_EQUALS -> comparison != 0;
+      case LESS_THAN -> comparison < 0;
+      case LESS_THAN_OR_EQUAL -> comparison <= 0;
+      case GREATER_THAN -> comparison > 0;
+      default -> comparison >= 0;
+    };
+  }
+
+  private LongColumn compareLongs(SqlKind kind, Column a, Column b, int n) {
+    long[] values = context.memory().longs(n);
+    boolean[] nulls = null;
+    if (a instanceof LongColumn column
+        && b instanceof ConstantColumn constant
+        && constant.value() != null) {
+      // The common filter shape, e.g. rank <= 3: a tight loop over the array.
+      long[] left = column.values();
+      long right = constant.longAt(0);
+      for (int i = 0; i < n; i++) {
+        values[i] = test(kind, Long.compare(left[i], right)) ? 1 : 0;
+      }
+      boolean[] sourceNulls = column.nulls();
+      if (sourceNulls != null) {
+        nulls = context.memory().booleans(n);
+        System.arraycopy(sourceNulls, 0, nulls, 0, n);
+      }
+      return new LongColumn(values, nulls);
+    }
+    for (int i = 0; i < n; i++) {
+      if (a.isNull(i) || b.isNull(i)) {
+        nulls = setNull(nulls, i, n);
+      } else {
+        values[i] = test(kind, Long.compare(a.longAt(i), b.longAt(i))) ? 1 : 0;
+      }
+    }
+    return new LongColumn(values, nulls);
+  }
+
+  private LongColumn compareDoubles(SqlKind kind, Column a, Column b, int n) {
+    long[] values = context.memory().longs(n);
+    boolean[] nulls = null;
+    for (int i = 0; i < n; i++) {
+      if (a.isNull(i) || b.isNull(i)) {
+        nulls = setNull(nulls, i, n);
+      } else {
+        double left = a.doubleAt(i);
+        double right = b.doubleAt(i);
+        // SQL comparison of doubles is numeric (-0.0 = 0.0), unlike Double.compare, and NaN is
+        // unordered as in the reference engine: only <> holds, so NaN falls through a clamp's CASE.
+        if (Double.isNaN(left) || Double.isNaN(right)) {
+          values[i] = kind == SqlKind.NOT_EQUALS ? 1 : 0;
+          continue;
+        }
+        int comparison = left < right ? -1 : left > right ? 1 : 0;
+        values[i] = test(kind, comparison) ? 1 : 0;
+      }
+    }
+    return new LongColumn(values, nulls);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private LongColumn compareObjects(SqlKind kind, Column a, Column b, int n) {
+    if (b instanceof DictionaryColumn && a instanceof ConstantColumn) {
+      return compareObjects(reverse(kind), b, a, n);
+    }
+    long[] values = context.memory().longs(n);
+    boolean[] nulls = null;
+    if (a instanceof DictionaryColumn dictionaryColumn && b instanceof ConstantColumn constant) {
+      if (constant.value() == null) {
+        boolean[] allNull = context.memory().booleans(n);
+        java.util.Arrays.fill(allNull, true);
+        return new LongColumn(values, allNull);
+      }
+      // Decide once per distinct string, then look the answer up by code.
+      StringDictionary dictionary = dictionaryColumn.dictionary();
+      Comparable right = (Comparable) constant.value();
+      boolean[] answer = new boolean[dictionary.size()];
+      for (int code = 0; code < answer.length; code++) {
+        answer[code] = test(kind, ((Comparable) dictionary.value(code)).compareTo(right));
+      }
+      int[] codes = dictionaryColumn.codes();
+      for (int i = 0; i < n; i++) {
+        int code = codes[i];
+        if (code < 0) {
+          nulls = setNull(nulls, i, n);
+        } else {
+          values[i] = answer[code] ? 1 : 0;
+        }
+      }
+      return new LongColumn(values, nulls);
+    }
+    if (a instanceof DictionaryColumn left
+        && b instanceof DictionaryColumn right
+        && left.dictionary() == right.dictionary()
+        && (kind == SqlKind.EQUALS || kind == SqlKind.NOT_EQUALS)) {
+      for (int i = 0; i < n; i++) {
+        int leftCode = left.codes()[i];
+        int rightCode = right.codes()[i];
+        if (leftCode < 0 || rightCode < 0) {
+          nulls = setNull(nulls, i, n);
+        } else {
+          values[i] = (leftCode == rightCode) == (kind == SqlKind.EQUALS) ? 1 : 0;
+        }
+      }
+      return new LongColumn(values, nulls);
+    }
+    for (int i = 0; i < n; i++) {
+      Object left = a.objectAt(i);
+      Object right = b.objectAt(i);
+      if (left == null || right == null) {
+        nulls = setNull(nulls, i, n);
+      } else {
+        values[i] = test(kind, ((Comparable) left).compareTo(right)) ? 1 : 0;
+      }
+    }
+    return new LongColumn(values, nulls);
+  }
+
+  private static SqlKind reverse(SqlKind kind) {
+    return switch (kind) {
+      case LESS_THAN -> SqlKind.GREATER_THAN;
+      case LESS_THAN_OR_EQUAL -> SqlKind.GREATER_THAN_OR_EQUAL;
+      case GREATER_THAN -> SqlKind.LESS_THAN;
+      case GREATER_THAN_OR_EQUAL -> SqlKind.LESS_THAN_OR_EQUAL;
+      default -> kind;
+    };
+  }
+
+  private LongColumn and(List<Column> operands, int n) {
+    long[] values = context.memory().longs(n);
+    boolean[] nulls = null;
+    for (int i = 0; i < n; i++) {
+      boolean anyNull = false;
+      boolean anyFalse = false;
+      for (Column operand : operands) {
+        if (operand.isNull(i)) {
+          anyNull = true;
+        } else if (operand.longAt(i) == 0) {
+          anyFalse = true;
+          break;
+        }
+      }
+      if (anyFalse) {
+        values[i] = 0;
+      } else if (anyNull) {
+        nulls = setNull(nulls, i, n);
+      } else {
+        values[i] = 1;
+      }
+    }
+    return new LongColumn(values, nulls);
+  }
+
+  private LongColumn or(List<Column> operands, int n) {
+    long[] values = context.memory().longs(n);
+    boolean[] nulls = null;
+    for (int i = 0; i < n; i++) {
+      boolean anyNull = false;
+      boolean anyTrue = false;
+      for (Column operand : operands) {
+        if (operand.isNull(i)) {
+          anyNull = true;
+        } else if (operand.longAt(i) != 0) {
+          anyTrue = true;
+          break;
+        }
+      }
+      if (anyTrue) {
+        values[i] = 1;
+      } else if (anyNull) {
+        nulls = setNull(nulls, i, n);
+      } else {
+        values[i] = 0;
+      }
+    }
+    return new LongColumn(values, nulls);
+  }
+
+  private LongColumn longArithmetic(
+      SqlKind kind, List<Column> operands, SqlTypeName resultType, int n) {
+    long[] values = context.memory().longs(n);
+    boolean[] nulls = null;
+    Column a = operands.get(0);
+    Column b = operands.size() > 1 ? operands.get(1) : null;
+    long min = minimum(resultType);
+    long max = -(min + 1);
+    try {
+      for (int i = 0; i < n; i++) {
+        if (a.isNull(i) || (b != null && b.isNull(i))) {
+          nulls = setNull(nulls, i, n);
+          continue;
+        }
+        long x = a.longAt(i);
+        long result =
+            switch (kind) {
+              case PLUS -> Math.addExact(x, b.longAt(i));
+              case MINUS -> Math.subtractExact(x, b.longAt(i));
+              case TIMES -> Math.multiplyExact(x, b.longAt(i));
+              case DIVIDE -> divide(x, b.longAt(i));
+              default -> Math.negateExact(x);
+            };
+        if (result < min || result > max) {
+          throw overflow();
+        }
+        values[i] = result;
+      }
+    } catch (ArithmeticException e) {
+      throw overflow();
+    }
+    return new LongColumn(values, nulls);
+  }
+
+  private static long divide(long x, long y) {
+    if (y == 0) {
+      throw new ExecutionException(ExecutionErrorCode.ARITHMETIC_ERROR, "division by zero");
+    }
+    if (x == Long.MIN_VALUE && y == -1) {
+      throw overflow();
+    }
+    return x / y;
+  }
+
+  private static long minimum(SqlTypeName type) {
+    return switch (type) {
+      case TINYINT -> Byte.MIN_VALUE;
+      case SMALLINT -> Short.MIN_VALUE;
+      case INTEGER -> Integer.MIN_VALUE;
+      default -> Long.MIN_VALUE;
+    };
+  }
+
+  private static ExecutionException overflow() {
+    return new ExecutionException(
+        ExecutionErrorCode.ARITHMETIC_ERROR, "integer overflow in an arithmetic expression");
+  }
+
+  private DoubleColumn doubleArithmetic(SqlKind kind, List<Column> operands, int n) {
+    double[] values = context.memory().doubles(n);
+    boolean[] nulls = null;
+    Column a = operands.get(0);
+    Column b = operands.size() > 1 ? operands.get(1) : null;
+    for (int i = 0; i < n; i++) {
+      if (a.isNull(i) || (b != null && b.isNull(i))) {
+        nulls = setNull(nulls, i, n);
+        continue;
+      }
+      double x = a.doubleAt(i);
+      values[i] =
+          switch (kind) {
+            case PLUS -> x + b.doubleAt(i);
+            case MINUS -> x - b.doubleAt(i);
+            case TIMES -> x * b.doubleAt(i);
+            case DIVIDE -> x / b.doubleAt(i);
+            default -> -x;
+          };
+    }
+    return new DoubleColumn(values, nulls);
+  }
+
+  private Column caseWhen(List<Column> operands, Types.Kind resultKind, int n) {
+    boolean isLong = resultKind == Types.Kind.LONG;
+    long[] longs = isLong ? context.memory().longs(n) : null;
+    double[] doubles = isLong ? null : context.memory().doubles(n);
+    boolean[] nulls = null;
+    int pairs = (operands.size() - 1) / 2;
+    Column otherwise = operands.get(operands.size() - 1);
+    for (int i = 0; i < n; i++) {
+      Column chosen = otherwise;
+      for (int p = 0; p < pairs; p++) {
+        Column condition = operands.get(2 * p);
+        if (!condition.isNull(i) && condition.longAt(i) != 0) {
+          chosen = operands.get(2 * p + 1);
+          break;
+        }
+      }
+      if (chosen.isNull(i)) {
+        nulls = setNull(nulls, i, n);
+      } else if (isLong) {
+        longs[i] = chosen.longAt(i);
+      } else {
+        doubles[i] = chosen.doubleAt(i);
+      }
+    }
+    return isLong ? new LongColumn(longs, nulls) : new DoubleColumn(doubles, nulls);
+  }
+
+  private Column coalesce(List<Column> operands, Types.Kind resultKind, int n) {
+    boolean isLong = resultKind == Types.Kind.LONG;
+    long[] longs = isLong ? context.memory().longs(n) : null;
+    double[] doubles = isLong ? null : context.memory().doubles(n);
+    boolean[] nulls = null;
+    for (int i = 0; i < n; i++) {
+      Column chosen = null;
+      for (Column operand : operands) {
+        if (!operand.isNull(i)) {
+          chosen = operand;
+          break;
+        }
+      }
+      if (chosen == null) {
+        nulls = setNull(nulls, i, n);
+      } else if (isLong) {
+        longs[i] = chosen.longAt(i);
+      } else {
+        doubles[i] = chosen.doubleAt(i);
+      }
+    }
+    return isLong ? new LongColumn(longs, nulls) : new DoubleColumn(doubles, nulls);
+  }
+
+  // ---- keyed hashes the executor computes itself ----------------------------------------
+
+  private static boolean hasLiteralKeys(RexCall call) {
+    if (call.getOperands().size() < 2) {
+      return false;
+    }
+    for (RexNode key : call.getOperands().subList(0, 2)) {
+      if (!(key instanceof RexLiteral literal)
+          || literal.isNull()
+          || !SqlTypeName.INT_TYPES.contains(literal.getType().getSqlTypeName())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A {@link KeyedHashFunction}: per row, the encodings of its values one after the other, hashed.
+   * A dictionary column's values are encoded once per entry; other values once per row.
+   */
+  private Column keyedHash(
+      KeyedHashFunction function, RexCall call, Relation input, RelDataType inputType) {
+    List<RexNode> operands = call.getOperands();
+    long key0 = ((RexLiteral) operands.get(0)).getValueAs(Long.class);
+    long key1 = ((RexLiteral) operands.get(1)).getValueAs(Long.class);
+    int width = operands.size() - 2;
+    Column[] columns = new Column[width];
+    RelDataType[] types = new RelDataType[width];
+    // For a dictionary column: the encoding of NULL at 0, of code c at c + 1.
+    byte[][][] encodedByCode = new byte[width][][];
+    int[][] codes = new int[width][];
+    for (int v = 0; v < width; v++) {
+      RexNode operand = operands.get(2 + v);
+      types[v] = operand.getType();
+      if (!Types.isSupported(types[v])) {
+        throw unsupported("a hashed value of type " + types[v].getSqlTypeName());
+      }
+      columns[v] = eval(operand, input, inputType);
+      if (columns[v] instanceof DictionaryColumn dictionaryColumn) {
+        StringDictionary dictionary = dictionaryColumn.dictionary();
+        byte[][] encoded = new byte[dictionary.size() + 1][];
+        encoded[0] = encode(function, null);
+        for (int code = 0; code < dictionary.size(); code++) {
+          encoded[code + 1] = encode(function, dictionary.value(code));
+        }
+        encodedByCode[v] = encoded;
+        codes[v] = dictionaryColumn.codes();
+      }
+    }
+    int n = input.rowCount();
+    long[] hashes = context.memory().longs(n);
+    context.parallelRanges(
+        n,
+        (part, from, to) -> {
+          byte[] data = new byte[256];
+          for (int i = from; i < to; i++) {
+            int length = 0;
+            for (int v = 0; v < width; v++) {
+              byte[] encoded =
+                  encodedByCode[v] != null
+                      ? encodedByCode[v][codes[v][i] + 1]
+                      : encode(function, Types.rowValue(columns[v], i, types[v]));
+              if (length + encoded.length > data.length) {
+                data = Arrays.copyOf(data, Math.max(2 * data.length, length + encoded.length));
+              }
+              System.arraycopy(encoded, 0, data, length, encoded.length);
+              length += encoded.length;
+            }
+            hashes[i] = function.hash().hash(key0, key1, data, length);
+          }
+        });
+    return new LongColumn(hashes, null);
+  }
+
+  private static byte[] encode(KeyedHashFunction function, Object value) {
+    try {
+      return requireNonNull(function.encoder().apply(value), "encoder returned null");
+    } catch (RuntimeException e) {
+      // The same message whatever the value: errors are no side channel.
+      throw new ExecutionException(
+          ExecutionErrorCode.ARITHMETIC_ERROR, "an expression failed to evaluate on a row");
+    }
+  }
+
+  // ---- Calcite's scalar code, per dictionary entry or per row ---------------------------
+
+  private Column rowByRow(RexCall call, Relation input, RelDataType inputType) {
+    if (!Types.isSupported(call.getType())) {
+      throw unsupported("an expression of type " + call.getType().getSqlTypeName());
+    }
+    ImmutableBitSet inputs = RelOptUtil.InputFinder.bits(call);
+    for (int field : inputs) {
+      if (!Types.isSupported(inputType.getFieldList().get(field).getType())) {
+        throw unsupported(
+            "a column of type " + inputType.getFieldList().get(field).getType().getSqlTypeName());
+      }
+    }
+    Function1<DataContext, Object[]> function = compile(call, inputType);
+    Types.Kind resultKind = Types.kind(call.getType());
+    int n = input.rowCount();
+    if (inputs.cardinality() == 1) {
+      int field = inputs.nth(0);
+      if (input.column(field) instanceof DictionaryColumn dictionaryColumn
+          && dictionaryColumn.dictionary().size() <= n) {
+        return perDictionaryEntry(function, field, dictionaryColumn, inputType, resultKind, n);
+      }
+    }
+    int width = inputType.getFieldCount();
+    int[] fields = inputs.toArray();
+    Column[] columns = new Column[fields.length];
+    RelDataType[] types = new RelDataType[fields.length];
+    for (int f = 0; f < fields.length; f++) {
+      columns[f] = input.column(fields[f]);
+      types[f] = inputType.getFieldList().get(fields[f]).getType();
+    }
+    Object[] results = context.memory().objects(n);
+    context.parallelRanges(
+        n,
+        (part, from, to) -> {
+          Object[] row = new Object[width];
+          RowContext rowContext = new RowContext(row);
+          for (int i = from; i < to; i++) {
+            for (int f = 0; f < fields.length; f++) {
+              row[fields[f]] = Types.rowValue(columns[f], i, types[f]);
+            }
+            results[i] = Types.columnValue(apply(function, rowContext), resultKind);
+          }
+        });
+    return Types.columnOf(results, resultKind, context.memory());
+  }
+
+  private Column perDictionaryEntry(
+      Function1<DataContext, Object[]> function,
+      int field,
+      DictionaryColumn column,
+      RelDataType inputType,
+      Types.Kind resultKind,
+      int n) {
+    StringDictionary dictionary = column.dictionary();
+    Object[] row = new Object[inputType.getFieldCount()];
+    RowContext rowContext = new RowContext(row);
+    // Entry 0 is the result for a NULL input, entry c + 1 for code c.
+    Object[] byCode = new Object[dictionary.size() + 1];
+    row[field] = null;
+    byCode[0] = Types.columnValue(apply(function, rowContext), resultKind);
+    for (int code = 0; code < dictionary.size(); code++) {
+      row[field] = dictionary.value(code);
+      byCode[code + 1] = Types.columnValue(apply(function, rowContext), resultKind);
+    }
+    int[] codes = column.codes();
+    if (resultKind == Types.Kind.STRING) {
+      Map<Object, Integer> index = new HashMap<>();
+      List<String> values = new ArrayList<>();
+      int[] remap = new int[byCode.length];
+      for (int c = 0; c < byCode.length; c++) {
+        if (byCode[c] == null) {
+          remap[c] = -1;
+        } else {
+          remap[c] =
+              index.computeIfAbsent(
+                  byCode[c],
+                  value -> {
+                    values.add((String) value);
+                    return values.size() - 1;
+                  });
+        }
+      }
+      int[] newCodes = context.memory().ints(n);
+      for (int i = 0; i < n; i++) {
+        newCodes[i] = remap[codes[i] + 1];
+      }
+      return new DictionaryColumn(newCodes, new StringDictionary(values.toArray(new String[0])));
+    }
+    Object[] results = context.memory().objects(n);
+    for (int i = 0; i < n; i++) {
+      results[i] = byCode[codes[i] + 1];
+    }
+    return Types.columnOf(results, resultKind, context.memory());
+  }
+
+  private Function1<DataContext, Object[]> compile(RexNode node, RelDataType inputType) {
+    // The digest names the operators, literals (with their types) and input fields by position;
+    // the input type says what those fields are.
+    String key = node + " over " + inputType.getFullTypeString();
+    try {
+      return compiled.get(
+          key,
+          () -> RexExecutorImpl.getExecutable(rexBuilder, List.of(node), inputType).getFunction());
+    } catch (RuntimeException e) {
+      throw new ExecutionException(
+          ExecutionErrorCode.UNSUPPORTED_EXPRESSION,
+          "expression " + node.getKind() + " cannot be compiled by the executor",
+          e);
+    }
+  }
+
+  private static Object apply(Function1<DataContext, Object[]> function, RowContext rowContext) {
+    try {
+      return function.apply(rowContext)[0];
+    } catch (ExecutionException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // The same message whatever the value that failed: errors are no side channel.
+      throw new ExecutionException(
+          ExecutionErrorCode.ARITHMETIC_ERROR, "an expression failed to evaluate on a row");
+    }
+  }
+
+  private static ExecutionException unsupported(String what) {
+    return new ExecutionException(
+        ExecutionErrorCode.UNSUPPORTED_EXPRESSION, what + " is not supported by the executor");
+  }
+
+  /** Hands one row to Calcite's compiled scalar code, which reads it as "inputRecord". */
+  private static final class RowContext implements DataContext {
+    private final Object[] row;
+
+    RowContext(Object[] row) {
+      this.row = row;
+    }
+
+    @Override
+    public SchemaPlus getRootSchema() {
+      return null;
+    }
+
+    @Override
+    public JavaTypeFactory getTypeFactory() {
+      return TYPE_FACTORY;
+    }
+
+    @Override
+    public QueryProvider getQueryProvider() {
+      return null;
+    }
+
+    @Override
+    public Object get(String name) {
+      return "inputRecord".equals(name) ? row : null;
+    }
+  }
+}

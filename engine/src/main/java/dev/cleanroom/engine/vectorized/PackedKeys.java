@@ -1,0 +1,99 @@
+package dev.cleanroom.engine.vectorized;
+
+import java.util.List;
+
+/**
+ * Several key columns packed into one long, each shifted into its own bits, when their value ranges
+ * fit in 63 bits: dictionary codes, and longs offset by their minimum. NULL is 0 in each field.
+ * Equal packed values mean equal keys, so a group-by hashes one word instead of several, and
+ * indexes an array directly when the packed range is small.
+ */
+final class PackedKeys {
+  private final int[][] codes;
+  private final long[][] longs;
+  private final boolean[][] nulls;
+  private final long[] minimums;
+  private final int[] shifts;
+  private final long range;
+
+  private PackedKeys(
+      int[][] codes, long[][] longs, boolean[][] nulls, long[] minimums, int[] shifts, long range) {
+    this.codes = codes;
+    this.longs = longs;
+    this.nulls = nulls;
+    this.minimums = minimums;
+    this.shifts = shifts;
+    this.range = range;
+  }
+
+  /** The packing of {@code keys}, or null when they do not fit in one long. */
+  static PackedKeys of(List<Column> keys, int rowCount) {
+    int count = keys.size();
+    int[][] codes = new int[count][];
+    long[][] longs = new long[count][];
+    boolean[][] nulls = new boolean[count][];
+    long[] minimums = new long[count];
+    int[] shifts = new int[count];
+    int bits = 0;
+    for (int k = 0; k < count; k++) {
+      Column column = keys.get(k);
+      long fieldRange;
+      if (column instanceof DictionaryColumn dictionary) {
+        codes[k] = dictionary.codes();
+        fieldRange = dictionary.dictionary().size() + 1L;
+      } else if (column instanceof LongColumn longColumn) {
+        long[] values = longColumn.values();
+        boolean[] nullMask = longColumn.nulls();
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < rowCount; i++) {
+          if (nullMask == null || !nullMask[i]) {
+            min = Math.min(min, values[i]);
+            max = Math.max(max, values[i]);
+          }
+        }
+        if (min > max) {
+          min = 0;
+          max = 0;
+        }
+        long spread = max - min;
+        if (spread < 0 || spread > (1L << 40)) {
+          return null;
+        }
+        longs[k] = values;
+        nulls[k] = nullMask;
+        minimums[k] = min;
+        fieldRange = spread + 2;
+      } else {
+        return null;
+      }
+      shifts[k] = bits;
+      bits += 64 - Long.numberOfLeadingZeros(fieldRange - 1);
+      if (bits > 62) {
+        return null;
+      }
+    }
+    return new PackedKeys(codes, longs, nulls, minimums, shifts, 1L << bits);
+  }
+
+  /** An exclusive upper bound of every packed value. */
+  long range() {
+    return range;
+  }
+
+  long pack(int row) {
+    long packed = 0;
+    for (int k = 0; k < shifts.length; k++) {
+      long field;
+      if (codes[k] != null) {
+        field = codes[k][row] + 1L;
+      } else if (nulls[k] != null && nulls[k][row]) {
+        field = 0;
+      } else {
+        field = longs[k][row] - minimums[k] + 1;
+      }
+      packed |= field << shifts[k];
+    }
+    return packed;
+  }
+}

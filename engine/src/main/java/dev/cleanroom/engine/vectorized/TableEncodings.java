@@ -1,0 +1,78 @@
+package dev.cleanroom.engine.vectorized;
+
+import dev.cleanroom.engine.ArrowTableData;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+
+/**
+ * Encodings computed once per loaded table, not per query: each string column dictionary-encoded
+ * (so joins and groups on 64-character fingerprints compare ints), and translations between two
+ * columns' dictionaries (so a join of two tables on strings never hashes a string per query).
+ */
+final class TableEncodings {
+  private final Map<ArrowTableData, Map<String, DictionaryColumn>> stringColumns =
+      new WeakHashMap<>();
+  private final Map<StringDictionary, Map<StringDictionary, int[]>> translations =
+      new WeakHashMap<>();
+
+  /** The whole column {@code name} of {@code table} as dictionary codes over all batches. */
+  DictionaryColumn stringColumn(ArrowTableData table, String name) {
+    Map<String, DictionaryColumn> columns;
+    synchronized (stringColumns) {
+      columns = stringColumns.computeIfAbsent(table, t -> new HashMap<>());
+    }
+    DictionaryColumn column;
+    synchronized (columns) {
+      column = columns.get(name);
+    }
+    if (column != null) {
+      return column;
+    }
+    // Encoded outside the lock, so columns encode in parallel; a racing duplicate is dropped.
+    DictionaryColumn encoded = encode(table.batches(), name);
+    synchronized (columns) {
+      return columns.computeIfAbsent(name, n -> encoded);
+    }
+  }
+
+  /** Encodes the string columns of {@code table} named in {@code columnNames} now. */
+  void encode(ArrowTableData table, Set<String> columnNames) {
+    table.schema().getFields().parallelStream()
+        .filter(field -> field.getType() instanceof ArrowType.Utf8)
+        .filter(field -> columnNames.contains(field.getName()))
+        .forEach(field -> stringColumn(table, field.getName()));
+  }
+
+  /** For each code of {@code from}, the code of the same string in {@code to}, or -1. */
+  int[] translation(StringDictionary from, StringDictionary to) {
+    Map<StringDictionary, int[]> byTarget;
+    synchronized (translations) {
+      byTarget = translations.computeIfAbsent(from, d -> new WeakHashMap<>());
+    }
+    synchronized (byTarget) {
+      return byTarget.computeIfAbsent(to, target -> target.translate(from));
+    }
+  }
+
+  private static DictionaryColumn encode(List<VectorSchemaRoot> batches, String name) {
+    int rowCount = 0;
+    for (VectorSchemaRoot batch : batches) {
+      rowCount += batch.getRowCount();
+    }
+    int[] codes = new int[rowCount];
+    Utf8DictionaryBuilder dictionary = new Utf8DictionaryBuilder();
+    int row = 0;
+    for (VectorSchemaRoot batch : batches) {
+      int count = batch.getRowCount();
+      dictionary.encode((VarCharVector) batch.getVector(name), count, codes, row);
+      row += count;
+    }
+    return new DictionaryColumn(codes, new StringDictionary(dictionary.values()));
+  }
+}

@@ -1,0 +1,117 @@
+package dev.cleanroom.engine.vectorized;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.cleanroom.engine.QueryMemory;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeping the first n rows per partition: the order keys are asked for the rows of partitions
+ * larger than n only, so the work one large partition causes grows with its own rows.
+ */
+class FirstRowsPerPartitionTest {
+  private RootAllocator allocator;
+  private QueryMemory memory;
+  private Workers workers;
+  private QueryContext context;
+
+  @BeforeEach
+  void open() {
+    allocator = new RootAllocator();
+    memory = new QueryMemory(allocator, 64L << 20);
+    workers = new Workers(1);
+    context = new QueryContext(memory, new TableEncodings(), workers, 2);
+  }
+
+  @AfterEach
+  void close() {
+    workers.close();
+    memory.close();
+    allocator.close();
+  }
+
+  /** Keys 0..9 with one row each, then key 42 with {@code planted} rows, ordered by a value. */
+  private static long[] keys(int planted) {
+    long[] keys = new long[10 + planted];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = i < 10 ? i : 42;
+    }
+    return keys;
+  }
+
+  @Test
+  void noPartitionLargerThanN_keepsEveryRowAndComputesNoOrderKey() {
+    List<Integer> asked = new ArrayList<>();
+    int[] kept =
+        RowNumbers.firstRowsPerPartition(
+            List.of(new LongColumn(keys(3), null)),
+            (rows, count) -> {
+              asked.add(count);
+              return List.of();
+            },
+            13,
+            3,
+            context);
+
+    assertNull(kept);
+    assertEquals(List.of(), asked);
+  }
+
+  @Test
+  void largePartition_keepsItsFirstNByOrderKey_andOnlyItsRowsAreOrdered() {
+    int planted = 1_000;
+    long[] keys = keys(planted);
+    // Order value: descending row index, so the last n rows of the partition come first.
+    long[] order = new long[keys.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = -i;
+    }
+    List<Integer> asked = new ArrayList<>();
+    int[] kept =
+        RowNumbers.firstRowsPerPartition(
+            List.of(new LongColumn(keys, null)),
+            (rows, count) -> {
+              asked.add(count);
+              long[] values = new long[count];
+              for (int p = 0; p < count; p++) {
+                values[p] = order[rows[p]];
+              }
+              return List.of(new RowNumbers.OrderKey(new LongColumn(values, null), false, true));
+            },
+            keys.length,
+            4,
+            context);
+
+    assertEquals(List.of(planted), asked);
+    int last = keys.length - 1;
+    assertArrayEquals(
+        new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, last - 3, last - 2, last - 1, last}, kept);
+  }
+
+  @Test
+  void largePartitionOfTies_keepsExactlyN() {
+    int planted = 200_000;
+    long[] keys = keys(planted);
+    int[] kept =
+        RowNumbers.firstRowsPerPartition(
+            List.of(new LongColumn(keys, null)),
+            (rows, count) ->
+                List.of(
+                    new RowNumbers.OrderKey(new LongColumn(new long[count], null), false, true)),
+            keys.length,
+            7,
+            context);
+
+    assertEquals(10 + 7, kept.length);
+    for (int i = 0; i < 10; i++) {
+      assertEquals(i, kept[i]);
+    }
+  }
+}
