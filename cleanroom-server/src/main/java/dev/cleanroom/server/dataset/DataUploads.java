@@ -64,7 +64,9 @@ public class DataUploads {
 
   public static DatasetSchema schemaOf(Dataset dataset) {
     return new DatasetSchema(
-        dataset.columns().stream().map(c -> ColumnDefinition.of(c.name(), c.type())).toList());
+        dataset.columns().stream()
+            .map(c -> new ColumnDefinition(c.name(), c.columnType()))
+            .toList());
   }
 
   /** Ingests an upload as the dataset's next version; nothing is stored when any row is bad. */
@@ -132,13 +134,13 @@ public class DataUploads {
     Set<String> fingerprints =
         current.columns().stream()
             .filter(c -> c.columnClass() == ColumnClass.JOIN_KEY)
-            .filter(c -> c.type().name().equals("VARCHAR"))
+            .filter(c -> c.type().isText())
             .map(ColumnPolicy::name)
             .collect(Collectors.toSet());
     Set<String> metrics =
         current.columns().stream()
             .filter(c -> c.columnClass() == ColumnClass.METRIC)
-            .filter(c -> c.type().name().equals("DOUBLE") || c.type().name().startsWith("DECIMAL"))
+            .filter(c -> c.type().isFractional())
             .map(ColumnPolicy::name)
             .collect(Collectors.toSet());
     return new IngestRules(units, Set.of(), fingerprints, metrics, maxUploadBytes);

@@ -146,7 +146,7 @@ public class Policies {
             violation(
                 path,
                 "column '" + column.name() + "' is not declared in '" + dataset.name() + "'"));
-      } else if (!match.type().equals(column.type().name())) {
+      } else if (!match.columnType().equals(column.type())) {
         problems.add(
             violation(
                 path,
@@ -155,7 +155,7 @@ public class Policies {
                     + "' is declared "
                     + match.type()
                     + " but the policy says "
-                    + column.type().name()));
+                    + column.type()));
       }
     }
     return problems;

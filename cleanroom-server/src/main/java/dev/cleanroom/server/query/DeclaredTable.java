@@ -1,9 +1,7 @@
 package dev.cleanroom.server.query;
 
-import static java.util.Objects.requireNonNull;
-
-import dev.cleanroom.connectors.calcite.CalciteTypes;
-import dev.cleanroom.connectors.dataset.DatasetSchema;
+import dev.cleanroom.server.dataset.DeclaredColumn;
+import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.schema.impl.AbstractTable;
@@ -13,14 +11,18 @@ import org.apache.calcite.schema.impl.AbstractTable;
  * data; the engine receives the data separately, by table name.
  */
 final class DeclaredTable extends AbstractTable {
-  private final DatasetSchema schema;
+  private final List<DeclaredColumn> columns;
 
-  DeclaredTable(DatasetSchema schema) {
-    this.schema = requireNonNull(schema, "schema is null");
+  DeclaredTable(List<DeclaredColumn> columns) {
+    this.columns = List.copyOf(columns);
   }
 
   @Override
   public RelDataType getRowType(RelDataTypeFactory typeFactory) {
-    return CalciteTypes.rowType(schema, typeFactory);
+    RelDataTypeFactory.Builder builder = typeFactory.builder();
+    for (DeclaredColumn column : columns) {
+      builder.add(column.name(), column.columnType().relDataType(typeFactory));
+    }
+    return builder.build();
   }
 }

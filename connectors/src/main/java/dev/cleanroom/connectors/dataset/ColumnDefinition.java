@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
+import dev.cleanroom.spi.ColumnType;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +28,6 @@ public record ColumnDefinition(String name, ColumnType type) {
   }
 
   public static ColumnDefinition of(String name, String type) {
-    return new ColumnDefinition(name, ColumnType.parse(type));
+    return new ColumnDefinition(name, ArrowTypes.parse(type));
   }
 }

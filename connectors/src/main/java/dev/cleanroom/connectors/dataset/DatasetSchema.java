@@ -75,7 +75,7 @@ public record DatasetSchema(List<ColumnDefinition> columns) {
   public static DatasetSchema fromArrow(Schema schema) {
     List<ColumnDefinition> columns = new ArrayList<>();
     for (Field field : schema.getFields()) {
-      columns.add(new ColumnDefinition(field.getName(), ColumnType.fromArrow(field.getType())));
+      columns.add(new ColumnDefinition(field.getName(), ArrowTypes.columnType(field.getType())));
     }
     return new DatasetSchema(columns);
   }
@@ -85,7 +85,7 @@ public record DatasetSchema(List<ColumnDefinition> columns) {
     List<Field> fields = new ArrayList<>(columns.size());
     for (ColumnDefinition column : columns) {
       fields.add(
-          new Field(column.name(), FieldType.nullable(column.type().arrowType()), List.of()));
+          new Field(column.name(), FieldType.nullable(ArrowTypes.of(column.type())), List.of()));
     }
     return new Schema(fields);
   }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
+import dev.cleanroom.spi.ColumnType;
 import java.util.Set;
 
 /**

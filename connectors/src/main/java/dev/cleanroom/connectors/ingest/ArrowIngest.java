@@ -2,6 +2,7 @@ package dev.cleanroom.connectors.ingest;
 
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
+import dev.cleanroom.connectors.dataset.ArrowTypes;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -133,7 +134,7 @@ final class ArrowIngest {
           ConnectorErrorCode.UNSUPPORTED_TYPE,
           "column '" + declared.name() + "' has a nested type, which is not supported");
     }
-    if (!type.equals(declared.type().arrowType())) {
+    if (!type.equals(ArrowTypes.of(declared.type()))) {
       throw new ConnectorException(
           ConnectorErrorCode.TYPE_MISMATCH,
           "column '"
@@ -143,7 +144,7 @@ final class ArrowIngest {
               + ", declared "
               + declared.type()
               + " is stored as "
-              + declared.type().arrowType());
+              + ArrowTypes.of(declared.type()));
     }
   }
 

@@ -2,7 +2,7 @@ package dev.cleanroom.connectors.ingest;
 
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
-import dev.cleanroom.connectors.dataset.ColumnType;
+import dev.cleanroom.spi.ColumnType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;

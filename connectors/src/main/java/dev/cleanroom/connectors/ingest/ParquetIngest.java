@@ -2,8 +2,8 @@ package dev.cleanroom.connectors.ingest;
 
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
-import dev.cleanroom.connectors.dataset.ColumnType;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
+import dev.cleanroom.spi.ColumnType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;

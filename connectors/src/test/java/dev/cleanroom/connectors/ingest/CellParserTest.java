@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
-import dev.cleanroom.connectors.dataset.ColumnType;
+import dev.cleanroom.connectors.dataset.ArrowTypes;
 import dev.cleanroom.engine.ColumnValues;
+import dev.cleanroom.spi.ColumnType;
 import java.math.BigDecimal;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -95,7 +96,7 @@ class CellParserTest {
 
   private Object parse(ColumnType type, String text) {
     try (FieldVector vector =
-        FieldType.nullable(type.arrowType()).createNewSingleVector("c", allocator, null)) {
+        FieldType.nullable(ArrowTypes.of(type)).createNewSingleVector("c", allocator, null)) {
       vector.allocateNew();
       new CellParser(type, "c").write(vector, 0, text, 1);
       vector.setValueCount(1);

@@ -2,10 +2,9 @@ package dev.cleanroom.querypolicy.engine;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cleanroom.querypolicy.policy.ColumnType;
+import dev.cleanroom.spi.ColumnType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Linq4j;
@@ -13,7 +12,6 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.schema.ScannableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
-import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * A small Calcite table over rows held in memory, typed by the declared column types; for tests,
@@ -28,15 +26,6 @@ public final class InMemoryTable extends AbstractTable implements ScannableTable
       requireNonNull(type, "type is null");
     }
   }
-
-  private static final Map<String, SqlTypeName> SIMPLE_TYPES =
-      Map.of(
-          "BIGINT", SqlTypeName.BIGINT,
-          "INTEGER", SqlTypeName.INTEGER,
-          "DOUBLE", SqlTypeName.DOUBLE,
-          "VARCHAR", SqlTypeName.VARCHAR,
-          "BOOLEAN", SqlTypeName.BOOLEAN,
-          "DATE", SqlTypeName.DATE);
 
   private final List<Column> columns;
   private final List<Object[]> rows;
@@ -62,7 +51,7 @@ public final class InMemoryTable extends AbstractTable implements ScannableTable
   public RelDataType getRowType(RelDataTypeFactory typeFactory) {
     RelDataTypeFactory.Builder builder = typeFactory.builder();
     for (Column column : columns) {
-      builder.add(column.name(), calciteType(typeFactory, column.type())).nullable(true);
+      builder.add(column.name(), column.type().relDataType(typeFactory));
     }
     return builder.build();
   }
@@ -74,18 +63,5 @@ public final class InMemoryTable extends AbstractTable implements ScannableTable
       copies.add(row.clone());
     }
     return Linq4j.asEnumerable(copies);
-  }
-
-  private static RelDataType calciteType(RelDataTypeFactory typeFactory, ColumnType type) {
-    String name = type.name();
-    if (name.equals("TIMESTAMP")) {
-      return typeFactory.createSqlType(SqlTypeName.TIMESTAMP, 3);
-    }
-    if (name.startsWith("DECIMAL(")) {
-      String[] parts = name.substring(8, name.length() - 1).split(",");
-      return typeFactory.createSqlType(
-          SqlTypeName.DECIMAL, Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
-    }
-    return typeFactory.createSqlType(SIMPLE_TYPES.get(name));
   }
 }

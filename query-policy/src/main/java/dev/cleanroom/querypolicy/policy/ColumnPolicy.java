@@ -2,6 +2,7 @@ package dev.cleanroom.querypolicy.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cleanroom.spi.ColumnType;
 import dev.cleanroom.spi.TableName;
 import java.util.EnumSet;
 import java.util.Set;
@@ -77,19 +78,19 @@ public record ColumnPolicy(
 
   /** A column of any class but METRIC. */
   public static ColumnPolicy of(String name, String type, ColumnClass columnClass) {
-    return new ColumnPolicy(name, new ColumnType(type), columnClass, null, Set.of(), null);
+    return new ColumnPolicy(name, ColumnType.parse(type), columnClass, null, Set.of(), null);
   }
 
   /** A metric column. */
   public static ColumnPolicy metric(
       String name, String type, MetricBounds bounds, Set<MetricAggregate> allowedAggregates) {
     return new ColumnPolicy(
-        name, new ColumnType(type), ColumnClass.METRIC, bounds, allowedAggregates, null);
+        name, ColumnType.parse(type), ColumnClass.METRIC, bounds, allowedAggregates, null);
   }
 
   /** A join key that identifies the privacy unit of {@code unitTable}. */
   public static ColumnPolicy linkedJoinKey(String name, String type, TableName unitTable) {
     return new ColumnPolicy(
-        name, new ColumnType(type), ColumnClass.JOIN_KEY, null, Set.of(), unitTable);
+        name, ColumnType.parse(type), ColumnClass.JOIN_KEY, null, Set.of(), unitTable);
   }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.budget.BudgetRefresh;
+import dev.cleanroom.spi.ColumnType;
 import dev.cleanroom.spi.TableName;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ public final class PolicyJson {
     for (ColumnPolicy column : policy.columns()) {
       ObjectNode node = columns.addObject();
       node.put("name", column.name());
-      node.put("type", column.type().name());
+      node.put("type", column.type().toString());
       node.put("class", column.columnClass().name());
       if (column.bounds() != null) {
         ObjectNode bounds = node.putObject("bounds");
@@ -205,7 +206,7 @@ public final class PolicyJson {
       ColumnType type = null;
       if (typeName != null) {
         try {
-          type = new ColumnType(typeName);
+          type = ColumnType.parse(typeName);
         } catch (IllegalArgumentException e) {
           problems.add(new Problem(path + ".type", e.getMessage()));
         }

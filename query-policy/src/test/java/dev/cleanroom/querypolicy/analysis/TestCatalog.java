@@ -1,10 +1,10 @@
 package dev.cleanroom.querypolicy.analysis;
 
 import dev.cleanroom.querypolicy.engine.InMemoryTable;
-import dev.cleanroom.querypolicy.policy.ColumnType;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.TestPolicies;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
+import dev.cleanroom.spi.ColumnType;
 import dev.cleanroom.spi.TableName;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ public final class TestCatalog {
   private TestCatalog() {}
 
   private static InMemoryTable.Column column(String name, String type) {
-    return new InMemoryTable.Column(name, new ColumnType(type));
+    return new InMemoryTable.Column(name, ColumnType.parse(type));
   }
 
   public static InMemoryTable customers() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cleanroom.querypolicy.budget.BudgetRefresh;
+import dev.cleanroom.spi.ColumnType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,7 @@ class DatasetPolicyTest {
                 () ->
                     new ColumnPolicy(
                         "cost",
-                        new ColumnType("DOUBLE"),
+                        ColumnType.parse("DOUBLE"),
                         ColumnClass.METRIC,
                         null,
                         Set.of(MetricAggregate.SUM),

@@ -1,10 +1,10 @@
 package dev.cleanroom.examples.corpus;
 
 import dev.cleanroom.querypolicy.engine.InMemoryTable;
-import dev.cleanroom.querypolicy.policy.ColumnType;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.PolicyCatalog;
 import dev.cleanroom.querypolicy.policy.PolicyJson;
+import dev.cleanroom.spi.ColumnType;
 import dev.cleanroom.spi.TableName;
 import java.io.IOException;
 import java.io.InputStream;
