@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.engine.ExecutionErrorCode;
 import dev.cleanroom.engine.ExecutionException;
+import dev.cleanroom.spi.FailureModel;
 import dev.cleanroom.spi.KeyedHashFunction;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -203,7 +204,7 @@ final class ExpressionEvaluator {
             && to.getSqlTypeName() == SqlTypeName.BIGINT) {
           return truncatedToLong(eval(call.getOperands().get(0), input, inputType), n);
         }
-        if (!isLosslessCast(from, to)) {
+        if (!isNativeCast(from, to)) {
           return null;
         }
         Column a = eval(call.getOperands().get(0), input, inputType);
@@ -223,7 +224,9 @@ final class ExpressionEvaluator {
       }
       case CASE, COALESCE -> {
         Types.Kind resultKind = Types.kind(call.getType());
-        if (!isNumericKind(resultKind) || !cannotFail(call)) {
+        if (!isNumericKind(resultKind) || FailureModel.mayFailAnywhere(call)) {
+          // Evaluating every branch on every row is right only when no branch can fail: lazily,
+          // a failing branch would fail just when some row reaches it.
           return null;
         }
         List<Column> operands = new ArrayList<>();
@@ -297,7 +300,15 @@ final class ExpressionEvaluator {
     };
   }
 
-  private static boolean isLosslessCast(RelDataType from, RelDataType to) {
+  /**
+   * Whether the executor computes {@code CAST(from AS to)} itself: a cast that {@linkplain
+   * FailureModel#castMayFail cannot fail} between types of one representation, or from an integer
+   * to a double, which it computes as Java's widening does, like Calcite's code.
+   */
+  private static boolean isNativeCast(RelDataType from, RelDataType to) {
+    if (FailureModel.castMayFail(from, to)) {
+      return false;
+    }
     SqlTypeName source = from.getSqlTypeName();
     SqlTypeName target = to.getSqlTypeName();
     if (source == target
@@ -322,53 +333,6 @@ final class ExpressionEvaluator {
       case BIGINT -> 4;
       default -> 0;
     };
-  }
-
-  /**
-   * Whether evaluating {@code node} on every row (rather than lazily, as CASE and COALESCE are
-   * defined) can never raise an error that the lazy evaluation would not.
-   */
-  private static boolean cannotFail(RexNode node) {
-    if (node instanceof RexInputRef || node instanceof RexLiteral) {
-      return true;
-    }
-    if (!(node instanceof RexCall call)) {
-      return false;
-    }
-    boolean safeOperator =
-        switch (call.getKind()) {
-          case EQUALS,
-                  NOT_EQUALS,
-                  LESS_THAN,
-                  LESS_THAN_OR_EQUAL,
-                  GREATER_THAN,
-                  GREATER_THAN_OR_EQUAL,
-                  AND,
-                  OR,
-                  NOT,
-                  IS_NULL,
-                  IS_NOT_NULL,
-                  IS_TRUE,
-                  IS_NOT_TRUE,
-                  IS_FALSE,
-                  IS_NOT_FALSE,
-                  CASE,
-                  COALESCE ->
-              true;
-          case PLUS, MINUS, TIMES, MINUS_PREFIX ->
-              Types.isSupported(call.getType()) && Types.kind(call.getType()) == Types.Kind.DOUBLE;
-          case CAST -> isLosslessCast(call.getOperands().get(0).getType(), call.getType());
-          default -> false;
-        };
-    if (!safeOperator) {
-      return false;
-    }
-    for (RexNode operand : call.getOperands()) {
-      if (!cannotFail(operand)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static boolean test(SqlKind kind, int comparison) {

@@ -9,8 +9,8 @@ import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.MetricAggregate;
 import dev.cleanroom.querypolicy.rewrite.ContributionOrder;
+import dev.cleanroom.spi.FailureModel;
 import dev.cleanroom.spi.TableName;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -20,12 +20,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.calcite.plan.RelOptPredicateList;
 import org.apache.calcite.plan.RelOptUtil;
-import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
-import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexSimplify;
 import org.apache.calcite.rex.RexUtil;
@@ -516,7 +514,7 @@ public final class LineageChecker {
                   null,
                   positions.ofColumn(null, call.getOperator().getName()),
                   "function " + call.getOperator().getName() + " is not on the allow-list");
-            } else if (mayFailOnData(call)) {
+            } else if (FailureModel.mayFail(call)) {
               add(
                   ViolationCode.FUNCTION_NOT_ALLOWED,
                   null,
@@ -591,124 +589,6 @@ public final class LineageChecker {
     }
   }
 
-  /**
-   * Whether evaluating the call can raise an error for some column values: an error that depends on
-   * the data would tell the analyst that such a row exists.
-   */
-  private static boolean mayFailOnData(RexCall call) {
-    if (RelOptUtil.InputFinder.bits(call).isEmpty()) {
-      return false;
-    }
-    if (call.getKind() == SqlKind.DIVIDE
-        || call.getOperator() == SqlStdOperatorTable.DIVIDE_INTEGER) {
-      RexNode divisor = call.getOperands().get(1);
-      if (!(divisor instanceof RexLiteral literal)) {
-        return true;
-      }
-      BigDecimal value = literal.getValueAs(BigDecimal.class);
-      // Integer MIN_VALUE / -1 overflows; a DECIMAL quotient can outgrow its type.
-      return value == null
-          || call.getType().getSqlTypeName() == SqlTypeName.DECIMAL
-          || value.signum() == 0
-          || (isIntegerType(call.getType()) && value.compareTo(BigDecimal.ONE.negate()) == 0);
-    }
-    if (INTEGER_ARITHMETIC.contains(call.getKind()) && isIntegerType(call.getType())) {
-      // The executor fails on integer overflow and the reference engine wraps: either way whether
-      // a value overflows depends on the data. Arithmetic over doubles is the way.
-      return true;
-    }
-    if (call.getType().getSqlTypeName() == SqlTypeName.DECIMAL
-        && INTEGER_ARITHMETIC.contains(call.getKind())) {
-      return !decimalResultHolds(call);
-    }
-    if (call.getOperator() == SqlStdOperatorTable.SUBSTRING) {
-      return call.getOperands().stream()
-          .skip(1)
-          .anyMatch(operand -> !isNonNegativeInteger(operand));
-    }
-    if (call.getKind() == SqlKind.TRIM) {
-      // Any trim literal but exactly one character fails on every non-null value.
-      return !(call.getOperands().get(1) instanceof RexLiteral literal)
-          || literal.getValueAs(String.class) == null
-          || literal.getValueAs(String.class).length() != 1;
-    }
-    if (call.getKind() == SqlKind.CAST) {
-      return !isSafeCast(call.getOperands().get(0).getType(), call.getType());
-    }
-    return false;
-  }
-
-  /**
-   * Whether a DECIMAL sum, difference, negation or product always fits its result type, whatever
-   * the operands' values: the result must have the digits before the point that the operands'
-   * declared precision and scale can need (DECIMAL quotients are refused where division is checked:
-   * dividing by a literal below 1 grows the value).
-   */
-  private static boolean decimalResultHolds(RexCall call) {
-    RelDataType result = call.getType();
-    int resultDigits = result.getPrecision() - result.getScale();
-    int[] digits = new int[call.getOperands().size()];
-    for (int i = 0; i < digits.length; i++) {
-      RelDataType operand = call.getOperands().get(i).getType();
-      SqlTypeName name = operand.getSqlTypeName();
-      if (name == SqlTypeName.DECIMAL) {
-        digits[i] = operand.getPrecision() - operand.getScale();
-      } else if (isIntegerType(operand)) {
-        digits[i] = name == SqlTypeName.BIGINT ? 19 : name == SqlTypeName.INTEGER ? 10 : 5;
-      } else {
-        return false;
-      }
-    }
-    return switch (call.getKind()) {
-      case MINUS_PREFIX -> resultDigits >= digits[0];
-      case PLUS, MINUS -> resultDigits >= Math.max(digits[0], digits[1]) + 1;
-      case TIMES -> resultDigits >= digits[0] + digits[1];
-      default -> false;
-    };
-  }
-
-  private static boolean isIntegerType(RelDataType type) {
-    return SqlTypeName.INT_TYPES.contains(type.getSqlTypeName());
-  }
-
-  private static boolean isNonNegativeInteger(RexNode node) {
-    if (!(node instanceof RexLiteral literal) || !isIntegerType(literal.getType())) {
-      return false;
-    }
-    BigDecimal value = literal.getValueAs(BigDecimal.class);
-    return value != null && value.signum() >= 0;
-  }
-
-  private static boolean isSafeCast(RelDataType from, RelDataType to) {
-    SqlTypeName source = from.getSqlTypeName();
-    SqlTypeName target = to.getSqlTypeName();
-    if (SqlTypeName.CHAR_TYPES.contains(target)) {
-      return true;
-    }
-    if (source == target) {
-      return source != SqlTypeName.DECIMAL
-          || (to.getPrecision() - to.getScale() >= from.getPrecision() - from.getScale());
-    }
-    if (target == SqlTypeName.DOUBLE || target == SqlTypeName.FLOAT || target == SqlTypeName.REAL) {
-      return SqlTypeName.NUMERIC_TYPES.contains(source);
-    }
-    if (target == SqlTypeName.BIGINT) {
-      return source == SqlTypeName.INTEGER
-          || source == SqlTypeName.SMALLINT
-          || source == SqlTypeName.TINYINT;
-    }
-    if (target == SqlTypeName.INTEGER) {
-      return source == SqlTypeName.SMALLINT || source == SqlTypeName.TINYINT;
-    }
-    if (target == SqlTypeName.DECIMAL) {
-      int digits = to.getPrecision() - to.getScale();
-      return (source == SqlTypeName.INTEGER && digits >= 10)
-          || (source == SqlTypeName.BIGINT && digits >= 19)
-          || ((source == SqlTypeName.SMALLINT || source == SqlTypeName.TINYINT) && digits >= 5);
-    }
-    return false;
-  }
-
   /** Whether the filters contradict each other whatever the rows, decided on the SQL alone. */
   private boolean neverTrue(List<RexNode> filters) {
     RexNode condition = RexUtil.composeConjunction(rexBuilder, filters);
@@ -744,48 +624,12 @@ public final class LineageChecker {
     while (node.getKind() == SqlKind.CAST) {
       RexNode operand = ((RexCall) node).getOperands().get(0);
       // A lossy cast maps several keys to one: a join on it would pair rows of different people.
-      if (!isLosslessCast(operand.getType(), node.getType())) {
+      if (!FailureModel.keepsValuesDistinct(operand.getType(), node.getType())) {
         return null;
       }
       node = operand;
     }
     return node instanceof RexInputRef ref ? ref.getIndex() : null;
-  }
-
-  /** Whether a cast keeps every value distinct: widening only, never truncating or rounding. */
-  private static boolean isLosslessCast(RelDataType from, RelDataType to) {
-    SqlTypeName source = from.getSqlTypeName();
-    SqlTypeName target = to.getSqlTypeName();
-    if (SqlTypeName.INT_TYPES.contains(source) && target == SqlTypeName.VARCHAR) {
-      // Decimal text of an integer is unique; a BIGINT takes at most 20 characters.
-      return to.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED || to.getPrecision() >= 20;
-    }
-    if (SqlTypeName.CHAR_TYPES.contains(source) || SqlTypeName.CHAR_TYPES.contains(target)) {
-      // Only the same text type, no shorter: CHAR pads and a shorter length truncates.
-      return source == target
-          && (to.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED
-              || (from.getPrecision() != RelDataType.PRECISION_NOT_SPECIFIED
-                  && to.getPrecision() >= from.getPrecision()));
-    }
-    if (SqlTypeName.INT_TYPES.contains(source) && SqlTypeName.INT_TYPES.contains(target)) {
-      return SqlTypeName.INT_TYPES.indexOf(target) >= SqlTypeName.INT_TYPES.indexOf(source);
-    }
-    if (SqlTypeName.INT_TYPES.contains(source) && SqlTypeName.APPROX_TYPES.contains(target)) {
-      // DOUBLE holds integers exactly up to 2^53, REAL only up to 2^24.
-      return target == SqlTypeName.REAL
-          ? source == SqlTypeName.TINYINT || source == SqlTypeName.SMALLINT
-          : source != SqlTypeName.BIGINT;
-    }
-    if (source == SqlTypeName.DECIMAL && target == SqlTypeName.DECIMAL) {
-      return to.getScale() >= from.getScale()
-          && to.getPrecision() - to.getScale() >= from.getPrecision() - from.getScale();
-    }
-    if (source == target) {
-      return to.getPrecision() >= from.getPrecision() && to.getScale() >= from.getScale();
-    }
-    return SqlTypeName.INT_TYPES.contains(source)
-        && target == SqlTypeName.DECIMAL
-        && isSafeCast(from, to);
   }
 
   private BaseColumn firstColumn(List<RexNode> expressions) {
