@@ -3,7 +3,6 @@ package dev.cleanroom.server.query;
 import dev.cleanroom.querypolicy.analysis.AnalysisContext;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
-import dev.cleanroom.server.dataset.DataUploads;
 import dev.cleanroom.server.dataset.Dataset;
 import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.policy.Policies;
@@ -73,8 +72,7 @@ public class QueryCatalog {
       TableName name = entry.getKey();
       SchemaPlus member =
           members.computeIfAbsent(name.member(), m -> root.add(m, new AbstractSchema()));
-      member.add(
-          name.dataset(), new DeclaredTable(DataUploads.schemaOf(entry.getValue().dataset())));
+      member.add(name.dataset(), new DeclaredTable(entry.getValue().dataset().schema()));
       visiblePolicies.put(name, entry.getValue().policy());
     }
     return new AnalysisContext(root, visiblePolicies, analyst, contributionKey);

@@ -26,7 +26,6 @@ import dev.cleanroom.server.audit.AuditLog;
 import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.budget.BudgetResource;
 import dev.cleanroom.server.budget.JdbcBudgetLedger;
-import dev.cleanroom.server.dataset.DataUploads;
 import dev.cleanroom.server.dataset.Dataset;
 import dev.cleanroom.server.policy.DryRun;
 import dev.cleanroom.server.problem.ServerErrorCode;
@@ -389,7 +388,7 @@ public class QueryService {
                   Dataset dataset = visibleTable.dataset();
                   LoadedVersions.Lease lease =
                       versions.acquire(
-                          DataUploads.storageId(dataset),
+                          dataset.storageId(),
                           dataset.currentVersion(),
                           usableColumns(visibleTable.policy()));
                   leases.add(lease);
