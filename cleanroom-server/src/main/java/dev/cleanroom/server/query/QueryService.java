@@ -27,11 +27,12 @@ import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.budget.BudgetResource;
 import dev.cleanroom.server.budget.JdbcBudgetLedger;
 import dev.cleanroom.server.dataset.Dataset;
-import dev.cleanroom.server.policy.DryRun;
+import dev.cleanroom.server.policy.QueryCatalog;
+import dev.cleanroom.server.policy.QueryCatalog.Visible;
+import dev.cleanroom.server.policy.QueryCatalog.VisibleTable;
+import dev.cleanroom.server.problem.PolicyProblems;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
-import dev.cleanroom.server.query.QueryCatalog.Visible;
-import dev.cleanroom.server.query.QueryCatalog.VisibleTable;
 import dev.cleanroom.spi.TableName;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -282,10 +283,10 @@ public class QueryService {
               analyst.member(),
               "QUERY_EXPLAINED",
               tablesNamedBy(rejected.violations()),
-              Violations.auditDetail(rejected.violations()),
+              auditDetail(rejected.violations()),
               null,
               "REJECTED"));
-      return Explanation.rejected(Violations.toProblem(rejected.violations()));
+      return Explanation.rejected(PolicyProblems.violations(rejected.violations()));
     }
     PrivateQuery query = ((AnalysisResult.Accepted) result).query();
     List<String> tables = query.tablesRead().stream().map(TableName::toString).toList();
@@ -293,47 +294,6 @@ public class QueryService {
         analyst.collaborationId(),
         new AuditEntry(analyst.member(), "QUERY_EXPLAINED", tables, "accepted", null, "ACCEPTED"));
     return Explanation.accepted(query, tables);
-  }
-
-  /** Tries example queries against a draft policy in place of the approved one; nothing runs. */
-  public DryRun.Report dryRun(
-      long collaborationId,
-      Dataset dataset,
-      int version,
-      DatasetPolicy draft,
-      String analyst,
-      List<DryRun.Case> cases) {
-    Visible visible = catalog.forAnalyst(collaborationId, analyst, Map.of(dataset.id(), draft));
-    List<DryRun.CaseResult> results = new ArrayList<>();
-    int passed = 0;
-    int failed = 0;
-    for (DryRun.Case example : cases) {
-      String outcome;
-      List<dev.cleanroom.server.problem.Problem.Violation> violations = null;
-      String code = null;
-      String message = null;
-      try {
-        AnalysisResult result = analyzer.analyze(example.sql(), visible.context());
-        if (result instanceof AnalysisResult.Rejected rejected) {
-          outcome = "REJECTED";
-          violations = Violations.toProblem(rejected.violations());
-        } else {
-          outcome = "ACCEPTED";
-        }
-      } catch (PolicyException e) {
-        outcome = "ERROR";
-        code = e.code().name();
-        message = e.getMessage();
-      }
-      Boolean met = example.expect() == null ? null : example.expect().equals(outcome);
-      if (Boolean.TRUE.equals(met)) {
-        passed++;
-      } else if (Boolean.FALSE.equals(met)) {
-        failed++;
-      }
-      results.add(new DryRun.CaseResult(example.name(), outcome, violations, code, message, met));
-    }
-    return new DryRun.Report(version, analyst, passed, failed, results);
   }
 
   private PrivateQuery accept(Caller analyst, Visible visible, String sql, String kind) {
@@ -345,10 +305,10 @@ public class QueryService {
               analyst.member(),
               "QUERY_REJECTED",
               tablesNamedBy(rejected.violations()),
-              Violations.auditDetail(rejected.violations()),
+              auditDetail(rejected.violations()),
               null,
               "REJECTED"));
-      throw Violations.rejection(rejected.violations());
+      throw PolicyProblems.rejection(rejected.violations());
     }
     return ((AnalysisResult.Accepted) result).query();
   }
@@ -442,6 +402,11 @@ public class QueryService {
       least = least == null ? left : least.min(left);
     }
     return least == null ? null : BudgetArithmetic.plain(least);
+  }
+
+  private static String auditDetail(List<Violation> violations) {
+    return "violations="
+        + violations.stream().map(v -> v.code().name()).distinct().collect(Collectors.joining(","));
   }
 
   /** The tables (member.dataset) that violations name, so their providers see the event. */

@@ -1,4 +1,4 @@
-package dev.cleanroom.server.query;
+package dev.cleanroom.server.policy;
 
 import static java.util.Objects.requireNonNull;
 
