@@ -8,11 +8,6 @@ import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.analysis.Violation;
-import dev.cleanroom.querypolicy.budget.BudgetAccount;
-import dev.cleanroom.querypolicy.budget.BudgetArithmetic;
-import dev.cleanroom.querypolicy.budget.BudgetLedger;
-import dev.cleanroom.querypolicy.budget.BudgetLedger.Reservation;
-import dev.cleanroom.querypolicy.budget.BudgetLimit;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
 import dev.cleanroom.querypolicy.noise.NoisyLimit;
 import dev.cleanroom.querypolicy.policy.ColumnClass;
@@ -24,8 +19,9 @@ import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.server.audit.AuditEntry;
 import dev.cleanroom.server.audit.AuditLog;
 import dev.cleanroom.server.auth.Caller;
-import dev.cleanroom.server.budget.BudgetResource;
-import dev.cleanroom.server.budget.JdbcBudgetLedger;
+import dev.cleanroom.server.budget.BudgetAccounts;
+import dev.cleanroom.server.budget.QueryCharge;
+import dev.cleanroom.server.budget.Settlement;
 import dev.cleanroom.server.dataset.Dataset;
 import dev.cleanroom.server.policy.QueryCatalog;
 import dev.cleanroom.server.policy.QueryCatalog.Visible;
@@ -38,9 +34,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +65,7 @@ public class QueryService {
   private final QueryCatalog catalog;
   private final QueryAdmission admission;
   private final QueryAnalyzer analyzer;
-  private final JdbcBudgetLedger ledger;
+  private final BudgetAccounts budgets;
   private final CachedAnswers cache;
   private final AuditLog audit;
   private final LoadedVersions versions;
@@ -87,7 +81,7 @@ public class QueryService {
       QueryCatalog catalog,
       QueryAdmission admission,
       QueryAnalyzer analyzer,
-      JdbcBudgetLedger ledger,
+      BudgetAccounts budgets,
       CachedAnswers cache,
       AuditLog audit,
       LoadedVersions versions,
@@ -99,7 +93,7 @@ public class QueryService {
     this.catalog = catalog;
     this.admission = admission;
     this.analyzer = analyzer;
-    this.ledger = ledger;
+    this.budgets = budgets;
     this.cache = cache;
     this.audit = audit;
     this.versions = versions;
@@ -130,7 +124,7 @@ public class QueryService {
       PrivateQuery query = accept(analyst, visible, sql, "QUERY");
       Map<String, Integer> dataVersions = new TreeMap<>();
       Map<String, Integer> policyVersions = new TreeMap<>();
-      Map<BudgetAccount, BudgetLimit> accounts = new LinkedHashMap<>();
+      Map<Dataset, DatasetPolicy> policies = new LinkedHashMap<>();
       for (TableName table : query.tablesRead()) {
         VisibleTable visibleTable = visible.tables().get(table);
         Dataset dataset = visibleTable.dataset();
@@ -140,15 +134,14 @@ public class QueryService {
         }
         dataVersions.put(table.toString(), dataset.currentVersion());
         policyVersions.put(table.toString(), dataset.currentPolicyVersion());
-        accounts.put(
-            BudgetResource.accountOf(analyst, dataset),
-            BudgetResource.limitOf(visibleTable.policy()));
+        policies.put(dataset, visibleTable.policy());
       }
       List<String> tables = List.copyOf(dataVersions.keySet());
       String versions = "data=" + dataVersions + " policies=" + policyVersions;
       String cacheKey = CachedAnswers.key(query.canonicalDigest(), dataVersions, policyVersions);
       String queryId = "q-" + UUID.randomUUID();
-      Instant now = Clock.systemUTC().instant();
+      QueryCharge charge =
+          budgets.chargeOf(analyst, policies, query.releaseSpec().parameters().epsilon());
 
       Optional<Answer> cached = cache.find(analyst.collaborationId(), analyst.memberId(), cacheKey);
       if (cached.isPresent()) {
@@ -161,13 +154,12 @@ public class QueryService {
                 "queryId=" + queryId + " cached=true " + versions,
                 BigDecimal.ZERO,
                 "SUCCESS"));
-        return cached.get().asCached(queryId, remaining(accounts, now));
+        return cached.get().asCached(queryId, budgets.remaining(charge));
       }
 
-      BigDecimal epsilon = query.releaseSpec().parameters().epsilon();
-      Reservation reservation;
+      Settlement settlement;
       try {
-        reservation = ledger.reserve(accounts, epsilon, now);
+        settlement = budgets.reserve(charge);
       } catch (PolicyException e) {
         audit.append(
             analyst.collaborationId(),
@@ -182,7 +174,6 @@ public class QueryService {
       }
 
       // From here every path settles the reservation once and writes one audit event.
-      Settlement settlement = new Settlement(ledger, reservation);
       try {
         List<Object[]> exactRows;
         try {
@@ -197,7 +188,7 @@ public class QueryService {
         settlement.commit();
         Answer answer =
             Answers.of(
-                queryId, query, released, remaining(accounts, now), policyVersions, dataVersions);
+                queryId, query, released, budgets.remaining(charge), policyVersions, dataVersions);
         cache.store(analyst.collaborationId(), analyst.memberId(), cacheKey, answer);
         audit.append(
             analyst.collaborationId(),
@@ -233,41 +224,12 @@ public class QueryService {
                   "QUERY_FAILED",
                   tables,
                   "queryId=" + queryId + " " + versions,
-                  epsilon,
+                  charge.epsilon(),
                   "FAILED"));
         } catch (RuntimeException auditing) {
           failure.addSuppressed(auditing);
         }
         throw failure;
-      }
-    }
-  }
-
-  /**
-   * One query's reservation, settled at most once: the first commit or refund decides, later calls
-   * do nothing. A settlement that fails leaves the reservation reserved, which counts as spent.
-   */
-  private static final class Settlement {
-    private final BudgetLedger ledger;
-    private final Reservation reservation;
-    private boolean settled;
-
-    Settlement(BudgetLedger ledger, Reservation reservation) {
-      this.ledger = ledger;
-      this.reservation = reservation;
-    }
-
-    void commit() {
-      if (!settled) {
-        settled = true;
-        ledger.commit(reservation);
-      }
-    }
-
-    void refund() {
-      if (!settled) {
-        settled = true;
-        ledger.refund(reservation);
       }
     }
   }
@@ -392,16 +354,6 @@ public class QueryService {
         .filter(column -> column.columnClass() != ColumnClass.PII)
         .map(ColumnPolicy::name)
         .collect(Collectors.toSet());
-  }
-
-  private BigDecimal remaining(Map<BudgetAccount, BudgetLimit> accounts, Instant now) {
-    // Per dataset the smaller of the analyst's own rest and the rest all analysts share.
-    BigDecimal least = null;
-    for (Map.Entry<BudgetAccount, BudgetLimit> entry : accounts.entrySet()) {
-      BigDecimal left = ledger.remaining(entry.getKey(), entry.getValue(), now);
-      least = least == null ? left : least.min(left);
-    }
-    return least == null ? null : BudgetArithmetic.plain(least);
   }
 
   private static String auditDetail(List<Violation> violations) {
