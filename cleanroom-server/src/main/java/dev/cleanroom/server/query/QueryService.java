@@ -7,7 +7,6 @@ import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
-import dev.cleanroom.querypolicy.analysis.Violation;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
 import dev.cleanroom.querypolicy.noise.NoisyLimit;
 import dev.cleanroom.querypolicy.policy.ColumnClass;
@@ -16,7 +15,6 @@ import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.release.ReleasedResult;
 import dev.cleanroom.querypolicy.release.Releaser;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
-import dev.cleanroom.server.audit.AuditEntry;
 import dev.cleanroom.server.audit.AuditLog;
 import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.budget.BudgetAccounts;
@@ -33,7 +31,6 @@ import dev.cleanroom.spi.TableName;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +39,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -136,8 +132,7 @@ public class QueryService {
         policyVersions.put(table.toString(), dataset.currentPolicyVersion());
         policies.put(dataset, visibleTable.policy());
       }
-      List<String> tables = List.copyOf(dataVersions.keySet());
-      String versions = "data=" + dataVersions + " policies=" + policyVersions;
+      ReadVersions read = new ReadVersions(dataVersions, policyVersions);
       String cacheKey = CachedAnswers.key(query.canonicalDigest(), dataVersions, policyVersions);
       String queryId = "q-" + UUID.randomUUID();
       QueryCharge charge =
@@ -145,15 +140,7 @@ public class QueryService {
 
       Optional<Answer> cached = cache.find(analyst.collaborationId(), analyst.memberId(), cacheKey);
       if (cached.isPresent()) {
-        audit.append(
-            analyst.collaborationId(),
-            new AuditEntry(
-                analyst.member(),
-                "QUERY_ANSWERED",
-                tables,
-                "queryId=" + queryId + " cached=true " + versions,
-                BigDecimal.ZERO,
-                "SUCCESS"));
+        record(analyst, QueryAuditEvent.answeredFromCache(analyst.member(), queryId, read));
         return cached.get().asCached(queryId, budgets.remaining(charge));
       }
 
@@ -161,15 +148,9 @@ public class QueryService {
       try {
         settlement = budgets.reserve(charge);
       } catch (PolicyException e) {
-        audit.append(
-            analyst.collaborationId(),
-            new AuditEntry(
-                analyst.member(),
-                "QUERY_REFUSED",
-                tables,
-                "queryId=" + queryId + " code=" + e.code(),
-                null,
-                e.code().name()));
+        record(
+            analyst,
+            QueryAuditEvent.overBudget(analyst.member(), queryId, read.tables(), e.code()));
         throw e;
       }
 
@@ -190,22 +171,15 @@ public class QueryService {
             Answers.of(
                 queryId, query, released, budgets.remaining(charge), policyVersions, dataVersions);
         cache.store(analyst.collaborationId(), analyst.memberId(), cacheKey, answer);
-        audit.append(
-            analyst.collaborationId(),
-            new AuditEntry(
+        record(
+            analyst,
+            QueryAuditEvent.answered(
                 analyst.member(),
-                "QUERY_ANSWERED",
-                tables,
-                "queryId="
-                    + queryId
-                    + " cached=false rows="
-                    + answer.rows().size()
-                    + " suppressedGroups="
-                    + released.suppressedGroups()
-                    + " "
-                    + versions,
-                released.epsilonSpent(),
-                "SUCCESS"));
+                queryId,
+                read,
+                answer.rows().size(),
+                released.suppressedGroups(),
+                released.epsilonSpent()));
         return answer;
       } catch (RuntimeException | Error failure) {
         // Every failure but the refunded one above (the engine's, a time limit, the release's,
@@ -217,15 +191,8 @@ public class QueryService {
           failure.addSuppressed(settling);
         }
         try {
-          audit.append(
-              analyst.collaborationId(),
-              new AuditEntry(
-                  analyst.member(),
-                  "QUERY_FAILED",
-                  tables,
-                  "queryId=" + queryId + " " + versions,
-                  charge.epsilon(),
-                  "FAILED"));
+          record(
+              analyst, QueryAuditEvent.failed(analyst.member(), queryId, read, charge.epsilon()));
         } catch (RuntimeException auditing) {
           failure.addSuppressed(auditing);
         }
@@ -239,37 +206,19 @@ public class QueryService {
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
     AnalysisResult result = analyze(analyst, visible, sql, "EXPLAIN");
     if (result instanceof AnalysisResult.Rejected rejected) {
-      audit.append(
-          analyst.collaborationId(),
-          new AuditEntry(
-              analyst.member(),
-              "QUERY_EXPLAINED",
-              tablesNamedBy(rejected.violations()),
-              auditDetail(rejected.violations()),
-              null,
-              "REJECTED"));
+      record(analyst, QueryAuditEvent.explainedRejected(analyst.member(), rejected.violations()));
       return Explanation.rejected(PolicyProblems.violations(rejected.violations()));
     }
     PrivateQuery query = ((AnalysisResult.Accepted) result).query();
     List<String> tables = query.tablesRead().stream().map(TableName::toString).toList();
-    audit.append(
-        analyst.collaborationId(),
-        new AuditEntry(analyst.member(), "QUERY_EXPLAINED", tables, "accepted", null, "ACCEPTED"));
+    record(analyst, QueryAuditEvent.explainedAccepted(analyst.member(), tables));
     return Explanation.accepted(query, tables);
   }
 
   private PrivateQuery accept(Caller analyst, Visible visible, String sql, String kind) {
     AnalysisResult result = analyze(analyst, visible, sql, kind);
     if (result instanceof AnalysisResult.Rejected rejected) {
-      audit.append(
-          analyst.collaborationId(),
-          new AuditEntry(
-              analyst.member(),
-              "QUERY_REJECTED",
-              tablesNamedBy(rejected.violations()),
-              auditDetail(rejected.violations()),
-              null,
-              "REJECTED"));
+      record(analyst, QueryAuditEvent.rejected(analyst.member(), rejected.violations()));
       throw PolicyProblems.rejection(rejected.violations());
     }
     return ((AnalysisResult.Accepted) result).query();
@@ -279,15 +228,11 @@ public class QueryService {
     try {
       return analyzer.analyze(sql, visible.context());
     } catch (PolicyException e) {
-      audit.append(
-          analyst.collaborationId(),
-          new AuditEntry(
-              analyst.member(),
-              kind + "_REFUSED",
-              List.of(),
-              "code=" + e.code(),
-              null,
-              e.code().name()));
+      record(
+          analyst,
+          kind.equals("EXPLAIN")
+              ? QueryAuditEvent.explainRefused(analyst.member(), e.code())
+              : QueryAuditEvent.queryRefused(analyst.member(), e.code()));
       throw e;
     }
   }
@@ -356,21 +301,7 @@ public class QueryService {
         .collect(Collectors.toSet());
   }
 
-  private static String auditDetail(List<Violation> violations) {
-    return "violations="
-        + violations.stream().map(v -> v.code().name()).distinct().collect(Collectors.joining(","));
-  }
-
-  /** The tables (member.dataset) that violations name, so their providers see the event. */
-  static List<String> tablesNamedBy(List<Violation> violations) {
-    return violations.stream()
-        .map(Violation::column)
-        .filter(column -> column != null)
-        .map(column -> column.split("\\."))
-        .filter(parts -> parts.length >= 2)
-        .map(parts -> parts[0] + "." + parts[1])
-        .collect(Collectors.toCollection(TreeSet::new))
-        .stream()
-        .toList();
+  private void record(Caller analyst, QueryAuditEvent event) {
+    audit.append(analyst.collaborationId(), event.toEntry());
   }
 }
