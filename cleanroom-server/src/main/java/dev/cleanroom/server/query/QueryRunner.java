@@ -188,6 +188,9 @@ public class QueryRunner {
       }
     }
 
+    /**
+     * The load phase; an {@link Error} is the JVM's trouble, not the load's, and stays as it is.
+     */
     private LeasedTables loadPhase() {
       try {
         return load.load();
