@@ -1,6 +1,7 @@
 package dev.cleanroom.server;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -87,5 +88,10 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage("dev.cleanroom.server..")
         .check(classes);
+  }
+
+  @Test
+  void serverPackages_dependOnEachOtherWithoutCycles() {
+    slices().matching("dev.cleanroom.server.(*)..").should().beFreeOfCycles().check(classes);
   }
 }

@@ -3,7 +3,6 @@ package dev.cleanroom.server.audit;
 import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.auth.CurrentCaller;
 import dev.cleanroom.server.auth.Role;
-import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.problem.ServerException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -25,13 +24,13 @@ public class AuditResource {
   static final int MAX_LIMIT = 1000;
 
   private final AuditLog log;
-  private final DatasetCatalog datasets;
+  private final OwnedTables ownedTables;
   private final CurrentCaller caller;
 
   @Inject
-  public AuditResource(AuditLog log, DatasetCatalog datasets, CurrentCaller caller) {
+  public AuditResource(AuditLog log, OwnedTables ownedTables, CurrentCaller caller) {
     this.log = log;
-    this.datasets = datasets;
+    this.ownedTables = ownedTables;
     this.caller = caller;
   }
 
@@ -55,7 +54,7 @@ public class AuditResource {
                 reader.collaborationId(),
                 after,
                 limit,
-                datasets.tablesOwnedBy(reader.collaborationId(), reader.memberId()),
+                ownedTables.tablesOwnedBy(reader.collaborationId(), reader.memberId()),
                 reader.member());
     Long next = events.size() == limit ? events.get(events.size() - 1).position() : null;
     return new AuditPage(events, next);

@@ -1,8 +1,5 @@
 package dev.cleanroom.server.budget;
 
-import dev.cleanroom.querypolicy.budget.BudgetAccount;
-import dev.cleanroom.querypolicy.budget.BudgetArithmetic;
-import dev.cleanroom.querypolicy.budget.BudgetLimit;
 import dev.cleanroom.querypolicy.budget.BudgetRefresh;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.server.auth.Caller;
@@ -31,18 +28,24 @@ import java.util.Optional;
 @Path("/api/v1/collaborations/{collaboration}/budget")
 @Produces(MediaType.APPLICATION_JSON)
 public class BudgetResource {
-  private final JdbcBudgetLedger ledger;
+  private final BudgetAccounts accounts;
   private final DatasetCatalog catalog;
   private final Policies policies;
   private final CurrentCaller caller;
+  private final Clock clock;
 
   @Inject
   public BudgetResource(
-      JdbcBudgetLedger ledger, DatasetCatalog catalog, Policies policies, CurrentCaller caller) {
-    this.ledger = ledger;
+      BudgetAccounts accounts,
+      DatasetCatalog catalog,
+      Policies policies,
+      CurrentCaller caller,
+      Clock clock) {
+    this.accounts = accounts;
     this.catalog = catalog;
     this.policies = policies;
     this.caller = caller;
+    this.clock = clock;
   }
 
   /**
@@ -79,43 +82,28 @@ public class BudgetResource {
   @GET
   public Budgets budgets(@PathParam("collaboration") String collaboration) {
     Caller analyst = caller.get().require(collaboration, Role.ANALYST);
-    Instant now = Clock.systemUTC().instant();
+    Instant now = clock.instant();
     List<DatasetBudget> budgets = new ArrayList<>();
     for (Dataset dataset : catalog.list(analyst.collaborationId())) {
       Optional<DatasetPolicy> policy = policies.current(dataset);
       if (policy.isEmpty() || !policy.get().allowedAnalysts().contains(analyst.member())) {
         continue;
       }
-      BudgetLimit limit = limitOf(policy.get());
-      BudgetAccount account = accountOf(analyst, dataset);
-      BigDecimal spent = ledger.spent(account, limit, now);
-      BigDecimal sharedSpent = ledger.spentByAllAnalysts(account.datasetAccount(), limit, now);
+      BudgetAccounts.Balance balance = accounts.balance(analyst, dataset, policy.get(), now);
       budgets.add(
           new DatasetBudget(
               dataset.table(),
-              spent,
-              BudgetArithmetic.plain(BudgetArithmetic.remaining(spent, sharedSpent, limit)),
-              limit.analystTotal(),
+              balance.spent(),
+              balance.remaining(),
+              balance.limit().analystTotal(),
               policy.get().privacy().epsilonPerQuery(),
-              limit.refresh(),
-              BudgetArithmetic.periodKey(limit.refresh(), now),
+              balance.limit().refresh(),
+              balance.period(),
               new SharedBudget(
-                  sharedSpent,
-                  BudgetArithmetic.plain(
-                      BudgetArithmetic.remaining(sharedSpent, limit.datasetTotal())),
-                  limit.datasetTotal())));
+                  balance.sharedSpent(),
+                  balance.sharedRemaining(),
+                  balance.limit().datasetTotal())));
     }
     return new Budgets(analyst.member(), budgets);
-  }
-
-  public static BudgetLimit limitOf(DatasetPolicy policy) {
-    return new BudgetLimit(
-        policy.privacy().budget(),
-        policy.privacy().datasetBudget(),
-        policy.privacy().budgetRefresh());
-  }
-
-  public static BudgetAccount accountOf(Caller analyst, Dataset dataset) {
-    return new BudgetAccount(analyst.collaboration(), analyst.member(), dataset.table());
   }
 }

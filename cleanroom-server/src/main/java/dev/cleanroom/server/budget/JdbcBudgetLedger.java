@@ -30,6 +30,8 @@ import java.util.UUID;
  * first the dataset rows shared by all analysts ({@code budget_dataset_balance}) by dataset and
  * period, then the analyst's own rows ({@code budget_balance}) by dataset and period. A reservation
  * is one analyst's in one collaboration, so that order is total over the rows it locks.
+ *
+ * <p>The server's {@link BudgetLedger} bean: everything but its own test depends on the interface.
  */
 @ApplicationScoped
 public class JdbcBudgetLedger implements BudgetLedger {

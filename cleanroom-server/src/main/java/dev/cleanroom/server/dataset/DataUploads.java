@@ -1,6 +1,5 @@
 package dev.cleanroom.server.dataset;
 
-import dev.cleanroom.connectors.dataset.ColumnDefinition;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.connectors.dataset.IngestRules;
 import dev.cleanroom.connectors.ingest.IngestProgress;
@@ -12,7 +11,6 @@ import dev.cleanroom.querypolicy.policy.ColumnClass;
 import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.server.auth.Caller;
-import dev.cleanroom.server.policy.Policies;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,7 +33,7 @@ public class DataUploads {
   private static final Logger LOG = Logger.getLogger(DataUploads.class);
 
   private final DatasetCatalog catalog;
-  private final Policies policies;
+  private final ApprovedPolicies policies;
   private final DatasetStore store;
   private final BufferAllocator root;
   private final long maxUploadBytes;
@@ -44,7 +42,7 @@ public class DataUploads {
   @Inject
   public DataUploads(
       DatasetCatalog catalog,
-      Policies policies,
+      ApprovedPolicies policies,
       DatasetStore store,
       BufferAllocator root,
       @ConfigProperty(name = "cleanroom.upload.max-bytes") long maxUploadBytes,
@@ -57,25 +55,13 @@ public class DataUploads {
     this.versionRecorded = versionRecorded;
   }
 
-  /** The store's name of a dataset: unique across collaborations, no user text in it. */
-  public static String storageId(Dataset dataset) {
-    return "c" + dataset.collaborationId() + "-d" + dataset.id();
-  }
-
-  public static DatasetSchema schemaOf(Dataset dataset) {
-    return new DatasetSchema(
-        dataset.columns().stream()
-            .map(c -> new ColumnDefinition(c.name(), c.columnType()))
-            .toList());
-  }
-
   /** Ingests an upload as the dataset's next version; nothing is stored when any row is bad. */
   public Dataset upload(Caller owner, Dataset dataset, InputStream body, String mediaType) {
     requireOwner(owner, dataset);
     UploadFormat format = UploadFormat.fromMediaType(mediaType);
-    DatasetSchema schema = schemaOf(dataset);
+    DatasetSchema schema = dataset.schema();
     IngestRules rules = rulesFor(policies.current(dataset));
-    String id = storageId(dataset);
+    String id = dataset.storageId();
     StoredVersion version =
         store.upload(id, schema, rules, format, body, root, IngestProgress.NONE);
     LOG.infof(
@@ -106,18 +92,18 @@ public class DataUploads {
                             + dataset.name()
                             + "' has no approved policy naming its privacy unit"));
     ColumnPolicy unit = unitColumn(policy, dataset);
-    ErasureResult result = store.erase(storageId(dataset), unit.name(), unitValue, root);
+    ErasureResult result = store.erase(dataset.storageId(), unit.name(), unitValue, root);
     Dataset updated =
         catalog.recordVersion(
             dataset,
             Math.toIntExact(result.version().version()),
-            storageId(dataset),
+            dataset.storageId(),
             result.version().rows(),
             "ERASURE",
             owner);
     // The erased rows must not be answered from a version kept in memory.
     versionRecorded.fire(
-        new DatasetVersionRecorded(storageId(dataset), result.version().version()));
+        new DatasetVersionRecorded(dataset.storageId(), result.version().version()));
     return new ErasureOutcome(updated.currentVersion(), result.rowsRemoved());
   }
 

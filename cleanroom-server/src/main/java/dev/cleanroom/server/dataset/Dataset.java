@@ -2,6 +2,8 @@ package dev.cleanroom.server.dataset;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cleanroom.connectors.dataset.ColumnDefinition;
+import dev.cleanroom.connectors.dataset.DatasetSchema;
 import java.util.List;
 
 /**
@@ -29,5 +31,18 @@ public record Dataset(
   /** The name analysts use in SQL. */
   public String table() {
     return owner + "." + name;
+  }
+
+  /** The store's name of the dataset: unique across collaborations, no user text in it. */
+  public String storageId() {
+    return "c" + collaborationId + "-d" + id;
+  }
+
+  /** The declared columns as the connectors read and validate them. */
+  public DatasetSchema schema() {
+    return new DatasetSchema(
+        columns.stream()
+            .map(column -> new ColumnDefinition(column.name(), column.columnType()))
+            .toList());
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cleanroom.server.audit.AuditEntry;
 import dev.cleanroom.server.audit.AuditLog;
+import dev.cleanroom.server.audit.OwnedTables;
 import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
@@ -21,7 +22,7 @@ import java.util.Optional;
 
 /** Dataset declarations and their current versions in the metadata store. */
 @ApplicationScoped
-public class DatasetCatalog {
+public class DatasetCatalog implements OwnedTables {
   private static final String SELECT =
       "select d.id, d.collaboration_id, d.name, d.owner_member_id, m.name, d.columns_json,"
           + " d.current_version, d.current_policy_version"
@@ -145,7 +146,7 @@ public class DatasetCatalog {
     }
   }
 
-  /** The tables (as named in SQL) that {@code ownerId} owns. */
+  @Override
   public List<String> tablesOwnedBy(long collaborationId, long ownerId) {
     return list(collaborationId).stream()
         .filter(d -> d.ownerId() == ownerId)

@@ -8,6 +8,7 @@ import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.auth.Role;
 import dev.cleanroom.server.collaboration.CollaborationRequests.MemberView;
 import dev.cleanroom.server.collaboration.Collaborations;
+import dev.cleanroom.server.dataset.ApprovedPolicies;
 import dev.cleanroom.server.dataset.Dataset;
 import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.dataset.DeclaredColumn;
@@ -33,7 +34,7 @@ import java.util.stream.Collectors;
  * again when a draft is approved.
  */
 @ApplicationScoped
-public class Policies {
+public class Policies implements ApprovedPolicies {
   private final PolicyVersions versions;
   private final DatasetCatalog datasets;
   private final Collaborations collaborations;
@@ -69,7 +70,7 @@ public class Policies {
         draft -> requireConsistent(dataset, parse(draft.document()), references));
   }
 
-  /** The approved policy in force for the dataset, if any. */
+  @Override
   public Optional<DatasetPolicy> current(Dataset dataset) {
     return versions.current(dataset).map(v -> PolicyJson.read(v.document()));
   }

@@ -8,7 +8,6 @@ import dev.cleanroom.server.auth.Role;
 import dev.cleanroom.server.dataset.Dataset;
 import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.problem.ServerException;
-import dev.cleanroom.server.query.QueryService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -31,7 +30,7 @@ public class PolicyResource {
   private final DatasetCatalog catalog;
   private final CurrentCaller caller;
   private final boolean selfApproval;
-  private final QueryService queries;
+  private final DryRuns dryRuns;
 
   @Inject
   public PolicyResource(
@@ -40,13 +39,13 @@ public class PolicyResource {
       DatasetCatalog catalog,
       CurrentCaller caller,
       @ConfigProperty(name = "cleanroom.policy.self-approval") boolean selfApproval,
-      QueryService queries) {
+      DryRuns dryRuns) {
     this.policies = policies;
     this.versions = versions;
     this.catalog = catalog;
     this.caller = caller;
     this.selfApproval = selfApproval;
-    this.queries = queries;
+    this.dryRuns = dryRuns;
   }
 
   /** Proposes a policy document (the JSON of DESIGN.md's policy model) as a new draft. */
@@ -103,8 +102,7 @@ public class PolicyResource {
                     () ->
                         ServerException.malformed(
                             "the policy allows no analyst; name one in 'analyst'"));
-    return queries.dryRun(
-        officer.collaborationId(), dataset, version, draft, analyst, body.cases());
+    return dryRuns.run(dataset, version, draft, analyst, body.cases());
   }
 
   @POST

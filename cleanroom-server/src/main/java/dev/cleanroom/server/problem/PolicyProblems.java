@@ -2,8 +2,13 @@ package dev.cleanroom.server.problem;
 
 import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
+import dev.cleanroom.querypolicy.analysis.Violation;
+import java.util.List;
 
-/** Maps the policy layer's error codes to problem documents; its messages are safe to show. */
+/**
+ * Maps the policy layer's error codes and violations to problem documents; its messages are safe to
+ * show.
+ */
 public final class PolicyProblems {
   private PolicyProblems() {}
 
@@ -18,6 +23,22 @@ public final class PolicyProblems {
             : e.getMessage(),
         code.name(),
         null);
+  }
+
+  /** Each violation as the problem document lists it: code, column, position, sentence. */
+  public static List<Problem.Violation> violations(List<Violation> violations) {
+    return violations.stream()
+        .map(
+            v ->
+                new Problem.Violation(
+                    v.code().name(), null, v.column(), v.line(), v.columnNumber(), v.message()))
+        .toList();
+  }
+
+  /** The 422 answer DESIGN.md shows for a rejected query. */
+  public static ServerException rejection(List<Violation> violations) {
+    return new ServerException(
+        ServerErrorCode.POLICY_VIOLATION, "the query violates the policy", violations(violations));
   }
 
   public static int status(PolicyErrorCode code) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cleanroom.connectors.dataset.LoadedDataset;
 import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.server.dataset.DatasetVersionRecorded;
+import dev.cleanroom.spi.TableName;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
@@ -127,6 +128,36 @@ public class LoadedVersions {
         }
         throw e;
       }
+    }
+  }
+
+  /**
+   * One version a query reads: the dataset's name in the store, the version, and the columns whose
+   * string encodings are computed when it is loaded.
+   */
+  record Wanted(String storageId, long version, Set<String> preparedColumns) {
+    Wanted {
+      requireNonNull(storageId, "storageId is null");
+      preparedColumns = Set.copyOf(preparedColumns);
+    }
+  }
+
+  /**
+   * Leases every version a query reads, by table, or none: when one cannot be leased, those leased
+   * already are let go before the failure is thrown.
+   */
+  LeasedTables leaseAll(Map<TableName, Wanted> wanted) {
+    Map<TableName, Lease> leases = new LinkedHashMap<>();
+    try {
+      wanted.forEach(
+          (table, version) ->
+              leases.put(
+                  table,
+                  acquire(version.storageId(), version.version(), version.preparedColumns())));
+      return new LeasedTables(leases);
+    } catch (RuntimeException | Error e) {
+      leases.values().forEach(Lease::close);
+      throw e;
     }
   }
 

@@ -36,22 +36,59 @@ public class QueryAdmission {
           ServerErrorCode.TOO_MANY_QUERIES,
           "at most " + maxConcurrent + " queries may run at once per member");
     }
-    return new Slot(semaphore);
+    return new Slot(new Place(semaphore));
   }
 
-  /** One running query's place; closing it twice releases once. */
+  /**
+   * A hold on one running query's place. The place frees when every hold on it is closed: the
+   * request's, and the query thread's ({@link #share()}), which outlives the request when the
+   * request stops waiting for it. Closing a hold twice lets go once.
+   */
   public static final class Slot implements AutoCloseable {
-    private final Semaphore semaphore;
+    private final Place place;
     private boolean closed;
 
-    private Slot(Semaphore semaphore) {
-      this.semaphore = semaphore;
+    private Slot(Place place) {
+      this.place = place;
+    }
+
+    /** A second hold on the same place, for work that may go on after this hold is closed. */
+    public synchronized Slot share() {
+      if (closed) {
+        throw new IllegalStateException("a closed slot cannot be shared");
+      }
+      place.hold();
+      return new Slot(place);
     }
 
     @Override
-    public synchronized void close() {
-      if (!closed) {
+    public void close() {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
         closed = true;
+      }
+      place.letGo();
+    }
+  }
+
+  /** One member's permit taken by one query, given back when its last hold lets go. */
+  private static final class Place {
+    private final Semaphore semaphore;
+    private int holds = 1;
+
+    Place(Semaphore semaphore) {
+      this.semaphore = semaphore;
+    }
+
+    synchronized void hold() {
+      holds++;
+    }
+
+    synchronized void letGo() {
+      holds--;
+      if (holds == 0) {
         semaphore.release();
       }
     }

@@ -1,460 +1,264 @@
 package dev.cleanroom.server.query;
 
-import dev.cleanroom.connectors.ConnectorException;
-import dev.cleanroom.engine.ExecutionException;
 import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
-import dev.cleanroom.querypolicy.analysis.Violation;
-import dev.cleanroom.querypolicy.budget.BudgetAccount;
-import dev.cleanroom.querypolicy.budget.BudgetArithmetic;
-import dev.cleanroom.querypolicy.budget.BudgetLedger;
-import dev.cleanroom.querypolicy.budget.BudgetLedger.Reservation;
-import dev.cleanroom.querypolicy.budget.BudgetLimit;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
-import dev.cleanroom.querypolicy.noise.NoisyLimit;
-import dev.cleanroom.querypolicy.policy.ColumnClass;
-import dev.cleanroom.querypolicy.policy.ColumnPolicy;
-import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.release.ReleasedResult;
 import dev.cleanroom.querypolicy.release.Releaser;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
-import dev.cleanroom.server.audit.AuditEntry;
 import dev.cleanroom.server.audit.AuditLog;
 import dev.cleanroom.server.auth.Caller;
-import dev.cleanroom.server.budget.BudgetResource;
-import dev.cleanroom.server.budget.JdbcBudgetLedger;
-import dev.cleanroom.server.dataset.DataUploads;
-import dev.cleanroom.server.dataset.Dataset;
-import dev.cleanroom.server.policy.DryRun;
-import dev.cleanroom.server.problem.ServerErrorCode;
-import dev.cleanroom.server.problem.ServerException;
-import dev.cleanroom.server.query.QueryCatalog.Visible;
-import dev.cleanroom.server.query.QueryCatalog.VisibleTable;
+import dev.cleanroom.server.budget.BudgetAccounts;
+import dev.cleanroom.server.budget.Settlement;
+import dev.cleanroom.server.policy.QueryCatalog;
+import dev.cleanroom.server.policy.QueryCatalog.Visible;
+import dev.cleanroom.server.problem.PolicyProblems;
 import dev.cleanroom.spi.TableName;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.math.BigDecimal;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
+import java.util.function.Function;
 
 /**
- * The flow of a query (DESIGN.md): analyse against the analyst's catalog, answer from the cache
- * when the same plan ran over the same versions, reserve budget, execute the private plan on the
- * vectorized executor within time and memory bounds, release with noise, commit, audit, answer.
+ * The flow of a query (DESIGN.md) as named steps: admit it, analyse it against the analyst's
+ * catalog, answer it from the cache when the same plan ran over the same versions, account for it
+ * (reserve its budget), load the versions it reads and execute its private plan on a query thread
+ * within its limits, release the result with noise, answer. Whatever step ends a query writes its
+ * one audit event; after the reservation, every path also settles the reservation once.
  */
 @ApplicationScoped
 public class QueryService {
-  private static final Logger LOG = Logger.getLogger(QueryService.class);
-
-  private final QueryCatalog catalog;
   private final QueryAdmission admission;
+  private final QueryCatalog catalog;
   private final QueryAnalyzer analyzer;
-  private final JdbcBudgetLedger ledger;
   private final CachedAnswers cache;
-  private final AuditLog audit;
+  private final BudgetAccounts budgets;
+  private final QueryRunner runner;
   private final LoadedVersions versions;
   private final QueryEngines engines;
   private final NoiseSource noise;
-  private final NoisyLimit timeoutMillis;
-  private final NoisyLimit memoryBytes;
-  private final int parallelism;
-  private final ExecutorService queryThreads;
+  private final AuditLog audit;
 
   @Inject
   public QueryService(
-      QueryCatalog catalog,
       QueryAdmission admission,
+      QueryCatalog catalog,
       QueryAnalyzer analyzer,
-      JdbcBudgetLedger ledger,
       CachedAnswers cache,
-      AuditLog audit,
+      BudgetAccounts budgets,
+      QueryRunner runner,
       LoadedVersions versions,
       QueryEngines engines,
       NoiseSource noise,
-      @ConfigProperty(name = "cleanroom.query.timeout") Duration timeout,
-      @ConfigProperty(name = "cleanroom.query.max-memory-bytes") long maxMemoryBytes,
-      @ConfigProperty(name = "cleanroom.query.parallelism") int parallelism) {
-    this.catalog = catalog;
+      AuditLog audit) {
     this.admission = admission;
+    this.catalog = catalog;
     this.analyzer = analyzer;
-    this.ledger = ledger;
     this.cache = cache;
-    this.audit = audit;
+    this.budgets = budgets;
+    this.runner = runner;
     this.versions = versions;
     this.engines = engines;
     this.noise = noise;
-    // Each query gets its own limits, drawn below the configured ones (see NoisyLimit).
-    this.timeoutMillis = NoisyLimit.around(timeout.toMillis());
-    this.memoryBytes = NoisyLimit.around(maxMemoryBytes);
-    this.parallelism = parallelism;
-    this.queryThreads =
-        Executors.newCachedThreadPool(
-            task -> {
-              Thread thread = new Thread(task, "cleanroom-query");
-              thread.setDaemon(true);
-              return thread;
-            });
-  }
-
-  @PreDestroy
-  void stop() {
-    queryThreads.shutdownNow();
+    this.audit = audit;
   }
 
   /** Answers an analyst's query, or refuses it; either way one audit event. */
   public Answer ask(Caller analyst, String sql) {
     try (QueryAdmission.Slot slot = admission.admit(analyst.memberId())) {
-      Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
-      PrivateQuery query = accept(analyst, visible, sql, "QUERY");
-      Map<String, Integer> dataVersions = new TreeMap<>();
-      Map<String, Integer> policyVersions = new TreeMap<>();
-      Map<BudgetAccount, BudgetLimit> accounts = new LinkedHashMap<>();
-      for (TableName table : query.tablesRead()) {
-        VisibleTable visibleTable = visible.tables().get(table);
-        Dataset dataset = visibleTable.dataset();
-        if (dataset.currentVersion() == null) {
-          throw new ServerException(
-              ServerErrorCode.CONFLICT, "table '" + table + "' has no data yet");
-        }
-        dataVersions.put(table.toString(), dataset.currentVersion());
-        policyVersions.put(table.toString(), dataset.currentPolicyVersion());
-        accounts.put(
-            BudgetResource.accountOf(analyst, dataset),
-            BudgetResource.limitOf(visibleTable.policy()));
-      }
-      List<String> tables = List.copyOf(dataVersions.keySet());
-      String versions = "data=" + dataVersions + " policies=" + policyVersions;
-      String cacheKey = CachedAnswers.key(query.canonicalDigest(), dataVersions, policyVersions);
-      String queryId = "q-" + UUID.randomUUID();
-      Instant now = Clock.systemUTC().instant();
-
-      Optional<Answer> cached = cache.find(analyst.collaborationId(), analyst.memberId(), cacheKey);
+      AcceptedQuery accepted = analyse(analyst, sql);
+      Optional<Answer> cached = answerFromCache(accepted);
       if (cached.isPresent()) {
-        audit.append(
-            analyst.collaborationId(),
-            new AuditEntry(
-                analyst.member(),
-                "QUERY_ANSWERED",
-                tables,
-                "queryId=" + queryId + " cached=true " + versions,
-                BigDecimal.ZERO,
-                "SUCCESS"));
-        return cached.get().asCached(queryId, remaining(accounts, now));
+        return cached.get();
       }
-
-      BigDecimal epsilon = query.releaseSpec().parameters().epsilon();
-      Reservation reservation;
-      try {
-        reservation = ledger.reserve(accounts, epsilon, now);
-      } catch (PolicyException e) {
-        audit.append(
-            analyst.collaborationId(),
-            new AuditEntry(
-                analyst.member(),
-                "QUERY_REFUSED",
-                tables,
-                "queryId=" + queryId + " code=" + e.code(),
-                null,
-                e.code().name()));
-        throw e;
-      }
-
-      // From here every path settles the reservation once and writes one audit event.
-      Settlement settlement = new Settlement(ledger, reservation);
-      try {
-        List<Object[]> exactRows;
-        try {
-          exactRows = execute(query, visible, queryId);
-        } catch (ConnectorException e) {
-          // Reading the stored version failed before any row was computed: nothing depends on
-          // the data, so the epsilon is given back.
-          settlement.refund();
-          throw e;
-        }
-        ReleasedResult released = Releaser.release(query.releaseSpec(), exactRows, noise);
-        settlement.commit();
-        Answer answer =
-            Answers.of(
-                queryId, query, released, remaining(accounts, now), policyVersions, dataVersions);
-        cache.store(analyst.collaborationId(), analyst.memberId(), cacheKey, answer);
-        audit.append(
-            analyst.collaborationId(),
-            new AuditEntry(
-                analyst.member(),
-                "QUERY_ANSWERED",
-                tables,
-                "queryId="
-                    + queryId
-                    + " cached=false rows="
-                    + answer.rows().size()
-                    + " suppressedGroups="
-                    + released.suppressedGroups()
-                    + " "
-                    + versions,
-                released.epsilonSpent(),
-                "SUCCESS"));
-        return answer;
-      } catch (RuntimeException | Error failure) {
-        // Every failure but the refunded one above (the engine's, a time limit, the release's,
-        // building or storing the answer, auditing it) may depend on the data: the epsilon stays
-        // spent. After the refund, or after the commit of an answer, this commits nothing more.
-        try {
-          settlement.commit();
-        } catch (RuntimeException settling) {
-          failure.addSuppressed(settling);
-        }
-        try {
-          audit.append(
-              analyst.collaborationId(),
-              new AuditEntry(
-                  analyst.member(),
-                  "QUERY_FAILED",
-                  tables,
-                  "queryId=" + queryId + " " + versions,
-                  epsilon,
-                  "FAILED"));
-        } catch (RuntimeException auditing) {
-          failure.addSuppressed(auditing);
-        }
-        throw failure;
-      }
-    }
-  }
-
-  /**
-   * One query's reservation, settled at most once: the first commit or refund decides, later calls
-   * do nothing. A settlement that fails leaves the reservation reserved, which counts as spent.
-   */
-  private static final class Settlement {
-    private final BudgetLedger ledger;
-    private final Reservation reservation;
-    private boolean settled;
-
-    Settlement(BudgetLedger ledger, Reservation reservation) {
-      this.ledger = ledger;
-      this.reservation = reservation;
-    }
-
-    void commit() {
-      if (!settled) {
-        settled = true;
-        ledger.commit(reservation);
-      }
-    }
-
-    void refund() {
-      if (!settled) {
-        settled = true;
-        ledger.refund(reservation);
-      }
+      Settlement settlement = account(accepted);
+      return runToAnswer(accepted, settlement, slot);
     }
   }
 
   /** Steps 1 to 4 only: the violations, or the private plan and its cost. Nothing runs. */
   public Explanation explain(Caller analyst, String sql) {
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
-    AnalysisResult result = analyze(analyst, visible, sql, "EXPLAIN");
+    AnalysisResult result =
+        analyze(
+            analyst, visible, sql, code -> QueryAuditEvent.explainRefused(analyst.member(), code));
     if (result instanceof AnalysisResult.Rejected rejected) {
-      audit.append(
-          analyst.collaborationId(),
-          new AuditEntry(
-              analyst.member(),
-              "QUERY_EXPLAINED",
-              tablesNamedBy(rejected.violations()),
-              Violations.auditDetail(rejected.violations()),
-              null,
-              "REJECTED"));
-      return Explanation.rejected(Violations.toProblem(rejected.violations()));
+      record(analyst, QueryAuditEvent.explainedRejected(analyst.member(), rejected.violations()));
+      return Explanation.rejected(PolicyProblems.violations(rejected.violations()));
     }
     PrivateQuery query = ((AnalysisResult.Accepted) result).query();
     List<String> tables = query.tablesRead().stream().map(TableName::toString).toList();
-    audit.append(
-        analyst.collaborationId(),
-        new AuditEntry(analyst.member(), "QUERY_EXPLAINED", tables, "accepted", null, "ACCEPTED"));
+    record(analyst, QueryAuditEvent.explainedAccepted(analyst.member(), tables));
     return Explanation.accepted(query, tables);
   }
 
-  /** Tries example queries against a draft policy in place of the approved one; nothing runs. */
-  public DryRun.Report dryRun(
-      long collaborationId,
-      Dataset dataset,
-      int version,
-      DatasetPolicy draft,
-      String analyst,
-      List<DryRun.Case> cases) {
-    Visible visible = catalog.forAnalyst(collaborationId, analyst, Map.of(dataset.id(), draft));
-    List<DryRun.CaseResult> results = new ArrayList<>();
-    int passed = 0;
-    int failed = 0;
-    for (DryRun.Case example : cases) {
-      String outcome;
-      List<dev.cleanroom.server.problem.Problem.Violation> violations = null;
-      String code = null;
-      String message = null;
-      try {
-        AnalysisResult result = analyzer.analyze(example.sql(), visible.context());
-        if (result instanceof AnalysisResult.Rejected rejected) {
-          outcome = "REJECTED";
-          violations = Violations.toProblem(rejected.violations());
-        } else {
-          outcome = "ACCEPTED";
-        }
-      } catch (PolicyException e) {
-        outcome = "ERROR";
-        code = e.code().name();
-        message = e.getMessage();
-      }
-      Boolean met = example.expect() == null ? null : example.expect().equals(outcome);
-      if (Boolean.TRUE.equals(met)) {
-        passed++;
-      } else if (Boolean.FALSE.equals(met)) {
-        failed++;
-      }
-      results.add(new DryRun.CaseResult(example.name(), outcome, violations, code, message, met));
-    }
-    return new DryRun.Report(version, analyst, passed, failed, results);
-  }
-
-  private PrivateQuery accept(Caller analyst, Visible visible, String sql, String kind) {
-    AnalysisResult result = analyze(analyst, visible, sql, kind);
+  /**
+   * Analyses the SQL against the analyst's catalog: the accepted query with the versions it reads
+   * and what it charges, or a rejection (422) or refusal, audited and thrown.
+   */
+  private AcceptedQuery analyse(Caller analyst, String sql) {
+    Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
+    AnalysisResult result =
+        analyze(
+            analyst, visible, sql, code -> QueryAuditEvent.queryRefused(analyst.member(), code));
     if (result instanceof AnalysisResult.Rejected rejected) {
-      audit.append(
-          analyst.collaborationId(),
-          new AuditEntry(
-              analyst.member(),
-              "QUERY_REJECTED",
-              tablesNamedBy(rejected.violations()),
-              Violations.auditDetail(rejected.violations()),
-              null,
-              "REJECTED"));
-      throw Violations.rejection(rejected.violations());
+      record(analyst, QueryAuditEvent.rejected(analyst.member(), rejected.violations()));
+      throw PolicyProblems.rejection(rejected.violations());
     }
-    return ((AnalysisResult.Accepted) result).query();
+    PrivateQuery query = ((AnalysisResult.Accepted) result).query();
+    TablesRead read = TablesRead.of(query, visible);
+    return new AcceptedQuery(
+        analyst,
+        "q-" + UUID.randomUUID(),
+        query,
+        read,
+        budgets.chargeOf(analyst, read.policies(), query.releaseSpec().parameters().epsilon()));
   }
 
-  private AnalysisResult analyze(Caller analyst, Visible visible, String sql, String kind) {
+  /** The stored answer of the same plan over the same versions, again at no cost, if any. */
+  private Optional<Answer> answerFromCache(AcceptedQuery accepted) {
+    Caller analyst = accepted.analyst();
+    Optional<Answer> cached =
+        cache.find(analyst.collaborationId(), analyst.memberId(), accepted.cacheKey());
+    if (cached.isEmpty()) {
+      return Optional.empty();
+    }
+    record(
+        analyst,
+        QueryAuditEvent.answeredFromCache(
+            analyst.member(), accepted.queryId(), accepted.versions()));
+    return Optional.of(
+        cached.get().asCached(accepted.queryId(), budgets.remaining(accepted.charge())));
+  }
+
+  /** Reserves the query's epsilon on every account it charges; a refusal (429) is audited. */
+  private Settlement account(AcceptedQuery accepted) {
     try {
-      return analyzer.analyze(sql, visible.context());
+      return budgets.reserve(accepted.charge());
     } catch (PolicyException e) {
-      audit.append(
-          analyst.collaborationId(),
-          new AuditEntry(
-              analyst.member(),
-              kind + "_REFUSED",
-              List.of(),
-              "code=" + e.code(),
-              null,
-              e.code().name()));
+      record(
+          accepted.analyst(),
+          QueryAuditEvent.overBudget(
+              accepted.analyst().member(),
+              accepted.queryId(),
+              accepted.versions().tables(),
+              e.code()));
       throw e;
     }
   }
 
   /**
-   * Leases the read versions and runs the plan on a query thread, bounded in time; the thread owns
-   * the leases and releases them when it ends, even after a timeout gave up waiting for it.
+   * Loads, executes, releases and answers a query whose epsilon is reserved, settling the
+   * reservation once. A failure of the load phase is refunded: nothing had been computed from the
+   * data. Every other failure may depend on the data, so its epsilon stays spent: the engine's, the
+   * time limit (in either phase), the release's, building, storing or auditing the answer.
    */
-  private List<Object[]> execute(PrivateQuery query, Visible visible, String queryId) {
-    ExecutionLimits limits = new ExecutionLimits(memoryBytes.draw(noise), parallelism);
-    long timeout = timeoutMillis.draw(noise);
-    Future<List<Object[]>> run =
-        queryThreads.submit(
-            () -> {
-              List<LoadedVersions.Lease> leases = new ArrayList<>();
-              try {
-                Map<TableName, LoadedTableData> data = new LinkedHashMap<>();
-                for (TableName table : query.tablesRead()) {
-                  VisibleTable visibleTable = visible.tables().get(table);
-                  Dataset dataset = visibleTable.dataset();
-                  LoadedVersions.Lease lease =
-                      versions.acquire(
-                          DataUploads.storageId(dataset),
-                          dataset.currentVersion(),
-                          usableColumns(visibleTable.policy()));
-                  leases.add(lease);
-                  data.put(table, lease.table());
-                }
-                return engines.execute(query.plan(), data, limits, queryId);
-              } finally {
-                leases.forEach(LoadedVersions.Lease::close);
-              }
-            });
+  private Answer runToAnswer(
+      AcceptedQuery accepted, Settlement settlement, QueryAdmission.Slot slot) {
     try {
-      return run.get(timeout, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      run.cancel(true);
-      LOG.warnf("event=query_timeout queryId=%s timeoutMillis=%d", queryId, timeout);
-      throw new ServerException(
-          ServerErrorCode.QUERY_FAILED, "the query did not finish within its time limit");
-    } catch (InterruptedException e) {
-      run.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new ServerException(ServerErrorCode.QUERY_FAILED, "the query was cancelled");
-    } catch (java.util.concurrent.ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof ExecutionException execution) {
-        throw execution;
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new PolicyException(
-          PolicyErrorCode.EXECUTION_FAILED, "the query could not be executed", cause);
+      List<Object[]> exactRows =
+          runner.run(
+              accepted.queryId(),
+              slot,
+              () -> load(accepted),
+              (tables, limits) -> execute(accepted, tables, limits));
+      ReleasedResult released = release(accepted, exactRows);
+      return answer(accepted, settlement, released);
+    } catch (LoadPhaseFailure failure) {
+      fail(accepted, settlement::refund, failure.failure());
+      throw failure.failure();
+    } catch (RuntimeException | Error failure) {
+      // After the commit of an answer, this commits nothing more.
+      fail(accepted, settlement::commit, failure);
+      throw failure;
     }
+  }
+
+  /** The load phase: leases the versions the query reads, loading those not kept already. */
+  private LeasedTables load(AcceptedQuery accepted) {
+    return versions.leaseAll(accepted.read().versionsToLease());
+  }
+
+  /** The execution phase: the private plan's exact rows over the leased versions. */
+  private List<Object[]> execute(
+      AcceptedQuery accepted, LeasedTables tables, ExecutionLimits limits) {
+    return engines.execute(accepted.query().plan(), tables.tables(), limits, accepted.queryId());
+  }
+
+  /** Noise on every aggregate; groups below the thresholds withheld. */
+  private ReleasedResult release(AcceptedQuery accepted, List<Object[]> exactRows) {
+    return Releaser.release(accepted.query().releaseSpec(), exactRows, noise);
+  }
+
+  /** Commits the epsilon, then builds, stores and audits the answer. */
+  private Answer answer(AcceptedQuery accepted, Settlement settlement, ReleasedResult released) {
+    settlement.commit();
+    Caller analyst = accepted.analyst();
+    ReadVersions read = accepted.versions();
+    Answer answer =
+        Answers.of(
+            accepted.queryId(),
+            accepted.query(),
+            released,
+            budgets.remaining(accepted.charge()),
+            read.policies(),
+            read.data());
+    cache.store(analyst.collaborationId(), analyst.memberId(), accepted.cacheKey(), answer);
+    record(
+        analyst,
+        QueryAuditEvent.answered(
+            analyst.member(),
+            accepted.queryId(),
+            read,
+            answer.rows().size(),
+            released.suppressedGroups(),
+            released.epsilonSpent()));
+    return answer;
   }
 
   /**
-   * The columns an analyst may use in some way, whose string encodings are worth computing when a
-   * version is loaded; personal data is never read by a query.
+   * Settles a failed query ({@code settle} commits or refunds) and audits it; a failure of either
+   * is added to {@code failure} rather than hiding it.
    */
-  private static Set<String> usableColumns(DatasetPolicy policy) {
-    return policy.columns().stream()
-        .filter(column -> column.columnClass() != ColumnClass.PII)
-        .map(ColumnPolicy::name)
-        .collect(Collectors.toSet());
-  }
-
-  private BigDecimal remaining(Map<BudgetAccount, BudgetLimit> accounts, Instant now) {
-    // Per dataset the smaller of the analyst's own rest and the rest all analysts share.
-    BigDecimal least = null;
-    for (Map.Entry<BudgetAccount, BudgetLimit> entry : accounts.entrySet()) {
-      BigDecimal left = ledger.remaining(entry.getKey(), entry.getValue(), now);
-      least = least == null ? left : least.min(left);
+  private void fail(AcceptedQuery accepted, Runnable settle, Throwable failure) {
+    try {
+      settle.run();
+    } catch (RuntimeException settling) {
+      failure.addSuppressed(settling);
     }
-    return least == null ? null : BudgetArithmetic.plain(least);
+    try {
+      record(
+          accepted.analyst(),
+          QueryAuditEvent.failed(
+              accepted.analyst().member(),
+              accepted.queryId(),
+              accepted.versions(),
+              accepted.charge().epsilon()));
+    } catch (RuntimeException auditing) {
+      failure.addSuppressed(auditing);
+    }
   }
 
-  /** The tables (member.dataset) that violations name, so their providers see the event. */
-  static List<String> tablesNamedBy(List<Violation> violations) {
-    return violations.stream()
-        .map(Violation::column)
-        .filter(column -> column != null)
-        .map(column -> column.split("\\."))
-        .filter(parts -> parts.length >= 2)
-        .map(parts -> parts[0] + "." + parts[1])
-        .collect(Collectors.toCollection(TreeSet::new))
-        .stream()
-        .toList();
+  /** The analysis of {@code sql}; SQL that cannot be analysed is audited as {@code refusal}. */
+  private AnalysisResult analyze(
+      Caller analyst,
+      Visible visible,
+      String sql,
+      Function<PolicyErrorCode, QueryAuditEvent> refusal) {
+    try {
+      return analyzer.analyze(sql, visible.context());
+    } catch (PolicyException e) {
+      record(analyst, refusal.apply(e.code()));
+      throw e;
+    }
+  }
+
+  private void record(Caller analyst, QueryAuditEvent event) {
+    audit.append(analyst.collaborationId(), event.toEntry());
   }
 }

@@ -9,7 +9,6 @@ import dev.cleanroom.server.Api;
 import dev.cleanroom.server.Api.Collaboration;
 import dev.cleanroom.server.TestData;
 import dev.cleanroom.server.collaboration.Collaborations;
-import dev.cleanroom.server.dataset.DataUploads;
 import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.query.LoadedVersions.Key;
 import io.quarkus.test.junit.QuarkusTest;
@@ -89,7 +88,7 @@ class LoadedVersionsApiTest {
   }
 
   private String customersStorageId(Collaboration room) {
-    return DataUploads.storageId(datasets.require(collaborations.idOf(room.name()), "customers"));
+    return datasets.require(collaborations.idOf(room.name()), "customers").storageId();
   }
 
   private static int consenting(DemoDataGenerator.Customers customers) {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +44,8 @@ class LoadedVersionsTest {
   private static final int ROWS = 1_000;
 
   private final RootAllocator root = new RootAllocator();
-  private final VectorizedExecutor executor = new VectorizedExecutor();
+  private final QueryEngines executor =
+      new QueryEngines(new VectorizedExecutor(root), Optional.empty());
   private final List<Key> loads = Collections.synchronizedList(new ArrayList<>());
   private final ExecutorService threads = Executors.newCachedThreadPool();
 

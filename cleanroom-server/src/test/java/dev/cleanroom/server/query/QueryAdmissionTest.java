@@ -42,6 +42,28 @@ class QueryAdmissionTest {
   }
 
   @Test
+  void sharedSlot_holdsThePlaceUntilEveryHoldIsClosed() {
+    QueryAdmission admission = new QueryAdmission(1);
+    QueryAdmission.Slot request = admission.admit(1);
+    QueryAdmission.Slot queryThread = request.share();
+
+    request.close();
+    request.close();
+    assertThrows(ServerException.class, () -> admission.admit(1));
+
+    queryThread.close();
+    admission.admit(1);
+  }
+
+  @Test
+  void closedSlot_cannotBeShared() {
+    QueryAdmission.Slot slot = new QueryAdmission(1).admit(1);
+    slot.close();
+
+    assertThrows(IllegalStateException.class, slot::share);
+  }
+
+  @Test
   void limitBelowOne_refusedAtConstruction() {
     assertThrows(IllegalArgumentException.class, () -> new QueryAdmission(0));
   }

@@ -53,7 +53,7 @@ class QueryFailureAfterExecutionTest {
     // Committed on both datasets read, none left reserved or refunded.
     assertEquals(
         List.of("advertiser.impressions COMMITTED 0.5", "retailer.customers COMMITTED 0.5"),
-        reservations(room.name()));
+        reservations(jdbc, room.name()));
     room.as("advertiser")
         .get(room.path() + "/budget")
         .then()
@@ -88,7 +88,7 @@ class QueryFailureAfterExecutionTest {
   }
 
   /** Each reservation row of the collaboration as "dataset status epsilon", in dataset order. */
-  private List<String> reservations(String collaboration) {
+  static List<String> reservations(Jdbc jdbc, String collaboration) {
     return jdbc.inTransaction(
         connection -> {
           try (PreparedStatement statement =

@@ -1,11 +1,10 @@
-package dev.cleanroom.server.query;
+package dev.cleanroom.server.policy;
 
 import dev.cleanroom.querypolicy.analysis.AnalysisContext;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
 import dev.cleanroom.server.dataset.Dataset;
 import dev.cleanroom.server.dataset.DatasetCatalog;
-import dev.cleanroom.server.policy.Policies;
 import dev.cleanroom.spi.TableName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

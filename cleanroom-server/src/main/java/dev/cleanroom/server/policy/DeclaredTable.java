@@ -1,4 +1,4 @@
-package dev.cleanroom.server.query;
+package dev.cleanroom.server.policy;
 
 import dev.cleanroom.server.dataset.DeclaredColumn;
 import java.util.List;

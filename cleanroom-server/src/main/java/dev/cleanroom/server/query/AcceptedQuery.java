@@ -1,0 +1,32 @@
+package dev.cleanroom.server.query;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
+import dev.cleanroom.server.auth.Caller;
+import dev.cleanroom.server.budget.QueryCharge;
+
+/**
+ * A query the policy accepted, and what running it involves: its id, the tables and versions it
+ * reads, what it charges.
+ */
+record AcceptedQuery(
+    Caller analyst, String queryId, PrivateQuery query, TablesRead read, QueryCharge charge) {
+  AcceptedQuery {
+    requireNonNull(analyst, "analyst is null");
+    requireNonNull(queryId, "queryId is null");
+    requireNonNull(query, "query is null");
+    requireNonNull(read, "read is null");
+    requireNonNull(charge, "charge is null");
+  }
+
+  ReadVersions versions() {
+    return read.versions();
+  }
+
+  /** The cache key: the canonical plan and every version it read. */
+  String cacheKey() {
+    ReadVersions versions = versions();
+    return CachedAnswers.key(query.canonicalDigest(), versions.data(), versions.policies());
+  }
+}
