@@ -1,8 +1,8 @@
 package dev.cleanroom.server.query;
 
 /**
- * A query's load phase failed: a version it reads could not be leased, read or decrypted. Nothing
- * had been computed from the data then, so its epsilon is given back; what failed is {@link
+ * A query's load phase failed because the store could not read or decrypt a version it reads.
+ * Nothing had been computed from the rows then, so its epsilon is given back; what failed is {@link
  * #failure()}.
  */
 final class LoadPhaseFailure extends RuntimeException {

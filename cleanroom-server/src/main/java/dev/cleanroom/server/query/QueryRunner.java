@@ -2,6 +2,7 @@ package dev.cleanroom.server.query;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
@@ -189,12 +190,16 @@ public class QueryRunner {
     }
 
     /**
-     * The load phase; an {@link Error} is the JVM's trouble, not the load's, and stays as it is.
+     * The load phase. What the store reports about the stored bytes (unreadable, tampered with, a
+     * key that does not unwrap) is a load failure: it says nothing about the rows. Anything else
+     * stays an ordinary, charged failure: running out of the process's Arrow memory while a version
+     * is decrypted depends on how large the versions are, which one row can tip, and an {@link
+     * Error} is the JVM's trouble, not the load's.
      */
     private LeasedTables loadPhase() {
       try {
         return load.load();
-      } catch (RuntimeException e) {
+      } catch (ConnectorException e) {
         throw new LoadPhaseFailure(e);
       }
     }

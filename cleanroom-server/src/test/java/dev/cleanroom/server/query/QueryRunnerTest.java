@@ -100,6 +100,29 @@ class QueryRunnerTest {
   }
 
   @Test
+  void loadThatRunsOutOfArrowMemory_isNotALoadPhaseFailure() {
+    runner = runner(LONG_TIME);
+    // Whether the versions fit depends on their sizes, which one row can change: charged.
+    org.apache.arrow.memory.OutOfMemoryException full =
+        new org.apache.arrow.memory.OutOfMemoryException("the process's allocator is full");
+
+    try (QueryAdmission.Slot slot = admission.admit(MEMBER)) {
+      RuntimeException thrown =
+          assertThrows(
+              RuntimeException.class,
+              () ->
+                  runner.run(
+                      "q-load-memory",
+                      slot,
+                      () -> {
+                        throw full;
+                      },
+                      (tables, limits) -> List.of()));
+      assertSame(full, thrown);
+    }
+  }
+
+  @Test
   void executionThatFails_isThrownAsItIs_evenWhenTheStoreFailed() {
     runner = runner(LONG_TIME);
     ConnectorException storeFailure =
