@@ -108,7 +108,7 @@ record QueryAuditEvent(
   }
 
   static QueryAuditEvent failed(
-      String analyst, String queryId, ReadVersions versions, BigDecimal epsilonReserved) {
+      String analyst, String queryId, ReadVersions versions, BigDecimal epsilonSpent) {
     return new QueryAuditEvent(
         analyst,
         Kind.FAILED,
@@ -117,7 +117,7 @@ record QueryAuditEvent(
         versions,
         null,
         null,
-        requireNonNull(epsilonReserved, "epsilonReserved is null"),
+        requireNonNull(epsilonSpent, "epsilonSpent is null"),
         false,
         null,
         null);

@@ -19,6 +19,7 @@ import dev.cleanroom.server.problem.PolicyProblems;
 import dev.cleanroom.spi.TableName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -170,11 +171,11 @@ public class QueryService {
       ReleasedResult released = release(accepted, exactRows);
       return answer(accepted, settlement, released);
     } catch (LoadPhaseFailure failure) {
-      fail(accepted, settlement::refund, failure.failure());
+      fail(accepted, settlement::refund, BigDecimal.ZERO, failure.failure());
       throw failure.failure();
     } catch (RuntimeException | Error failure) {
       // After the commit of an answer, this commits nothing more.
-      fail(accepted, settlement::commit, failure);
+      fail(accepted, settlement::commit, accepted.charge().epsilon(), failure);
       throw failure;
     }
   }
@@ -225,7 +226,8 @@ public class QueryService {
    * Settles a failed query ({@code settle} commits or refunds) and audits it; a failure of either
    * is added to {@code failure} rather than hiding it.
    */
-  private void fail(AcceptedQuery accepted, Runnable settle, Throwable failure) {
+  private void fail(
+      AcceptedQuery accepted, Runnable settle, BigDecimal epsilonSpent, Throwable failure) {
     try {
       settle.run();
     } catch (RuntimeException settling) {
@@ -235,10 +237,7 @@ public class QueryService {
       record(
           accepted.analyst(),
           QueryAuditEvent.failed(
-              accepted.analyst().member(),
-              accepted.queryId(),
-              accepted.versions(),
-              accepted.charge().epsilon()));
+              accepted.analyst().member(), accepted.queryId(), accepted.versions(), epsilonSpent));
     } catch (RuntimeException auditing) {
       failure.addSuppressed(auditing);
     }

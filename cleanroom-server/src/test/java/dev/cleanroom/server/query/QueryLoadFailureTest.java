@@ -65,6 +65,8 @@ class QueryLoadFailureTest {
     List<Map<String, Object>> failed =
         audit.getList("events.findAll { it.action == 'QUERY_FAILED' }");
     assertEquals(1, failed.size(), failed.toString());
+    // The audit records what was spent: nothing, once refunded.
+    assertEquals(0.0, ((Number) failed.get(0).get("epsilon")).doubleValue(), failed.toString());
     room.as("privacy").get(room.path() + "/audit/verify").then().body("valid", equalTo(true));
   }
 
