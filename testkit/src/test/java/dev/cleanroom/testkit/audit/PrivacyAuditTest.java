@@ -1,16 +1,16 @@
-package dev.cleanroom.querypolicy.audit;
+package dev.cleanroom.testkit.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cleanroom.querypolicy.audit.PlainExactEngine.Contribution;
-import dev.cleanroom.querypolicy.audit.PrivacyAudit.Finding;
 import dev.cleanroom.querypolicy.noise.SeededNoiseSource;
 import dev.cleanroom.querypolicy.release.ColumnRole;
 import dev.cleanroom.querypolicy.release.QueryPrivacyParameters;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.querypolicy.release.Releaser;
+import dev.cleanroom.testkit.audit.PlainExactEngine.Contribution;
+import dev.cleanroom.testkit.audit.PrivacyAudit.Finding;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

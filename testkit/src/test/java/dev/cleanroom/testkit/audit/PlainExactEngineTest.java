@@ -1,9 +1,9 @@
-package dev.cleanroom.querypolicy.audit;
+package dev.cleanroom.testkit.audit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cleanroom.querypolicy.audit.PlainExactEngine.Contribution;
+import dev.cleanroom.testkit.audit.PlainExactEngine.Contribution;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

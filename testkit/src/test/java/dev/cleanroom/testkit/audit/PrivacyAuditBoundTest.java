@@ -1,10 +1,10 @@
-package dev.cleanroom.querypolicy.audit;
+package dev.cleanroom.testkit.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cleanroom.querypolicy.audit.PrivacyAudit.Finding;
+import dev.cleanroom.testkit.audit.PrivacyAudit.Finding;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.cleanroom.querypolicy.audit;
+package dev.cleanroom.testkit.audit;
 
 /**
  * Exact (Clopper-Pearson) one-sided confidence bounds for a binomial proportion, through the

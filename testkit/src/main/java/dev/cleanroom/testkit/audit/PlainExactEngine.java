@@ -1,4 +1,4 @@
-package dev.cleanroom.querypolicy.audit;
+package dev.cleanroom.testkit.audit;
 
 import static java.util.Objects.requireNonNull;
 
