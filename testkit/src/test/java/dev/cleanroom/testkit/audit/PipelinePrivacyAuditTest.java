@@ -1,24 +1,25 @@
-package dev.cleanroom.querypolicy.audit;
+package dev.cleanroom.testkit.audit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cleanroom.engine.reference.ReferenceEngine;
-import dev.cleanroom.querypolicy.analysis.TestCatalog;
-import dev.cleanroom.querypolicy.audit.PrivacyAudit.Finding;
-import dev.cleanroom.querypolicy.audit.RewritePipeline.Tables;
 import dev.cleanroom.querypolicy.noise.SeededNoiseSource;
 import dev.cleanroom.querypolicy.release.QueryPrivacyParameters;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.querypolicy.release.ReleasedResult;
 import dev.cleanroom.querypolicy.release.Releaser;
+import dev.cleanroom.testkit.TestAllocator;
+import dev.cleanroom.testkit.TestTables;
+import dev.cleanroom.testkit.audit.PrivacyAudit.Finding;
+import dev.cleanroom.testkit.audit.RewritePipeline.Tables;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,9 +39,9 @@ class PipelinePrivacyAuditTest {
   private static final PrivacyAudit AUDIT = new PrivacyAudit(40_000, 1e-6, 0.999);
   private static final BigDecimal EPSILON = new BigDecimal("3");
   private static final int MINIMUM_UNITS = 10;
-  private static final long DAY = 86_400_000L;
 
-  private static ReferenceEngine engine;
+  @RegisterExtension static final TestAllocator MEMORY = new TestAllocator();
+
   // One pipeline per query and one instance per dataset, so each exact result is computed once.
   private static RewritePipeline reachByAgeBand;
   private static RewritePipeline spendByCampaign;
@@ -55,8 +56,7 @@ class PipelinePrivacyAuditTest {
   private static Tables decisionNeighbour;
 
   @BeforeAll
-  static void openEngine() {
-    engine = new ReferenceEngine();
+  static void analyseQueriesAndMakeDatasets() {
     reachByAgeBand = pipeline(REACH_BY_AGE_BAND);
     spendByCampaign = pipeline(SPEND_BY_CAMPAIGN);
     joinedAsRewritten = pipeline(JOINED_REACH_AND_SPEND);
@@ -71,13 +71,8 @@ class PipelinePrivacyAuditTest {
     decisionNeighbour = withCustomer(decisionDataset, customer(-1, "g"));
   }
 
-  @AfterAll
-  static void closeEngine() {
-    engine.close();
-  }
-
   private static RewritePipeline pipeline(String sql) {
-    return new RewritePipeline(sql, EPSILON, 1, MINIMUM_UNITS, engine);
+    return new RewritePipeline(sql, EPSILON, 1, MINIMUM_UNITS, MEMORY.allocator());
   }
 
   private static final String REACH_BY_AGE_BAND =
@@ -99,7 +94,9 @@ class PipelinePrivacyAuditTest {
   }
 
   private static Object[] impression(long id, String emailHash, String campaign, double cost) {
-    return new Object[] {id, emailHash, campaign, TestCatalog.MONDAY + id % 7 * DAY, true, cost};
+    return new Object[] {
+      id, emailHash, campaign, TestTables.MONDAY + id % 7 * TestTables.DAY, true, cost
+    };
   }
 
   /** {@code units} customers in age band "g" and 100 in "other". */

@@ -1,23 +1,22 @@
-package dev.cleanroom.querypolicy.audit;
+package dev.cleanroom.testkit.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cleanroom.engine.reference.ReferenceEngine;
-import dev.cleanroom.querypolicy.analysis.TestCatalog;
-import dev.cleanroom.querypolicy.audit.PlainExactEngine.Contribution;
-import dev.cleanroom.querypolicy.audit.RewritePipeline.Tables;
 import dev.cleanroom.querypolicy.release.ColumnRole;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
+import dev.cleanroom.testkit.TestAllocator;
+import dev.cleanroom.testkit.TestTables;
+import dev.cleanroom.testkit.audit.PlainExactEngine.Contribution;
+import dev.cleanroom.testkit.audit.RewritePipeline.Tables;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The plain audit ({@link PrivacyAuditTest}) trusts {@link PlainExactEngine} to compute what the
@@ -28,17 +27,7 @@ import org.junit.jupiter.api.Test;
 class PlainExactEngineAgreementTest {
   private static final int CAMPAIGNS = 5;
 
-  private static ReferenceEngine engine;
-
-  @BeforeAll
-  static void openEngine() {
-    engine = new ReferenceEngine();
-  }
-
-  @AfterAll
-  static void closeEngine() {
-    engine.close();
-  }
+  @RegisterExtension final TestAllocator memory = new TestAllocator();
 
   @Test
   void clampedSumAndCountPerCampaign_rewriteAgreesWithThePlainEngine() {
@@ -58,7 +47,7 @@ class PlainExactEngineAgreementTest {
           Double cost = random.nextInt(10) == 0 ? null : (random.nextInt(600) - 100) / 4.0;
           String hash = "h" + unit;
           String campaignId = "c" + campaign;
-          impressions.add(new Object[] {id++, hash, campaignId, TestCatalog.MONDAY, false, cost});
+          impressions.add(new Object[] {id++, hash, campaignId, TestTables.MONDAY, false, cost});
           contributions.add(
               new Contribution(
                   hash, List.of(campaignId), cost == null ? null : BigDecimal.valueOf(cost)));
@@ -72,7 +61,7 @@ class PlainExactEngineAgreementTest {
             new BigDecimal("3"),
             CAMPAIGNS,
             10,
-            engine);
+            memory.allocator());
     ReleaseSpec spec = pipeline.releaseSpec();
     int sumField = field(spec, ColumnRole.SUM);
     int countField = field(spec, ColumnRole.COUNT);

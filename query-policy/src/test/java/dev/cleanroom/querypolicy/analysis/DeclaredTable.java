@@ -1,25 +1,20 @@
-package dev.cleanroom.querypolicy.engine;
+package dev.cleanroom.querypolicy.analysis;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.querypolicy.policy.ColumnType;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.calcite.DataContext;
-import org.apache.calcite.linq4j.Enumerable;
-import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
-import org.apache.calcite.schema.ScannableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
- * A small Calcite table over rows held in memory, typed by the declared column types; for tests,
- * examples and policy dry-runs. Row values follow docs/ARCHITECTURE.md's type mapping.
+ * A table as the analyzer sees it in the server's catalog: declared columns, every one nullable,
+ * and no rows (analysis reads none; an engine gets the data by table name).
  */
-public final class InMemoryTable extends AbstractTable implements ScannableTable {
+public final class DeclaredTable extends AbstractTable {
 
   /** One declared column. */
   public record Column(String name, ColumnType type) {
@@ -39,19 +34,9 @@ public final class InMemoryTable extends AbstractTable implements ScannableTable
           "DATE", SqlTypeName.DATE);
 
   private final List<Column> columns;
-  private final List<Object[]> rows;
 
-  public InMemoryTable(List<Column> columns, List<Object[]> rows) {
+  public DeclaredTable(List<Column> columns) {
     this.columns = List.copyOf(requireNonNull(columns, "columns is null"));
-    List<Object[]> copy = new ArrayList<>();
-    for (Object[] row : requireNonNull(rows, "rows is null")) {
-      if (row.length != columns.size()) {
-        throw new IllegalArgumentException(
-            "a row has " + row.length + " values for " + columns.size() + " columns");
-      }
-      copy.add(row.clone());
-    }
-    this.rows = List.copyOf(copy);
   }
 
   public List<Column> columns() {
@@ -62,21 +47,12 @@ public final class InMemoryTable extends AbstractTable implements ScannableTable
   public RelDataType getRowType(RelDataTypeFactory typeFactory) {
     RelDataTypeFactory.Builder builder = typeFactory.builder();
     for (Column column : columns) {
-      builder.add(column.name(), calciteType(typeFactory, column.type())).nullable(true);
+      builder.add(column.name(), sqlType(typeFactory, column.type())).nullable(true);
     }
     return builder.build();
   }
 
-  @Override
-  public Enumerable<Object[]> scan(DataContext root) {
-    List<Object[]> copies = new ArrayList<>(rows.size());
-    for (Object[] row : rows) {
-      copies.add(row.clone());
-    }
-    return Linq4j.asEnumerable(copies);
-  }
-
-  private static RelDataType calciteType(RelDataTypeFactory typeFactory, ColumnType type) {
+  private static RelDataType sqlType(RelDataTypeFactory typeFactory, ColumnType type) {
     String name = type.name();
     if (name.equals("TIMESTAMP")) {
       return typeFactory.createSqlType(SqlTypeName.TIMESTAMP, 3);
