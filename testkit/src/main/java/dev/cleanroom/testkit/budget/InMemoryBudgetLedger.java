@@ -1,7 +1,12 @@
-package dev.cleanroom.querypolicy.budget;
+package dev.cleanroom.testkit.budget;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cleanroom.querypolicy.budget.BudgetAccount;
+import dev.cleanroom.querypolicy.budget.BudgetArithmetic;
+import dev.cleanroom.querypolicy.budget.BudgetLedger;
+import dev.cleanroom.querypolicy.budget.BudgetLimit;
+import dev.cleanroom.querypolicy.budget.DatasetAccount;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Comparator;
@@ -11,8 +16,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A {@link BudgetLedger} in memory, for tests, the demo and single-node use. One lock guards all
- * accounts, so a reservation across several accounts is checked and applied atomically.
+ * A {@link BudgetLedger} in memory: the reference fake that {@link BudgetLedgerContract} holds the
+ * server's ledger to. One lock guards all accounts, so a reservation across several accounts is
+ * checked and applied atomically.
  */
 public final class InMemoryBudgetLedger implements BudgetLedger {
 
