@@ -139,6 +139,20 @@ class InMemoryTableTest {
   }
 
   @Test
+  void batchesWrittenElsewhere_areOwnedAndClosedByTheTable() {
+    DatasetSchema declared = DatasetSchema.of(new ColumnDefinition("id", ColumnType.BIGINT));
+    VectorSchemaRoot batch = VectorSchemaRoot.create(declared.arrowSchema(), memory.allocator());
+    batch.allocateNew();
+    batch.setRowCount(3);
+
+    InMemoryTable table = InMemoryTable.ofBatches(declared, List.of(batch));
+    assertEquals(3, table.rowCount());
+    table.close();
+
+    assertEquals(0, memory.allocator().getAllocatedMemory());
+  }
+
+  @Test
   void batchesOfAnotherSchema_areRefused() {
     Schema other =
         new Schema(
