@@ -7,6 +7,7 @@ import dev.cleanroom.connectors.dataset.ColumnDefinition;
 import dev.cleanroom.connectors.dataset.ColumnType;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.engine.ColumnValues;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -15,6 +15,7 @@ import dev.cleanroom.querypolicy.analysis.ViolationCode;
 import dev.cleanroom.querypolicy.policy.TestPolicies;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.spi.TableName;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -15,7 +15,7 @@ import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.spi.TableName;
 import dev.cleanroom.testkit.InMemoryTable;
 import dev.cleanroom.testkit.Pipeline;
-import dev.cleanroom.testkit.TestAllocator;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

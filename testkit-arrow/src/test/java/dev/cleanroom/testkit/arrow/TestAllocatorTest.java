@@ -1,4 +1,4 @@
-package dev.cleanroom.testkit;
+package dev.cleanroom.testkit.arrow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

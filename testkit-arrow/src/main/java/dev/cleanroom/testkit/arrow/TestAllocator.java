@@ -1,4 +1,4 @@
-package dev.cleanroom.testkit;
+package dev.cleanroom.testkit.arrow;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
