@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What every {@link BudgetLedger} does, as tests: a ledger's test extends this and supplies the
@@ -301,37 +303,22 @@ public abstract class BudgetLedgerContract {
 
   // --- refresh periods -----------------------------------------------------------------------
 
-  @Test
-  void dailyBudget_startsAgainTheNextUtcDay() {
-    BudgetLimit daily = limit("1", BudgetRefresh.DAILY);
-    reserve(customersOf("advertiser"), daily, "1");
-    Instant midnight = Instant.parse("2026-11-23T00:00:00Z");
+  /** Reserved on Sunday 2026-11-22 at noon: spent until the period's end, not after it (UTC). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "DAILY, 2026-11-22T23:59:59Z, 2026-11-23T00:00:00Z",
+    "WEEKLY, 2026-11-16T00:00:00Z, 2026-11-23T00:00:00Z",
+    "MONTHLY, 2026-11-01T00:00:00Z, 2026-12-01T00:00:00Z"
+  })
+  void budget_startsAgainInItsNextPeriod(
+      BudgetRefresh refresh, Instant samePeriod, Instant nextPeriod) {
+    BudgetLimit limit = limit("1", refresh);
+    reserve(customersOf("advertiser"), limit, "1");
 
-    assertAmount("1", ledger().spent(customersOf("advertiser"), daily, NOW.plusSeconds(3600)));
-    assertAmount("0", ledger().spent(customersOf("advertiser"), daily, midnight));
-    reserve(customersOf("advertiser"), daily, "1", midnight);
-  }
-
-  @Test
-  void weeklyBudget_startsAgainOnMonday() {
-    BudgetLimit weekly = limit("1", BudgetRefresh.WEEKLY);
-    reserve(customersOf("advertiser"), weekly, "1");
-
-    Instant lastMonday = Instant.parse("2026-11-16T00:00:00Z");
-    Instant nextMonday = Instant.parse("2026-11-23T00:00:00Z");
-    assertAmount("1", ledger().spent(customersOf("advertiser"), weekly, lastMonday));
-    assertAmount("0", ledger().spent(customersOf("advertiser"), weekly, nextMonday));
-  }
-
-  @Test
-  void monthlyBudget_startsAgainOnTheFirst() {
-    BudgetLimit monthly = limit("1", BudgetRefresh.MONTHLY);
-    reserve(customersOf("advertiser"), monthly, "1");
-
-    Instant lastDay = Instant.parse("2026-11-30T23:59:59Z");
-    Instant first = Instant.parse("2026-12-01T00:00:00Z");
-    assertAmount("1", ledger().spent(customersOf("advertiser"), monthly, lastDay));
-    assertAmount("0", ledger().spent(customersOf("advertiser"), monthly, first));
+    assertAmount("1", ledger().spent(customersOf("advertiser"), limit, samePeriod));
+    assertAmount("0", ledger().spent(customersOf("advertiser"), limit, nextPeriod));
+    reserve(customersOf("advertiser"), limit, "1", nextPeriod);
+    assertAmount("1", ledger().spent(customersOf("advertiser"), limit, nextPeriod));
   }
 
   @Test
