@@ -30,6 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Queries of the demo catalog through the analysis, an engine and the plain reading of rows. */
 class PipelineTest {
+  private static final Map<String, Function<BufferAllocator, Engine>> ENGINES =
+      Map.of("reference", ReferenceEngine::new, "vectorized", VectorizedExecutor::new);
+
   @RegisterExtension final TestAllocator memory = new TestAllocator();
 
   private final Pipeline pipeline = new Pipeline(TestCatalog.context());
@@ -39,9 +42,6 @@ class PipelineTest {
   void closeTables() {
     opened.forEach(InMemoryTable::close);
   }
-
-  private static final Map<String, Function<BufferAllocator, Engine>> ENGINES =
-      Map.of("reference", ReferenceEngine::new, "vectorized", VectorizedExecutor::new);
 
   /** Four customers and six impressions: two people consent, one of them spends 150 in c1. */
   private Map<TableName, InMemoryTable> smallTables() {
