@@ -3,7 +3,12 @@ package dev.cleanroom.benchmarks;
 import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.engine.vectorized.VectorizedExecutor;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
+import dev.cleanroom.querypolicy.noise.NoiseSource;
+import dev.cleanroom.querypolicy.noise.SecureNoiseSource;
+import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.spi.TableName;
+import dev.cleanroom.testkit.InMemoryTable;
+import dev.cleanroom.testkit.Pipeline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,8 +28,9 @@ import org.apache.calcite.tools.RelBuilder;
 
 /**
  * Times, in one JVM on the same Arrow data: (a) DuckDB running the plain query, (b) the vectorized
- * executor running the same plain plan, (c) the private query through our pipeline (rewrite seam,
- * executor, release seam). Arguments: customers impressions [iterations] [warm-ups].
+ * executor running the same plain plan, (c) the private query through the real pipeline (analysis
+ * and rewrite, the executor, the release). Arguments: customers impressions [iterations]
+ * [warm-ups].
  */
 public final class CampaignOverlapBenchmark {
   private static final int THREADS = 2;
@@ -58,8 +64,8 @@ public final class CampaignOverlapBenchmark {
       DemoDataGenerator.Impressions impressions = generator.impressions(customers, impressionCount);
       System.out.printf(Locale.ROOT, "generated in %.1f s%n", seconds(start));
       start = System.nanoTime();
-      DemoTable customerTable = DemoArrowLoader.customers(customers, allocator);
-      DemoTable impressionTable = DemoArrowLoader.impressions(impressions, allocator);
+      InMemoryTable customerTable = DemoArrowLoader.customers(customers, allocator);
+      InMemoryTable impressionTable = DemoArrowLoader.impressions(impressions, allocator);
       customers = null;
       impressions = null;
       System.out.printf(Locale.ROOT, "loaded into Arrow in %.1f s%n", seconds(start));
@@ -75,13 +81,12 @@ public final class CampaignOverlapBenchmark {
         SchemaPlus root = Frameworks.createRootSchema(true);
         root.add("retailer", new AbstractSchema()).add("customers", customerTable);
         root.add("advertiser", new AbstractSchema()).add("impressions", impressionTable);
-        Map<TableName, DemoTable> tables =
+        Map<TableName, InMemoryTable> tables =
             Map.of(
                 new TableName("retailer", "customers"), customerTable,
                 new TableName("advertiser", "impressions"), impressionTable);
         // Wired as the server wires it.
-        VectorizedExecutor executor =
-            new VectorizedExecutor(allocator);
+        VectorizedExecutor executor = new VectorizedExecutor(allocator);
         start = System.nanoTime();
         // The columns an analyst may use; the raw e-mail (PII) is never read by a query.
         executor.prepare(customerTable, Set.of("email_hash", "zip", "age_band", "loyalty_tier"));
@@ -90,9 +95,7 @@ public final class CampaignOverlapBenchmark {
             Locale.ROOT,
             "executor dictionary-encoded the string columns in %.1f s (once per loaded table)%n",
             seconds(start));
-        Runner runner =
-            new Runner(
-                duckDb, root, tables, executor, new PolicyPipeline(root), warmUps, iterations);
+        Runner runner = new Runner(duckDb, root, tables, executor, warmUps, iterations);
 
         Result join =
             runner.run("Q1 join", BenchmarkQueries.Q1_SQL, BenchmarkQueries::plainJoinPlan);
@@ -156,8 +159,9 @@ public final class CampaignOverlapBenchmark {
   private static final class Runner {
     private final DuckDbEngine duckDb;
     private final SchemaPlus root;
-    private final Map<TableName, DemoTable> tables;
-    private final PrivateQueryPipeline pipeline;
+    private final Map<TableName, InMemoryTable> tables;
+    private final Pipeline pipeline;
+    private final NoiseSource noise = SecureNoiseSource.create();
     private final int warmUps;
     private final int iterations;
     private final VectorizedExecutor executor;
@@ -166,16 +170,15 @@ public final class CampaignOverlapBenchmark {
     Runner(
         DuckDbEngine duckDb,
         SchemaPlus root,
-        Map<TableName, DemoTable> tables,
+        Map<TableName, InMemoryTable> tables,
         VectorizedExecutor executor,
-        PrivateQueryPipeline pipeline,
         int warmUps,
         int iterations) {
       this.duckDb = duckDb;
       this.executor = executor;
       this.root = root;
       this.tables = tables;
-      this.pipeline = pipeline;
+      this.pipeline = PolicyPipeline.demo(root, limits);
       this.warmUps = warmUps;
       this.iterations = iterations;
     }
@@ -211,14 +214,14 @@ public final class CampaignOverlapBenchmark {
         record(plainTimes, i, start);
 
         start = System.nanoTime();
-        RelNode privatePlan = pipeline.rewrite(sql, builder());
+        PrivateQuery query = pipeline.accepted(sql);
         if (i == -warmUps && Boolean.getBoolean("bench.explain")) {
-          System.out.println(name + " private plan:\n" + RelOptUtil.toString(privatePlan));
+          System.out.println(name + " private plan:\n" + RelOptUtil.toString(query.plan()));
         }
         if (i >= 0) {
           planningTimes[i] = (System.nanoTime() - start) / 1e6;
         }
-        privateRows = pipeline.release(privatePlan, executor.execute(privatePlan, tables, limits));
+        privateRows = pipeline.release(query, executor, tables, noise).rows();
         record(privateTimes, i, start);
       }
       String check = compare(duckDbRows, plainRows) + ", private groups " + privateRows.size();
@@ -227,9 +230,8 @@ public final class CampaignOverlapBenchmark {
       double[] planningAlone = new double[PLANNING_RUNS];
       for (int run = 0; run < PLANNING_RUNS; run++) {
         long start = System.nanoTime();
-        RelNode privatePlan = pipeline.rewrite(sql, builder());
+        pipeline.accepted(sql);
         planningAlone[run] = (System.nanoTime() - start) / 1e6;
-        pipeline.release(privatePlan, List.of());
       }
       return new Result(
           name,

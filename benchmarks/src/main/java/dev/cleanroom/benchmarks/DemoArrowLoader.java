@@ -1,8 +1,10 @@
 package dev.cleanroom.benchmarks;
 
-import dev.cleanroom.benchmarks.DemoTable.ColumnType;
+import dev.cleanroom.connectors.dataset.ColumnDefinition;
+import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.examples.demo.DemoDataGenerator.Customers;
 import dev.cleanroom.examples.demo.DemoDataGenerator.Impressions;
+import dev.cleanroom.testkit.InMemoryTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,37 +15,40 @@ import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.FloatingPointPrecision;
-import org.apache.arrow.vector.types.TimeUnit;
-import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.types.pojo.FieldType;
-import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.calcite.sql.type.SqlTypeName;
 
 /** Turns the generator's column arrays into Arrow batches, once, before any timing. */
 final class DemoArrowLoader {
   static final int BATCH_ROWS = 1 << 17;
 
+  /** The demo tables as the demo clean room declares them. */
+  static final DatasetSchema CUSTOMERS =
+      DatasetSchema.of(
+          ColumnDefinition.of("customer_id", "BIGINT"),
+          ColumnDefinition.of("email", "VARCHAR"),
+          ColumnDefinition.of("email_hash", "VARCHAR"),
+          ColumnDefinition.of("zip", "VARCHAR"),
+          ColumnDefinition.of("age_band", "VARCHAR"),
+          ColumnDefinition.of("loyalty_tier", "VARCHAR"),
+          ColumnDefinition.of("lifetime_spend", "DOUBLE"),
+          ColumnDefinition.of("opted_out", "BOOLEAN"));
+
+  static final DatasetSchema IMPRESSIONS =
+      DatasetSchema.of(
+          ColumnDefinition.of("impression_id", "BIGINT"),
+          ColumnDefinition.of("email_hash", "VARCHAR"),
+          ColumnDefinition.of("campaign_id", "VARCHAR"),
+          ColumnDefinition.of("ts", "TIMESTAMP"),
+          ColumnDefinition.of("clicked", "BOOLEAN"),
+          ColumnDefinition.of("cost", "DOUBLE"));
+
   private DemoArrowLoader() {}
 
-  static DemoTable customers(Customers customers, BufferAllocator allocator) {
-    List<ColumnType> columns =
-        List.of(
-            new ColumnType("customer_id", SqlTypeName.BIGINT),
-            new ColumnType("email", SqlTypeName.VARCHAR),
-            new ColumnType("email_hash", SqlTypeName.VARCHAR),
-            new ColumnType("zip", SqlTypeName.VARCHAR),
-            new ColumnType("age_band", SqlTypeName.VARCHAR),
-            new ColumnType("loyalty_tier", SqlTypeName.VARCHAR),
-            new ColumnType("lifetime_spend", SqlTypeName.DOUBLE),
-            new ColumnType("opted_out", SqlTypeName.BOOLEAN));
-    Schema schema = schema(columns);
+  static InMemoryTable customers(Customers customers, BufferAllocator allocator) {
     List<VectorSchemaRoot> batches = new ArrayList<>();
     int rows = customers.size();
     for (int start = 0; start < rows; start += BATCH_ROWS) {
       int end = Math.min(rows, start + BATCH_ROWS);
-      VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+      VectorSchemaRoot root = VectorSchemaRoot.create(CUSTOMERS.arrowSchema(), allocator);
       root.allocateNew();
       BigIntVector customerId = (BigIntVector) root.getVector("customer_id");
       Float8Vector spend = (Float8Vector) root.getVector("lifetime_spend");
@@ -62,24 +67,15 @@ final class DemoArrowLoader {
       root.setRowCount(end - start);
       batches.add(root);
     }
-    return new DemoTable(columns, schema, batches);
+    return InMemoryTable.ofBatches(CUSTOMERS, batches);
   }
 
-  static DemoTable impressions(Impressions impressions, BufferAllocator allocator) {
-    List<ColumnType> columns =
-        List.of(
-            new ColumnType("impression_id", SqlTypeName.BIGINT),
-            new ColumnType("email_hash", SqlTypeName.VARCHAR),
-            new ColumnType("campaign_id", SqlTypeName.VARCHAR),
-            new ColumnType("ts", SqlTypeName.TIMESTAMP),
-            new ColumnType("clicked", SqlTypeName.BOOLEAN),
-            new ColumnType("cost", SqlTypeName.DOUBLE));
-    Schema schema = schema(columns);
+  static InMemoryTable impressions(Impressions impressions, BufferAllocator allocator) {
     List<VectorSchemaRoot> batches = new ArrayList<>();
     int rows = impressions.size();
     for (int start = 0; start < rows; start += BATCH_ROWS) {
       int end = Math.min(rows, start + BATCH_ROWS);
-      VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+      VectorSchemaRoot root = VectorSchemaRoot.create(IMPRESSIONS.arrowSchema(), allocator);
       root.allocateNew();
       BigIntVector impressionId = (BigIntVector) root.getVector("impression_id");
       TimeStampMicroVector ts = (TimeStampMicroVector) root.getVector("ts");
@@ -97,28 +93,10 @@ final class DemoArrowLoader {
       root.setRowCount(end - start);
       batches.add(root);
     }
-    return new DemoTable(columns, schema, batches);
+    return InMemoryTable.ofBatches(IMPRESSIONS, batches);
   }
 
   private static void setString(VectorSchemaRoot root, String column, int row, String value) {
     ((VarCharVector) root.getVector(column)).setSafe(row, value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Schema schema(List<ColumnType> columns) {
-    List<Field> fields = new ArrayList<>();
-    for (ColumnType column : columns) {
-      ArrowType type =
-          switch (column.type()) {
-            case BIGINT -> new ArrowType.Int(64, true);
-            case VARCHAR -> ArrowType.Utf8.INSTANCE;
-            case DOUBLE -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
-            case BOOLEAN -> ArrowType.Bool.INSTANCE;
-            case TIMESTAMP -> new ArrowType.Timestamp(TimeUnit.MICROSECOND, null);
-            default -> throw new IllegalArgumentException("no Arrow type for " + column.type());
-          };
-      boolean nullable = !column.name().equals("customer_id");
-      fields.add(new Field(column.name(), new FieldType(nullable, type, null), null));
-    }
-    return new Schema(fields);
   }
 }

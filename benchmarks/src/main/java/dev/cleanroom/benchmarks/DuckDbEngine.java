@@ -1,5 +1,6 @@
 package dev.cleanroom.benchmarks;
 
+import dev.cleanroom.engine.ArrowTableData;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -28,7 +29,8 @@ final class DuckDbEngine implements AutoCloseable {
   }
 
   /** Copies {@code table} into DuckDB's own storage by streaming its Arrow batches. */
-  void load(String qualifiedName, DemoTable table, BufferAllocator allocator) throws SQLException {
+  void load(String qualifiedName, ArrowTableData table, BufferAllocator allocator)
+      throws SQLException {
     String streamName = qualifiedName.replace('.', '_') + "_arrow";
     try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
       Data.exportArrayStream(

@@ -10,6 +10,7 @@ import dev.cleanroom.connectors.TestDatasets;
 import dev.cleanroom.connectors.dataset.ColumnDefinition;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.connectors.dataset.IngestRules;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -43,26 +42,15 @@ import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ArrowIngestTest {
   private static final String FP = "fp1:" + "c".repeat(64);
 
   @TempDir Path directory;
-  private BufferAllocator allocator;
-
-  @BeforeEach
-  void openAllocator() {
-    allocator = new RootAllocator();
-  }
-
-  @AfterEach
-  void closeAllocator() {
-    allocator.close(); // fails the test on a leak
-  }
+  @RegisterExtension final TestAllocator memory = new TestAllocator();
 
   @Test
   void streamAndFile_yieldTheSameRowsAsWritten() throws IOException {
@@ -85,7 +73,7 @@ class ArrowIngestTest {
   void severalBatches_areAllRead() throws IOException {
     Path file = directory.resolve("batches.arrows");
     try (VectorSchemaRoot root =
-            VectorSchemaRoot.create(TestDatasets.customers().arrowSchema(), allocator);
+            VectorSchemaRoot.create(TestDatasets.customers().arrowSchema(), memory.allocator());
         OutputStream out = Files.newOutputStream(file);
         ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
       writer.start();
@@ -267,7 +255,7 @@ class ArrowIngestTest {
       throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       return new DatasetIngestor()
-          .ingest(in, format, schema, rules, allocator, sink, IngestProgress.NONE);
+          .ingest(in, format, schema, rules, memory.allocator(), sink, IngestProgress.NONE);
     }
   }
 
@@ -289,7 +277,7 @@ class ArrowIngestTest {
   private Path writeCustomers(UploadFormat format, int rows, Mutation mutation) throws IOException {
     Path file = directory.resolve("customers-" + System.nanoTime() + ".arrow");
     try (VectorSchemaRoot root =
-        VectorSchemaRoot.create(TestDatasets.customers().arrowSchema(), allocator)) {
+        VectorSchemaRoot.create(TestDatasets.customers().arrowSchema(), memory.allocator())) {
       root.allocateNew();
       for (int i = 0; i < rows; i++) {
         ((BigIntVector) root.getVector("customer_id")).setSafe(i, i);
@@ -317,11 +305,14 @@ class ArrowIngestTest {
     Path file = directory.resolve("regions-" + System.nanoTime() + ".arrows");
     DictionaryEncoding encoding = new DictionaryEncoding(1L, false, new ArrowType.Int(32, true));
     List<String> values = List.of("north", "south", "east");
-    try (VarCharVector dictionaryVector = new VarCharVector("region-dictionary", allocator);
-        BigIntVector ids = new BigIntVector("id", allocator);
+    try (VarCharVector dictionaryVector =
+            new VarCharVector("region-dictionary", memory.allocator());
+        BigIntVector ids = new BigIntVector("id", memory.allocator());
         IntVector regions =
             new IntVector(
-                "region", new FieldType(true, new ArrowType.Int(32, true), encoding), allocator)) {
+                "region",
+                new FieldType(true, new ArrowType.Int(32, true), encoding),
+                memory.allocator())) {
       dictionaryVector.allocateNew();
       for (int i = 0; i < dictionarySize; i++) {
         dictionaryVector.setSafe(i, values.get(i).getBytes(StandardCharsets.UTF_8));
@@ -358,7 +349,7 @@ class ArrowIngestTest {
             FieldType.nullable(ArrowType.List.INSTANCE),
             List.of(Field.nullable("item", ArrowType.Utf8.INSTANCE)));
     Schema schema = new Schema(List.of(Field.nullable("id", new ArrowType.Int(64, true)), tags));
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, memory.allocator())) {
       root.allocateNew();
       ((BigIntVector) root.getVector("id")).setSafe(0, 1);
       ((ListVector) root.getVector("tags")).setNull(0);

@@ -8,29 +8,17 @@ import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.dataset.ArrowTypes;
 import dev.cleanroom.engine.ColumnValues;
 import dev.cleanroom.spi.ColumnType;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.math.BigDecimal;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.types.pojo.FieldType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class CellParserTest {
-  private BufferAllocator allocator;
-
-  @BeforeEach
-  void openAllocator() {
-    allocator = new RootAllocator();
-  }
-
-  @AfterEach
-  void closeAllocator() {
-    allocator.close();
-  }
+  @RegisterExtension final TestAllocator memory = new TestAllocator();
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource(
@@ -96,7 +84,8 @@ class CellParserTest {
 
   private Object parse(ColumnType type, String text) {
     try (FieldVector vector =
-        FieldType.nullable(ArrowTypes.of(type)).createNewSingleVector("c", allocator, null)) {
+        FieldType.nullable(ArrowTypes.of(type))
+            .createNewSingleVector("c", memory.allocator(), null)) {
       vector.allocateNew();
       new CellParser(type, "c").write(vector, 0, text, 1);
       vector.setValueCount(1);

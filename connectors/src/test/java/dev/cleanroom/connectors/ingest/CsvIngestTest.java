@@ -9,6 +9,7 @@ import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.TestDatasets;
 import dev.cleanroom.connectors.dataset.IngestRules;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -17,11 +18,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,17 +27,7 @@ class CsvIngestTest {
   private static final String FP_A = "fp1:" + "a".repeat(64);
   private static final String FP_B = "fp1:" + "b".repeat(64);
 
-  private BufferAllocator allocator;
-
-  @BeforeEach
-  void openAllocator() {
-    allocator = new RootAllocator();
-  }
-
-  @AfterEach
-  void closeAllocator() {
-    allocator.close(); // fails the test on a leak
-  }
+  @RegisterExtension final TestAllocator memory = new TestAllocator();
 
   @Test
   void validFile_yieldsEngineValuesPerArchitectureMapping() {
@@ -106,7 +94,7 @@ class CsvIngestTest {
                 UploadFormat.CSV,
                 TestDatasets.customers(),
                 TestDatasets.customerRules(),
-                allocator,
+                memory.allocator(),
                 rows,
                 (bytes, count) -> progress.add(new long[] {bytes, count}));
 
@@ -193,7 +181,7 @@ class CsvIngestTest {
                         UploadFormat.CSV,
                         TestDatasets.customers(),
                         IngestRules.none(),
-                        allocator,
+                        memory.allocator(),
                         new RowCollector(),
                         IngestProgress.NONE));
     // The header is checked first: this upload lacks declared columns.
@@ -226,7 +214,7 @@ class CsvIngestTest {
             UploadFormat.CSV,
             TestDatasets.customers(),
             IngestRules.none(),
-            allocator,
+            memory.allocator(),
             rows,
             IngestProgress.NONE);
     assertTrue(Double.isNaN((Double) rows.rows.get(0).get(4)));
@@ -240,7 +228,7 @@ class CsvIngestTest {
               UploadFormat.CSV,
               TestDatasets.customers(),
               rules,
-              allocator,
+              memory.allocator(),
               sink,
               IngestProgress.NONE);
     } catch (java.io.IOException e) {

@@ -18,6 +18,7 @@ import dev.cleanroom.connectors.TestDatasets;
 import dev.cleanroom.connectors.dataset.ColumnDefinition;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.connectors.dataset.IngestRules;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -26,8 +27,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -37,9 +36,8 @@ import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Types;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ParquetIngestTest {
@@ -72,17 +70,7 @@ class ParquetIngestTest {
           .named("customers");
 
   @TempDir Path directory;
-  private BufferAllocator allocator;
-
-  @BeforeEach
-  void openAllocator() {
-    allocator = new RootAllocator();
-  }
-
-  @AfterEach
-  void closeAllocator() {
-    allocator.close(); // fails the test on a leak
-  }
+  @RegisterExtension final TestAllocator memory = new TestAllocator();
 
   @Test
   void validFile_yieldsEngineValuesAcrossRowGroupsAndBatches() throws IOException {
@@ -248,7 +236,14 @@ class ParquetIngestTest {
       throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       return new DatasetIngestor()
-          .ingest(in, UploadFormat.PARQUET, schema, rules, allocator, sink, IngestProgress.NONE);
+          .ingest(
+              in,
+              UploadFormat.PARQUET,
+              schema,
+              rules,
+              memory.allocator(),
+              sink,
+              IngestProgress.NONE);
     }
   }
 

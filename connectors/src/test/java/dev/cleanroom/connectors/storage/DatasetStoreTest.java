@@ -15,6 +15,7 @@ import dev.cleanroom.connectors.ingest.DatasetIngestor;
 import dev.cleanroom.connectors.ingest.IngestProgress;
 import dev.cleanroom.connectors.ingest.UploadFormat;
 import dev.cleanroom.engine.ColumnValues;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,11 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class DatasetStoreTest {
@@ -41,18 +41,12 @@ class DatasetStoreTest {
   @TempDir Path directory;
   private final SecureRandom random = new SecureRandom();
   private final MasterKey masterKey = MasterKey.generate(random);
-  private BufferAllocator allocator;
+  @RegisterExtension final TestAllocator memory = new TestAllocator();
   private DatasetStore store;
 
   @BeforeEach
   void open() {
-    allocator = new RootAllocator();
     store = new DatasetStore(directory, MasterKeyRing.of(masterKey), random);
-  }
-
-  @AfterEach
-  void closeAllocator() {
-    allocator.close(); // fails the test on a leak
   }
 
   @Test
@@ -61,7 +55,7 @@ class DatasetStoreTest {
     assertEquals(new StoredVersion(DATASET, 1, 10), version);
     assertEquals(List.of(1L), store.versions(DATASET));
 
-    try (LoadedDataset loaded = store.load(DATASET, 1, allocator)) {
+    try (LoadedDataset loaded = store.load(DATASET, 1, memory.allocator())) {
       assertEquals(TestDatasets.customers(), loaded.schema());
       assertEquals(10, loaded.rowCount());
       assertEquals(ids(1, 10), customerIds(loaded));
@@ -78,8 +72,8 @@ class DatasetStoreTest {
     upload(csv(1, 5));
     upload(csv(100, 3));
     assertEquals(List.of(1L, 2L), store.versions(DATASET));
-    try (LoadedDataset first = store.load(DATASET, 1, allocator);
-        LoadedDataset second = store.load(DATASET, 2, allocator)) {
+    try (LoadedDataset first = store.load(DATASET, 1, memory.allocator());
+        LoadedDataset second = store.load(DATASET, 2, memory.allocator())) {
       assertEquals(ids(1, 5), customerIds(first));
       assertEquals(ids(100, 3), customerIds(second));
     }
@@ -95,7 +89,7 @@ class DatasetStoreTest {
 
     assertEquals(List.of(1L), store.versions(DATASET));
     assertEquals(List.of("v0000000001.arrows.enc", "v0000000001.key"), files());
-    try (LoadedDataset loaded = store.load(DATASET, 1, allocator)) {
+    try (LoadedDataset loaded = store.load(DATASET, 1, memory.allocator())) {
       assertEquals(ids(1, 5), customerIds(loaded));
     }
   }
@@ -112,7 +106,7 @@ class DatasetStoreTest {
                     TestDatasets.customerRules(),
                     UploadFormat.PARQUET,
                     new ByteArrayInputStream("not parquet".getBytes(StandardCharsets.UTF_8)),
-                    allocator,
+                    memory.allocator(),
                     IngestProgress.NONE));
     assertEquals(ConnectorErrorCode.CORRUPT_FILE, e.code());
     assertEquals(List.of(), store.versions(DATASET));
@@ -124,7 +118,7 @@ class DatasetStoreTest {
             TestDatasets.customerRules(),
             UploadFormat.CSV,
             new ByteArrayInputStream(csv(1, 3).getBytes(StandardCharsets.UTF_8)),
-            allocator,
+            memory.allocator(),
             IngestProgress.NONE);
     assertEquals(new StoredVersion(DATASET, 1, 3), stored);
   }
@@ -143,7 +137,7 @@ class DatasetStoreTest {
 
     DatasetStore restarted = new DatasetStore(directory, MasterKeyRing.of(masterKey), random);
     assertEquals(List.of(1L), restarted.versions(DATASET));
-    try (LoadedDataset loaded = restarted.load(DATASET, 1, allocator)) {
+    try (LoadedDataset loaded = restarted.load(DATASET, 1, memory.allocator())) {
       assertEquals(ids(1, 5), customerIds(loaded));
     }
 
@@ -162,7 +156,8 @@ class DatasetStoreTest {
     Files.write(data, bytes);
 
     ConnectorException e =
-        assertThrows(ConnectorException.class, () -> store.load(DATASET, 1, allocator).close());
+        assertThrows(
+            ConnectorException.class, () -> store.load(DATASET, 1, memory.allocator()).close());
     assertEquals(ConnectorErrorCode.INTEGRITY_FAILURE, e.code());
   }
 
@@ -172,7 +167,8 @@ class DatasetStoreTest {
     Path data = directory.resolve(DATASET).resolve("v0000000001.arrows.enc");
     Files.write(data, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
     ConnectorException e =
-        assertThrows(ConnectorException.class, () -> store.load(DATASET, 1, allocator).close());
+        assertThrows(
+            ConnectorException.class, () -> store.load(DATASET, 1, memory.allocator()).close());
     assertEquals(ConnectorErrorCode.INTEGRITY_FAILURE, e.code());
   }
 
@@ -187,23 +183,24 @@ class DatasetStoreTest {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
     ConnectorException e =
-        assertThrows(ConnectorException.class, () -> store.load(DATASET, 2, allocator).close());
+        assertThrows(
+            ConnectorException.class, () -> store.load(DATASET, 2, memory.allocator()).close());
     assertEquals(ConnectorErrorCode.INTEGRITY_FAILURE, e.code());
   }
 
   @Test
   void erasure_writesNewVersionWithoutEveryRowOfTheUnit() throws IOException {
     upload(csv(1, 5000));
-    ErasureResult result = store.erase(DATASET, "customer_id", "4321", allocator);
+    ErasureResult result = store.erase(DATASET, "customer_id", "4321", memory.allocator());
 
     assertEquals(1, result.rowsRemoved());
     assertEquals(new StoredVersion(DATASET, 2, 4999), result.version());
-    try (LoadedDataset erased = store.load(DATASET, 2, allocator)) {
+    try (LoadedDataset erased = store.load(DATASET, 2, memory.allocator())) {
       List<Long> expected = new ArrayList<>(ids(1, 5000));
       expected.remove(Long.valueOf(4321));
       assertEquals(expected, customerIds(erased));
     }
-    try (LoadedDataset original = store.load(DATASET, 1, allocator)) {
+    try (LoadedDataset original = store.load(DATASET, 1, memory.allocator())) {
       assertEquals(5000, original.rowCount());
     }
   }
@@ -213,12 +210,12 @@ class DatasetStoreTest {
     upload(csv(1, 3));
     java.util.concurrent.CompletableFuture<ErasureResult> erasure;
     try (BufferAllocator uploadAllocator =
-            allocator.newChildAllocator("upload", 0, Long.MAX_VALUE);
+            memory.allocator().newChildAllocator("upload", 0, Long.MAX_VALUE);
         VersionWriter writer =
             store.beginVersion(DATASET, TestDatasets.customers(), uploadAllocator)) {
       erasure =
           java.util.concurrent.CompletableFuture.supplyAsync(
-              () -> store.erase(DATASET, "customer_id", "11", allocator));
+              () -> store.erase(DATASET, "customer_id", "11", memory.allocator()));
       Thread.sleep(300);
       assertFalse(erasure.isDone(), "the erasure must wait for the upload");
       new DatasetIngestor()
@@ -234,7 +231,7 @@ class DatasetStoreTest {
     }
     ErasureResult result = erasure.get(1, java.util.concurrent.TimeUnit.MINUTES);
     assertEquals(new StoredVersion(DATASET, 3, 2), result.version());
-    try (LoadedDataset erased = store.load(DATASET, 3, allocator)) {
+    try (LoadedDataset erased = store.load(DATASET, 3, memory.allocator())) {
       assertEquals(List.of(10L, 12L), customerIds(erased));
     }
   }
@@ -245,7 +242,7 @@ class DatasetStoreTest {
     ConnectorException e =
         assertThrows(
             ConnectorException.class,
-            () -> store.erase(DATASET, "customer_id", "someone@example.com", allocator));
+            () -> store.erase(DATASET, "customer_id", "someone@example.com", memory.allocator()));
     assertEquals(ConnectorErrorCode.INVALID_ARGUMENT, e.code());
     assertFalse(e.getMessage().contains("someone"), e.getMessage());
     assertEquals(List.of(1L), store.versions(DATASET));
@@ -264,13 +261,14 @@ class DatasetStoreTest {
 
     assertArrayEquals(before, Files.readAllBytes(data));
     DatasetStore withNewKeyOnly = new DatasetStore(directory, MasterKeyRing.of(newKey), random);
-    try (LoadedDataset loaded = withNewKeyOnly.load(DATASET, 2, allocator)) {
+    try (LoadedDataset loaded = withNewKeyOnly.load(DATASET, 2, memory.allocator())) {
       assertEquals(ids(10, 5), customerIds(loaded));
     }
     DatasetStore withOldKeyOnly = new DatasetStore(directory, MasterKeyRing.of(masterKey), random);
     ConnectorException e =
         assertThrows(
-            ConnectorException.class, () -> withOldKeyOnly.load(DATASET, 1, allocator).close());
+            ConnectorException.class,
+            () -> withOldKeyOnly.load(DATASET, 1, memory.allocator()).close());
     assertEquals(ConnectorErrorCode.KEY_ERROR, e.code());
   }
 
@@ -280,7 +278,7 @@ class DatasetStoreTest {
     MasterKey newKey = MasterKey.generate(random);
     java.util.concurrent.CompletableFuture<Integer> rotation;
     try (BufferAllocator uploadAllocator =
-            allocator.newChildAllocator("upload", 0, Long.MAX_VALUE);
+            memory.allocator().newChildAllocator("upload", 0, Long.MAX_VALUE);
         VersionWriter writer =
             store.beginVersion(DATASET, TestDatasets.customers(), uploadAllocator)) {
       rotation =
@@ -301,7 +299,7 @@ class DatasetStoreTest {
     }
     assertEquals(2, rotation.get(1, java.util.concurrent.TimeUnit.MINUTES));
     DatasetStore withNewKeyOnly = new DatasetStore(directory, MasterKeyRing.of(newKey), random);
-    try (LoadedDataset loaded = withNewKeyOnly.load(DATASET, 2, allocator)) {
+    try (LoadedDataset loaded = withNewKeyOnly.load(DATASET, 2, memory.allocator())) {
       assertEquals(ids(5, 2), customerIds(loaded));
     }
   }
@@ -309,7 +307,8 @@ class DatasetStoreTest {
   @Test
   void missingVersion_isNotFound() {
     ConnectorException e =
-        assertThrows(ConnectorException.class, () -> store.load(DATASET, 7, allocator).close());
+        assertThrows(
+            ConnectorException.class, () -> store.load(DATASET, 7, memory.allocator()).close());
     assertEquals(ConnectorErrorCode.NOT_FOUND, e.code());
   }
 
@@ -321,7 +320,8 @@ class DatasetStoreTest {
 
   private StoredVersion upload(String csv) throws IOException {
     DatasetSchema schema = TestDatasets.customers();
-    try (BufferAllocator upload = allocator.newChildAllocator("upload-test", 0, Long.MAX_VALUE);
+    try (BufferAllocator upload =
+            memory.allocator().newChildAllocator("upload-test", 0, Long.MAX_VALUE);
         VersionWriter writer = store.beginVersion(DATASET, schema, upload);
         InputStream in = new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))) {
       new DatasetIngestor(1000)

@@ -9,6 +9,7 @@ import dev.cleanroom.connectors.crypto.MasterKey;
 import dev.cleanroom.connectors.dataset.LoadedDataset;
 import dev.cleanroom.connectors.ingest.IngestProgress;
 import dev.cleanroom.connectors.ingest.UploadFormat;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
@@ -19,11 +20,8 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A writer process killed (SIGKILL) in the middle of an upload leaves the old version intact. */
@@ -32,17 +30,7 @@ class KilledUploadTest {
   private static final long KILL_AFTER_BYTES = 8L << 20;
 
   @TempDir Path directory;
-  private BufferAllocator allocator;
-
-  @BeforeEach
-  void openAllocator() {
-    allocator = new RootAllocator();
-  }
-
-  @AfterEach
-  void closeAllocator() {
-    allocator.close();
-  }
+  @RegisterExtension final TestAllocator memory = new TestAllocator();
 
   @Test
   void writerKilledMidUpload_leavesPreviousVersionIntactAndNothingVisible() throws Exception {
@@ -57,7 +45,7 @@ class KilledUploadTest {
         TestDatasets.customerRules(),
         UploadFormat.CSV,
         csv("1,,z,30,1.0,1.00,false,1990-01-01,2024-01-01 00:00:00\n"),
-        allocator,
+        memory.allocator(),
         IngestProgress.NONE);
 
     Process writer =
@@ -94,7 +82,7 @@ class KilledUploadTest {
 
     DatasetStore restarted = new DatasetStore(data, MasterKeyRing.of(key), random);
     assertEquals(List.of(1L), restarted.versions(DATASET));
-    try (LoadedDataset loaded = restarted.load(DATASET, 1, allocator)) {
+    try (LoadedDataset loaded = restarted.load(DATASET, 1, memory.allocator())) {
       assertEquals(1, loaded.rowCount());
     }
     StoredVersion next =
@@ -104,7 +92,7 @@ class KilledUploadTest {
             TestDatasets.customerRules(),
             UploadFormat.CSV,
             csv("2,,z,30,1.0,1.00,false,1990-01-01,2024-01-01 00:00:00\n"),
-            allocator,
+            memory.allocator(),
             IngestProgress.NONE);
     assertEquals(new StoredVersion(DATASET, 2, 1), next);
     assertFalse(temporaryFiles(data).size() > 0, "the next write removes the leftovers");

@@ -10,14 +10,13 @@ import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.engine.TestTable;
 import dev.cleanroom.engine.TestTable.ColumnSpec;
 import dev.cleanroom.spi.TableName;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.schema.SchemaPlus;
@@ -29,6 +28,7 @@ import org.apache.calcite.tools.RelBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Calcite's enumerable engine behind the engine interface: scans read the bound Arrow data (not the
@@ -47,25 +47,24 @@ class ReferenceEngineTest {
           new ColumnSpec("birthday", SqlTypeName.DATE, true),
           new ColumnSpec("joined", SqlTypeName.TIMESTAMP, true));
 
-  private BufferAllocator allocator;
+  // Fails the test on a leak, including a query's memory account.
+  @RegisterExtension final TestAllocator memory = new TestAllocator();
   private ReferenceEngine engine;
   private final List<TestTable> opened = new ArrayList<>();
 
   @BeforeEach
   void open() {
-    allocator = new RootAllocator();
-    engine = new ReferenceEngine(allocator);
+    engine = new ReferenceEngine(memory.allocator());
   }
 
   @AfterEach
-  void close() {
+  void closeTables() {
     opened.forEach(TestTable::close);
-    allocator.close(); // fails the test on a leak, including a query's memory account
   }
 
   private TestTable table(List<Object[]> rows) {
     // Two-row batches, so every scan crosses a batch boundary.
-    TestTable table = new TestTable(COLUMNS, rows, 2, allocator);
+    TestTable table = new TestTable(COLUMNS, rows, 2, memory.allocator());
     opened.add(table);
     return table;
   }

@@ -5,27 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.cleanroom.engine.QueryMemory;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Keeping the first n rows per partition: the order keys are asked for the rows of partitions
  * larger than n only, so the work one large partition causes grows with its own rows.
  */
 class FirstRowsPerPartitionTest {
-  private RootAllocator allocator;
+  @RegisterExtension final TestAllocator arrow = new TestAllocator();
   private QueryMemory memory;
   private Workers workers;
   private QueryContext context;
 
   @BeforeEach
   void open() {
-    allocator = new RootAllocator();
-    memory = new QueryMemory(allocator, 64L << 20);
+    memory = new QueryMemory(arrow.allocator(), 64L << 20);
     workers = new Workers(1);
     context = new QueryContext(memory, new TableEncodings(), workers, 2);
   }
@@ -34,7 +34,6 @@ class FirstRowsPerPartitionTest {
   void close() {
     workers.close();
     memory.close();
-    allocator.close();
   }
 
   /** Keys 0..9 with one row each, then key 42 with {@code planted} rows, ordered by a value. */

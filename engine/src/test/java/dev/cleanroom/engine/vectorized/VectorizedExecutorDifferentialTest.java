@@ -11,6 +11,7 @@ import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.engine.TestTable;
 import dev.cleanroom.engine.TestTable.ColumnSpec;
 import dev.cleanroom.spi.TableName;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -57,6 +58,7 @@ import org.apache.calcite.tools.RelRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs private-plan-shaped plans on Calcite's enumerable engine and on the vectorized executor over
@@ -133,7 +135,7 @@ class VectorizedExecutorDifferentialTest {
   private static final String[] TIERS = {"bronze", "silver", "gold"};
   private static final long FIRST_TS = 1_767_571_200_000L; // 2026-01-05T00:00:00Z
 
-  private BufferAllocator allocator;
+  @RegisterExtension final TestAllocator memory = new TestAllocator();
   private Connection connection;
   private SchemaPlus rootSchema;
   private final Map<TableName, TestTable> tables = new HashMap<>();
@@ -141,8 +143,7 @@ class VectorizedExecutorDifferentialTest {
 
   @BeforeEach
   void setUp() throws SQLException {
-    allocator = new RootAllocator();
-    executor = new VectorizedExecutor(allocator);
+    executor = new VectorizedExecutor(memory.allocator());
     Properties properties = new Properties();
     properties.setProperty("timeZone", "UTC");
     connection = DriverManager.getConnection("jdbc:calcite:", properties);
@@ -153,7 +154,6 @@ class VectorizedExecutorDifferentialTest {
   void tearDown() throws SQLException {
     tables.values().forEach(TestTable::close);
     connection.close();
-    allocator.close();
   }
 
   @Test
@@ -199,7 +199,7 @@ class VectorizedExecutorDifferentialTest {
   void keyedHashFunction_computedByTheExecutor_equalsTheFunctionsOwnCode() {
     loadDemoLikeData(3_000, 100, 5);
     VectorizedExecutor withNativeHash =
-        new VectorizedExecutor(allocator, List.of(KeyedTestHash.function()));
+        new VectorizedExecutor(memory.allocator(), List.of(KeyedTestHash.function()));
     RelBuilder b = builder();
     b.scan("retailer", "customers");
     RelNode plan =
@@ -238,7 +238,7 @@ class VectorizedExecutorDifferentialTest {
   @Test
   void rowByRowExpression_isCompiledOncePerExpressionAcrossQueries() {
     loadDemoLikeData(500, 100, 6);
-    VectorizedExecutor fresh = new VectorizedExecutor(allocator);
+    VectorizedExecutor fresh = new VectorizedExecutor(memory.allocator());
     ExecutionLimits limits = new ExecutionLimits(1L << 30, 2);
     List<Object[]> first = fresh.execute(hashPlan(9L), tables, limits);
     List<Object[]> second = fresh.execute(hashPlan(9L), tables, limits);
@@ -292,7 +292,7 @@ class VectorizedExecutorDifferentialTest {
   @Test
   void rowNumberWhereEveryPartitionHasOneRow_skipsTheOrderKey() {
     loadDemoLikeData(3_000, 10, 3);
-    VectorizedExecutor fresh = new VectorizedExecutor(allocator);
+    VectorizedExecutor fresh = new VectorizedExecutor(memory.allocator());
     RelNode plan = privateSingleTablePlan();
     List<Object[]> rows = fresh.execute(plan, tables, new ExecutionLimits(1L << 30, 2));
     assertEquals(counts(reference(plan)), counts(rows));
@@ -793,10 +793,13 @@ class VectorizedExecutorDifferentialTest {
             });
       }
     }
-    register("retailer", "customers", new TestTable(CUSTOMERS, customers, 1_000, allocator));
     register(
-        "advertiser", "impressions", new TestTable(IMPRESSIONS, impressions, 4_096, allocator));
-    register("retailer", "segments", new TestTable(SEGMENTS, segments, 700, allocator));
+        "retailer", "customers", new TestTable(CUSTOMERS, customers, 1_000, memory.allocator()));
+    register(
+        "advertiser",
+        "impressions",
+        new TestTable(IMPRESSIONS, impressions, 4_096, memory.allocator()));
+    register("retailer", "segments", new TestTable(SEGMENTS, segments, 700, memory.allocator()));
   }
 
   private void register(String member, String dataset, TestTable table) {

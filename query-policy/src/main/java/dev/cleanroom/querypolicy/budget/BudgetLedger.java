@@ -15,9 +15,12 @@ import java.util.Objects;
  *
  * <p>Settling is final: the first {@link #commit} or {@link #refund} of a reservation decides it,
  * and every later commit or refund of it (or of a reservation this ledger never handed out) changes
- * nothing and does not fail. In particular a refund after a commit gives nothing back. Callers
- * settle a reservation once; this rule only makes a mistaken second settlement harmless, so that
- * error handling that settles can never throw away the failure it is handling.
+ * nothing and does not fail. In particular a refund after a commit gives nothing back: a committed
+ * query may have released an answer, so its epsilon is spent for good. Callers settle a reservation
+ * once; this rule only makes a mistaken second settlement harmless, so that error handling that
+ * settles can never throw away the failure it is handling.
+ *
+ * <p>Every implementation passes the test kit's {@code BudgetLedgerContract}.
  */
 public interface BudgetLedger {
 

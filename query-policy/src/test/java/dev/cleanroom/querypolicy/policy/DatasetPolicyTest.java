@@ -9,7 +9,6 @@ import dev.cleanroom.spi.ColumnType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -195,23 +194,5 @@ class DatasetPolicyTest {
                         Set.of()))
             .getMessage()
             .contains("'zip'"));
-  }
-
-  @Test
-  void joinToUnknownDataset_isRejectedByTheCatalog() {
-    DatasetPolicy customers = TestPolicies.customers();
-    String message =
-        rejected(() -> new PolicyCatalog(Map.of(customers.table(), customers))).getMessage();
-    assertTrue(message.contains("unknown dataset advertiser.impressions"), message);
-  }
-
-  @Test
-  void bothDemoPolicies_formAConsistentCatalog() {
-    PolicyCatalog catalog =
-        new PolicyCatalog(
-            Map.of(
-                TestPolicies.CUSTOMERS, TestPolicies.customers(),
-                TestPolicies.IMPRESSIONS, TestPolicies.impressions()));
-    assertTrue(catalog.policy(TestPolicies.IMPRESSIONS).isPresent());
   }
 }

@@ -2,8 +2,8 @@ package dev.cleanroom.examples.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.cleanroom.engine.Engine;
 import dev.cleanroom.engine.ExecutionException;
 import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.engine.reference.ReferenceEngine;
@@ -11,14 +11,13 @@ import dev.cleanroom.engine.vectorized.VectorizedExecutor;
 import dev.cleanroom.examples.demo.DemoCsv;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
 import dev.cleanroom.querypolicy.analysis.AnalysisContext;
-import dev.cleanroom.querypolicy.analysis.AnalysisResult;
-import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
-import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.spi.TableName;
+import dev.cleanroom.testkit.InMemoryTable;
+import dev.cleanroom.testkit.Pipeline;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -29,23 +28,24 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.apache.calcite.rel.RelNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Runs the private plan of every accepted example on Calcite's enumerable engine (the reference)
- * and on the vectorized executor, over the same Arrow data, and requires the same rows in any
- * order, each value equal in type and value. Two datasets: the hand-checked fixtures, and the
- * seeded demo data at a size that spans many batches and the executor's parallel paths.
+ * and on the vectorized executor, both through the engine interface over the same bound tables, and
+ * requires the same rows in any order, each value equal in type and value. Each case is analysed
+ * once. Three datasets: the hand-checked fixtures, the seeded demo data at a size that spans many
+ * batches and the executor's parallel paths, and the demo data with planted rows.
  *
  * <p>The data's doubles are multiples of 1/1024 (the demo generator's cents are rounded to that
  * grid here), so plain sums are exact in any order; a plan that divides (e.g. {@code cost / 100})
@@ -55,50 +55,52 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EngineDifferentialTest {
   private static final ContributionKey KEY =
       ContributionKey.of("engine-diff-key!".getBytes(StandardCharsets.US_ASCII));
-  private static final TableName CUSTOMERS = TableName.parse("retailer.customers");
-  private static final TableName IMPRESSIONS = TableName.parse("advertiser.impressions");
+  private static final TableName CUSTOMERS = FixtureCatalog.CUSTOMERS;
+  private static final TableName IMPRESSIONS = FixtureCatalog.IMPRESSIONS;
   private static final int DEMO_CUSTOMERS = 2_000;
   private static final int DEMO_IMPRESSIONS = 20_000;
   private static final int PLANTED_ROWS = 6_000;
 
   private static final ExecutionLimits LIMITS = new ExecutionLimits(256L << 20, 2);
 
-  private static final QueryAnalyzer ANALYZER = new QueryAnalyzer();
+  @RegisterExtension static final TestAllocator MEMORY = new TestAllocator();
 
-  private static BufferAllocator allocator;
-  private static Map<String, ArrowCatalog> catalogs;
-  private static Map<TableName, DatasetPolicy> policies;
-  private static ReferenceEngine reference;
-  private static VectorizedExecutor executor;
+  /** The tables of each dataset, by name; every dataset has the fixtures' columns. */
+  private static Map<String, Map<TableName, InMemoryTable>> datasets;
+
+  private static Pipeline pipeline;
+  private static Engine reference;
+  private static Engine executor;
   private static Map<String, Set<String>> demoCampaignsPerUnit;
 
+  /** Each accepted case's private query, analysed once for every dataset and both engines. */
+  private static final Map<String, PrivateQuery> PRIVATE_QUERIES = new ConcurrentHashMap<>();
+
   @BeforeAll
-  static void load() throws IOException {
-    allocator = new RootAllocator();
-    policies = FixtureCatalog.policies();
-    ArrowCatalog fixtures = new ArrowCatalog();
-    ArrowCatalog demo = new ArrowCatalog();
-    ArrowCatalog planted = new ArrowCatalog();
-    catalogs = Map.of("fixtures", fixtures, "demo", demo, "planted", planted);
+  static void load() {
+    BufferAllocator allocator = MEMORY.allocator();
+    datasets = new HashMap<>();
     // Five-row batches: even the tiny fixtures cross batch boundaries.
-    fixtures.loadTyped(CUSTOMERS, resource("fixtures/" + CUSTOMERS + ".csv"), 5, allocator);
-    fixtures.loadTyped(IMPRESSIONS, resource("fixtures/" + IMPRESSIONS + ".csv"), 5, allocator);
-    loadDemo(demo, 0);
-    loadDemo(planted, PLANTED_ROWS);
-    reference = new ReferenceEngine();
+    datasets.put("fixtures", FixtureCatalog.tables(5, allocator));
+    datasets.put("demo", demo(0, allocator));
+    datasets.put("planted", demo(PLANTED_ROWS, allocator));
+    // Analysis reads no data: the fixtures' catalog serves every dataset.
+    pipeline =
+        new Pipeline(
+            new AnalysisContext(
+                FixtureCatalog.catalog(datasets.get("fixtures")),
+                FixtureCatalog.policies(),
+                "advertiser",
+                KEY),
+            LIMITS);
+    reference = new ReferenceEngine(allocator);
     // As the server wires it: the contribution order computed by the executor itself.
     executor = new VectorizedExecutor(allocator);
   }
 
   @AfterAll
   static void close() {
-    if (reference != null) {
-      reference.close();
-    }
-    if (catalogs != null) {
-      catalogs.values().forEach(ArrowCatalog::close);
-    }
-    allocator.close(); // fails on a leaked buffer
+    datasets.values().forEach(tables -> tables.values().forEach(InMemoryTable::close));
   }
 
   static Stream<Arguments> acceptedCases() throws IOException, URISyntaxException {
@@ -120,9 +122,8 @@ class EngineDifferentialTest {
 
   @Test
   void demoDataset_isLargeEnoughForBatchesAndThreads() {
-    ArrowCatalog demo = catalogs.get("demo");
-    assertEquals(DEMO_CUSTOMERS, demo.rowCount(CUSTOMERS));
-    assertEquals(DEMO_IMPRESSIONS, demo.rowCount(IMPRESSIONS));
+    assertEquals(DEMO_CUSTOMERS, datasets.get("demo").get(CUSTOMERS).rowCount());
+    assertEquals(DEMO_IMPRESSIONS, datasets.get("demo").get(IMPRESSIONS).rowCount());
   }
 
   /**
@@ -134,25 +135,16 @@ class EngineDifferentialTest {
    */
   @Test
   void demoReachPerCampaign_eachUnitCountsInAtMostFourCampaigns() {
-    RelNode plan = demoReachPlan();
+    PrivateQuery query =
+        pipeline.accepted(
+            "SELECT campaign_id, COUNT(DISTINCT email_hash) FROM advertiser.impressions"
+                + " GROUP BY campaign_id");
+    Map<TableName, InMemoryTable> demo = datasets.get("demo");
     long bounded = demoDistinctUnitTotal(4);
     assertTrue(bounded < demoDistinctUnitTotal(Integer.MAX_VALUE), "some units see > 4 campaigns");
-    assertEquals(bounded, distinctUnitTotal(reference.execute(plan)), "reference engine");
     assertEquals(
-        bounded,
-        distinctUnitTotal(executor.execute(plan, catalogs.get("demo").executorTables(), LIMITS)),
-        "executor");
-  }
-
-  private static RelNode demoReachPlan() {
-    AnalysisContext context =
-        new AnalysisContext(catalogs.get("demo").rootSchema(), policies, "advertiser", KEY);
-    AnalysisResult result =
-        ANALYZER.analyze(
-            "SELECT campaign_id, COUNT(DISTINCT email_hash) FROM advertiser.impressions"
-                + " GROUP BY campaign_id",
-            context);
-    return ((AnalysisResult.Accepted) result).query().plan();
+        bounded, distinctUnitTotal(pipeline.exactRows(query, reference, demo)), "reference engine");
+    assertEquals(bounded, distinctUnitTotal(pipeline.exactRows(query, executor, demo)), "executor");
   }
 
   /** The sum over demo units of min(groupsPerUnit, campaigns the unit saw). */
@@ -175,31 +167,25 @@ class EngineDifferentialTest {
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("acceptedCases")
   void acceptedCase_executorReturnsTheReferenceRows(String dataset, ExampleCase example) {
-    ArrowCatalog catalog = catalogs.get(dataset);
-    AnalysisContext context =
-        new AnalysisContext(catalog.rootSchema(), policies, example.analyst(), KEY);
-    AnalysisResult result = ANALYZER.analyze(example.sql(), context);
-    if (!(result instanceof AnalysisResult.Accepted accepted)) {
-      fail(example.name() + " is not accepted over Arrow tables: " + result);
-      return;
-    }
-    PrivateQuery query = accepted.query();
-    RelNode plan = query.plan();
-    List<Object[]> referenceRows = reference.execute(plan);
+    PrivateQuery query =
+        PRIVATE_QUERIES.computeIfAbsent(
+            example.name(), name -> pipeline.forAnalyst(example.analyst()).accepted(example.sql()));
+    Map<TableName, InMemoryTable> tables = datasets.get(dataset);
+    List<Object[]> referenceRows = pipeline.exactRows(query, reference, tables);
     if (dataset.equals("fixtures") && example.rows() != null) {
-      // Ingested through the connectors, the fixtures still give the hand-checked rows.
+      // Ingested through the connectors in small batches, the fixtures give the hand-checked rows.
       assertEquals(
           example.rows().stream().sorted().toList(),
           query.releaseSpec().plainRows(referenceRows).stream()
               .map(EngineDifferentialTest::asCaseRow)
               .sorted()
               .toList(),
-          () -> example.name() + ": reference rows over the ingested Arrow tables");
+          () -> example.name() + ": reference rows over the fixtures in five-row batches");
     }
     List<String> expected = canonical(referenceRows);
     List<String> actual;
     try {
-      actual = canonical(executor.execute(plan, catalog.executorTables(), LIMITS));
+      actual = canonical(pipeline.exactRows(query, executor, tables));
     } catch (ExecutionException e) {
       throw new AssertionError(
           example.name() + ": executor failed with " + e.code() + "\nplan:\n" + query.planText(),
@@ -251,7 +237,7 @@ class EngineDifferentialTest {
    * many under a fingerprint no customer has, as an analyst who uploads its own table can plant
    * them: far more than a policy's rows per join key, so the cap before the join decides.
    */
-  private static void loadDemo(ArrowCatalog demo, int plantedRows) throws IOException {
+  private static Map<TableName, InMemoryTable> demo(int plantedRows, BufferAllocator allocator) {
     // Any deterministic fingerprint joins the two tables the same way in both engines.
     DemoDataGenerator generator =
         new DemoDataGenerator(
@@ -267,9 +253,13 @@ class EngineDifferentialTest {
     roundToGrid(customers.lifetimeSpend());
     roundToGrid(impressions.cost());
     StringWriter customersCsv = new StringWriter();
-    DemoCsv.writeCustomers(customers, customersCsv);
     StringWriter impressionsCsv = new StringWriter();
-    DemoCsv.writeImpressions(impressions, impressionsCsv);
+    try {
+      DemoCsv.writeCustomers(customers, customersCsv);
+      DemoCsv.writeImpressions(impressions, impressionsCsv);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     String present = impressions.emailHash()[0];
     for (int i = 0; i < plantedRows; i++) {
       String fingerprint = i % 2 == 0 ? present : "fp-nobody";
@@ -287,39 +277,22 @@ class EngineDifferentialTest {
               + (i % 50)
               + ".5\n");
     }
-    demo.load(
+    Map<TableName, InMemoryTable> tables = new HashMap<>();
+    tables.put(
         CUSTOMERS,
-        ArrowCatalog.schemaOf(header(resource("fixtures/" + CUSTOMERS + ".csv"))),
-        customersCsv.toString(),
-        1024,
-        allocator);
-    demo.load(
+        InMemoryTable.ingested(
+            FixtureCatalog.columns(CUSTOMERS), customersCsv.toString(), 1024, allocator));
+    tables.put(
         IMPRESSIONS,
-        ArrowCatalog.schemaOf(header(resource("fixtures/" + IMPRESSIONS + ".csv"))),
-        impressionsCsv.toString(),
-        4096,
-        allocator);
+        InMemoryTable.ingested(
+            FixtureCatalog.columns(IMPRESSIONS), impressionsCsv.toString(), 4096, allocator));
+    return tables;
   }
 
   /** Rounds to a multiple of 1/1024, so every sum of these values is exact in a double. */
   private static void roundToGrid(double[] values) {
     for (int i = 0; i < values.length; i++) {
       values[i] = Math.round(values[i] * 1024) / 1024.0;
-    }
-  }
-
-  private static String header(String csv) {
-    return csv.substring(0, csv.indexOf('\n'));
-  }
-
-  private static String resource(String path) {
-    try (InputStream in = EngineDifferentialTest.class.getClassLoader().getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IOException("missing resource " + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

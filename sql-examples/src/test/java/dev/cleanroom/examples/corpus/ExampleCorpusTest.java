@@ -4,16 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.cleanroom.engine.Engine;
 import dev.cleanroom.engine.reference.ReferenceEngine;
 import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.analysis.AnalysisContext;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
-import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.analysis.Violation;
-import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.spi.TableName;
+import dev.cleanroom.testkit.InMemoryTable;
+import dev.cleanroom.testkit.Pipeline;
+import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -24,33 +26,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.calcite.schema.SchemaPlus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Runs every example file under examples/ against the fixtures and the demo policies. */
+/**
+ * Runs every example file under examples/ against the fixtures and the demo policies, on the
+ * reference engine.
+ */
 class ExampleCorpusTest {
   private static final ContributionKey KEY =
       ContributionKey.of("example-corpus-k".getBytes(StandardCharsets.US_ASCII));
 
-  private static SchemaPlus schema;
-  private static Map<TableName, DatasetPolicy> policies;
-  private static ReferenceEngine engine;
-  private static final QueryAnalyzer ANALYZER = new QueryAnalyzer();
+  @RegisterExtension static final TestAllocator MEMORY = new TestAllocator();
+
+  private static Map<TableName, InMemoryTable> fixtures;
+  private static Pipeline pipeline;
+  private static Engine engine;
 
   @BeforeAll
-  static void loadFixtures() throws IOException {
-    schema = FixtureCatalog.schema();
-    policies = FixtureCatalog.policies();
-    engine = new ReferenceEngine();
+  static void loadFixtures() {
+    fixtures = FixtureCatalog.tables(InMemoryTable.DEFAULT_BATCH_ROWS, MEMORY.allocator());
+    pipeline =
+        new Pipeline(
+            new AnalysisContext(
+                FixtureCatalog.catalog(fixtures), FixtureCatalog.policies(), "advertiser", KEY));
+    engine = new ReferenceEngine(MEMORY.allocator());
   }
 
   @AfterAll
-  static void closeEngine() {
-    engine.close();
+  static void closeFixtures() {
+    fixtures.values().forEach(InMemoryTable::close);
   }
 
   static Stream<ExampleCase> cases() throws IOException, URISyntaxException {
@@ -83,10 +92,9 @@ class ExampleCorpusTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void example_hasItsExpectedOutcome(ExampleCase example) {
-    AnalysisContext context = new AnalysisContext(schema, policies, example.analyst(), KEY);
     AnalysisResult result;
     try {
-      result = ANALYZER.analyze(example.sql(), context);
+      result = pipeline.forAnalyst(example.analyst()).analyze(example.sql());
     } catch (PolicyException e) {
       if (example.error() == null) {
         fail(example.name() + ": unexpected " + e.code() + ": " + e.getMessage(), e);
@@ -120,7 +128,7 @@ class ExampleCorpusTest {
     }
     if (example.rows() != null) {
       List<String> actual =
-          query.releaseSpec().plainRows(engine.execute(query.plan())).stream()
+          pipeline.plainRows(query, engine, fixtures).stream()
               .map(ExampleCorpusTest::format)
               .sorted()
               .toList();

@@ -1,96 +1,114 @@
 package dev.cleanroom.examples.corpus;
 
-import dev.cleanroom.querypolicy.engine.InMemoryTable;
+import dev.cleanroom.connectors.dataset.ColumnDefinition;
+import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
-import dev.cleanroom.querypolicy.policy.PolicyCatalog;
 import dev.cleanroom.querypolicy.policy.PolicyJson;
-import dev.cleanroom.spi.ColumnType;
+import dev.cleanroom.querypolicy.policy.PolicyReferences;
 import dev.cleanroom.spi.TableName;
+import dev.cleanroom.testkit.InMemoryTable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 
-/** The fixture tables (CSV under fixtures/) in a Calcite schema, and the demo policies. */
+/**
+ * The fixture tables (CSV under fixtures/, whose header declares each column's type), read through
+ * the connectors' ingest as the server reads an upload, and the demo policies.
+ */
 final class FixtureCatalog {
-  static final List<TableName> TABLES =
-      List.of(TableName.parse("retailer.customers"), TableName.parse("advertiser.impressions"));
+  static final TableName CUSTOMERS = TableName.parse("retailer.customers");
+  static final TableName IMPRESSIONS = TableName.parse("advertiser.impressions");
+  static final List<TableName> TABLES = List.of(CUSTOMERS, IMPRESSIONS);
 
-  private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  /** The member the demo policies allow to ask. */
+  private static final String ANALYST = "advertiser";
 
   private FixtureCatalog() {}
 
-  static SchemaPlus schema() throws IOException {
+  /** The declared columns of {@code table}, from its fixture's header ({@code name:TYPE,...}). */
+  static DatasetSchema columns(TableName table) {
+    List<ColumnDefinition> columns = new ArrayList<>();
+    for (String field : header(fixture(table)).split(",")) {
+      String[] parts = field.split(":", 2);
+      columns.add(ColumnDefinition.of(parts[0], parts[1]));
+    }
+    return new DatasetSchema(columns);
+  }
+
+  /** Every fixture table, {@code batchRows} rows to an Arrow batch. */
+  static Map<TableName, InMemoryTable> tables(int batchRows, BufferAllocator allocator) {
+    Map<TableName, InMemoryTable> tables = new LinkedHashMap<>();
+    for (TableName table : TABLES) {
+      String fixture = fixture(table);
+      // The upload's header names the columns; the fixture's also types them.
+      String upload =
+          String.join(",", columns(table).names()) + fixture.substring(header(fixture).length());
+      tables.put(table, InMemoryTable.ingested(columns(table), upload, batchRows, allocator));
+    }
+    return tables;
+  }
+
+  /** A root schema of one sub-schema per member, holding {@code tables} by dataset name. */
+  static SchemaPlus catalog(Map<TableName, ? extends Table> tables) {
     SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
     Map<String, SchemaPlus> members = new HashMap<>();
-    for (TableName table : TABLES) {
-      SchemaPlus member =
-          members.computeIfAbsent(table.member(), m -> root.add(m, new AbstractSchema()));
-      member.add(table.dataset(), table(resource("fixtures/" + table + ".csv")));
-    }
+    tables.forEach(
+        (name, table) ->
+            members
+                .computeIfAbsent(name.member(), member -> root.add(member, new AbstractSchema()))
+                .add(name.dataset(), table));
     return root;
   }
 
-  static Map<TableName, DatasetPolicy> policies() throws IOException {
+  /**
+   * The demo policies, checked as the server checks a policy on approval: every table, column and
+   * analyst they name exists.
+   */
+  static Map<TableName, DatasetPolicy> policies() {
+    Map<TableName, Set<String>> declared = new HashMap<>();
+    TABLES.forEach(table -> declared.put(table, Set.copyOf(columns(table).names())));
+    PolicyReferences references = new PolicyReferences(declared, Set.of(ANALYST));
     Map<TableName, DatasetPolicy> policies = new HashMap<>();
     for (TableName table : TABLES) {
       DatasetPolicy policy = PolicyJson.read(resource("demo/policies/" + table + ".json"));
+      List<PolicyJson.Problem> problems = references.problems(policy);
+      if (!problems.isEmpty()) {
+        throw new IllegalStateException("the demo policy of " + table + ": " + problems);
+      }
       policies.put(policy.table(), policy);
     }
-    return new PolicyCatalog(policies).policies();
+    return policies;
   }
 
-  private static String resource(String path) throws IOException {
+  /** The text of the fixture of {@code table}, its typed header first. */
+  static String fixture(TableName table) {
+    return resource("fixtures/" + table + ".csv");
+  }
+
+  static String resource(String path) {
     try (InputStream in = FixtureCatalog.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) {
         throw new IOException("missing resource " + path);
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  private static InMemoryTable table(String csv) {
-    List<String> lines = csv.lines().filter(l -> !l.isBlank()).toList();
-    List<InMemoryTable.Column> columns = new ArrayList<>();
-    for (String header : lines.get(0).split(",")) {
-      String[] parts = header.split(":");
-      columns.add(new InMemoryTable.Column(parts[0], new ColumnType(parts[1])));
-    }
-    List<Object[]> rows = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      String[] fields = line.split(",", -1);
-      Object[] row = new Object[columns.size()];
-      for (int i = 0; i < columns.size(); i++) {
-        row[i] = fields[i].isEmpty() ? null : value(columns.get(i).type().name(), fields[i]);
-      }
-      rows.add(row);
-    }
-    return new InMemoryTable(columns, rows);
-  }
-
-  private static Object value(String type, String text) {
-    return switch (type) {
-      case "BIGINT" -> Long.parseLong(text);
-      case "INTEGER" -> Integer.parseInt(text);
-      case "DOUBLE" -> Double.parseDouble(text);
-      case "BOOLEAN" -> Boolean.parseBoolean(text);
-      case "DATE" -> (int) LocalDate.parse(text).toEpochDay();
-      case "TIMESTAMP" ->
-          LocalDateTime.parse(text, TIMESTAMP).toInstant(ZoneOffset.UTC).toEpochMilli();
-      case "VARCHAR" -> text;
-      default -> new BigDecimal(text);
-    };
+  private static String header(String csv) {
+    return csv.substring(0, csv.indexOf('\n'));
   }
 }
