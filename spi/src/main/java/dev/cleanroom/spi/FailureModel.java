@@ -85,9 +85,16 @@ public final class FailureModel {
    * row reaches it (a CASE branch, the second half of an AND).
    */
   public static boolean mayFail(RexCall call) {
-    if (RelOptUtil.InputFinder.bits(call).isEmpty()) {
-      return !evaluates(call);
+    if (!mayFailForSomeValues(call)) {
+      return false;
     }
+    // The call may fail for some operand values; if it reads no column, its values are the
+    // literals it holds, and evaluating it now says whether it fails on every row.
+    return !RelOptUtil.InputFinder.bits(call).isEmpty() || !evaluates(call);
+  }
+
+  /** The rules of the model, whatever the operands' values are. */
+  private static boolean mayFailForSomeValues(RexCall call) {
     if (call.getKind() == SqlKind.DIVIDE
         || call.getOperator() == SqlStdOperatorTable.DIVIDE_INTEGER) {
       RexNode divisor = call.getOperands().get(1);
