@@ -120,18 +120,31 @@ public final class Api {
     }
 
     public void declareCustomers() {
-      declare(
-          "retailer",
-          "customers",
-          List.of(
-              Map.of("name", "customer_id", "type", "BIGINT"),
-              Map.of("name", "email", "type", "VARCHAR"),
-              Map.of("name", "email_hash", "type", "VARCHAR"),
-              Map.of("name", "zip", "type", "VARCHAR"),
-              Map.of("name", "age_band", "type", "VARCHAR"),
-              Map.of("name", "loyalty_tier", "type", "VARCHAR"),
-              Map.of("name", "lifetime_spend", "type", "DOUBLE"),
-              Map.of("name", "opted_out", "type", "BOOLEAN")));
+      declare("retailer", "customers", customerColumns());
+    }
+
+    /** The demo customers' declared columns, in order. */
+    public static List<Map<String, String>> customerColumns() {
+      return List.of(
+          Map.of("name", "customer_id", "type", "BIGINT"),
+          Map.of("name", "email", "type", "VARCHAR"),
+          Map.of("name", "email_hash", "type", "VARCHAR"),
+          Map.of("name", "zip", "type", "VARCHAR"),
+          Map.of("name", "age_band", "type", "VARCHAR"),
+          Map.of("name", "loyalty_tier", "type", "VARCHAR"),
+          Map.of("name", "lifetime_spend", "type", "DOUBLE"),
+          Map.of("name", "opted_out", "type", "BOOLEAN"));
+    }
+
+    /** The audit events of {@code action}, as the privacy officer reads them. */
+    public List<Map<String, Object>> auditEvents(String action) {
+      return as("privacy")
+          .get(path() + "/audit?limit=1000")
+          .then()
+          .statusCode(200)
+          .extract()
+          .jsonPath()
+          .getList("events.findAll { it.action == '" + action + "' }");
     }
   }
 }

@@ -15,7 +15,6 @@ import io.restassured.http.ContentType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -108,14 +107,9 @@ class ClientEncryptedUploadTest {
     room.declare(
         "retailer",
         "customers",
-        List.of(
-            Map.of("name", "customer_id", "type", "BIGINT"),
-            Map.of("name", "email_hash", "type", "VARCHAR"),
-            Map.of("name", "zip", "type", "VARCHAR"),
-            Map.of("name", "age_band", "type", "VARCHAR"),
-            Map.of("name", "loyalty_tier", "type", "VARCHAR"),
-            Map.of("name", "lifetime_spend", "type", "DOUBLE"),
-            Map.of("name", "opted_out", "type", "BOOLEAN")));
+        Collaboration.customerColumns().stream()
+            .filter(column -> !column.get("name").equals("email"))
+            .toList());
   }
 
   private static String policyWithoutEmail() {

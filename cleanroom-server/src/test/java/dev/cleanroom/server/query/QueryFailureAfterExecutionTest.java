@@ -1,8 +1,6 @@
 package dev.cleanroom.server.query;
 
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +9,6 @@ import dev.cleanroom.server.store.Jdbc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,34 +41,16 @@ class QueryFailureAfterExecutionTest {
   void releaseThatThrows_commitsTheReservation_andWritesOneFailedEvent() throws Exception {
     Collaboration room = QueryStoryTest.loadedRoom("10");
 
-    QueryStoryTest.ask(room, QueryStoryTest.REACH)
-        .statusCode(500)
-        .contentType("application/problem+json")
-        .body("code", equalTo("INTERNAL"))
-        .body("detail", equalTo("an unexpected error occurred"));
+    QueryStoryTest.askFails(room, "INTERNAL", "an unexpected error occurred");
 
     // Committed on both datasets read, none left reserved or refunded.
     assertEquals(
         List.of("advertiser.impressions COMMITTED 0.5", "retailer.customers COMMITTED 0.5"),
         reservations(jdbc, room.name()));
-    room.as("advertiser")
-        .get(room.path() + "/budget")
-        .then()
-        .statusCode(200)
-        .body(
-            "datasets.find { it.dataset == 'retailer.customers' }.spent.toString()",
-            equalTo("0.5"));
+    QueryStoryTest.budgetOfCustomers(room, "0.5");
 
-    JsonPath audit =
-        room.as("privacy")
-            .get(room.path() + "/audit?limit=1000")
-            .then()
-            .statusCode(200)
-            .body("events.action", not(hasItem("QUERY_ANSWERED")))
-            .extract()
-            .jsonPath();
-    List<Map<String, Object>> failed =
-        audit.getList("events.findAll { it.action == 'QUERY_FAILED' }");
+    assertEquals(List.of(), room.auditEvents("QUERY_ANSWERED"));
+    List<Map<String, Object>> failed = room.auditEvents("QUERY_FAILED");
     assertEquals(1, failed.size(), failed.toString());
     Map<String, Object> event = failed.get(0);
     assertEquals("advertiser", event.get("actor"));

@@ -1,8 +1,6 @@
 package dev.cleanroom.server.query;
 
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cleanroom.server.Api.Collaboration;
@@ -10,7 +8,6 @@ import dev.cleanroom.server.collaboration.Collaborations;
 import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.store.Jdbc;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,11 +37,7 @@ class QueryLoadFailureTest {
     Collaboration room = QueryStoryTest.loadedRoom("10");
     tamperWith(room, "customers");
 
-    QueryStoryTest.ask(room, QueryStoryTest.REACH)
-        .statusCode(500)
-        .contentType("application/problem+json")
-        .body("code", equalTo("INTEGRITY_FAILURE"))
-        .body("detail", equalTo("the dataset store failed"));
+    QueryStoryTest.askFails(room, "INTEGRITY_FAILURE", "the dataset store failed");
 
     assertEquals(
         List.of("advertiser.impressions REFUNDED 0.5", "retailer.customers REFUNDED 0.5"),
@@ -54,16 +47,8 @@ class QueryLoadFailureTest {
         .then()
         .statusCode(200)
         .body("datasets.spent.collect { it.toString() }", equalTo(List.of("0", "0")));
-    JsonPath audit =
-        room.as("privacy")
-            .get(room.path() + "/audit?limit=1000")
-            .then()
-            .statusCode(200)
-            .body("events.action", not(hasItem("QUERY_ANSWERED")))
-            .extract()
-            .jsonPath();
-    List<Map<String, Object>> failed =
-        audit.getList("events.findAll { it.action == 'QUERY_FAILED' }");
+    assertEquals(List.of(), room.auditEvents("QUERY_ANSWERED"));
+    List<Map<String, Object>> failed = room.auditEvents("QUERY_FAILED");
     assertEquals(1, failed.size(), failed.toString());
     // The audit records what was spent: nothing, once refunded.
     assertEquals(0.0, ((Number) failed.get(0).get("epsilon")).doubleValue(), failed.toString());

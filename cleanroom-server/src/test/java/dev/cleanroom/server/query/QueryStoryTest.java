@@ -230,6 +230,15 @@ class QueryStoryTest {
     return room;
   }
 
+  /** Asks the reach question and expects the problem a failed query answers with. */
+  static void askFails(Collaboration room, String code, String detail) {
+    ask(room, REACH)
+        .statusCode(500)
+        .contentType("application/problem+json")
+        .body("code", equalTo(code))
+        .body("detail", equalTo(detail));
+  }
+
   static ValidatableResponse ask(Collaboration room, String sql) {
     return room.as("advertiser")
         .contentType(ContentType.JSON)
@@ -238,7 +247,7 @@ class QueryStoryTest {
         .then();
   }
 
-  private static void budgetOfCustomers(Collaboration room, String spent) {
+  static void budgetOfCustomers(Collaboration room, String spent) {
     room.as("advertiser")
         .get(room.path() + "/budget")
         .then()

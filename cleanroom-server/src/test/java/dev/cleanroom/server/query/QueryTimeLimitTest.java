@@ -1,13 +1,12 @@
 package dev.cleanroom.server.query;
 
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cleanroom.server.Api.Collaboration;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,24 +29,10 @@ class QueryTimeLimitTest {
   @Test
   void queryPastItsTimeLimit_failsWithAProblem_andItsEpsilonStaysSpent() {
     Collaboration room = QueryStoryTest.loadedRoom("10");
-    QueryStoryTest.ask(room, QueryStoryTest.REACH)
-        .statusCode(500)
-        .contentType("application/problem+json")
-        .body("code", equalTo("QUERY_FAILED"))
-        .body("detail", equalTo("the query did not finish within its time limit"));
+    QueryStoryTest.askFails(room, "QUERY_FAILED", "the query did not finish within its time limit");
 
-    room.as("advertiser")
-        .get(room.path() + "/budget")
-        .then()
-        .statusCode(200)
-        .body(
-            "datasets.find { it.dataset == 'retailer.customers' }.spent.toString()",
-            equalTo("0.5"));
-    room.as("privacy")
-        .get(room.path() + "/audit?limit=1000")
-        .then()
-        .statusCode(200)
-        .body("events.action", hasItem("QUERY_FAILED"))
-        .body("events.action", not(hasItem("QUERY_ANSWERED")));
+    QueryStoryTest.budgetOfCustomers(room, "0.5");
+    assertEquals(1, room.auditEvents("QUERY_FAILED").size());
+    assertEquals(List.of(), room.auditEvents("QUERY_ANSWERED"));
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.spi.ColumnType;
-import java.util.List;
+import java.util.Map;
 import org.apache.arrow.vector.types.DateUnit;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
@@ -14,31 +14,24 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.junit.jupiter.api.Test;
 
 class ArrowTypesTest {
+  private static final Map<ColumnType.Kind, ArrowType> STORED_AS =
+      Map.of(
+          ColumnType.Kind.BIGINT, new ArrowType.Int(64, true),
+          ColumnType.Kind.INTEGER, new ArrowType.Int(32, true),
+          ColumnType.Kind.DOUBLE, new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE),
+          ColumnType.Kind.DECIMAL, new ArrowType.Decimal(12, 2, 128),
+          ColumnType.Kind.VARCHAR, ArrowType.Utf8.INSTANCE,
+          ColumnType.Kind.BOOLEAN, ArrowType.Bool.INSTANCE,
+          ColumnType.Kind.DATE, new ArrowType.Date(DateUnit.DAY),
+          ColumnType.Kind.TIMESTAMP, new ArrowType.Timestamp(TimeUnit.MICROSECOND, null));
+
   @Test
   void everyDeclaredType_mapsToArchitectureArrowTypeAndBack() {
-    List<ColumnType> types =
-        List.of(
-            ColumnType.BIGINT,
-            ColumnType.INTEGER,
-            ColumnType.DOUBLE,
-            ColumnType.decimal(12, 2),
-            ColumnType.VARCHAR,
-            ColumnType.BOOLEAN,
-            ColumnType.DATE,
-            ColumnType.TIMESTAMP);
-    List<ArrowType> expected =
-        List.of(
-            new ArrowType.Int(64, true),
-            new ArrowType.Int(32, true),
-            new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE),
-            new ArrowType.Decimal(12, 2, 128),
-            ArrowType.Utf8.INSTANCE,
-            ArrowType.Bool.INSTANCE,
-            new ArrowType.Date(DateUnit.DAY),
-            new ArrowType.Timestamp(TimeUnit.MICROSECOND, null));
-    for (int i = 0; i < types.size(); i++) {
-      assertEquals(expected.get(i), ArrowTypes.of(types.get(i)));
-      assertEquals(types.get(i), ArrowTypes.columnType(expected.get(i)));
+    for (ColumnType.Kind kind : ColumnType.Kind.values()) {
+      ColumnType type =
+          kind == ColumnType.Kind.DECIMAL ? ColumnType.decimal(12, 2) : new ColumnType(kind, 0, 0);
+      assertEquals(STORED_AS.get(kind), ArrowTypes.of(type), kind.name());
+      assertEquals(type, ArrowTypes.columnType(STORED_AS.get(kind)), kind.name());
     }
   }
 
