@@ -1,0 +1,4 @@
+package io.quarkus.standin;
+
+/** Stands in for a Quarkus class in the rules' own tests. */
+public class QuarkusType {}
