@@ -34,17 +34,45 @@ import org.jboss.logging.Logger;
 public class LibraryProducers {
   private static final Logger LOG = Logger.getLogger(LibraryProducers.class);
 
-  /** The process's one Arrow root allocator; every query and upload takes a named child. */
-  @Produces
-  @Singleton
-  BufferAllocator rootAllocator(
-      @ConfigProperty(name = "cleanroom.arrow.max-bytes", defaultValue = "4294967296")
-          long maxBytes) {
-    return new RootAllocator(maxBytes);
+  /**
+   * The process's one Arrow root allocator and its two branches. Data (uploads, loaded versions,
+   * answers) is limited by {@code cleanroom.arrow.max-bytes}; queries' accounts hang under their
+   * own unlimited branch, so that a query fails for memory only by its own, per-query drawn limit
+   * ({@code NoisyLimit}), never because other parties' data or other members' queries fill a shared
+   * pool whose fullness the analyst could read.
+   */
+  record ArrowMemory(BufferAllocator root, BufferAllocator data, BufferAllocator queries) {
+    /** Closes the branches, then the root; a leak in any of them fails the close. */
+    void close() {
+      try (BufferAllocator closingRoot = root;
+          BufferAllocator closingData = data;
+          BufferAllocator closingQueries = queries) {
+        // Closed in reverse order: queries, data, then the root.
+      }
+    }
   }
 
-  void closeAllocator(@Disposes BufferAllocator allocator) {
-    allocator.close();
+  @Produces
+  @Singleton
+  ArrowMemory arrowMemory(
+      @ConfigProperty(name = "cleanroom.arrow.max-bytes", defaultValue = "4294967296")
+          long maxDataBytes) {
+    RootAllocator root = new RootAllocator(Long.MAX_VALUE);
+    return new ArrowMemory(
+        root,
+        root.newChildAllocator("data", 0, maxDataBytes),
+        root.newChildAllocator("queries", 0, Long.MAX_VALUE));
+  }
+
+  void closeArrowMemory(@Disposes ArrowMemory memory) {
+    memory.close();
+  }
+
+  /** The allocator of data: uploads, loaded versions and answers take named children of it. */
+  @Produces
+  @Singleton
+  BufferAllocator dataAllocator(ArrowMemory memory) {
+    return memory.data();
   }
 
   /**
@@ -72,20 +100,21 @@ public class LibraryProducers {
   }
 
   /**
-   * One executor for the process, on the process's allocator: it caches string dictionaries per
-   * dataset version, and computes the SPI's keyed hash itself rather than through Calcite's code.
+   * One executor for the process, on the queries' branch of the process's allocator: it caches
+   * string dictionaries per dataset version, and computes the SPI's keyed hash itself rather than
+   * through Calcite's code.
    */
   @Produces
   @Singleton
-  VectorizedExecutor vectorizedExecutor(BufferAllocator allocator) {
-    return new VectorizedExecutor(allocator);
+  VectorizedExecutor vectorizedExecutor(ArrowMemory memory) {
+    return new VectorizedExecutor(memory.queries());
   }
 
   /** Calcite's enumerable engine, for plan shapes the executor does not implement. */
   @Produces
   @Singleton
-  ReferenceEngine referenceEngine(BufferAllocator allocator) {
-    return new ReferenceEngine(allocator);
+  ReferenceEngine referenceEngine(ArrowMemory memory) {
+    return new ReferenceEngine(memory.queries());
   }
 
   /** Stateless and thread-safe: one for the process. */

@@ -27,7 +27,8 @@ import org.apache.calcite.rel.RelNode;
  *   <li>Every failure is an {@link ExecutionException} whose message names operators, tables and
  *       columns, never a value; a plan shape the engine does not implement is {@link
  *       ExecutionErrorCode#UNSUPPORTED_PLAN} or {@link ExecutionErrorCode#UNSUPPORTED_EXPRESSION},
- *       decided on the plan alone, before any row is read.
+ *       decided on the plan alone, never on the data (an engine may find out part-way through a
+ *       run, but would find out the same on any data).
  *   <li>Implementations are thread-safe: one instance serves every query of the process.
  * </ul>
  */

@@ -44,18 +44,13 @@ public final class QueryMemory implements AutoCloseable {
 
   /**
    * Fails with {@link ExecutionErrorCode#INTERRUPTED} when the calling thread was interrupted, or
-   * another thread of the query was; cheap enough to call once per row.
+   * another thread of the query was (which then stops every thread of it at its next reservation).
    */
-  public void checkRunning() {
+  private void checkRunning() {
     if (stopped || Thread.currentThread().isInterrupted()) {
       stopped = true;
       throw new ExecutionException(ExecutionErrorCode.INTERRUPTED, "the query was interrupted");
     }
-  }
-
-  /** Makes every later {@link #reserve} or {@link #checkRunning} of this query fail. */
-  public void stop() {
-    stopped = true;
   }
 
   private synchronized void charge(long bytes) {

@@ -66,16 +66,82 @@ public final class FailureModel {
     return !isSafeCast(from, to);
   }
 
-  /** Whether an input-free call evaluates without an error, now and therefore on every row. */
+  /**
+   * Whether an input-free call evaluates without an error, now and therefore on every row, in every
+   * engine. Calcite's code wraps integer overflow where the vectorized executor fails on it, so
+   * integer arithmetic must also be exact: its true value must fit its type.
+   */
   private static boolean evaluates(RexCall call) {
-    List<RexNode> reduced = new ArrayList<>();
-    try {
-      new RexExecutorImpl(DataContexts.EMPTY).reduce(CONSTANTS, List.of(call), reduced);
-    } catch (RuntimeException e) {
+    RexNode value = reduced(call);
+    if (!(value instanceof RexLiteral)) {
       return false;
     }
+    if (!isIntegerType(call.getType())
+        || !(INTEGER_ARITHMETIC.contains(call.getKind())
+            || call.getKind() == SqlKind.DIVIDE
+            || call.getOperator() == SqlStdOperatorTable.DIVIDE_INTEGER)) {
+      return true;
+    }
+    List<BigDecimal> operands = new ArrayList<>();
+    for (RexNode operand : call.getOperands()) {
+      if (!(reduced(operand) instanceof RexLiteral literal)) {
+        return false;
+      }
+      BigDecimal operandValue = literal.getValueAs(BigDecimal.class);
+      if (operandValue == null) {
+        return true; // NULL in, NULL out: nothing to overflow.
+      }
+      operands.add(operandValue);
+    }
+    BigDecimal exact =
+        switch (call.getKind()) {
+          case PLUS -> operands.get(0).add(operands.get(1));
+          case MINUS -> operands.get(0).subtract(operands.get(1));
+          case TIMES -> operands.get(0).multiply(operands.get(1));
+          case MINUS_PREFIX -> operands.get(0).negate();
+          default -> operands.get(0).divideToIntegralValue(operands.get(1));
+        };
+    return fits(exact, call.getType().getSqlTypeName());
+  }
+
+  /** {@code node} evaluated by Calcite, or {@code node} itself when it cannot be (or failed). */
+  private static RexNode reduced(RexNode node) {
+    if (node instanceof RexLiteral) {
+      return node;
+    }
+    List<RexNode> reduced = new ArrayList<>();
+    try {
+      new RexExecutorImpl(DataContexts.EMPTY).reduce(CONSTANTS, List.of(node), reduced);
+    } catch (RuntimeException e) {
+      return node;
+    }
     // A call that fails is left unreduced; so is one Calcite cannot evaluate, which fails closed.
-    return reduced.size() == 1 && reduced.get(0) instanceof RexLiteral;
+    return reduced.size() == 1 ? reduced.get(0) : node;
+  }
+
+  private static boolean fits(BigDecimal value, SqlTypeName type) {
+    long min;
+    long max;
+    switch (type) {
+      case TINYINT -> {
+        min = Byte.MIN_VALUE;
+        max = Byte.MAX_VALUE;
+      }
+      case SMALLINT -> {
+        min = Short.MIN_VALUE;
+        max = Short.MAX_VALUE;
+      }
+      case INTEGER -> {
+        min = Integer.MIN_VALUE;
+        max = Integer.MAX_VALUE;
+      }
+      default -> {
+        min = Long.MIN_VALUE;
+        max = Long.MAX_VALUE;
+      }
+    }
+    return value.compareTo(BigDecimal.valueOf(min)) >= 0
+        && value.compareTo(BigDecimal.valueOf(max)) <= 0;
   }
 
   /**

@@ -71,6 +71,24 @@ class FailureModelTest {
   }
 
   @Test
+  void inputFreeIntegerArithmetic_mustFitItsType_thoughCalciteWraps() {
+    RexNode max = rex.makeExactLiteral(BigDecimal.valueOf(Integer.MAX_VALUE));
+    RexNode min = rex.makeExactLiteral(BigDecimal.valueOf(Integer.MIN_VALUE));
+    RexNode one = rex.makeExactLiteral(BigDecimal.ONE);
+    // The executor fails on the overflow Calcite's code wraps silently: refused either way.
+    assertTrue(FailureModel.mayFail(call(SqlStdOperatorTable.PLUS, max, one)));
+    assertTrue(FailureModel.mayFail(call(SqlStdOperatorTable.MINUS, min, one)));
+    assertTrue(
+        FailureModel.mayFail(
+            call(SqlStdOperatorTable.DIVIDE, min, rex.makeExactLiteral(BigDecimal.ONE.negate()))));
+    assertFalse(FailureModel.mayFail(call(SqlStdOperatorTable.MINUS, max, one)));
+    // Nested: the outer sum fits only if the inner one is computed exactly.
+    assertTrue(
+        FailureModel.mayFailAnywhere(
+            call(SqlStdOperatorTable.MINUS, call(SqlStdOperatorTable.PLUS, max, one), one)));
+  }
+
+  @Test
   void alwaysFailingBranchOfADataDependentCase_mayFail() {
     // CASE WHEN x > 0 THEN 1 / 0 ELSE 1 END fails exactly when some row has x > 0.
     RexNode one = rex.makeExactLiteral(BigDecimal.ONE);

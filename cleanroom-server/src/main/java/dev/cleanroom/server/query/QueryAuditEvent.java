@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
  * @param versions the versions read by a query that was answered or failed, else {@code null}
  * @param rows the rows a fresh answer released, else {@code null}
  * @param suppressedGroups the groups a fresh answer withheld, else {@code null}
- * @param epsilon what the event records as charged: spent by a fresh answer, zero for a cached one,
- *     reserved by a failed query; {@code null} when nothing was charged
+ * @param epsilon what the event records as charged: spent by a fresh answer or a failed query whose
+ *     reservation was committed, zero for a cached answer or a refunded failure; {@code null} for
+ *     events before any reservation
  * @param errorCode why a query or explanation was refused, else {@code null}
  * @param violations the distinct codes of a rejection, in the order first met, else {@code null}
  */

@@ -22,9 +22,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The server's engines: the vectorized executor runs every plan it implements; a plan whose shape
- * it refuses (decided on the plan alone, before any row is read) runs on Calcite's reference engine
- * when {@code cleanroom.query.reference-fallback} is on. Both get the same bound tables and the
- * same limits.
+ * it refuses (decided by the plan alone, never by the data) runs on Calcite's reference engine when
+ * {@code cleanroom.query.reference-fallback} is on. Both get the same bound tables and the same
+ * limits.
  */
 @ApplicationScoped
 public class QueryEngines {

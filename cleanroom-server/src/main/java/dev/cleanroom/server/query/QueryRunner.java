@@ -182,6 +182,16 @@ public class QueryRunner {
       }
     }
 
+    private static boolean causedByMemory(Throwable failure) {
+      for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        if (cause instanceof org.apache.arrow.memory.OutOfMemoryException
+            || cause instanceof OutOfMemoryError) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     /** Lets go of the slot unless the thread has started the work. */
     void abandon() {
       if (claimed.compareAndSet(false, true)) {
@@ -200,6 +210,9 @@ public class QueryRunner {
       try {
         return load.load();
       } catch (ConnectorException e) {
+        if (causedByMemory(e)) {
+          throw e;
+        }
         throw new LoadPhaseFailure(e);
       }
     }

@@ -7,6 +7,7 @@ import dev.cleanroom.connectors.dataset.DatasetSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 
@@ -92,7 +93,8 @@ public final class StoredVersionReader implements AutoCloseable {
   private <T> T guard(IoCall<T> call) {
     try {
       return call.run();
-    } catch (ConnectorException e) {
+    } catch (ConnectorException | OutOfMemoryException e) {
+      // Running out of Arrow memory says nothing about the bytes stored; callers decide about it.
       throw e;
     } catch (IOException | RuntimeException e) {
       // The stream authenticated, so a parse failure means a writer bug or a wrong key: fail

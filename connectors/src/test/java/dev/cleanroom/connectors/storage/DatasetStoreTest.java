@@ -68,6 +68,19 @@ class DatasetStoreTest {
   }
 
   @Test
+  void loadThatRunsOutOfArrowMemory_isNotReportedAsAnIntegrityFailure() throws IOException {
+    upload(csv(1, 1_000));
+    // Whether a version fits depends on its size, not on whether its bytes are intact: the
+    // caller sees Arrow's own exception (the server charges such a query; it refunds a store
+    // failure).
+    try (BufferAllocator tiny = memory.allocator().newChildAllocator("tiny", 0, 4_096)) {
+      assertThrows(
+          org.apache.arrow.memory.OutOfMemoryException.class,
+          () -> store.load(DATASET, 1, tiny).close());
+    }
+  }
+
+  @Test
   void secondUpload_isANewVersionAndTheOldOneStaysReadable() throws IOException {
     upload(csv(1, 5));
     upload(csv(100, 3));

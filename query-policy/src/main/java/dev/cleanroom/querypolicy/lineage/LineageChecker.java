@@ -40,10 +40,6 @@ import org.apache.calcite.sql.type.SqlTypeName;
 public final class LineageChecker {
 
   /** Expression kinds the private plan's engines evaluate; anything else is refused. */
-  /** Arithmetic that can overflow when its type is an integer type. */
-  private static final Set<SqlKind> INTEGER_ARITHMETIC =
-      Set.of(SqlKind.PLUS, SqlKind.MINUS, SqlKind.TIMES, SqlKind.MINUS_PREFIX);
-
   private static final Set<SqlKind> ALLOWED_KINDS =
       Set.of(
           SqlKind.CAST,
