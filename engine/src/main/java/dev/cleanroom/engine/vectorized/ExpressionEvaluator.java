@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
@@ -46,6 +47,9 @@ final class ExpressionEvaluator {
   private final RexBuilder rexBuilder;
   private final Map<String, KeyedHashFunction> keyedHashes;
   private final CompiledExpressions compiled;
+  // Per query: whether a CASE or COALESCE may be evaluated eagerly, decided once per expression
+  // rather than once per batch (the model may evaluate a constant call with Calcite's code).
+  private final Map<RexNode, Boolean> eagerlySafe = new ConcurrentHashMap<>();
 
   ExpressionEvaluator(
       QueryContext context,
@@ -224,7 +228,8 @@ final class ExpressionEvaluator {
       }
       case CASE, COALESCE -> {
         Types.Kind resultKind = Types.kind(call.getType());
-        if (!isNumericKind(resultKind) || FailureModel.mayFailAnywhere(call)) {
+        if (!isNumericKind(resultKind)
+            || !eagerlySafe.computeIfAbsent(call, c -> !FailureModel.mayFailAnywhere(c))) {
           // Evaluating every branch on every row is right only when no branch can fail: lazily,
           // a failing branch would fail just when some row reaches it.
           return null;
