@@ -12,8 +12,9 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Authenticates every REST call by its {@code Authorization: Bearer} key. Only the OpenAPI document
- * is public (health and Swagger UI are not REST resources and never reach this filter).
+ * Authenticates every REST call by its {@code Authorization: Bearer} key. The management endpoints
+ * under {@code /q} (health, metrics, the OpenAPI document, Swagger UI) are not REST resources and
+ * never reach this filter.
  */
 public class AuthenticationFilter {
   private static final Logger LOG = Logger.getLogger(AuthenticationFilter.class);
@@ -38,10 +39,6 @@ public class AuthenticationFilter {
 
   @ServerRequestFilter
   public Optional<Response> authenticate(ContainerRequestContext request) {
-    String path = request.getUriInfo().getPath();
-    if (isPublic(path)) {
-      return Optional.empty();
-    }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return refuse("an 'Authorization: Bearer <api key>' header is required");
@@ -64,10 +61,6 @@ public class AuthenticationFilter {
     }
     currentCaller.set(caller.get());
     return Optional.empty();
-  }
-
-  private static boolean isPublic(String path) {
-    return path.equals("/openapi") || path.equals("/openapi.yaml") || path.equals("/swagger-ui");
   }
 
   private static Optional<Response> refuse(String detail) {

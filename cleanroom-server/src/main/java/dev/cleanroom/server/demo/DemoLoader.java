@@ -16,9 +16,7 @@ import dev.cleanroom.server.dataset.DatasetDeclaration;
 import dev.cleanroom.server.dataset.DeclaredColumn;
 import dev.cleanroom.server.policy.Policies;
 import dev.cleanroom.server.policy.PolicyVersion;
-import dev.cleanroom.server.store.SchemaMigration;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -83,7 +81,7 @@ public class DemoLoader {
     this.root = root;
   }
 
-  void load(@Observes @Priority(SchemaMigration.PRIORITY + 10) StartupEvent event) {
+  void load(@Observes StartupEvent event) {
     if (!enabled) {
       return;
     }
