@@ -1,5 +1,6 @@
 package dev.cleanroom.server;
 
+import dev.cleanroom.server.store.DatabaseDirectoryException;
 import dev.cleanroom.server.store.EmbeddedDatabase;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -26,7 +27,7 @@ public final class CleanroomMain {
     EmbeddedDatabase database;
     try {
       database = EmbeddedDatabase.start(Path.of(dataDir, "postgres"));
-    } catch (IllegalStateException e) {
+    } catch (DatabaseDirectoryException e) {
       // Another server holds the directory, or a stale PostgreSQL would not stop: the message says
       // which and what to do; a stack trace would only hide it.
       System.err.println("cannot start the server: " + e.getMessage());

@@ -76,6 +76,8 @@ class DeploymentFilesTest {
     assertEquals("management", management.at("/name").asText());
     assertEquals(
         serverSetting("quarkus.management.port"), management.at("/containerPort").asText());
+    assertEquals("127.0.0.1", serverSetting("quarkus.management.host"));
+    assertEquals("0.0.0.0", env(container, "QUARKUS_MANAGEMENT_HOST"), "probes reach the pod");
     for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
       JsonNode get = container.at("/" + probe + "/httpGet");
       assertTrue(HEALTH_PATHS.contains(get.at("/path").asText()), probe);
@@ -136,8 +138,9 @@ class DeploymentFilesTest {
       assertTrue(declared.contains(secret.asText()), secret.asText());
     }
     assertTrue(
-        server.at("/healthcheck/test").toString().contains(":9000/q/health/ready"),
-        "the health check asks the management port");
+        server.at("/healthcheck/test").toString().contains("127.0.0.1:9000/q/health/ready"),
+        "the health check asks the management port, inside the container");
+    assertEquals("[\"8443:8443\"]", server.at("/ports").toString(), "only the members' port");
   }
 
   @Test

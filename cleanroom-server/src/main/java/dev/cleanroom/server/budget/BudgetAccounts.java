@@ -77,8 +77,13 @@ public class BudgetAccounts {
    * own rest and the rest all analysts share, and of those the least.
    */
   public BigDecimal remaining(QueryCharge charge) {
+    return least(remainingByAccount(charge));
+  }
+
+  /** The least of what is left on each account: what the analyst can still spend on them all. */
+  public static BigDecimal least(Map<BudgetAccount, BigDecimal> remaining) {
     return BudgetArithmetic.plain(
-        remainingByAccount(charge).values().stream().reduce(BigDecimal::min).orElseThrow());
+        remaining.values().stream().reduce(BigDecimal::min).orElseThrow());
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
+import dev.cleanroom.querypolicy.budget.BudgetAccount;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
 import dev.cleanroom.querypolicy.release.ReleasedResult;
 import dev.cleanroom.querypolicy.release.Releaser;
@@ -22,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -225,6 +227,8 @@ public class QueryService {
     if (settlement.commit()) {
       metrics.committed(accepted.charge());
     }
+    Map<BudgetAccount, BigDecimal> remaining = budgets.remainingByAccount(accepted.charge());
+    metrics.remaining(remaining);
     Caller analyst = accepted.analyst();
     ReadVersions read = accepted.versions();
     Answer answer =
@@ -232,7 +236,7 @@ public class QueryService {
             accepted.queryId(),
             accepted.query(),
             released,
-            budgets.remaining(accepted.charge()),
+            BudgetAccounts.least(remaining),
             read.policies(),
             read.data());
     cache.store(analyst.collaborationId(), analyst.memberId(), accepted.cacheKey(), answer);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -33,17 +34,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * Starts PostgreSQL on a free port; {@code dataDirectory} keeps its files across restarts, or is
    * {@code null} for a throw-away database.
    *
-   * @throws IllegalStateException if another live server holds {@code dataDirectory}
+   * @throws DatabaseDirectoryException if another live server holds {@code dataDirectory}, or a
+   *     PostgreSQL a dead server left there does not stop
    */
   public static EmbeddedDatabase start(Path dataDirectory) {
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
     DirectoryLock lock = null;
     try {
       if (dataDirectory != null) {
-        Path directory = dataDirectory.toAbsolutePath().normalize();
-        Files.createDirectories(directory);
-        lock = DirectoryLock.acquire(directory.resolveSibling(directory.getFileName() + ".lock"));
-        StalePostmaster.stopIfRunning(directory);
+        Files.createDirectories(dataDirectory);
+        Path directory = dataDirectory.toRealPath();
+        lock = DirectoryLock.acquire(directory);
+        StalePostmaster.clear(directory);
         builder.setDataDirectory(directory).setCleanDataDirectory(false);
       }
       return new EmbeddedDatabase(builder.start(), lock);
@@ -93,7 +95,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
-  /** An exclusive lock on a file, held until closed or until the process ends. */
+  /** An exclusive lock on {@code <directory>.lock}, held until closed or the process ends. */
   private static final class DirectoryLock implements AutoCloseable {
     private final FileChannel channel;
 
@@ -101,22 +103,25 @@ public final class EmbeddedDatabase implements AutoCloseable {
       this.channel = channel;
     }
 
-    static DirectoryLock acquire(Path lockFile) throws IOException {
+    static DirectoryLock acquire(Path directory) throws IOException {
+      Path lockFile = directory.resolveSibling(directory.getFileName() + ".lock");
       FileChannel channel =
           FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        // Held by this very process (tests only start two databases on one directory so).
+        lock = null;
       } catch (IOException | RuntimeException e) {
         channel.close();
         throw e;
       }
       if (lock == null) {
         channel.close();
-        throw new IllegalStateException(
+        throw new DatabaseDirectoryException(
             "the embedded database directory "
-                + lockFile.resolveSibling(
-                    lockFile.getFileName().toString().replaceFirst("\\.lock$", ""))
+                + directory
                 + " is in use by another running server; stop it first, or give this one its own"
                 + " cleanroom.data-dir");
       }

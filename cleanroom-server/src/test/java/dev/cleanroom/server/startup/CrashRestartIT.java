@@ -91,6 +91,8 @@ class CrashRestartIT {
       return Optional.empty();
     }
     List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-    return ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(ProcessHandle::isAlive);
+    return ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().orElse("").endsWith("/postgres"));
   }
 }
