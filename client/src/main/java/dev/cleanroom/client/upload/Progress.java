@@ -16,6 +16,7 @@ final class Progress {
   private final boolean redraw;
   private long sent;
   private long lastDrawn = Long.MIN_VALUE;
+  private int drawnLength;
 
   Progress(PrintStream err, long total, boolean redraw) {
     this.err = err;
@@ -28,16 +29,24 @@ final class Progress {
     long now = System.nanoTime();
     if (redraw && (lastDrawn == Long.MIN_VALUE || now - lastDrawn >= REDRAW_NANOS)) {
       lastDrawn = now;
-      err.print('\r' + bar(sent, total));
-      err.flush();
+      draw();
     }
   }
 
   synchronized void finish() {
     if (redraw) {
-      err.print('\r' + bar(sent, total) + System.lineSeparator());
+      draw();
+      err.println();
     }
     err.println("sent " + size(sent) + " (" + sent + " bytes)");
+  }
+
+  /** Redraws the line in place, blanking what a longer previous line left behind. */
+  private void draw() {
+    String line = bar(sent, total);
+    err.print('\r' + line + " ".repeat(Math.max(0, drawnLength - line.length())));
+    err.flush();
+    drawnLength = line.length();
   }
 
   /** {@code [=========> ] 12.0 MiB / 40.0 MiB 30%}. */
