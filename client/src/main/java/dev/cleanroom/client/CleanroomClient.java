@@ -63,7 +63,7 @@ public final class CleanroomClient {
               String name = failed.getCommandSpec().qualifiedName();
               if (exception instanceof ClientException client) {
                 console.err().println(name + ": " + client.getMessage());
-                return client.exitStatus();
+                return client.exitStatus().code();
               }
               console
                   .err()
@@ -72,13 +72,14 @@ public final class CleanroomClient {
                           + ": "
                           + exception.getClass().getSimpleName()
                           + (exception.getMessage() == null ? "" : ": " + exception.getMessage()));
-              return ExitStatus.FAILURE;
+              return ExitStatus.FAILURE.code();
             });
     addExitStatuses(commandLine);
     return commandLine;
   }
 
   private static void addExitStatuses(CommandLine commandLine) {
+    commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitStatus.USAGE.code());
     commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n");
     commandLine.getCommandSpec().usageMessage().exitCodeList(ExitStatus.descriptions());
     commandLine.getSubcommands().values().forEach(CleanroomClient::addExitStatuses);

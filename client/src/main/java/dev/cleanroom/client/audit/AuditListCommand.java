@@ -75,6 +75,6 @@ public final class AuditListCommand implements Callable<Integer> {
                         event.outcome(),
                         event.detail())));
     table.print(console.out());
-    return ExitStatus.OK;
+    return ExitStatus.OK.code();
   }
 }

@@ -75,7 +75,7 @@ public final class AuditVerifyCommand implements Callable<Integer> {
                   + check.verifiedEvents()
                   + ": "
                   + check.headHash());
-      return ExitStatus.OK;
+      return ExitStatus.OK.code();
     }
     console
         .out()
@@ -87,6 +87,6 @@ public final class AuditVerifyCommand implements Callable<Integer> {
                 + " ("
                 + check.verifiedEvents()
                 + " events before it verify)");
-    return ExitStatus.CHAIN_BROKEN;
+    return ExitStatus.CHAIN_BROKEN.code();
   }
 }

@@ -47,10 +47,10 @@ public final class BudgetCommand implements Callable<Integer> {
       console
           .out()
           .println(ServerApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(budgets));
-      return ExitStatus.OK;
+      return ExitStatus.OK.code();
     }
     table(budgets).print(console.out());
-    return ExitStatus.OK;
+    return ExitStatus.OK.code();
   }
 
   static TextTable table(JsonNode budgets) {

@@ -118,7 +118,7 @@ public final class EncryptCommand implements Callable<Integer> {
         new ClientEncryption(collaboration, fingerprints, drop, new SecureRandom());
     long rows = encryption.encrypt(input, output, readSecret());
     console.err().println("wrote " + rows + " shuffled rows to " + output);
-    return ExitStatus.OK;
+    return ExitStatus.OK.code();
   }
 
   private SharedSecret readSecret() {

@@ -101,7 +101,7 @@ public final class QueryCommand implements Callable<Integer> {
         console.out().println();
         PrivacySummary.print(answer.path("privacy"), console.out());
       }
-      return ExitStatus.OK;
+      return ExitStatus.OK.code();
     }
     AnswerFormat chosen = format != null ? format : AnswerFormat.of(output);
     HttpResponse<InputStream> response =
@@ -142,7 +142,7 @@ public final class QueryCommand implements Callable<Integer> {
                   + chosen.name().toLowerCase(Locale.ROOT)
                   + ")");
       PrivacySummary.print(privacy, console.out());
-      return ExitStatus.OK;
+      return ExitStatus.OK.code();
     } finally {
       Files.deleteIfExists(temp);
     }

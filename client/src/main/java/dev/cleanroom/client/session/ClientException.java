@@ -7,23 +7,23 @@ import static java.util.Objects.requireNonNull;
  * options, files, rows and columns, never a cell value, a key or a secret.
  */
 public final class ClientException extends RuntimeException {
-  private final int exitStatus;
+  private final ExitStatus exitStatus;
 
-  public ClientException(int exitStatus, String message) {
+  public ClientException(ExitStatus exitStatus, String message) {
     super(requireNonNull(message, "message is null"));
-    this.exitStatus = exitStatus;
+    this.exitStatus = requireNonNull(exitStatus, "exitStatus is null");
   }
 
-  public ClientException(int exitStatus, String message, Throwable cause) {
+  public ClientException(ExitStatus exitStatus, String message, Throwable cause) {
     super(requireNonNull(message, "message is null"), cause);
-    this.exitStatus = exitStatus;
+    this.exitStatus = requireNonNull(exitStatus, "exitStatus is null");
   }
 
   public static ClientException usage(String message) {
     return new ClientException(ExitStatus.USAGE, message);
   }
 
-  public int exitStatus() {
+  public ExitStatus exitStatus() {
     return exitStatus;
   }
 }

@@ -105,6 +105,6 @@ public final class UploadCommand implements Callable<Integer> {
     console
         .out()
         .println(version.path("table").asText() + " version " + version.path("version").asText());
-    return ExitStatus.OK;
+    return ExitStatus.OK.code();
   }
 }
