@@ -236,6 +236,18 @@ class CleanroomClientTest {
   }
 
   @Test
+  void outputInAMissingDirectory_isAUsageErrorBeforeTheQueryIsSent() {
+    Path output = directory.resolve("missing").resolve("answer.csv");
+
+    ClientRun run =
+        ClientRun.run(environment, "query", "-c", "demo", "-o", output.toString(), "SELECT 1");
+
+    assertEquals(2, run.status(), run::toString);
+    assertTrue(run.err().contains("cannot write a file next to"), run::toString);
+    assertTrue(server.received().isEmpty(), "no query was sent, so no epsilon was spent");
+  }
+
+  @Test
   void serverError_exits4() {
     server.on(
         "GET /api/v1/collaborations/demo/budget",

@@ -104,15 +104,28 @@ public final class QueryCommand implements Callable<Integer> {
       return ExitStatus.OK.code();
     }
     AnswerFormat chosen = format != null ? format : AnswerFormat.of(output);
-    HttpResponse<InputStream> response =
-        api.send(
-            api.request("/queries")
-                .header("Content-Type", "application/json")
-                .header("Accept", chosen.accept())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(ServerApi.bytes(Map.of("sql", text))))
-                .build());
+    // The file is prepared before the query runs, so that an unwritable place costs no epsilon.
     Path absolute = output.toAbsolutePath();
-    Path temp = Files.createTempFile(absolute.getParent(), ".cleanroom-answer-", ".tmp");
+    Path temp;
+    try {
+      temp = Files.createTempFile(absolute.getParent(), ".cleanroom-answer-", ".tmp");
+    } catch (IOException e) {
+      throw ClientException.usage("cannot write a file next to '" + output + "'");
+    }
+    HttpResponse<InputStream> response;
+    try {
+      response =
+          api.send(
+              api.request("/queries")
+                  .header("Content-Type", "application/json")
+                  .header("Accept", chosen.accept())
+                  .POST(
+                      HttpRequest.BodyPublishers.ofByteArray(ServerApi.bytes(Map.of("sql", text))))
+                  .build());
+    } catch (RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
     try {
       JsonNode privacy;
       String written;
