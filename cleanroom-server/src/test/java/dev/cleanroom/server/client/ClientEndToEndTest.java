@@ -207,6 +207,34 @@ class ClientEndToEndTest {
   }
 
   @Test
+  void uploadOverTheServersLimit_isRefusedWith413() throws Exception {
+    Collaboration room = Api.newCollaboration();
+    declareCustomersWithoutEmail(room);
+    Path large = directory.resolve("large.csv");
+    StringBuilder csv =
+        new StringBuilder(
+            "customer_id,email_hash,zip,age_band,loyalty_tier,lifetime_spend,opted_out\n");
+    for (int i = 0; csv.length() < 7_000_000; i++) {
+      csv.append(i).append(",,10115,25-34,gold,12.5,false\n");
+    }
+    Files.writeString(large, csv);
+
+    Run run =
+        client(
+            member(room, "retailer"),
+            "upload",
+            "-c",
+            room.name(),
+            "-d",
+            "customers",
+            large.toString());
+
+    assertEquals(3, run.status(), run::toString);
+    assertTrue(run.err().contains("cleanroom upload: 413 "), run::toString);
+    assertEquals("", run.out());
+  }
+
+  @Test
   void unreachableServerAndUsageErrors_haveTheirExitStatuses() throws Exception {
     Run unreachable =
         client(
