@@ -38,8 +38,14 @@ public class AuditResource {
     this.caller = caller;
   }
 
-  /** A page of events, oldest first; pass {@code next} as {@code after} for the following page. */
-  public record AuditPage(List<AuditEvent> events, Long next) {}
+  /**
+   * A page of events, oldest first; pass {@code next} as {@code after} for the following page.
+   *
+   * @param collaborationId the collaboration's internal number, which every event's hash covers:
+   *     with it a member recomputes the chain on its own machine instead of trusting {@code
+   *     /verify}
+   */
+  public record AuditPage(long collaborationId, List<AuditEvent> events, Long next) {}
 
   @Operation(
       summary =
@@ -69,7 +75,7 @@ public class AuditResource {
                 ownedTables.tablesOwnedBy(reader.collaborationId(), reader.memberId()),
                 reader.member());
     Long next = events.size() == limit ? events.get(events.size() - 1).position() : null;
-    return new AuditPage(events, next);
+    return new AuditPage(reader.collaborationId(), events, next);
   }
 
   @Operation(summary = "Recompute the audit hash chain")
