@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Rotates a store's master key from the key in {@code args[1]} to the key in {@code args[2]},
- * reporting each re-wrapped key file on standard output and pausing after the {@code args[3]}th,
- * so {@link KilledRotationTest} can kill the process between two files.
+ * reporting each re-wrapped key file on standard output and pausing after the {@code args[3]}th, so
+ * {@link KilledRotationTest} can kill the process between two files.
  */
 public final class KilledRotation {
   private KilledRotation() {}
