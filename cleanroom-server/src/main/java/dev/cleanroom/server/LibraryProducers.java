@@ -170,6 +170,14 @@ public class LibraryProducers {
   ContributionKey contributionKey(
       @ConfigProperty(name = "cleanroom.data-dir") String dataDir,
       @ConfigProperty(name = "cleanroom.contribution-key") Optional<String> configured) {
+    return ContributionKey.of(contributionKeyBytes(dataDir, configured));
+  }
+
+  /**
+   * The contribution key's 16 bytes: {@code cleanroom.contribution-key} (base64), or the key in
+   * {@code <data-dir>/contribution.key}, generated there once if absent.
+   */
+  public static byte[] contributionKeyBytes(String dataDir, Optional<String> configured) {
     String text =
         configured
             .filter(k -> !k.isBlank())
@@ -182,7 +190,7 @@ public class LibraryProducers {
                           new SecureRandom().nextBytes(bytes);
                           return Base64.getEncoder().encodeToString(bytes);
                         }));
-    return ContributionKey.of(Base64.getDecoder().decode(text.strip()));
+    return Base64.getDecoder().decode(text.strip());
   }
 
   private static MasterKey generatedKey(Path file, SecureRandom random) {

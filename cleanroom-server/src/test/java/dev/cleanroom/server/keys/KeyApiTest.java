@@ -1,4 +1,4 @@
-package dev.cleanroom.server.auth;
+package dev.cleanroom.server.keys;
 
 import static dev.cleanroom.server.Api.as;
 import static io.restassured.RestAssured.given;
@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cleanroom.server.Api;
 import dev.cleanroom.server.Api.Collaboration;
 import dev.cleanroom.server.MovableClock;
+import dev.cleanroom.server.auth.ApiKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;

@@ -1,13 +1,16 @@
-package dev.cleanroom.server.auth;
+package dev.cleanroom.server.keys;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.server.audit.AuditEntry;
 import dev.cleanroom.server.audit.AuditLog;
-import dev.cleanroom.server.auth.KeyRequests.IssuedKey;
-import dev.cleanroom.server.auth.KeyRequests.KeyStatus;
-import dev.cleanroom.server.auth.KeyRequests.KeyView;
-import dev.cleanroom.server.auth.KeyRequests.RotatedKey;
+import dev.cleanroom.server.auth.ApiKeys;
+import dev.cleanroom.server.auth.Caller;
+import dev.cleanroom.server.auth.MemberDirectory;
+import dev.cleanroom.server.keys.KeyRequests.IssuedKey;
+import dev.cleanroom.server.keys.KeyRequests.KeyStatus;
+import dev.cleanroom.server.keys.KeyRequests.KeyView;
+import dev.cleanroom.server.keys.KeyRequests.RotatedKey;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
 import dev.cleanroom.server.store.Jdbc;

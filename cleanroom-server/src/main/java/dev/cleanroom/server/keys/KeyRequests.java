@@ -1,4 +1,4 @@
-package dev.cleanroom.server.auth;
+package dev.cleanroom.server.keys;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.PositiveOrZero;

@@ -1,11 +1,13 @@
-package dev.cleanroom.server.auth;
+package dev.cleanroom.server.keys;
 
-import dev.cleanroom.server.auth.KeyRequests.IssueKey;
-import dev.cleanroom.server.auth.KeyRequests.IssuedKey;
-import dev.cleanroom.server.auth.KeyRequests.KeyView;
-import dev.cleanroom.server.auth.KeyRequests.RotateKey;
-import dev.cleanroom.server.auth.KeyRequests.RotatedKey;
-import dev.cleanroom.server.auth.MemberKeys.KeyOwner;
+import dev.cleanroom.server.auth.Caller;
+import dev.cleanroom.server.auth.CurrentCaller;
+import dev.cleanroom.server.keys.KeyRequests.IssueKey;
+import dev.cleanroom.server.keys.KeyRequests.IssuedKey;
+import dev.cleanroom.server.keys.KeyRequests.KeyView;
+import dev.cleanroom.server.keys.KeyRequests.RotateKey;
+import dev.cleanroom.server.keys.KeyRequests.RotatedKey;
+import dev.cleanroom.server.keys.MemberKeys.KeyOwner;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
