@@ -390,6 +390,42 @@ class KeyApiTest {
         .body("valid", equalTo(true));
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void openApi_documentsEveryKeyOperationAndItsRefusals() {
+    Map<String, Object> paths =
+        given()
+            .get("/q/openapi?format=json")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getMap("paths");
+    String keys = "/api/v1/collaborations/{collaboration}/members/{member}/keys";
+    Map<String, Object> list = (Map<String, Object>) paths.get(keys);
+    Map<String, Object> rotate = (Map<String, Object>) paths.get(keys + "/{prefix}/rotate");
+    Map<String, Object> revoke = (Map<String, Object>) paths.get(keys + "/{prefix}");
+    Map<String, Object> masterKey =
+        (Map<String, Object>) paths.get("/api/v1/admin/master-key/rotation");
+
+    assertEquals(List.of("201", "400", "401", "403", "404", "422"), responses(list.get("post")));
+    assertEquals(List.of("200", "401", "403", "404"), responses(list.get("get")));
+    assertEquals(
+        List.of("201", "400", "401", "403", "404", "409", "422"), responses(rotate.get("post")));
+    assertEquals(
+        List.of("200", "400", "401", "403", "404", "409"), responses(revoke.get("delete")));
+    assertEquals(List.of("200", "401", "403"), responses(masterKey.get("get")));
+    assertEquals(List.of("200", "401", "403", "409", "500"), responses(masterKey.get("post")));
+    assertEquals(
+        "Revoke a key at once", ((Map<String, Object>) revoke.get("delete")).get("summary"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> responses(Object operation) {
+    return ((Map<String, Object>) ((Map<String, Object>) operation).get("responses"))
+        .keySet().stream().sorted().toList();
+  }
+
   private static Response issue(Collaboration room, String member, Map<String, ?> body) {
     return room.as(member)
         .contentType(ContentType.JSON)
