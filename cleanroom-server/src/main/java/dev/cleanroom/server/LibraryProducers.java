@@ -23,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -95,14 +96,18 @@ public class LibraryProducers {
    * The encrypted dataset store under {@code <data-dir>/datasets}. The master key comes from {@code
    * cleanroom.master-key} (base64) or {@code cleanroom.master-key-file}; without either, a key is
    * generated once into {@code <data-dir>/master.key} (owner-only) so the run command needs no
-   * setup.
+   * setup (production refuses to start without one configured). The keys in {@code
+   * cleanroom.master-key.previous-files} still unwrap data keys a rotation has not re-wrapped yet
+   * ({@code MasterKeyRotation}).
    */
   @Produces
   @Singleton
   DatasetStore datasetStore(
       @ConfigProperty(name = "cleanroom.data-dir") String dataDir,
       @ConfigProperty(name = "cleanroom.master-key") Optional<String> masterKey,
-      @ConfigProperty(name = "cleanroom.master-key-file") Optional<String> masterKeyFile) {
+      @ConfigProperty(name = "cleanroom.master-key-file") Optional<String> masterKeyFile,
+      @ConfigProperty(name = "cleanroom.master-key.previous-files")
+          Optional<List<String>> previousKeyFiles) {
     SecureRandom random = new SecureRandom();
     MasterKey key;
     if (masterKey.filter(k -> !k.isBlank()).isPresent()) {
@@ -112,7 +117,15 @@ public class LibraryProducers {
     } else {
       key = generatedKey(Path.of(dataDir, "master.key"), random);
     }
-    return new DatasetStore(Path.of(dataDir, "datasets"), MasterKeyRing.of(key), random);
+    MasterKey current = key;
+    List<MasterKey> previous =
+        previousKeyFiles.orElse(List.of()).stream()
+            .filter(file -> !file.isBlank())
+            .map(file -> MasterKey.fromFile(Path.of(file.strip())))
+            .filter(previousKey -> !previousKey.id().equals(current.id()))
+            .toList();
+    return new DatasetStore(
+        Path.of(dataDir, "datasets"), new MasterKeyRing(current, previous), random);
   }
 
   /**
@@ -157,6 +170,14 @@ public class LibraryProducers {
   ContributionKey contributionKey(
       @ConfigProperty(name = "cleanroom.data-dir") String dataDir,
       @ConfigProperty(name = "cleanroom.contribution-key") Optional<String> configured) {
+    return ContributionKey.of(contributionKeyBytes(dataDir, configured));
+  }
+
+  /**
+   * The contribution key's 16 bytes: {@code cleanroom.contribution-key} (base64), or the key in
+   * {@code <data-dir>/contribution.key}, generated there once if absent.
+   */
+  public static byte[] contributionKeyBytes(String dataDir, Optional<String> configured) {
     String text =
         configured
             .filter(k -> !k.isBlank())
@@ -169,7 +190,7 @@ public class LibraryProducers {
                           new SecureRandom().nextBytes(bytes);
                           return Base64.getEncoder().encodeToString(bytes);
                         }));
-    return ContributionKey.of(Base64.getDecoder().decode(text.strip()));
+    return Base64.getDecoder().decode(text.strip());
   }
 
   private static MasterKey generatedKey(Path file, SecureRandom random) {

@@ -17,6 +17,12 @@ public final class ApiKeys {
   public static final Set<String> DEMO_KEYS =
       Set.of("demo-retailer-key", "demo-advertiser-key", "demo-privacy-key");
 
+  /** What every generated key starts with. */
+  public static final String KEY_START = "crk_";
+
+  /** Characters of a generated key after {@link #KEY_START} that its prefix keeps (48 bits). */
+  static final int PREFIX_CHARACTERS = 8;
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private ApiKeys() {}
@@ -24,7 +30,20 @@ public final class ApiKeys {
   public static String newKey() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
-    return "crk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return KEY_START + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /**
+   * The public name of a key, shown in listings and audit events: a generated key's first {@value
+   * #PREFIX_CHARACTERS} random characters after {@code crk_} (48 of its 256 bits, so the other 208
+   * still cannot be guessed), or for any other key (the demo's, keys made before prefixes) {@code
+   * sha_} and the start of its hash, which tells nothing about the key.
+   */
+  public static String prefixOf(String key) {
+    if (key.startsWith(KEY_START) && key.length() > KEY_START.length() + PREFIX_CHARACTERS) {
+      return key.substring(0, KEY_START.length() + PREFIX_CHARACTERS);
+    }
+    return "sha_" + hash(key).substring(0, 8);
   }
 
   public static String hash(String key) {

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.time.Clock;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -24,17 +25,20 @@ public class AuthenticationFilter {
   private final CurrentCaller currentCaller;
   private final Optional<String> operatorKey;
   private final boolean demoEnabled;
+  private final Clock clock;
 
   @Inject
   public AuthenticationFilter(
       MemberDirectory members,
       CurrentCaller currentCaller,
+      Clock clock,
       @ConfigProperty(name = "cleanroom.operator-key") Optional<String> operatorKey,
       @ConfigProperty(name = "cleanroom.demo.enabled") boolean demoEnabled) {
     this.members = members;
     this.currentCaller = currentCaller;
     this.operatorKey = operatorKey.filter(key -> !key.isBlank());
     this.demoEnabled = demoEnabled;
+    this.clock = clock;
   }
 
   @ServerRequestFilter
@@ -55,7 +59,7 @@ public class AuthenticationFilter {
       currentCaller.set(Caller.operatorCaller());
       return Optional.empty();
     }
-    Optional<Caller> caller = members.findByKeyHash(ApiKeys.hash(key));
+    Optional<Caller> caller = members.findByKeyHash(ApiKeys.hash(key), clock.instant());
     if (caller.isEmpty()) {
       return refuse("the API key is not valid");
     }

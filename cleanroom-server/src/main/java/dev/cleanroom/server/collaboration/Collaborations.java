@@ -13,6 +13,7 @@ import dev.cleanroom.server.collaboration.CollaborationRequests.DatasetView;
 import dev.cleanroom.server.collaboration.CollaborationRequests.MemberView;
 import dev.cleanroom.server.collaboration.CollaborationRequests.NewMember;
 import dev.cleanroom.server.dataset.DatasetCatalog;
+import dev.cleanroom.server.keys.MemberKeys;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
 import dev.cleanroom.server.store.Jdbc;
@@ -23,6 +24,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,24 +35,39 @@ import java.util.function.Function;
 public class Collaborations {
   private final Jdbc jdbc;
   private final DatasetCatalog datasets;
+  private final MemberKeys memberKeys;
 
   @Inject
-  public Collaborations(Jdbc jdbc, DatasetCatalog datasets) {
+  public Collaborations(Jdbc jdbc, DatasetCatalog datasets, MemberKeys memberKeys) {
     this.jdbc = jdbc;
     this.datasets = datasets;
-  }
-
-  /** Creates a collaboration with fresh random keys. */
-  public CreatedCollaboration create(CreateCollaboration request, String actor) {
-    return create(request, actor, member -> ApiKeys.newKey());
+    this.memberKeys = memberKeys;
   }
 
   /**
-   * Creates a collaboration, its members and one key per member, given by {@code keyOf} (the demo
-   * passes its well-known keys).
+   * Creates a collaboration with fresh random keys, which expire after {@code
+   * cleanroom.api-key.max-lifetime} like every key issued later.
+   */
+  public CreatedCollaboration create(CreateCollaboration request, String actor) {
+    Instant now = memberKeys.now();
+    return create(request, actor, member -> ApiKeys.newKey(), now, memberKeys.defaultExpiry(now));
+  }
+
+  /**
+   * Creates a collaboration, its members and one key per member, given by {@code keyOf}: the demo
+   * passes its well-known keys, which never expire (they work only in the demo profile).
    */
   public CreatedCollaboration create(
       CreateCollaboration request, String actor, Function<String, String> keyOf) {
+    return create(request, actor, keyOf, memberKeys.now(), null);
+  }
+
+  private CreatedCollaboration create(
+      CreateCollaboration request,
+      String actor,
+      Function<String, String> keyOf,
+      Instant now,
+      Instant keysExpireAt) {
     return jdbc.inTransaction(
         connection -> {
           if (idOf(connection, request.name()) != null) {
@@ -80,7 +97,7 @@ public class Collaborations {
               memberId = generatedId(statement);
             }
             String key = keyOf.apply(member.name());
-            MemberDirectory.storeKey(connection, memberId, key);
+            MemberDirectory.storeKey(connection, memberId, key, actor, now, keysExpireAt);
             created.add(new CreatedMember(member.name(), member.roles(), key));
           }
           AuditLog.append(

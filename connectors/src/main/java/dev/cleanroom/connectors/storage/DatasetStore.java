@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
@@ -287,7 +288,17 @@ public final class DatasetStore {
    * @return the number of key files re-wrapped
    */
   public int rotateMasterKey(MasterKey newKey) {
+    return rotateMasterKey(newKey, RotationProgress.NONE);
+  }
+
+  /**
+   * {@link #rotateMasterKey(MasterKey)}, telling {@code progress} after each key file is re-wrapped
+   * (its new content fsynced and renamed into place); an exception from it stops the rotation
+   * there, as a crash would.
+   */
+  public int rotateMasterKey(MasterKey newKey, RotationProgress progress) {
     requireNonNull(newKey, "newKey is null");
+    requireNonNull(progress, "progress is null");
     MasterKeyRing ring = keys;
     List<MasterKey> retired = new ArrayList<>(ring.retired());
     if (!ring.current().id().equals(newKey.id())) {
@@ -304,7 +315,7 @@ public final class DatasetStore {
         Semaphore lock = lockFor(datasetId);
         lock.acquireUninterruptibly();
         try {
-          rewrapped += rewrapDataset(directory, datasetId, rotated, newKey);
+          rewrapped += rewrapDataset(directory, datasetId, rotated, newKey, progress);
         } finally {
           lock.release();
         }
@@ -316,7 +327,11 @@ public final class DatasetStore {
   }
 
   private int rewrapDataset(
-      Path directory, String datasetId, MasterKeyRing rotated, MasterKey newKey)
+      Path directory,
+      String datasetId,
+      MasterKeyRing rotated,
+      MasterKey newKey,
+      RotationProgress progress)
       throws IOException {
     int rewrapped = 0;
     for (long version : versions(datasetId)) {
@@ -330,8 +345,34 @@ public final class DatasetStore {
           keyWrapper.rewrap(rotated.keyWithId(wrapped.masterKeyId()), newKey, wrapped, context);
       VersionFiles.writeAtomically(keyFile, rewrappedKey.text() + "\n");
       rewrapped++;
+      progress.onRewrapped(datasetId, version);
     }
     return rewrapped;
+  }
+
+  /**
+   * How many versions' data keys are wrapped under each master key, by key id, over the whole
+   * store. A rotation is complete when the current key's id is the only one.
+   */
+  public Map<String, Long> keyFilesByMasterKey() {
+    Map<String, Long> counts = new TreeMap<>();
+    try (Stream<Path> datasets = Files.list(root)) {
+      for (Path directory : datasets.filter(Files::isDirectory).sorted().toList()) {
+        String datasetId = directory.getFileName().toString();
+        for (long version : versions(datasetId)) {
+          WrappedKey wrapped = readKeyFile(directory.resolve(VersionFiles.keyFileName(version)));
+          counts.merge(wrapped.masterKeyId(), 1L, Long::sum);
+        }
+      }
+    } catch (IOException e) {
+      throw VersionFiles.failure("cannot list the store", e);
+    }
+    return counts;
+  }
+
+  /** The master keys in use: new data keys are wrapped under the current one. */
+  public MasterKeyRing keys() {
+    return keys;
   }
 
   private DataKey unwrapKey(Path keyFile, String context) {
