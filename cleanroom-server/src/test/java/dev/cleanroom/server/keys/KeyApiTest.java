@@ -408,13 +408,15 @@ class KeyApiTest {
     Map<String, Object> masterKey =
         (Map<String, Object>) paths.get("/api/v1/admin/master-key/rotation");
 
-    assertEquals(List.of("201", "400", "401", "403", "404", "422"), responses(list.get("post")));
-    assertEquals(List.of("200", "401", "403", "404"), responses(list.get("get")));
     assertEquals(
-        List.of("201", "400", "401", "403", "404", "409", "422"), responses(rotate.get("post")));
+        List.of("201", "400", "401", "403", "404", "422", "500"), responses(list.get("post")));
+    assertEquals(List.of("200", "401", "403", "404", "500"), responses(list.get("get")));
     assertEquals(
-        List.of("200", "400", "401", "403", "404", "409"), responses(revoke.get("delete")));
-    assertEquals(List.of("200", "401", "403"), responses(masterKey.get("get")));
+        List.of("201", "400", "401", "403", "404", "409", "422", "500"),
+        responses(rotate.get("post")));
+    assertEquals(
+        List.of("200", "400", "401", "403", "404", "409", "500"), responses(revoke.get("delete")));
+    assertEquals(List.of("200", "401", "403", "500"), responses(masterKey.get("get")));
     assertEquals(List.of("200", "401", "403", "409", "500"), responses(masterKey.get("post")));
     assertEquals(
         "Revoke a key at once", ((Map<String, Object>) revoke.get("delete")).get("summary"));
