@@ -81,6 +81,42 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void flightSqlPort_isExposedEverywhereTheServerListensOnIt() throws IOException {
+    JsonNode container = deployment().at("/spec/template/spec/containers/0");
+    int port = Integer.parseInt(env(container, "CLEANROOM_FLIGHT_PORT"));
+    JsonNode containerPort = null;
+    for (JsonNode candidate : container.at("/ports")) {
+      if (candidate.at("/containerPort").asInt() == port) {
+        containerPort = candidate;
+      }
+    }
+    assertTrue(containerPort != null, "the container does not declare port " + port);
+    String name = containerPort.at("/name").asText();
+    List<String> targets = new ArrayList<>();
+    single("k8s/service.yaml")
+        .at("/spec/ports")
+        .forEach(p -> targets.add(p.at("/targetPort").asText()));
+    assertTrue(targets.contains(name), "the service does not route to " + name);
+    List<Integer> allowed = new ArrayList<>();
+    single("k8s/networkpolicy.yaml")
+        .at("/spec/ingress/0/ports")
+        .forEach(p -> allowed.add(p.at("/port").asInt()));
+    assertTrue(allowed.contains(port), "the network policy does not admit " + port);
+
+    JsonNode compose = single("compose.yaml").at("/services/cleanroom");
+    String composePort = compose.at("/environment/CLEANROOM_FLIGHT_PORT").asText();
+    List<String> published = new ArrayList<>();
+    compose.at("/ports").forEach(p -> published.add(p.asText()));
+    assertTrue(published.contains(composePort + ":" + composePort), published.toString());
+
+    Matcher expose =
+        Pattern.compile("(?m)^EXPOSE\\s+(.+)$")
+            .matcher(Files.readString(DEPLOY.resolve("Dockerfile")));
+    assertTrue(expose.find(), "no EXPOSE line");
+    assertTrue(List.of(expose.group(1).trim().split("\\s+")).contains(String.valueOf(port)));
+  }
+
+  @Test
   void kubernetesSecrets_referencedKeysExistInTheExampleSecret() throws IOException {
     JsonNode secret = single("k8s/secret.example.yaml");
     Set<String> keys = new HashSet<>();
