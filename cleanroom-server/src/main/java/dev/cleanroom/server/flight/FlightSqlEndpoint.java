@@ -6,6 +6,7 @@ import dev.cleanroom.server.policy.QueryCatalog;
 import dev.cleanroom.server.query.QueryService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -34,6 +35,9 @@ import org.jboss.logging.Logger;
 @Singleton
 public class FlightSqlEndpoint {
   private static final Logger LOG = Logger.getLogger(FlightSqlEndpoint.class);
+
+  /** Interceptor.Priority.LIBRARY_AFTER: observers without a priority (2500) run before. */
+  private static final int AFTER_APPLICATION_OBSERVERS = 4000;
 
   private final boolean enabled;
   private final String host;
@@ -86,7 +90,8 @@ public class FlightSqlEndpoint {
     this.clock = clock;
   }
 
-  void onStart(@Observes StartupEvent event) {
+  /** After the other start-up observers, so ProductionSafety refuses unsafe settings first. */
+  void onStart(@Observes @Priority(AFTER_APPLICATION_OBSERVERS) StartupEvent event) {
     if (!enabled) {
       LOG.info("event=flight_sql_disabled");
       return;

@@ -214,6 +214,25 @@ class FlightSqlApiTest {
   }
 
   @Test
+  void basicAuthWithTheKeyAsPassword_answersTheKeyAsBearerToken() throws Exception {
+    Collaboration room = loadedRoom("2");
+    String key = room.keys().get("advertiser");
+    FlightClient flight =
+        FlightClient.builder(
+                allocator, Location.forGrpcInsecure("127.0.0.1", endpoint.port().getAsInt()))
+            .build();
+    try (FlightSqlClient client = new FlightSqlClient(flight)) {
+      CredentialCallOption token = flight.authenticateBasicToken("any-user", key).orElseThrow();
+      assertEquals(List.of(List.of(room.name())), read(client.getCatalogs(token), client, token));
+      FlightRuntimeException wrong =
+          assertThrows(
+              FlightRuntimeException.class,
+              () -> flight.authenticateBasicToken("any-user", "crk_not-a-key"));
+      assertEquals(FlightStatusCode.UNAUTHENTICATED, wrong.status().code());
+    }
+  }
+
+  @Test
   void writesAndNonAnalysts_refused() throws Exception {
     Collaboration room = loadedRoom("2");
     try (FlightSqlClient client = client()) {
