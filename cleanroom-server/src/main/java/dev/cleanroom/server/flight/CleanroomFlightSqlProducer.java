@@ -89,8 +89,6 @@ final class CleanroomFlightSqlProducer extends BasicFlightSqlProducer {
         new SqlInfoBuilder()
             .withFlightSqlServerName("cleanroom")
             .withFlightSqlServerVersion("1")
-            .withFlightSqlServerArrowVersion(
-                String.valueOf(Schema.class.getPackage().getImplementationVersion()))
             .withFlightSqlServerReadOnly(true)
             .withFlightSqlServerSql(true)
             .withFlightSqlServerSubstrait(false)
