@@ -22,7 +22,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
@@ -253,12 +252,13 @@ class FlightSqlApiTest {
     }
   }
 
+  /** The URL the README gives BI tools (API keys are URL-safe Base64). */
   private Connection jdbc(String key) throws SQLException {
-    Properties properties = new Properties();
-    properties.put("token", key);
-    properties.put("useEncryption", "false");
     return DriverManager.getConnection(
-        "jdbc:arrow-flight-sql://127.0.0.1:" + endpoint.port().getAsInt(), properties);
+        "jdbc:arrow-flight-sql://127.0.0.1:"
+            + endpoint.port().getAsInt()
+            + "/?useEncryption=false&token="
+            + key);
   }
 
   private FlightSqlClient client() {
