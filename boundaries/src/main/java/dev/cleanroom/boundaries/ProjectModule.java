@@ -20,6 +20,11 @@ public enum ProjectModule {
   QUERY_POLICY("dev.cleanroom.querypolicy", EnumSet.of(FRAMEWORK, SPARK, ARROW, PARQUET), SPI),
   CONNECTORS("dev.cleanroom.connectors", EnumSet.of(FRAMEWORK, SPARK), SPI),
   ENGINE("dev.cleanroom.engine", EnumSet.of(FRAMEWORK, PARQUET), SPI),
+  /**
+   * The standalone command-line client: the connectors' fingerprints and CSV for {@code encrypt},
+   * Parquet for answers written as files; it talks to the server over HTTP only.
+   */
+  CLIENT("dev.cleanroom.client", EnumSet.of(FRAMEWORK, SPARK, ARROW), CONNECTORS),
   /** Its main code is the seeded demo data generator; the examples themselves are tests. */
   SQL_EXAMPLES("dev.cleanroom.examples", EnumSet.of(FRAMEWORK, SPARK)),
   SERVER(

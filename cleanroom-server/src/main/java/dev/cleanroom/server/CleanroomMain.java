@@ -1,5 +1,6 @@
 package dev.cleanroom.server;
 
+import dev.cleanroom.server.store.DatabaseDirectoryException;
 import dev.cleanroom.server.store.EmbeddedDatabase;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -7,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * Starts the server. Without a configured JDBC URL it first starts an embedded PostgreSQL under the
- * data directory, so the run command needs nothing installed.
+ * data directory, so the run command needs nothing installed; a PostgreSQL left running there by a
+ * server that was killed is stopped first (see {@link EmbeddedDatabase}).
  */
 @QuarkusMain
 public final class CleanroomMain {
@@ -22,7 +24,17 @@ public final class CleanroomMain {
     if (dataDir == null) {
       dataDir = "demo".equals(configured("quarkus.profile")) ? "data/demo" : "data";
     }
-    try (EmbeddedDatabase database = EmbeddedDatabase.start(Path.of(dataDir, "postgres"))) {
+    EmbeddedDatabase database;
+    try {
+      database = EmbeddedDatabase.start(Path.of(dataDir, "postgres"));
+    } catch (DatabaseDirectoryException e) {
+      // Another server holds the directory, or a stale PostgreSQL would not stop: the message says
+      // which and what to do; a stack trace would only hide it.
+      System.err.println("cannot start the server: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    try (database) {
       database.configureSystemProperties();
       Quarkus.run(args);
     }

@@ -9,6 +9,8 @@ import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
 import dev.cleanroom.querypolicy.noise.SecureNoiseSource;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -56,12 +58,26 @@ public class LibraryProducers {
   @Singleton
   ArrowMemory arrowMemory(
       @ConfigProperty(name = "cleanroom.arrow.max-bytes", defaultValue = "4294967296")
-          long maxDataBytes) {
+          long maxDataBytes,
+      MeterRegistry metrics) {
     RootAllocator root = new RootAllocator(Long.MAX_VALUE);
-    return new ArrowMemory(
-        root,
-        root.newChildAllocator("data", 0, maxDataBytes),
-        root.newChildAllocator("queries", 0, Long.MAX_VALUE));
+    ArrowMemory memory =
+        new ArrowMemory(
+            root,
+            root.newChildAllocator("data", 0, maxDataBytes),
+            root.newChildAllocator("queries", 0, Long.MAX_VALUE));
+    allocatedGauge(metrics, "data", memory.data());
+    allocatedGauge(metrics, "queries", memory.queries());
+    return memory;
+  }
+
+  /** {@code cleanroom.arrow.allocated.bytes}: the Arrow memory a branch holds now. */
+  private static void allocatedGauge(MeterRegistry metrics, String branch, BufferAllocator memory) {
+    Gauge.builder("cleanroom.arrow.allocated.bytes", memory, BufferAllocator::getAllocatedMemory)
+        .description("Arrow memory held by a branch of the process's allocator")
+        .baseUnit("bytes")
+        .tag("allocator", branch)
+        .register(metrics);
   }
 
   void closeArrowMemory(@Disposes ArrowMemory memory) {

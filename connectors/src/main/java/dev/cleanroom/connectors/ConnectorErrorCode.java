@@ -55,7 +55,5 @@ public enum ConnectorErrorCode {
   /** A dataset or one of its versions does not exist. */
   NOT_FOUND,
   /** Reading or writing storage failed for a reason unrelated to the data. */
-  STORAGE_FAILURE,
-  /** The client tool was called with wrong arguments. */
-  USAGE
+  STORAGE_FAILURE
 }

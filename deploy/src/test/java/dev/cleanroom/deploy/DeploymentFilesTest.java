@@ -2,6 +2,7 @@ package dev.cleanroom.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,20 +66,37 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void kubernetesProbes_useTheServersHealthEndpointsOnItsPort() throws IOException {
+  void kubernetesProbes_useTheHealthEndpointsOnTheManagementPort_whichOnlyMonitoringReaches()
+      throws IOException {
     JsonNode container = deployment().at("/spec/template/spec/containers/0");
     String portName = container.at("/ports/0/name").asText();
     int containerPort = container.at("/ports/0/containerPort").asInt();
     assertEquals(String.valueOf(containerPort), env(container, "QUARKUS_HTTP_SSL_PORT"));
+    JsonNode management = container.at("/ports/1");
+    assertEquals("management", management.at("/name").asText());
+    assertEquals(
+        serverSetting("quarkus.management.port"), management.at("/containerPort").asText());
+    assertEquals("127.0.0.1", serverSetting("quarkus.management.host"));
+    assertEquals("0.0.0.0", env(container, "QUARKUS_MANAGEMENT_HOST"), "probes reach the pod");
     for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
       JsonNode get = container.at("/" + probe + "/httpGet");
       assertTrue(HEALTH_PATHS.contains(get.at("/path").asText()), probe);
-      assertEquals(portName, get.at("/port").asText(), probe);
+      assertEquals("management", get.at("/port").asText(), probe);
     }
     JsonNode service = single("k8s/service.yaml");
     assertEquals(portName, service.at("/spec/ports/0/targetPort").asText());
+    for (JsonNode servicePort : service.at("/spec/ports")) {
+      assertFalse(
+          servicePort.at("/targetPort").asText().equals("management")
+              || servicePort.at("/targetPort").asInt() == management.at("/containerPort").asInt(),
+          "members never reach the management port");
+    }
     JsonNode network = single("k8s/networkpolicy.yaml");
     assertEquals(containerPort, network.at("/spec/ingress/0/ports/0/port").asInt());
+    assertTrue(network.at("/spec/ingress/0/from").isMissingNode());
+    JsonNode monitoring = network.at("/spec/ingress/1");
+    assertEquals(management.at("/containerPort").asInt(), monitoring.at("/ports/0/port").asInt());
+    assertFalse(monitoring.at("/from/0/namespaceSelector").isMissingNode());
   }
 
   @Test
@@ -159,7 +178,13 @@ class DeploymentFilesTest {
     for (JsonNode secret : server.at("/secrets")) {
       assertTrue(declared.contains(secret.asText()), secret.asText());
     }
-    assertTrue(server.at("/healthcheck/test").toString().contains("/q/health/ready"));
+    assertTrue(
+        server.at("/healthcheck/test").toString().contains("127.0.0.1:9000/q/health/ready"),
+        "the health check asks the management port, inside the container");
+    assertEquals(
+        "[\"8443:8443\",\"32010:32010\"]",
+        server.at("/ports").toString(),
+        "only the members' ports: HTTPS and Flight SQL");
   }
 
   @Test
@@ -188,7 +213,7 @@ class DeploymentFilesTest {
     assertFalse(user.group(1).startsWith("root") || user.group(1).startsWith("0"), user.group(1));
     assertTrue(dockerfile.contains("--add-opens=java.base/java.nio=ALL-UNNAMED"));
     assertTrue(dockerfile.contains("HEALTHCHECK"));
-    assertTrue(dockerfile.contains("/q/health/live"));
+    assertTrue(dockerfile.contains("127.0.0.1:9000/q/health/live"));
     assertTrue(dockerfile.contains("quarkus-app/"), "copies the Quarkus fast-jar layout");
   }
 
@@ -216,6 +241,18 @@ class DeploymentFilesTest {
     }
     assertFalse(variables.isEmpty(), "found no cleanroom.* setting in the server");
     return variables;
+  }
+
+  /** A setting of the server's application.properties, as its default profile has it. */
+  private static String serverSetting(String name) throws IOException {
+    Properties properties = new Properties();
+    try (var in =
+        Files.newBufferedReader(SERVER.resolve("src/main/resources/application.properties"))) {
+      properties.load(in);
+    }
+    String value = properties.getProperty(name);
+    assertNotNull(value, name + " is not in the server's application.properties");
+    return value;
   }
 
   private static JsonNode deployment() throws IOException {

@@ -13,11 +13,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Reading and verifying the audit log: privacy officers see every event, providers the events of
  * their own datasets and their own actions.
  */
+@Tag(name = "Audit")
 @Path("/api/v1/collaborations/{collaboration}/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
@@ -34,9 +38,23 @@ public class AuditResource {
     this.caller = caller;
   }
 
-  /** A page of events, oldest first; pass {@code next} as {@code after} for the following page. */
-  public record AuditPage(List<AuditEvent> events, Long next) {}
+  /**
+   * A page of events, oldest first; pass {@code next} as {@code after} for the following page.
+   *
+   * @param collaborationId the collaboration's internal number, which every event's hash covers:
+   *     with it a member recomputes the chain on its own machine instead of trusting {@code
+   *     /verify}
+   */
+  public record AuditPage(long collaborationId, List<AuditEvent> events, Long next) {}
 
+  @Operation(
+      summary =
+          "Audit events, oldest first (privacy officers: all; providers: those of their own datasets)")
+  @APIResponse(
+      responseCode = "200",
+      description = "A page of events and the position to continue after")
+  @APIResponse(responseCode = "400", description = "after or limit out of range")
+  @APIResponse(responseCode = "403", description = "Neither a privacy officer nor a provider")
   @GET
   public AuditPage read(
       @PathParam("collaboration") String collaboration,
@@ -57,9 +75,15 @@ public class AuditResource {
                 ownedTables.tablesOwnedBy(reader.collaborationId(), reader.memberId()),
                 reader.member());
     Long next = events.size() == limit ? events.get(events.size() - 1).position() : null;
-    return new AuditPage(events, next);
+    return new AuditPage(reader.collaborationId(), events, next);
   }
 
+  @Operation(summary = "Recompute the audit hash chain")
+  @APIResponse(
+      responseCode = "200",
+      description =
+          "Whether the chain is intact, how many events were verified, the head hash or the first broken position")
+  @APIResponse(responseCode = "403", description = "Neither a privacy officer nor a provider")
   @GET
   @Path("/verify")
   public AuditVerification verify(@PathParam("collaboration") String collaboration) {

@@ -11,9 +11,9 @@ import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Authenticates every REST call by its {@code Authorization: Bearer} key. The management endpoints
- * under {@code /q} (health, metrics, the OpenAPI document, Swagger UI) are not REST resources and
- * never reach this filter.
+ * Authenticates every REST call by its {@code Authorization: Bearer} key. What is not a REST
+ * resource never reaches this filter: the OpenAPI document and Swagger UI (public), and health and
+ * metrics (on the management port).
  */
 public class AuthenticationFilter {
   private static final String BEARER = "Bearer ";

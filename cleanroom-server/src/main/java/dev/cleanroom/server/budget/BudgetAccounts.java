@@ -77,12 +77,27 @@ public class BudgetAccounts {
    * own rest and the rest all analysts share, and of those the least.
    */
   public BigDecimal remaining(QueryCharge charge) {
-    BigDecimal least = null;
-    for (Map.Entry<BudgetAccount, BudgetLimit> account : charge.accounts().entrySet()) {
-      BigDecimal left = ledger.remaining(account.getKey(), account.getValue(), charge.at());
-      least = least == null ? left : least.min(left);
-    }
-    return BudgetArithmetic.plain(least);
+    return least(remainingByAccount(charge));
+  }
+
+  /** The least of what is left on each account: what the analyst can still spend on them all. */
+  public static BigDecimal least(Map<BudgetAccount, BigDecimal> remaining) {
+    return BudgetArithmetic.plain(
+        remaining.values().stream().reduce(BigDecimal::min).orElseThrow());
+  }
+
+  /**
+   * What the analyst can still spend on each dataset of the charge: the smaller of its own rest and
+   * the rest all analysts share.
+   */
+  public Map<BudgetAccount, BigDecimal> remainingByAccount(QueryCharge charge) {
+    Map<BudgetAccount, BigDecimal> remaining = new LinkedHashMap<>();
+    charge
+        .accounts()
+        .forEach(
+            (account, limit) ->
+                remaining.put(account, ledger.remaining(account, limit, charge.at())));
+    return remaining;
   }
 
   /** The analyst's own and the shared figures on {@code dataset}, under {@code policy}. */

@@ -20,11 +20,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The calling analyst's epsilon spent and left per dataset it may query, next to what all analysts
  * of the dataset together have spent of its shared ceiling.
  */
+@Tag(name = "Budgets")
 @Path("/api/v1/collaborations/{collaboration}/budget")
 @Produces(MediaType.APPLICATION_JSON)
 public class BudgetResource {
@@ -79,6 +83,14 @@ public class BudgetResource {
   /** The budgets of every dataset with an approved policy that lets the caller query it. */
   public record Budgets(String analyst, List<DatasetBudget> datasets) {}
 
+  @Operation(
+      summary =
+          "The calling analyst's epsilon spent and left per dataset, and each dataset's ceiling shared by all analysts")
+  @APIResponse(
+      responseCode = "200",
+      description =
+          "Per dataset: spent, remaining (the smaller of the caller's own rest and the shared rest), total, refresh period")
+  @APIResponse(responseCode = "403", description = "Not an analyst")
   @GET
   public Budgets budgets(@PathParam("collaboration") String collaboration) {
     Caller analyst = caller.get().require(collaboration, Role.ANALYST);

@@ -19,19 +19,31 @@ public final class Settlement {
     this.reservation = requireNonNull(reservation, "reservation is null");
   }
 
-  /** Keeps the epsilon spent. */
-  public synchronized void commit() {
-    if (!settled) {
-      settled = true;
-      ledger.commit(reservation);
+  /**
+   * Keeps the epsilon spent.
+   *
+   * @return whether this call settled the reservation (false if it was settled before)
+   */
+  public synchronized boolean commit() {
+    if (settled) {
+      return false;
     }
+    settled = true;
+    ledger.commit(reservation);
+    return true;
   }
 
-  /** Gives the epsilon back: only for a failure that cannot depend on the data. */
-  public synchronized void refund() {
-    if (!settled) {
-      settled = true;
-      ledger.refund(reservation);
+  /**
+   * Gives the epsilon back: only for a failure that cannot depend on the data.
+   *
+   * @return whether this call settled the reservation (false if it was settled before)
+   */
+  public synchronized boolean refund() {
+    if (settled) {
+      return false;
     }
+    settled = true;
+    ledger.refund(reservation);
+    return true;
   }
 }

@@ -6,12 +6,20 @@ import dev.cleanroom.server.problem.ServerException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Request and answer bodies of the collaboration endpoints. */
 public final class CollaborationRequests {
   private CollaborationRequests() {}
 
   /** {@code POST /collaborations}. */
+  @Schema(
+      description = "A new collaboration and its members; each member gets its first API key",
+      example =
+          "{\"name\": \"spring_campaign\", \"members\": [{\"name\": \"retailer\","
+              + " \"roles\": [\"PROVIDER\"]}, {\"name\": \"advertiser\", \"roles\":"
+              + " [\"PROVIDER\", \"ANALYST\"]}, {\"name\": \"privacy\", \"roles\":"
+              + " [\"PRIVACY_OFFICER\"]}]}")
   public record CreateCollaboration(String name, List<NewMember> members) {
     public CreateCollaboration {
       Names.require("name", name);

@@ -16,8 +16,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Creating a collaboration (operator) and reading it (members). */
+@Tag(name = "Collaborations")
 @Path("/api/v1/collaborations")
 @Produces(MediaType.APPLICATION_JSON)
 public class CollaborationResource {
@@ -30,6 +34,15 @@ public class CollaborationResource {
     this.caller = caller;
   }
 
+  @Operation(
+      summary = "Create a collaboration (operator key); answers each member's first API key, once")
+  @APIResponse(
+      responseCode = "201",
+      description = "Created, with each member's API key (shown this once only)")
+  @APIResponse(responseCode = "400", description = "The body is malformed")
+  @APIResponse(responseCode = "403", description = "Not the operator key")
+  @APIResponse(responseCode = "409", description = "A collaboration of that name exists")
+  @APIResponse(responseCode = "422", description = "A name or role is not acceptable")
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   public Response create(CreateCollaboration request) {
@@ -40,6 +53,11 @@ public class CollaborationResource {
     return Response.status(Response.Status.CREATED).entity(created).build();
   }
 
+  @Operation(
+      summary = "Members, datasets and their current versions (members of the collaboration)")
+  @APIResponse(responseCode = "200", description = "The collaboration")
+  @APIResponse(responseCode = "403", description = "Not a member of this collaboration")
+  @APIResponse(responseCode = "404", description = "No such collaboration")
   @GET
   @Path("/{collaboration}")
   public CollaborationView get(@PathParam("collaboration") String collaboration) {

@@ -13,12 +13,14 @@ import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -38,6 +40,7 @@ public class DataUploads {
   private final BufferAllocator root;
   private final long maxUploadBytes;
   private final Event<DatasetVersionRecorded> versionRecorded;
+  private final MeterRegistry metrics;
 
   @Inject
   public DataUploads(
@@ -46,13 +49,15 @@ public class DataUploads {
       DatasetStore store,
       BufferAllocator root,
       @ConfigProperty(name = "cleanroom.upload.max-bytes") long maxUploadBytes,
-      Event<DatasetVersionRecorded> versionRecorded) {
+      Event<DatasetVersionRecorded> versionRecorded,
+      MeterRegistry metrics) {
     this.catalog = catalog;
     this.policies = policies;
     this.store = store;
     this.root = root;
     this.maxUploadBytes = maxUploadBytes;
     this.versionRecorded = versionRecorded;
+    this.metrics = metrics;
   }
 
   /** Ingests an upload as the dataset's next version; nothing is stored when any row is bad. */
@@ -62,8 +67,16 @@ public class DataUploads {
     DatasetSchema schema = dataset.schema();
     IngestRules rules = rulesFor(policies.current(dataset));
     String id = dataset.storageId();
-    StoredVersion version =
-        store.upload(id, schema, rules, format, body, root, IngestProgress.NONE);
+    AtomicLong bytesRead = new AtomicLong();
+    IngestProgress progress = (bytes, rows) -> bytesRead.set(bytes);
+    StoredVersion version;
+    try {
+      version = store.upload(id, schema, rules, format, body, root, progress);
+    } catch (RuntimeException e) {
+      uploaded(owner, dataset, "refused", bytesRead.get());
+      throw e;
+    }
+    uploaded(owner, dataset, "stored", bytesRead.get());
     LOG.infof(
         "event=upload_stored dataset=%s version=%d rows=%d",
         dataset.table(), version.version(), version.rows());
@@ -72,6 +85,19 @@ public class DataUploads {
             dataset, Math.toIntExact(version.version()), id, version.rows(), "UPLOAD", owner);
     versionRecorded.fire(new DatasetVersionRecorded(id, version.version()));
     return updated;
+  }
+
+  /**
+   * Metrics: {@code cleanroom.uploads} counts uploads and {@code cleanroom.upload.bytes} their
+   * bytes as read by the ingest (up to its last batch), by {@code collaboration}, {@code dataset}
+   * and {@code outcome} (stored, refused).
+   */
+  private void uploaded(Caller owner, Dataset dataset, String outcome, long bytes) {
+    String[] tags = {
+      "collaboration", owner.collaboration(), "dataset", dataset.table(), "outcome", outcome
+    };
+    metrics.counter("cleanroom.uploads", tags).increment();
+    metrics.counter("cleanroom.upload.bytes", tags).increment(bytes);
   }
 
   /** Writes a new version without any row of one privacy unit (an erasure request). */

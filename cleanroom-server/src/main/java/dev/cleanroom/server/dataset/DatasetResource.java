@@ -17,8 +17,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Declaring datasets, uploading their data and erasing a privacy unit. */
+@Tag(name = "Datasets")
 @Path("/api/v1/collaborations/{collaboration}/datasets")
 @Produces(MediaType.APPLICATION_JSON)
 public class DatasetResource {
@@ -33,6 +37,12 @@ public class DatasetResource {
     this.caller = caller;
   }
 
+  @Operation(summary = "Declare a dataset: its columns and types (provider)")
+  @APIResponse(responseCode = "201", description = "Declared")
+  @APIResponse(responseCode = "400", description = "The body is malformed")
+  @APIResponse(responseCode = "403", description = "Not a provider of this collaboration")
+  @APIResponse(responseCode = "409", description = "A dataset of that name exists")
+  @APIResponse(responseCode = "422", description = "A column name or type is not acceptable")
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   public Response declare(
@@ -49,6 +59,17 @@ public class DatasetResource {
    * Uploads a new version: CSV, Parquet or Arrow (file or stream), streamed and validated against
    * the declaration; all or nothing.
    */
+  @Operation(
+      summary =
+          "Upload a new version of a dataset (its owner): CSV, Parquet or Arrow, streamed and validated, all or nothing")
+  @APIResponse(responseCode = "200", description = "The new version")
+  @APIResponse(
+      responseCode = "400",
+      description = "A row does not match the declaration (row and column named, never the value)")
+  @APIResponse(responseCode = "403", description = "Not the dataset's owner")
+  @APIResponse(responseCode = "404", description = "No such dataset")
+  @APIResponse(responseCode = "413", description = "Larger than cleanroom.upload.max-bytes")
+  @APIResponse(responseCode = "415", description = "Not CSV, Parquet or Arrow")
   @PUT
   @Path("/{dataset}/data")
   @Consumes({
@@ -69,6 +90,13 @@ public class DatasetResource {
   }
 
   /** Removes every row of one privacy unit (an erasure request) in a new version. */
+  @Operation(summary = "Erase every row of one privacy unit, in a new version (its owner)")
+  @APIResponse(responseCode = "200", description = "The new version and how many rows it removed")
+  @APIResponse(responseCode = "403", description = "Not the dataset's owner")
+  @APIResponse(responseCode = "404", description = "No such dataset")
+  @APIResponse(
+      responseCode = "409",
+      description = "The dataset has no data or no approved policy naming its privacy unit")
   @DELETE
   @Path("/{dataset}/units/{value}")
   public DataUploads.ErasureOutcome erase(

@@ -20,8 +20,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The policy lifecycle of a dataset: drafts, approval and history. */
+@Tag(name = "Policies")
 @Path("/api/v1/collaborations/{collaboration}/datasets/{dataset}/policy")
 @Produces(MediaType.APPLICATION_JSON)
 public class PolicyResource {
@@ -49,6 +53,12 @@ public class PolicyResource {
   }
 
   /** Proposes a policy document (the JSON of DESIGN.md's policy model) as a new draft. */
+  @Operation(summary = "Propose a policy version (privacy officer); stored as a draft")
+  @APIResponse(responseCode = "201", description = "The draft version")
+  @APIResponse(responseCode = "400", description = "The body is malformed")
+  @APIResponse(responseCode = "403", description = "Not a privacy officer")
+  @APIResponse(responseCode = "404", description = "No such dataset")
+  @APIResponse(responseCode = "422", description = "The policy is not valid (every problem named)")
   @PUT
   @Consumes(MediaType.APPLICATION_JSON)
   public Response propose(
@@ -62,6 +72,10 @@ public class PolicyResource {
   }
 
   /** Every version, oldest first; any member may read them (analysts write queries by them). */
+  @Operation(summary = "Every policy version of the dataset, oldest first (members)")
+  @APIResponse(responseCode = "200", description = "The versions")
+  @APIResponse(responseCode = "403", description = "Not a member")
+  @APIResponse(responseCode = "404", description = "No such dataset")
   @GET
   public List<PolicyVersion> history(
       @PathParam("collaboration") String collaboration, @PathParam("dataset") String datasetName) {
@@ -69,6 +83,10 @@ public class PolicyResource {
     return versions.history(catalog.require(member.collaborationId(), datasetName).id());
   }
 
+  @Operation(summary = "One policy version (members)")
+  @APIResponse(responseCode = "200", description = "The version")
+  @APIResponse(responseCode = "403", description = "Not a member")
+  @APIResponse(responseCode = "404", description = "No such dataset or version")
   @GET
   @Path("/{version}")
   public PolicyVersion version(
@@ -80,6 +98,15 @@ public class PolicyResource {
   }
 
   /** Runs example queries against a draft (or any version): which pass, which are rejected. */
+  @Operation(
+      summary =
+          "Try example queries against a policy version (privacy officer); nothing runs, no budget moves")
+  @APIResponse(
+      responseCode = "200",
+      description = "Each case accepted or rejected with its violations")
+  @APIResponse(responseCode = "400", description = "The body is malformed")
+  @APIResponse(responseCode = "403", description = "Not a privacy officer")
+  @APIResponse(responseCode = "404", description = "No such dataset or version")
   @POST
   @Path("/{version}/dry-run")
   @Consumes(MediaType.APPLICATION_JSON)
@@ -105,6 +132,13 @@ public class PolicyResource {
     return dryRuns.run(dataset, version, draft, analyst, body.cases());
   }
 
+  @Operation(
+      summary =
+          "Make a draft the version in force (privacy officer; not its author unless configured)")
+  @APIResponse(responseCode = "200", description = "The approved version")
+  @APIResponse(responseCode = "403", description = "Not a privacy officer, or the draft's author")
+  @APIResponse(responseCode = "404", description = "No such dataset or version")
+  @APIResponse(responseCode = "409", description = "Not a draft")
   @POST
   @Path("/{version}/approve")
   public PolicyVersion approve(

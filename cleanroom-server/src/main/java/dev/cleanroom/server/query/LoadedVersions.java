@@ -6,6 +6,8 @@ import dev.cleanroom.connectors.dataset.LoadedDataset;
 import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.server.dataset.DatasetVersionRecorded;
 import dev.cleanroom.spi.TableName;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
@@ -57,8 +59,16 @@ public class LoadedVersions {
       DatasetStore store,
       QueryEngines engines,
       BufferAllocator root,
-      @ConfigProperty(name = "cleanroom.query.loaded-cache-bytes") long budgetBytes) {
+      @ConfigProperty(name = "cleanroom.query.loaded-cache-bytes") long budgetBytes,
+      MeterRegistry metrics) {
     this(store::load, engines, root, budgetBytes);
+    Gauge.builder("cleanroom.loaded.versions.bytes", this, LoadedVersions::keptBytes)
+        .description("Arrow bytes of the dataset versions kept loaded between queries")
+        .baseUnit("bytes")
+        .register(metrics);
+    Gauge.builder("cleanroom.loaded.versions", this, versions -> versions.keptVersions().size())
+        .description("Dataset versions kept loaded between queries")
+        .register(metrics);
   }
 
   LoadedVersions(Loader loader, QueryEngines engines, BufferAllocator root, long budgetBytes) {

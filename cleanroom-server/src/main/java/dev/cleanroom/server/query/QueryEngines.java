@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.calcite.rel.RelNode;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -51,13 +52,18 @@ public class QueryEngines {
     primary.prepare(table, columns);
   }
 
-  /** The plan's exact rows, from the first engine that implements its shape. */
+  /**
+   * The plan's exact rows, from the first engine that implements its shape; {@code running} is told
+   * the name of each engine before it runs the plan.
+   */
   List<Object[]> execute(
       RelNode plan,
       Map<TableName, ? extends ArrowTableData> tables,
       ExecutionLimits limits,
-      String queryId) {
+      String queryId,
+      Consumer<String> running) {
     try {
+      running.accept(primary.name());
       return primary.execute(plan, tables, limits);
     } catch (ExecutionException e) {
       if (fallback.isEmpty() || !shapeUnsupported(e)) {
@@ -66,6 +72,7 @@ public class QueryEngines {
       LOG.warnf(
           "event=engine_fallback queryId=%s from=%s to=%s code=%s reason=%s",
           queryId, primary.name(), fallback.get().name(), e.code(), e.getMessage());
+      running.accept(fallback.get().name());
       return fallback.get().execute(plan, tables, limits);
     }
   }

@@ -12,8 +12,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Analysts' queries: answers (JSON, CSV or Arrow IPC by {@code Accept}) and explanations. */
+@Tag(name = "Queries")
 @Path("/api/v1/collaborations/{collaboration}/queries")
 public class QueryResource {
   private final QueryService queries;
@@ -26,6 +31,12 @@ public class QueryResource {
   }
 
   /** {@code {sql}}: the SQL text of one aggregate query. */
+  @Schema(
+      description = "One aggregate SQL query over the datasets the caller may read",
+      example =
+          "{\"sql\": \"SELECT i.campaign_id, COUNT(DISTINCT c.customer_id) AS reach FROM"
+              + " advertiser.impressions i JOIN retailer.customers c ON i.email_hash ="
+              + " c.email_hash GROUP BY i.campaign_id\"}")
   public record QueryRequest(String sql) {
     public QueryRequest {
       if (sql == null || sql.isBlank()) {
@@ -34,6 +45,24 @@ public class QueryResource {
     }
   }
 
+  @Operation(
+      summary =
+          "Ask an aggregate SQL question (analyst); answered as JSON, CSV or Arrow IPC by Accept, with its privacy report")
+  @APIResponse(
+      responseCode = "200",
+      description =
+          "The released answer: noised aggregates, groups below the thresholds withheld; CSV and Arrow carry the privacy report in Cleanroom-* headers")
+  @APIResponse(
+      responseCode = "400",
+      description = "The SQL cannot be parsed or names unknown tables or columns")
+  @APIResponse(responseCode = "403", description = "Not an analyst")
+  @APIResponse(responseCode = "406", description = "No acceptable answer format")
+  @APIResponse(
+      responseCode = "422",
+      description = "The query violates a policy (every violation named)")
+  @APIResponse(
+      responseCode = "429",
+      description = "The budget would be overspent, or too many queries run at once")
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces({
@@ -47,6 +76,16 @@ public class QueryResource {
     return queries.ask(analyst, Bodies.require(request).sql());
   }
 
+  @Operation(
+      summary =
+          "Violations, or the rewritten plan and its cost (analyst); nothing runs, no budget moves")
+  @APIResponse(
+      responseCode = "200",
+      description = "Accepted with its plan and epsilon, or rejected with its violations")
+  @APIResponse(
+      responseCode = "400",
+      description = "The SQL cannot be parsed or names unknown tables or columns")
+  @APIResponse(responseCode = "403", description = "Not an analyst")
   @POST
   @Path("/explain")
   @Consumes(MediaType.APPLICATION_JSON)

@@ -5,6 +5,7 @@ import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
+import dev.cleanroom.querypolicy.budget.BudgetAccount;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
 import dev.cleanroom.querypolicy.release.ReleasedResult;
 import dev.cleanroom.querypolicy.release.Releaser;
@@ -17,12 +18,17 @@ import dev.cleanroom.server.policy.QueryCatalog;
 import dev.cleanroom.server.policy.QueryCatalog.Visible;
 import dev.cleanroom.server.problem.PolicyProblems;
 import dev.cleanroom.spi.TableName;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -44,6 +50,7 @@ public class QueryService {
   private final QueryEngines engines;
   private final NoiseSource noise;
   private final AuditLog audit;
+  private final QueryMetrics metrics;
 
   @Inject
   public QueryService(
@@ -56,7 +63,8 @@ public class QueryService {
       LoadedVersions versions,
       QueryEngines engines,
       NoiseSource noise,
-      AuditLog audit) {
+      AuditLog audit,
+      QueryMetrics metrics) {
     this.admission = admission;
     this.catalog = catalog;
     this.analyzer = analyzer;
@@ -67,18 +75,28 @@ public class QueryService {
     this.engines = engines;
     this.noise = noise;
     this.audit = audit;
+    this.metrics = metrics;
   }
 
   /** Answers an analyst's query, or refuses it; either way one audit event. */
   public Answer ask(Caller analyst, String sql) {
+    Timer.Sample sample = metrics.started();
+    QueryMetrics.Outcome outcome = QueryMetrics.Outcome.REFUSED;
+    AtomicReference<String> engine = new AtomicReference<>(QueryMetrics.NO_ENGINE);
     try (QueryAdmission.Slot slot = admission.admit(analyst.memberId())) {
       AcceptedQuery accepted = analyse(analyst, sql);
       Optional<Answer> cached = answerFromCache(accepted);
       if (cached.isPresent()) {
+        outcome = QueryMetrics.Outcome.CACHED;
         return cached.get();
       }
       Settlement settlement = account(accepted);
-      return runToAnswer(accepted, settlement, slot);
+      outcome = QueryMetrics.Outcome.FAILED;
+      Answer answer = runToAnswer(accepted, settlement, slot, engine::set);
+      outcome = QueryMetrics.Outcome.ANSWERED;
+      return answer;
+    } finally {
+      metrics.ended(sample, outcome, engine.get());
     }
   }
 
@@ -136,6 +154,7 @@ public class QueryService {
     Caller analyst = accepted.analyst();
     Optional<Answer> cached =
         cache.find(analyst.collaborationId(), analyst.memberId(), accepted.cacheKey());
+    metrics.cacheLookup(cached.isPresent());
     if (cached.isEmpty()) {
       return Optional.empty();
     }
@@ -170,14 +189,17 @@ public class QueryService {
    * time limit (in either phase), the release's, building, storing or auditing the answer.
    */
   private Answer runToAnswer(
-      AcceptedQuery accepted, Settlement settlement, QueryAdmission.Slot slot) {
+      AcceptedQuery accepted,
+      Settlement settlement,
+      QueryAdmission.Slot slot,
+      Consumer<String> engine) {
     try {
       List<Object[]> exactRows =
           runner.run(
               accepted.queryId(),
               slot,
               () -> load(accepted),
-              (tables, limits) -> execute(accepted, tables, limits));
+              (tables, limits) -> execute(accepted, tables, limits, engine));
       ReleasedResult released = release(accepted, exactRows);
       return answer(accepted, settlement, released);
     } catch (LoadPhaseFailure failure) {
@@ -197,8 +219,12 @@ public class QueryService {
 
   /** The execution phase: the private plan's exact rows over the leased versions. */
   private List<Object[]> execute(
-      AcceptedQuery accepted, LeasedTables tables, ExecutionLimits limits) {
-    return engines.execute(accepted.query().plan(), tables.tables(), limits, accepted.queryId());
+      AcceptedQuery accepted,
+      LeasedTables tables,
+      ExecutionLimits limits,
+      Consumer<String> engine) {
+    return engines.execute(
+        accepted.query().plan(), tables.tables(), limits, accepted.queryId(), engine);
   }
 
   /** Noise on every aggregate; groups below the thresholds withheld. */
@@ -208,7 +234,11 @@ public class QueryService {
 
   /** Commits the epsilon, then builds, stores and audits the answer. */
   private Answer answer(AcceptedQuery accepted, Settlement settlement, ReleasedResult released) {
-    settlement.commit();
+    if (settlement.commit()) {
+      metrics.committed(accepted.charge());
+    }
+    Map<BudgetAccount, BigDecimal> remaining = budgets.remainingByAccount(accepted.charge());
+    metrics.remaining(remaining);
     Caller analyst = accepted.analyst();
     ReadVersions read = accepted.versions();
     Answer answer =
@@ -216,7 +246,7 @@ public class QueryService {
             accepted.queryId(),
             accepted.query(),
             released,
-            budgets.remaining(accepted.charge()),
+            BudgetAccounts.least(remaining),
             read.policies(),
             read.data());
     cache.store(analyst.collaborationId(), analyst.memberId(), accepted.cacheKey(), answer);
@@ -237,9 +267,11 @@ public class QueryService {
    * is added to {@code failure} rather than hiding it.
    */
   private void fail(
-      AcceptedQuery accepted, Runnable settle, BigDecimal epsilonSpent, Throwable failure) {
+      AcceptedQuery accepted, BooleanSupplier settle, BigDecimal epsilonSpent, Throwable failure) {
     try {
-      settle.run();
+      if (settle.getAsBoolean() && epsilonSpent.signum() > 0) {
+        metrics.committed(accepted.charge());
+      }
     } catch (RuntimeException settling) {
       failure.addSuppressed(settling);
     }

@@ -1,6 +1,8 @@
 package dev.cleanroom.server.budget;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cleanroom.querypolicy.budget.BudgetAccount;
 import dev.cleanroom.querypolicy.budget.BudgetLimit;
@@ -108,11 +110,12 @@ class BudgetAccountsTest {
   void settlement_theFirstSettlementDecides() {
     Map<Dataset, DatasetPolicy> read = read(policy("retailer.customers", "2", null));
     Settlement refunded = accounts.reserve(accounts.chargeOf(ADVERTISER, read, HALF));
-    refunded.refund();
-    refunded.commit();
+    assertTrue(refunded.refund(), "the first settlement settles");
+    assertFalse(refunded.commit(), "a later one does nothing");
     Settlement committed = accounts.reserve(accounts.chargeOf(ADVERTISER, read, HALF));
-    committed.commit();
-    committed.refund();
+    assertTrue(committed.commit());
+    assertFalse(committed.refund());
+    assertFalse(committed.commit());
 
     assertEquals(
         new BigDecimal("1.5"), accounts.remaining(accounts.chargeOf(ADVERTISER, read, HALF)));

@@ -213,8 +213,7 @@ class CollaborationApiTest {
   }
 
   @Test
-  void healthAndOpenApi_needNoCredentials() {
-    given().get("/q/health/ready").then().statusCode(200);
+  void openApiAndSwaggerUi_needNoCredentials() {
     given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/collaborations"));
     given().redirects().follow(true).get("/q/swagger-ui/").then().statusCode(200);
   }

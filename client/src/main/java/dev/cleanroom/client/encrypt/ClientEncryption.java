@@ -1,6 +1,9 @@
-package dev.cleanroom.connectors.cli;
+package dev.cleanroom.client.encrypt;
 
-import dev.cleanroom.connectors.ConnectorErrorCode;
+import static java.util.Objects.requireNonNull;
+
+import dev.cleanroom.client.session.ClientException;
+import dev.cleanroom.client.session.ExitStatus;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.crypto.Fingerprinter;
 import dev.cleanroom.connectors.crypto.SharedSecret;
@@ -11,7 +14,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
-import java.io.PrintStream;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.CodingErrorAction;
@@ -22,63 +24,62 @@ import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
- * The retailer's command-line tool: turns a CSV into an upload whose join keys are fingerprints,
- * with raw PII columns dropped and rows shuffled, before anything leaves the retailer's machine.
- * Rows are held in memory to be shuffled.
+ * Turns a CSV into an upload whose join keys are fingerprints, with raw PII columns dropped and
+ * rows shuffled, before anything leaves the member's machine. Rows are held in memory to be
+ * shuffled.
  */
-public final class ClientEncryptionTool {
-  private final Map<String, String> environment;
+final class ClientEncryption {
+  private final String collaborationId;
+  private final List<FingerprintSpec> fingerprints;
+  private final Set<String> dropColumns;
   private final SecureRandom random;
 
-  ClientEncryptionTool(Map<String, String> environment, SecureRandom random) {
-    this.environment = environment;
-    this.random = random;
-  }
-
-  public static void main(String[] args) {
-    int status =
-        new ClientEncryptionTool(System.getenv(), new SecureRandom())
-            .run(args, System.out, System.err);
-    System.exit(status);
-  }
-
-  /** Runs the tool; returns the process exit status (0 on success, 2 on usage, 1 otherwise). */
-  int run(String[] args, PrintStream out, PrintStream err) {
-    try {
-      ToolOptions options = ToolOptions.parse(args);
-      long rows = encrypt(options);
-      out.println("wrote " + rows + " shuffled rows to " + options.output());
-      return 0;
-    } catch (ConnectorException e) {
-      err.println("client-encrypt: " + e.getMessage());
-      if (e.code() == ConnectorErrorCode.USAGE) {
-        err.print(ToolOptions.USAGE);
-        return 2;
+  ClientEncryption(
+      String collaborationId,
+      List<FingerprintSpec> fingerprints,
+      Set<String> dropColumns,
+      SecureRandom random) {
+    this.collaborationId = requireNonNull(collaborationId, "collaborationId is null");
+    this.fingerprints = List.copyOf(fingerprints);
+    this.dropColumns = Set.copyOf(dropColumns);
+    this.random = requireNonNull(random, "random is null");
+    if (this.fingerprints.isEmpty()) {
+      throw ClientException.usage("give at least one --fingerprint");
+    }
+    Set<String> targets = new HashSet<>();
+    for (FingerprintSpec spec : this.fingerprints) {
+      if (!targets.add(spec.target())) {
+        throw ClientException.usage(
+            "column '" + spec.target() + "' is the target of two --fingerprint options");
       }
-      return 1;
+      if (this.dropColumns.contains(spec.target())) {
+        throw ClientException.usage(
+            "column '" + spec.target() + "' is both fingerprinted and dropped");
+      }
     }
   }
 
-  long encrypt(ToolOptions options) {
-    SharedSecret secret = readSecret(options);
-    try (Reader reader = utf8Reader(options.input())) {
+  /** Encrypts {@code input} into {@code output}; destroys {@code secret}; answers the row count. */
+  long encrypt(Path input, Path output, SharedSecret secret) {
+    try (Reader reader = utf8Reader(input)) {
       CsvRecordReader records = new CsvRecordReader(reader);
       List<String> header = records.next();
       if (header == null) {
-        throw new ConnectorException(ConnectorErrorCode.EMPTY_UPLOAD, "the input is empty");
+        throw new ClientException(ExitStatus.FAILURE, "the input is empty");
       }
-      OutputPlan plan = OutputPlan.create(header, options, secret);
+      OutputPlan plan = OutputPlan.create(header, this, secret);
       List<List<String>> rows = new ArrayList<>();
       List<String> record;
       while ((record = records.next()) != null) {
         long row = records.recordNumber() - 1;
         if (record.size() != header.size()) {
-          throw new ConnectorException(
-              ConnectorErrorCode.MALFORMED_CSV,
+          throw new ClientException(
+              ExitStatus.FAILURE,
               "row "
                   + row
                   + " (line "
@@ -91,31 +92,15 @@ public final class ClientEncryptionTool {
         rows.add(plan.transform(record, row));
       }
       Collections.shuffle(rows, random);
-      writeAtomically(options.output(), plan.outputHeader(), rows);
+      writeAtomically(output, plan.outputHeader(), rows);
       return rows.size();
+    } catch (ConnectorException e) {
+      // The CSV reader's messages name rows and lines only.
+      throw new ClientException(ExitStatus.FAILURE, e.getMessage(), e);
     } catch (IOException e) {
-      throw new ConnectorException(
-          ConnectorErrorCode.STORAGE_FAILURE, "cannot read or write the CSV files", e);
+      throw new ClientException(ExitStatus.FAILURE, "cannot read or write the CSV files", e);
     } finally {
       secret.destroy();
-    }
-  }
-
-  private SharedSecret readSecret(ToolOptions options) {
-    if (options.secretEnvironmentVariable() != null) {
-      String value = environment.get(options.secretEnvironmentVariable());
-      if (value == null) {
-        throw new ConnectorException(
-            ConnectorErrorCode.USAGE,
-            "environment variable '" + options.secretEnvironmentVariable() + "' is not set");
-      }
-      return SharedSecret.fromText(value);
-    }
-    try {
-      return SharedSecret.fromText(Files.readString(options.secretFile(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ConnectorException(
-          ConnectorErrorCode.USAGE, "cannot read secret file '" + options.secretFile() + "'");
     }
   }
 
@@ -133,7 +118,7 @@ public final class ClientEncryptionTool {
   private static void writeAtomically(Path output, List<String> header, List<List<String>> rows)
       throws IOException {
     Path absolute = output.toAbsolutePath();
-    Path temp = Files.createTempFile(absolute.getParent(), ".client-encrypt-", ".csv");
+    Path temp = Files.createTempFile(absolute.getParent(), ".cleanroom-encrypt-", ".csv");
     try {
       try (Writer writer =
           new BufferedWriter(
@@ -159,39 +144,41 @@ public final class ClientEncryptionTool {
     private final List<Integer> sourceIndex = new ArrayList<>();
     private final List<Fingerprinter> fingerprinters = new ArrayList<>();
 
-    static OutputPlan create(List<String> header, ToolOptions options, SharedSecret secret) {
+    static OutputPlan create(List<String> header, ClientEncryption options, SharedSecret secret) {
       OutputPlan plan = new OutputPlan();
-      for (String column : options.dropColumns()) {
+      for (String column : options.dropColumns) {
         if (!header.contains(column)) {
-          throw usage("column '" + column + "' to drop is not in the input");
+          throw ClientException.usage("column '" + column + "' to drop is not in the input");
         }
       }
-      for (ToolOptions.FingerprintSpec spec : options.fingerprints()) {
+      for (FingerprintSpec spec : options.fingerprints) {
         if (!header.contains(spec.source())) {
-          throw usage("column '" + spec.source() + "' to fingerprint is not in the input");
+          throw ClientException.usage(
+              "column '" + spec.source() + "' to fingerprint is not in the input");
         }
         if (!spec.target().equals(spec.source()) && header.contains(spec.target())) {
-          throw usage("target column '" + spec.target() + "' already exists in the input");
+          throw ClientException.usage(
+              "target column '" + spec.target() + "' already exists in the input");
         }
       }
       for (int i = 0; i < header.size(); i++) {
         String column = header.get(i);
         if (column == null) {
-          throw usage("column " + (i + 1) + " of the input header has no name");
+          throw ClientException.usage("column " + (i + 1) + " of the input header has no name");
         }
-        ToolOptions.FingerprintSpec inPlace = null;
-        for (ToolOptions.FingerprintSpec spec : options.fingerprints()) {
+        FingerprintSpec inPlace = null;
+        for (FingerprintSpec spec : options.fingerprints) {
           if (spec.source().equals(column) && spec.target().equals(column)) {
             inPlace = spec;
           }
         }
         if (inPlace != null) {
           plan.add(column, column, i, fingerprinter(inPlace, options, secret));
-        } else if (!options.dropColumns().contains(column)) {
+        } else if (!options.dropColumns.contains(column)) {
           plan.add(column, column, i, null);
         }
         // New fingerprint columns follow their source column.
-        for (ToolOptions.FingerprintSpec spec : options.fingerprints()) {
+        for (FingerprintSpec spec : options.fingerprints) {
           if (spec.source().equals(column) && !spec.target().equals(column)) {
             plan.add(spec.target(), column, i, fingerprinter(spec, options, secret));
           }
@@ -223,8 +210,9 @@ public final class ClientEncryptionTool {
         try {
           output.add(fingerprinter.fingerprint(value).orElse(null));
         } catch (IllegalArgumentException e) {
-          throw new ConnectorException(
-              ConnectorErrorCode.TYPE_MISMATCH,
+          // The fingerprinter's messages describe the problem, never the value.
+          throw new ClientException(
+              ExitStatus.FAILURE,
               "row " + row + ", column '" + sourceNames.get(i) + "': " + e.getMessage());
         }
       }
@@ -232,12 +220,12 @@ public final class ClientEncryptionTool {
     }
 
     private static Fingerprinter fingerprinter(
-        ToolOptions.FingerprintSpec spec, ToolOptions options, SharedSecret secret) {
-      return Fingerprinter.create(secret, options.collaborationId(), spec.joinKeyName());
-    }
-
-    private static ConnectorException usage(String problem) {
-      return new ConnectorException(ConnectorErrorCode.USAGE, problem);
+        FingerprintSpec spec, ClientEncryption options, SharedSecret secret) {
+      try {
+        return Fingerprinter.create(secret, options.collaborationId, spec.joinKeyName());
+      } catch (ConnectorException | IllegalArgumentException e) {
+        throw ClientException.usage(e.getMessage());
+      }
     }
   }
 }

@@ -1,20 +1,18 @@
-package dev.cleanroom.connectors.cli;
+package dev.cleanroom.client.encrypt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cleanroom.client.ClientRun;
 import dev.cleanroom.connectors.crypto.Fingerprints;
 import dev.cleanroom.connectors.ingest.CsvRecordReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,13 +21,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ClientEncryptionToolTest {
+class EncryptCommandTest {
   private static final String SECRET = "shared-by-retailer-and-advertiser";
   private static final Map<String, String> ENV = Map.of("CLEANROOM_SECRET", SECRET);
 
   @TempDir Path directory;
-  private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
   @Test
   void retailerFile_getsFingerprintsPiiDroppedAndRowsShuffled() throws IOException {
@@ -47,8 +43,8 @@ class ClientEncryptionToolTest {
     Path in = write("customers.csv", input.toString());
     Path out = directory.resolve("upload.csv");
 
-    int status =
-        run(
+    ClientRun run =
+        encrypt(
             "--input",
             in.toString(),
             "--output",
@@ -62,7 +58,8 @@ class ClientEncryptionToolTest {
             "--drop",
             "email");
 
-    assertEquals(0, status, stderr.toString());
+    assertEquals(0, run.status(), run::toString);
+    assertEquals("wrote 201 shuffled rows to " + out, run.err().strip());
     List<List<String>> rows = read(out);
     assertEquals(List.of("customer_id", "email_hash", "zip"), rows.get(0));
     List<List<String>> data = rows.subList(1, rows.size());
@@ -94,47 +91,50 @@ class ClientEncryptionToolTest {
 
     assertEquals(
         0,
-        run(
-            "--input",
-            retailer.toString(),
-            "--output",
-            retailerOut.toString(),
-            "--collaboration",
-            "demo",
-            "--secret-env",
-            "CLEANROOM_SECRET",
-            "--fingerprint",
-            "email_hash=email",
-            "--drop",
-            "email"));
+        encrypt(
+                "--input",
+                retailer.toString(),
+                "--output",
+                retailerOut.toString(),
+                "--collaboration",
+                "demo",
+                "--secret-env",
+                "CLEANROOM_SECRET",
+                "--fingerprint",
+                "email_hash=email",
+                "--drop",
+                "email")
+            .status());
     assertEquals(
         0,
-        run(
-            "--input",
-            advertiser.toString(),
-            "--output",
-            advertiserOut.toString(),
-            "--collaboration",
-            "demo",
-            "--secret-file",
-            secretFile.toString(),
-            "--fingerprint",
-            "email_hash=email_hash:email"));
+        encrypt(
+                "--input",
+                advertiser.toString(),
+                "--output",
+                advertiserOut.toString(),
+                "-c",
+                "demo",
+                "--secret-file",
+                secretFile.toString(),
+                "--fingerprint",
+                "email_hash=email_hash:email")
+            .status());
     assertEquals(
         0,
-        run(
-            "--input",
-            retailer.toString(),
-            "--output",
-            otherCollaborationOut.toString(),
-            "--collaboration",
-            "another",
-            "--secret-env",
-            "CLEANROOM_SECRET",
-            "--fingerprint",
-            "email_hash=email",
-            "--drop",
-            "email"));
+        encrypt(
+                "--input",
+                retailer.toString(),
+                "--output",
+                otherCollaborationOut.toString(),
+                "--collaboration",
+                "another",
+                "--secret-env",
+                "CLEANROOM_SECRET",
+                "--fingerprint",
+                "email_hash=email",
+                "--drop",
+                "email")
+            .status());
 
     String retailerHash = read(retailerOut).get(1).get(1);
     assertEquals(retailerHash, read(advertiserOut).get(1).get(1));
@@ -142,10 +142,10 @@ class ClientEncryptionToolTest {
   }
 
   @Test
-  void secretOnTheCommandLine_isRefused() throws IOException {
+  void secretOnTheCommandLine_isRefusedAsUsage() throws IOException {
     Path in = write("in.csv", "email\na@b.com\n");
-    int status =
-        run(
+    ClientRun run =
+        encrypt(
             "--input",
             in.toString(),
             "--output",
@@ -156,17 +156,76 @@ class ClientEncryptionToolTest {
             SECRET,
             "--fingerprint",
             "email=email");
-    assertEquals(2, status);
-    assertTrue(stderr.toString().contains("never given on the command line"), stderr.toString());
+    assertEquals(2, run.status(), run::toString);
+    assertTrue(run.err().contains("never given on the command line"), run::toString);
+    assertFalse(run.err().contains(SECRET), "the secret is not echoed");
     assertFalse(Files.exists(directory.resolve("o.csv")));
+  }
+
+  @Test
+  void bothSecretSources_areAUsageError() throws IOException {
+    Path in = write("in.csv", "email\na@b.com\n");
+    ClientRun run =
+        encrypt(
+            "--input",
+            in.toString(),
+            "--output",
+            directory.resolve("o.csv").toString(),
+            "--collaboration",
+            "demo",
+            "--secret-env",
+            "CLEANROOM_SECRET",
+            "--secret-file",
+            "secret.txt",
+            "--fingerprint",
+            "email=email");
+    assertEquals(2, run.status(), run::toString);
+    assertTrue(run.err().contains("mutually exclusive"), run::toString);
+  }
+
+  @Test
+  void unsetSecretVariableAndUnknownColumn_areUsageErrors() throws IOException {
+    Path in = write("in.csv", "email\na@b.com\n");
+    ClientRun unset =
+        encrypt(
+            "--input",
+            in.toString(),
+            "--output",
+            directory.resolve("o.csv").toString(),
+            "--collaboration",
+            "demo",
+            "--secret-env",
+            "NOT_SET",
+            "--fingerprint",
+            "email=email");
+    ClientRun unknown =
+        encrypt(
+            "--input",
+            in.toString(),
+            "--output",
+            directory.resolve("o.csv").toString(),
+            "--collaboration",
+            "demo",
+            "--secret-env",
+            "CLEANROOM_SECRET",
+            "--fingerprint",
+            "phone_hash=phone");
+
+    assertEquals(2, unset.status(), unset::toString);
+    assertEquals(
+        "cleanroom encrypt: environment variable 'NOT_SET' is not set", unset.err().strip());
+    assertEquals(2, unknown.status(), unknown::toString);
+    assertEquals(
+        "cleanroom encrypt: column 'phone' to fingerprint is not in the input",
+        unknown.err().strip());
   }
 
   @Test
   void malformedEmail_failsWithRowAndColumnButNoValueAndWritesNothing() throws IOException {
     Path in = write("in.csv", "email\na@b.com\nnot-an-address\n");
     Path out = directory.resolve("o.csv");
-    int status =
-        run(
+    ClientRun run =
+        encrypt(
             "--input",
             in.toString(),
             "--output",
@@ -177,15 +236,17 @@ class ClientEncryptionToolTest {
             "CLEANROOM_SECRET",
             "--fingerprint",
             "email=email");
-    assertEquals(1, status);
+    assertEquals(1, run.status(), run::toString);
     assertEquals(
-        "client-encrypt: row 2, column 'email': not an e-mail address", stderr.toString().strip());
+        "cleanroom encrypt: row 2, column 'email': not an e-mail address", run.err().strip());
     assertFalse(Files.exists(out));
   }
 
-  private int run(String... args) {
-    return new ClientEncryptionTool(ENV, new SecureRandom())
-        .run(args, new PrintStream(stdout, true), new PrintStream(stderr, true));
+  private static ClientRun encrypt(String... args) {
+    String[] withCommand = new String[args.length + 1];
+    withCommand[0] = "encrypt";
+    System.arraycopy(args, 0, withCommand, 1, args.length);
+    return ClientRun.run(ENV, withCommand);
   }
 
   private Path write(String name, String content) throws IOException {
