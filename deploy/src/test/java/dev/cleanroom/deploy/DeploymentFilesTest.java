@@ -85,13 +85,54 @@ class DeploymentFilesTest {
     }
     JsonNode service = single("k8s/service.yaml");
     assertEquals(portName, service.at("/spec/ports/0/targetPort").asText());
-    assertEquals(1, service.at("/spec/ports").size(), "members never reach the management port");
+    for (JsonNode servicePort : service.at("/spec/ports")) {
+      assertFalse(
+          servicePort.at("/targetPort").asText().equals("management")
+              || servicePort.at("/targetPort").asInt() == management.at("/containerPort").asInt(),
+          "members never reach the management port");
+    }
     JsonNode network = single("k8s/networkpolicy.yaml");
     assertEquals(containerPort, network.at("/spec/ingress/0/ports/0/port").asInt());
     assertTrue(network.at("/spec/ingress/0/from").isMissingNode());
     JsonNode monitoring = network.at("/spec/ingress/1");
     assertEquals(management.at("/containerPort").asInt(), monitoring.at("/ports/0/port").asInt());
     assertFalse(monitoring.at("/from/0/namespaceSelector").isMissingNode());
+  }
+
+  @Test
+  void flightSqlPort_isExposedEverywhereTheServerListensOnIt() throws IOException {
+    JsonNode container = deployment().at("/spec/template/spec/containers/0");
+    int port = Integer.parseInt(env(container, "CLEANROOM_FLIGHT_PORT"));
+    JsonNode containerPort = null;
+    for (JsonNode candidate : container.at("/ports")) {
+      if (candidate.at("/containerPort").asInt() == port) {
+        containerPort = candidate;
+      }
+    }
+    assertTrue(containerPort != null, "the container does not declare port " + port);
+    String name = containerPort.at("/name").asText();
+    List<String> targets = new ArrayList<>();
+    single("k8s/service.yaml")
+        .at("/spec/ports")
+        .forEach(p -> targets.add(p.at("/targetPort").asText()));
+    assertTrue(targets.contains(name), "the service does not route to " + name);
+    List<Integer> allowed = new ArrayList<>();
+    single("k8s/networkpolicy.yaml")
+        .at("/spec/ingress/0/ports")
+        .forEach(p -> allowed.add(p.at("/port").asInt()));
+    assertTrue(allowed.contains(port), "the network policy does not admit " + port);
+
+    JsonNode compose = single("compose.yaml").at("/services/cleanroom");
+    String composePort = compose.at("/environment/CLEANROOM_FLIGHT_PORT").asText();
+    List<String> published = new ArrayList<>();
+    compose.at("/ports").forEach(p -> published.add(p.asText()));
+    assertTrue(published.contains(composePort + ":" + composePort), published.toString());
+
+    Matcher expose =
+        Pattern.compile("(?m)^EXPOSE\\s+(.+)$")
+            .matcher(Files.readString(DEPLOY.resolve("Dockerfile")));
+    assertTrue(expose.find(), "no EXPOSE line");
+    assertTrue(List.of(expose.group(1).trim().split("\\s+")).contains(String.valueOf(port)));
   }
 
   @Test
@@ -140,7 +181,10 @@ class DeploymentFilesTest {
     assertTrue(
         server.at("/healthcheck/test").toString().contains("127.0.0.1:9000/q/health/ready"),
         "the health check asks the management port, inside the container");
-    assertEquals("[\"8443:8443\"]", server.at("/ports").toString(), "only the members' port");
+    assertEquals(
+        "[\"8443:8443\",\"32010:32010\"]",
+        server.at("/ports").toString(),
+        "only the members' ports: HTTPS and Flight SQL");
   }
 
   @Test

@@ -2,14 +2,12 @@ package dev.cleanroom.server.auth;
 
 import dev.cleanroom.server.problem.Problem;
 import dev.cleanroom.server.problem.ServerErrorCode;
+import dev.cleanroom.server.problem.ServerException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import java.time.Clock;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -18,27 +16,15 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * metrics (on the management port).
  */
 public class AuthenticationFilter {
-  private static final Logger LOG = Logger.getLogger(AuthenticationFilter.class);
   private static final String BEARER = "Bearer ";
 
-  private final MemberDirectory members;
+  private final ApiKeyAuthenticator authenticator;
   private final CurrentCaller currentCaller;
-  private final Optional<String> operatorKey;
-  private final boolean demoEnabled;
-  private final Clock clock;
 
   @Inject
-  public AuthenticationFilter(
-      MemberDirectory members,
-      CurrentCaller currentCaller,
-      Clock clock,
-      @ConfigProperty(name = "cleanroom.operator-key") Optional<String> operatorKey,
-      @ConfigProperty(name = "cleanroom.demo.enabled") boolean demoEnabled) {
-    this.members = members;
+  public AuthenticationFilter(ApiKeyAuthenticator authenticator, CurrentCaller currentCaller) {
+    this.authenticator = authenticator;
     this.currentCaller = currentCaller;
-    this.operatorKey = operatorKey.filter(key -> !key.isBlank());
-    this.demoEnabled = demoEnabled;
-    this.clock = clock;
   }
 
   @ServerRequestFilter
@@ -47,24 +33,12 @@ public class AuthenticationFilter {
     if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return refuse("an 'Authorization: Bearer <api key>' header is required");
     }
-    String key = header.substring(BEARER.length()).trim();
-    if (key.isEmpty()) {
-      return refuse("the API key is empty");
-    }
-    if (ApiKeys.DEMO_KEYS.contains(key) && !demoEnabled) {
-      LOG.warn("event=demo_key_refused");
-      return refuse("demo keys are accepted only by a server running the demo profile");
-    }
-    if (operatorKey.isPresent() && ApiKeys.same(operatorKey.get(), key)) {
-      currentCaller.set(Caller.operatorCaller());
+    try {
+      currentCaller.set(authenticator.authenticate(header.substring(BEARER.length())));
       return Optional.empty();
+    } catch (ServerException refused) {
+      return refuse(refused.getMessage());
     }
-    Optional<Caller> caller = members.findByKeyHash(ApiKeys.hash(key), clock.instant());
-    if (caller.isEmpty()) {
-      return refuse("the API key is not valid");
-    }
-    currentCaller.set(caller.get());
-    return Optional.empty();
   }
 
   private static Optional<Response> refuse(String detail) {

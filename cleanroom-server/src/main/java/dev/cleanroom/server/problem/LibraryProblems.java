@@ -18,6 +18,16 @@ public class LibraryProblems {
 
   @ServerExceptionMapper
   public Response connector(ConnectorException e) {
+    return toProblem(e).toResponse();
+  }
+
+  @ServerExceptionMapper
+  public Response execution(ExecutionException e) {
+    return toProblem(e).toResponse();
+  }
+
+  /** The problem a connector failure answers with; a storage failure is logged. */
+  public static Problem toProblem(ConnectorException e) {
     ConnectorErrorCode code = e.code();
     int status = status(code);
     if (status >= 500) {
@@ -25,26 +35,24 @@ public class LibraryProblems {
     }
     String detail = status >= 500 ? "the dataset store failed" : e.getMessage();
     return new Problem(
-            Problem.TYPE_BASE + code.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-            title(status),
-            status,
-            detail,
-            code.name(),
-            null)
-        .toResponse();
+        Problem.TYPE_BASE + code.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        title(status),
+        status,
+        detail,
+        code.name(),
+        null);
   }
 
-  @ServerExceptionMapper
-  public Response execution(ExecutionException e) {
+  /** The one problem every engine failure answers with, whatever the data; logged. */
+  public static Problem toProblem(ExecutionException e) {
     LOG.warnf("event=execution_failed code=%s reason=%s", e.code(), e.getMessage());
     return new Problem(
-            Problem.TYPE_BASE + "execution-failed",
-            "Query execution failed",
-            500,
-            "the query could not be executed",
-            "EXECUTION_FAILED",
-            null)
-        .toResponse();
+        Problem.TYPE_BASE + "execution-failed",
+        "Query execution failed",
+        500,
+        "the query could not be executed",
+        "EXECUTION_FAILED",
+        null);
   }
 
   static int status(ConnectorErrorCode code) {

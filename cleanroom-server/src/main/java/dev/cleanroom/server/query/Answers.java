@@ -29,12 +29,7 @@ final class Answers {
       Map<String, Integer> policyVersions,
       Map<String, Integer> dataVersions) {
     ReleaseSpec spec = query.releaseSpec();
-    List<RelDataType> planTypes =
-        query.plan().getRowType().getFieldList().stream().map(f -> f.getType()).toList();
-    List<Answer.AnswerColumn> columns = new ArrayList<>();
-    for (ReleaseColumn column : spec.columns()) {
-      columns.add(new Answer.AnswerColumn(column.name(), typeOf(column, planTypes)));
-    }
+    List<Answer.AnswerColumn> columns = columnsOf(query);
     // Canonical order, then ORDER BY and LIMIT; the remainder row last.
     List<Object[]> rows = ReleaseOrder.arrange(released, query.order(), query.limit());
     List<List<Object>> values = new ArrayList<>(rows.size());
@@ -56,6 +51,17 @@ final class Answers {
             false,
             noise);
     return new Answer(queryId, columns, values, report, policyVersions, dataVersions);
+  }
+
+  /** The columns an answer of {@code query} has, known from its plan before anything runs. */
+  static List<Answer.AnswerColumn> columnsOf(PrivateQuery query) {
+    List<RelDataType> planTypes =
+        query.plan().getRowType().getFieldList().stream().map(f -> f.getType()).toList();
+    List<Answer.AnswerColumn> columns = new ArrayList<>();
+    for (ReleaseColumn column : query.releaseSpec().columns()) {
+      columns.add(new Answer.AnswerColumn(column.name(), typeOf(column, planTypes)));
+    }
+    return columns;
   }
 
   private static Answer.NoiseReport noiseReport(ColumnNoise noise) {

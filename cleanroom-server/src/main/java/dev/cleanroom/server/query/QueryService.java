@@ -100,6 +100,16 @@ public class QueryService {
     }
   }
 
+  /**
+   * The columns {@code sql} would answer with, for clients that ask before they run (Flight SQL's
+   * prepared statements and schema calls). Analysis only: nothing runs, no budget moves, and an
+   * accepted query records nothing until it is asked; a rejection or refusal is audited and thrown
+   * as {@link #ask} would.
+   */
+  public List<Answer.AnswerColumn> describe(Caller analyst, String sql) {
+    return Answers.columnsOf(analyse(analyst, sql).query());
+  }
+
   /** Steps 1 to 4 only: the violations, or the private plan and its cost. Nothing runs. */
   public Explanation explain(Caller analyst, String sql) {
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());

@@ -15,8 +15,8 @@ import org.jboss.logging.Logger;
 /**
  * Refuses to start a production server (the {@code prod} profile, i.e. the packaged jar started
  * without {@code -Dquarkus.profile=demo}) with settings that are only safe for a demo: demo keys, a
- * master key the server would make up itself, an embedded database, or plain HTTP without a TLS
- * proxy in front.
+ * master key the server would make up itself, an embedded database, or plain HTTP (or plaintext
+ * Flight SQL) without a TLS proxy in front.
  */
 @Singleton
 public class ProductionSafety {
@@ -38,7 +38,8 @@ public class ProductionSafety {
       boolean embeddedDatabase,
       Optional<String> tlsCertificateFiles,
       Optional<String> tlsKeyStore,
-      boolean behindTlsProxy) {
+      boolean behindTlsProxy,
+      boolean flightEnabled) {
 
     static Settings from(Config config) {
       return new Settings(
@@ -50,7 +51,8 @@ public class ProductionSafety {
           config.getOptionalValue("cleanroom.database.embedded", Boolean.class).orElse(false),
           nonBlank(config, "quarkus.http.ssl.certificate.files"),
           nonBlank(config, "quarkus.http.ssl.certificate.key-store-file"),
-          config.getOptionalValue("cleanroom.tls.behind-proxy", Boolean.class).orElse(false));
+          config.getOptionalValue("cleanroom.tls.behind-proxy", Boolean.class).orElse(false),
+          config.getOptionalValue("cleanroom.flight.enabled", Boolean.class).orElse(true));
     }
 
     private static Optional<String> nonBlank(Config config, String name) {
@@ -88,7 +90,16 @@ public class ProductionSafety {
         && !settings.behindTlsProxy()) {
       problems.add(
           "no TLS: set quarkus.http.ssl.certificate.files and .key-files, or"
-              + " cleanroom.tls.behind-proxy=true when a TLS proxy terminates connections");
+              + " cleanroom.tls.behind-proxy=true when a TLS proxy terminates connections"
+              + " (HTTP and, for Flight SQL, gRPC)");
+    } else if (settings.flightEnabled()
+        && settings.tlsCertificateFiles().isEmpty()
+        && !settings.behindTlsProxy()) {
+      // HTTP has TLS from a key store, which Flight SQL cannot read: it would listen in plaintext.
+      problems.add(
+          "Flight SQL would be plaintext: it takes the PEM certificate"
+              + " (quarkus.http.ssl.certificate.files and .key-files), not a key store; set those,"
+              + " or cleanroom.flight.enabled=false");
     }
     return problems;
   }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * PII query refused at no cost, the budget running out, the audit log verifying.
  */
 @QuarkusTest
-class QueryStoryTest {
+public class QueryStoryTest {
   static final String REACH =
       "SELECT i.campaign_id, COUNT(DISTINCT c.customer_id) AS reach"
           + " FROM advertiser.impressions i JOIN retailer.customers c"
@@ -200,7 +200,7 @@ class QueryStoryTest {
   }
 
   /** A collaboration with both demo tables uploaded and their demo policies approved. */
-  static Collaboration loadedRoom(String budget) {
+  public static Collaboration loadedRoom(String budget) {
     return loadedRoom(
         Api.newCollaboration(),
         policy -> policy.replace("\"budget\": 10,", "\"budget\": " + budget + ","));
@@ -210,7 +210,7 @@ class QueryStoryTest {
    * {@code room} with both demo tables uploaded and their demo policies, edited by {@code
    * policyEdit}, approved.
    */
-  static Collaboration loadedRoom(Collaboration room, UnaryOperator<String> policyEdit) {
+  public static Collaboration loadedRoom(Collaboration room, UnaryOperator<String> policyEdit) {
     room.declareCustomers();
     room.declareImpressionsAs("advertiser");
     DemoDataGenerator generator = TestData.generator(room.name());
@@ -247,7 +247,7 @@ class QueryStoryTest {
         .then();
   }
 
-  static void budgetOfCustomers(Collaboration room, String spent) {
+  public static void budgetOfCustomers(Collaboration room, String spent) {
     room.as("advertiser")
         .get(room.path() + "/budget")
         .then()

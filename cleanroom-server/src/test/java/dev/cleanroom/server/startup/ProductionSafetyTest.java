@@ -20,6 +20,7 @@ class ProductionSafetyTest {
     Optional<String> tlsCertificateFiles = Optional.of("/run/secrets/tls.crt");
     Optional<String> tlsKeyStore = Optional.empty();
     boolean behindTlsProxy;
+    boolean flightEnabled = true;
 
     List<String> problems() {
       return ProductionSafety.problems(
@@ -32,7 +33,8 @@ class ProductionSafetyTest {
               embeddedDatabase,
               tlsCertificateFiles,
               tlsKeyStore,
-              behindTlsProxy));
+              behindTlsProxy,
+              flightEnabled));
     }
   }
 
@@ -94,6 +96,28 @@ class ProductionSafetyTest {
     Settings settings = new Settings();
     settings.tlsCertificateFiles = Optional.empty();
     assertOnly(settings, "no TLS");
+  }
+
+  @Test
+  void flightWithKeyStoreOnly_isRefusedAsPlaintext() {
+    Settings settings = new Settings();
+    settings.tlsCertificateFiles = Optional.empty();
+    settings.tlsKeyStore = Optional.of("/run/secrets/tls.p12");
+    assertOnly(settings, "Flight SQL would be plaintext");
+  }
+
+  @Test
+  void keyStoreOnlyWithFlightDisabledOrBehindProxy_isAccepted() {
+    Settings disabled = new Settings();
+    disabled.tlsCertificateFiles = Optional.empty();
+    disabled.tlsKeyStore = Optional.of("/run/secrets/tls.p12");
+    disabled.flightEnabled = false;
+    assertEquals(List.of(), disabled.problems());
+    Settings proxied = new Settings();
+    proxied.tlsCertificateFiles = Optional.empty();
+    proxied.tlsKeyStore = Optional.of("/run/secrets/tls.p12");
+    proxied.behindTlsProxy = true;
+    assertEquals(List.of(), proxied.problems());
   }
 
   @Test

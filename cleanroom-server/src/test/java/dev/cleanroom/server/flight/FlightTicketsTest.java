@@ -1,0 +1,108 @@
+package dev.cleanroom.server.flight;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cleanroom.server.auth.Caller;
+import dev.cleanroom.server.auth.Role;
+import dev.cleanroom.server.query.Answer;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.junit.jupiter.api.Test;
+
+class FlightTicketsTest {
+  private static final Caller ANALYST =
+      Caller.member(1, "advertiser", 7, "c", Set.of(Role.ANALYST));
+  private static final Caller OTHER = Caller.member(2, "analyst2", 7, "c", Set.of(Role.ANALYST));
+
+  private final MutableClock clock = new MutableClock();
+  private final FlightTickets tickets = new FlightTickets(clock, Duration.ofMinutes(5));
+
+  @Test
+  void ticket_readOnceByItsMember() {
+    Answer answer = answer("q-1");
+    byte[] ticket = tickets.keep(ANALYST, answer);
+    assertEquals(FlightTickets.TICKET_BYTES, ticket.length);
+    assertSame(answer, tickets.take(ANALYST, ticket));
+    assertNotFound(() -> tickets.take(ANALYST, ticket));
+  }
+
+  @Test
+  void anotherMembersTicket_notFoundAndStillThere() {
+    byte[] ticket = tickets.keep(ANALYST, answer("q-1"));
+    assertNotFound(() -> tickets.take(OTHER, ticket));
+    assertEquals("q-1", tickets.take(ANALYST, ticket).queryId());
+  }
+
+  @Test
+  void expiredTicket_notFoundAndDroppedAtTheNextKeep() {
+    byte[] ticket = tickets.keep(ANALYST, answer("q-1"));
+    clock.now = clock.now.plus(Duration.ofMinutes(5));
+    assertNotFound(() -> tickets.take(ANALYST, ticket));
+    tickets.keep(ANALYST, answer("q-2"));
+    assertEquals(1, tickets.size());
+  }
+
+  @Test
+  void tooManyUnread_oldestDropped() {
+    byte[] oldest = tickets.keep(ANALYST, answer("q-0"));
+    for (int i = 1; i <= FlightTickets.MAX_WAITING_PER_MEMBER; i++) {
+      clock.now = clock.now.plusSeconds(1);
+      tickets.keep(ANALYST, answer("q-" + i));
+    }
+    assertEquals(FlightTickets.MAX_WAITING_PER_MEMBER, tickets.size());
+    assertNotFound(() -> tickets.take(ANALYST, oldest));
+  }
+
+  @Test
+  void likePattern_percentAndUnderscoreOnly() {
+    assertTrue(CleanroomFlightSqlProducer.like("ret%").matcher("retailer").matches());
+    assertTrue(CleanroomFlightSqlProducer.like("cust_mers").matcher("customers").matches());
+    assertTrue(!CleanroomFlightSqlProducer.like("a.c").matcher("abc").matches());
+    assertTrue(CleanroomFlightSqlProducer.like(null).matcher("anything").matches());
+  }
+
+  private static void assertNotFound(Runnable call) {
+    FlightRuntimeException refused = assertThrows(FlightRuntimeException.class, call::run);
+    assertEquals(FlightStatusCode.NOT_FOUND, refused.status().code());
+  }
+
+  private static Answer answer(String queryId) {
+    return new Answer(
+        queryId,
+        List.of(new Answer.AnswerColumn("reach", "BIGINT")),
+        List.of(List.of(120L)),
+        new Answer.PrivacyReport(new BigDecimal("0.5"), BigDecimal.ONE, 0, 50, 0, false, List.of()),
+        Map.of(),
+        Map.of());
+  }
+
+  private static final class MutableClock extends Clock {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
