@@ -29,17 +29,7 @@ final class FlightProblems {
     }
     Problem problem;
     if (failure instanceof ServerException e) {
-      problem = Problem.of(e.code(), e.getMessage());
-      if (!e.violations().isEmpty()) {
-        problem =
-            new Problem(
-                problem.type(),
-                problem.title(),
-                problem.status(),
-                problem.detail(),
-                problem.code(),
-                e.violations());
-      }
+      problem = Problem.of(e);
       if (e.code() == ServerErrorCode.INTERNAL) {
         LOG.errorf(e, "event=internal_error code=%s", e.code());
       }

@@ -40,6 +40,18 @@ public record Problem(
     return new Problem(code.type(), code.title(), code.status(), detail, code.name(), null);
   }
 
+  /** The problem a server exception stands for, with its violations if it has any. */
+  public static Problem of(ServerException e) {
+    ServerErrorCode code = e.code();
+    return new Problem(
+        code.type(),
+        code.title(),
+        code.status(),
+        e.getMessage(),
+        code.name(),
+        e.violations().isEmpty() ? null : e.violations());
+  }
+
   public Response toResponse() {
     return Response.status(status).type(MEDIA).entity(this).build();
   }

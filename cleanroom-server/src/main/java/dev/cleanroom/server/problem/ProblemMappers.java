@@ -32,18 +32,7 @@ public class ProblemMappers {
     if (e.code() == ServerErrorCode.INTERNAL) {
       LOG.errorf(e, "event=internal_error code=%s", e.code());
     }
-    Problem problem = Problem.of(e.code(), e.getMessage());
-    if (!e.violations().isEmpty()) {
-      problem =
-          new Problem(
-              problem.type(),
-              problem.title(),
-              problem.status(),
-              problem.detail(),
-              problem.code(),
-              e.violations());
-    }
-    return problem.toResponse();
+    return Problem.of(e).toResponse();
   }
 
   @ServerExceptionMapper
