@@ -11,6 +11,7 @@ import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
 import dev.cleanroom.server.store.Jdbc;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -35,6 +36,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class MasterKeyRotation {
   private static final Logger LOG = Logger.getLogger(MasterKeyRotation.class);
+
+  /** After ProductionSafety (0), before observers without a priority (2500). */
+  private static final int AFTER_PRODUCTION_SAFETY = 2100;
 
   private final DatasetStore store;
   private final Jdbc jdbc;
@@ -148,11 +152,19 @@ public class MasterKeyRotation {
   }
 
   /** Finishes a rotation at start-up when key files are under a previous key. */
-  void onStart(@Observes StartupEvent event) {
+  void onStart(@Observes @Priority(AFTER_PRODUCTION_SAFETY) StartupEvent event) {
     if (!rotateAtStart) {
       return;
     }
-    RotationStatus status = status();
+    RotationStatus status;
+    try {
+      status = status();
+    } catch (RuntimeException e) {
+      // A store the count cannot read (a stray directory, a missing key file) fails the queries of
+      // what it holds, not the server's start.
+      LOG.errorf("event=master_key_status_failed reason=%s", e.getClass().getSimpleName());
+      return;
+    }
     if (!status.unavailableKeyIds().isEmpty()) {
       LOG.errorf(
           "event=master_key_unavailable keyIds=%s note=those versions cannot be read; configure"
@@ -163,7 +175,7 @@ public class MasterKeyRotation {
     if (!status.complete()) {
       try {
         rotate("server");
-      } catch (ServerException e) {
+      } catch (RuntimeException e) {
         // Logged and audited; the previous keys still read what is left, and the operator can
         // finish through POST /api/v1/admin/master-key/rotation.
         LOG.errorf("event=master_key_rotation_at_start_failed reason=\"%s\"", e.getMessage());

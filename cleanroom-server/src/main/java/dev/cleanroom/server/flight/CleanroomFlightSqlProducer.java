@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
@@ -303,11 +302,11 @@ final class CleanroomFlightSqlProducer extends BasicFlightSqlProducer {
           Caller analyst = analyst(context);
           TreeSet<String> members = new TreeSet<>();
           if (catalogMatches(analyst, command.hasCatalog() ? command.getCatalog() : null)) {
-            Pattern schemas =
-                like(
+            LikePattern schemas =
+                LikePattern.of(
                     command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null);
             for (TableName table : visibleTables(analyst).keySet()) {
-              if (schemas.matcher(table.member()).matches()) {
+              if (schemas.matches(table.member())) {
                 members.add(table.member());
               }
             }
@@ -330,18 +329,17 @@ final class CleanroomFlightSqlProducer extends BasicFlightSqlProducer {
               command.getTableTypesList().isEmpty() || command.getTableTypesList().contains(TABLE);
           if (typeMatches
               && catalogMatches(analyst, command.hasCatalog() ? command.getCatalog() : null)) {
-            Pattern schemas =
-                like(
+            LikePattern schemas =
+                LikePattern.of(
                     command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null);
-            Pattern tables =
-                like(
+            LikePattern tables =
+                LikePattern.of(
                     command.hasTableNameFilterPattern()
                         ? command.getTableNameFilterPattern()
                         : null);
             for (Map.Entry<TableName, Dataset> entry : visibleTables(analyst).entrySet()) {
               TableName name = entry.getKey();
-              if (schemas.matcher(name.member()).matches()
-                  && tables.matcher(name.dataset()).matches()) {
+              if (schemas.matches(name.member()) && tables.matches(name.dataset())) {
                 Object[] row =
                     command.getIncludeSchema()
                         ? new Object[] {
@@ -503,27 +501,6 @@ final class CleanroomFlightSqlProducer extends BasicFlightSqlProducer {
 
   private static boolean catalogMatches(Caller analyst, String catalogName) {
     return catalogName == null || catalogName.equals(analyst.collaboration());
-  }
-
-  /**
-   * A SQL {@code LIKE} pattern ({@code %}, {@code _}) as a regular expression; null matches all.
-   */
-  static Pattern like(String pattern) {
-    if (pattern == null) {
-      return Pattern.compile(".*", Pattern.DOTALL);
-    }
-    StringBuilder regex = new StringBuilder();
-    StringBuilder literal = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
-      if (c == '%' || c == '_') {
-        regex.append(Pattern.quote(literal.toString())).append(c == '%' ? ".*" : ".");
-        literal.setLength(0);
-      } else {
-        literal.append(c);
-      }
-    }
-    regex.append(Pattern.quote(literal.toString()));
-    return Pattern.compile(regex.toString(), Pattern.DOTALL);
   }
 
   private void empty(CallContext context, Schema schema, ServerStreamListener listener) {

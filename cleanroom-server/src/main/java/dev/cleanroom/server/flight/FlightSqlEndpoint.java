@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
@@ -39,6 +41,12 @@ public class FlightSqlEndpoint {
   /** Interceptor.Priority.LIBRARY_AFTER: observers without a priority (2500) run before. */
   private static final int AFTER_APPLICATION_OBSERVERS = 4000;
 
+  /** Headers (the API key among them) are read before authentication: bounded like HTTP's. */
+  private static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  /** Calls served at once; more wait. Queries are bounded per member by the admission besides. */
+  private static final int MAX_CALL_THREADS = 32;
+
   private final boolean enabled;
   private final String host;
   private final int port;
@@ -52,8 +60,10 @@ public class FlightSqlEndpoint {
   private final BufferAllocator dataAllocator;
   private final ObjectMapper json;
   private final Clock clock;
+  private final int maxMessageBytes;
 
   private BufferAllocator allocator;
+  private ExecutorService calls;
   private FlightServer server;
 
   @Inject
@@ -74,7 +84,8 @@ public class FlightSqlEndpoint {
       QueryCatalog catalog,
       BufferAllocator dataAllocator,
       ObjectMapper json,
-      Clock clock) {
+      Clock clock,
+      @ConfigProperty(name = "cleanroom.json.max-bytes") int maxMessageBytes) {
     this.enabled = enabled;
     this.host = host;
     this.port = port;
@@ -88,6 +99,7 @@ public class FlightSqlEndpoint {
     this.dataAllocator = dataAllocator;
     this.json = json;
     this.clock = clock;
+    this.maxMessageBytes = maxMessageBytes;
   }
 
   /** After the other start-up observers, so ProductionSafety refuses unsafe settings first. */
@@ -112,17 +124,27 @@ public class FlightSqlEndpoint {
             json);
     Location location =
         tls ? Location.forGrpcTls(host, port) : Location.forGrpcInsecure(host, port);
+    calls = Executors.newFixedThreadPool(MAX_CALL_THREADS);
+    // A request (SQL, a prepared statement's handle) is as large as a REST JSON body may be.
     FlightServer.Builder builder =
         FlightServer.builder(allocator, location, producer)
-            .middleware(FlightCaller.KEY, new FlightCaller.Factory(keys));
+            .middleware(FlightCaller.KEY, new FlightCaller.Factory(keys))
+            .setMaxHeaderListSize(MAX_HEADER_BYTES)
+            .maxInboundMessageSize(maxMessageBytes)
+            .executor(calls);
     try {
       if (tls) {
         builder.useTls(certificateFiles.get().get(0).toFile(), keyFiles.get().get(0).toFile());
       }
       server = builder.build().start();
     } catch (IOException e) {
+      calls.shutdownNow();
       allocator.close();
       throw new UncheckedIOException("cannot start the Flight SQL endpoint on port " + port, e);
+    } catch (RuntimeException e) {
+      calls.shutdownNow();
+      allocator.close();
+      throw e;
     }
     LOG.infof("event=flight_sql_started host=%s port=%d tls=%s", host, server.getPort(), tls);
   }
@@ -141,6 +163,7 @@ public class FlightSqlEndpoint {
       Thread.currentThread().interrupt();
     } finally {
       server = null;
+      calls.shutdownNow();
       allocator.close();
     }
   }

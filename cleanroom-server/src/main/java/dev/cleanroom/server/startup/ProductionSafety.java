@@ -3,6 +3,7 @@ package dev.cleanroom.server.startup;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigUtils;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ import org.jboss.logging.Logger;
 @Singleton
 public class ProductionSafety {
   private static final Logger LOG = Logger.getLogger(ProductionSafety.class);
+
+  /** Interceptor.Priority.PLATFORM_BEFORE: before observers without a priority (2500). */
+  private static final int FIRST = 0;
 
   /** The demo's well-known API keys: never valid outside the demo profile. */
   static final Set<String> DEMO_KEYS =
@@ -104,7 +108,8 @@ public class ProductionSafety {
     return problems;
   }
 
-  void onStart(@Observes StartupEvent event, Config config) {
+  /** Before every other start-up observer: nothing runs on settings this refuses. */
+  void onStart(@Observes @Priority(FIRST) StartupEvent event, Config config) {
     // Always on in production; the setting only switches it on elsewhere (a test of the refusal),
     // never off.
     boolean production =

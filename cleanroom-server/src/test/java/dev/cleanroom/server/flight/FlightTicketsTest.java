@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.auth.Role;
+import dev.cleanroom.server.problem.ServerException;
 import dev.cleanroom.server.query.Answer;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -66,10 +67,22 @@ class FlightTicketsTest {
 
   @Test
   void likePattern_percentAndUnderscoreOnly() {
-    assertTrue(CleanroomFlightSqlProducer.like("ret%").matcher("retailer").matches());
-    assertTrue(CleanroomFlightSqlProducer.like("cust_mers").matcher("customers").matches());
-    assertTrue(!CleanroomFlightSqlProducer.like("a.c").matcher("abc").matches());
-    assertTrue(CleanroomFlightSqlProducer.like(null).matcher("anything").matches());
+    assertTrue(LikePattern.of("ret%").matches("retailer"));
+    assertTrue(LikePattern.of("cust_mers").matches("customers"));
+    assertTrue(LikePattern.of("%ail%").matches("retailer"));
+    assertTrue(LikePattern.of("%%r").matches("retailer"));
+    assertTrue(!LikePattern.of("a.c").matches("abc"));
+    assertTrue(!LikePattern.of("ret%x").matches("retailer"));
+    assertTrue(!LikePattern.of("_").matches(""));
+    assertTrue(LikePattern.of(null).matches("anything"));
+    // Many % against a long name that does not match: linear, where a regular expression's
+    // backtracking took minutes.
+    String name = "a".repeat(63);
+    long started = System.nanoTime();
+    assertTrue(!LikePattern.of("%".repeat(40) + "!").matches(name));
+    assertTrue(System.nanoTime() - started < 1_000_000_000L, "matching must not backtrack");
+    assertThrows(
+        ServerException.class, () -> LikePattern.of("%".repeat(LikePattern.MAX_LENGTH + 1)));
   }
 
   private static void assertNotFound(Runnable call) {
