@@ -51,11 +51,15 @@ final class PreparedQueries {
   String sql(Caller caller, byte[] handle) {
     Handle key = new Handle(handle);
     Prepared statement = prepared.get(key);
+    Instant now = clock.instant();
     if (statement == null || statement.memberId() != caller.memberId()) {
       throw unknown();
     }
-    prepared.replace(
-        key, statement, new Prepared(statement.memberId(), statement.sql(), clock.instant()));
+    if (statement.lastUsed().plus(idleTimeout).isBefore(now)) {
+      prepared.remove(key, statement);
+      throw unknown();
+    }
+    prepared.replace(key, statement, new Prepared(statement.memberId(), statement.sql(), now));
     return statement.sql();
   }
 

@@ -38,6 +38,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class MemberKeys {
+  /**
+   * Active keys a member may hold at once: a leaked key cannot mint keys without end, and revoking
+   * a member's keys (docs/OPERATIONS.md) stays a short list.
+   */
+  static final int MAX_ACTIVE_KEYS = 10;
+
+  /** A key expiring sooner does not count as the other key that lets a member revoke one. */
+  static final Duration LAST_KEY_MARGIN = Duration.ofDays(1);
+
   private static final Pattern PREFIX = Pattern.compile("(crk|sha)_[A-Za-z0-9_-]{8}");
 
   private final Jdbc jdbc;
@@ -130,6 +139,15 @@ public class MemberKeys {
     return jdbc.inTransaction(
         connection -> {
           lockMember(connection, owner);
+          if (otherActiveKeys(connection, owner, "", now) >= MAX_ACTIVE_KEYS) {
+            throw new ServerException(
+                ServerErrorCode.CONFLICT,
+                "member '"
+                    + owner.member()
+                    + "' has "
+                    + MAX_ACTIVE_KEYS
+                    + " active keys, the most it may hold: revoke one first");
+          }
           IssuedKey issued = storeNewKey(connection, owner, now, expiry);
           AuditLog.append(
               connection,
@@ -241,8 +259,9 @@ public class MemberKeys {
   }
 
   /**
-   * Revokes a key at once. A member may not revoke its last active key, which would lock it out;
-   * the operator may, and can always issue a new one.
+   * Revokes a key at once. A member may not revoke its last active key, which would lock it out; a
+   * key expiring within {@link #LAST_KEY_MARGIN} does not count as another. The operator may, and
+   * can always issue a new one.
    */
   public KeyView revoke(KeyOwner owner, String prefix, boolean byOperator) {
     requirePrefix(prefix);
@@ -258,7 +277,7 @@ public class MemberKeys {
           boolean lastActive =
               key.status() == KeyStatus.ACTIVE
                   && key.replacedBy() == null
-                  && otherActiveKeys(connection, owner, prefix, now) == 0;
+                  && otherActiveKeys(connection, owner, prefix, now.plus(LAST_KEY_MARGIN)) == 0;
           if (lastActive && !byOperator) {
             throw new ServerException(
                 ServerErrorCode.CONFLICT,
@@ -350,8 +369,9 @@ public class MemberKeys {
     }
   }
 
+  /** The member's keys other than {@code prefix} not revoked, replaced or expired at {@code at}. */
   private static int otherActiveKeys(
-      Connection connection, KeyOwner owner, String prefix, Instant now) throws SQLException {
+      Connection connection, KeyOwner owner, String prefix, Instant at) throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "select count(*) from api_key where member_id = ? and prefix <> ?"
@@ -359,7 +379,7 @@ public class MemberKeys {
                 + " and (expires_at is null or expires_at > ?)")) {
       statement.setLong(1, owner.memberId());
       statement.setString(2, prefix);
-      statement.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+      statement.setObject(3, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
       try (ResultSet row = statement.executeQuery()) {
         row.next();
         return row.getInt(1);

@@ -315,6 +315,36 @@ class KeyApiTest {
   }
 
   @Test
+  void aKeyExpiringWithinADay_doesNotCountAsAnotherActiveKey() {
+    Collaboration room = Api.newCollaboration();
+    String prefix = room.keys().get("privacy2").substring(0, 12);
+    issue(room, "privacy2", Map.of("expiresAt", Instant.now().plusSeconds(3600).toString()))
+        .then()
+        .statusCode(201);
+
+    problem(
+        room.as("privacy2").delete(room.path() + "/members/privacy2/keys/" + prefix),
+        409,
+        "key '"
+            + prefix
+            + "' is the last active key of member 'privacy2': issue another first, or ask the"
+            + " operator to revoke it");
+  }
+
+  @Test
+  void aMemberHoldsAtMostTenActiveKeys() {
+    Collaboration room = Api.newCollaboration();
+    for (int i = 1; i < MemberKeys.MAX_ACTIVE_KEYS; i++) {
+      issue(room, "privacy2", Map.of()).then().statusCode(201);
+    }
+
+    problem(
+        issue(room, "privacy2", Map.of()),
+        409,
+        "member 'privacy2' has 10 active keys, the most it may hold: revoke one first");
+  }
+
+  @Test
   void keyInItsGracePeriod_doesNotCountAsAnotherActiveKey() {
     Collaboration room = Api.newCollaboration();
     String oldPrefix = room.keys().get("retailer").substring(0, 12);
