@@ -2,6 +2,7 @@ package dev.cleanroom.server.collaboration;
 
 import dev.cleanroom.server.api.Names;
 import dev.cleanroom.server.auth.Role;
+import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
 import java.util.HashSet;
 import java.util.List;
@@ -36,10 +37,20 @@ public final class CollaborationRequests {
     }
   }
 
+  /** The actors the audit log names besides members. */
+  static final Set<String> SYSTEM_ACTORS = Set.of("operator", "server");
+
   /** A member to create, with its roles. */
   public record NewMember(String name, Set<Role> roles) {
     public NewMember {
       Names.require("members.name", name);
+      if (SYSTEM_ACTORS.contains(name)) {
+        // The audit log names the operator and the server itself so: a member of that name would
+        // read their events and pass its own actions off as theirs.
+        throw new ServerException(
+            ServerErrorCode.INVALID_INPUT,
+            "'members.name' must not be '" + name + "': the audit log's name for the " + name);
+      }
       if (roles == null || roles.isEmpty()) {
         throw ServerException.malformed("member '" + name + "' needs at least one role");
       }

@@ -152,6 +152,30 @@ class CollaborationApiTest {
   }
 
   @Test
+  void memberNamedLikeTheAuditsSystemActors_refused() {
+    for (String reserved : List.of("operator", "server")) {
+      as(Api.OPERATOR_KEY)
+          .contentType(ContentType.JSON)
+          .body(
+              Map.of(
+                  "name",
+                  "reserved_" + reserved,
+                  "members",
+                  List.of(Map.of("name", reserved, "roles", List.of("PROVIDER")))))
+          .post("/api/v1/collaborations")
+          .then()
+          .statusCode(422)
+          .body(
+              "detail",
+              equalTo(
+                  "'members.name' must not be '"
+                      + reserved
+                      + "': the audit log's name for the "
+                      + reserved));
+    }
+  }
+
+  @Test
   void unknownRole_badRequest() {
     as(Api.OPERATOR_KEY)
         .contentType(ContentType.JSON)
