@@ -132,7 +132,7 @@ public class MasterKeyRotation {
             store.keys().current(), (datasetId, version) -> rewrapped.incrementAndGet());
       } catch (RuntimeException e) {
         LOG.errorf(e, "event=master_key_rotation_failed rewrapped=%d", rewrapped.get());
-        audit(actor, before, rewrapped.get(), status(), "FAILED");
+        audit(actor, before, status(), "FAILED");
         throw new ServerException(
             ServerErrorCode.INTERNAL,
             "the master key rotation stopped after re-wrapping "
@@ -141,7 +141,7 @@ public class MasterKeyRotation {
             e);
       }
       RotationStatus after = status();
-      audit(actor, before, rewrapped.get(), after, after.complete() ? "SUCCESS" : "INCOMPLETE");
+      audit(actor, before, after, after.complete() ? "SUCCESS" : "INCOMPLETE");
       LOG.infof(
           "event=master_key_rotation rewrapped=%d complete=%b current=%s",
           rewrapped.get(), after.complete(), after.currentKeyId());
@@ -183,18 +183,17 @@ public class MasterKeyRotation {
     }
   }
 
-  /** One event in every collaboration's chain, in one transaction. */
-  private void audit(
-      String actor, RotationStatus before, int rewrapped, RotationStatus after, String outcome) {
+  /**
+   * One event in every collaboration's chain, in one transaction. It names the keys and whether the
+   * rotation is complete, not how many key files it re-wrapped: those are counted over every
+   * collaboration's datasets, which no one collaboration may learn (the server log has them).
+   */
+  private void audit(String actor, RotationStatus before, RotationStatus after, String outcome) {
     String detail =
         "currentKeyId="
             + after.currentKeyId()
             + " previousKeyIds="
             + String.join(",", before.previousKeyIds())
-            + " rewrapped="
-            + rewrapped
-            + " remaining="
-            + after.keyFilesToRewrap()
             + " complete="
             + after.complete();
     jdbc.inTransaction(
