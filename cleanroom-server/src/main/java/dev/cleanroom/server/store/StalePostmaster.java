@@ -50,17 +50,23 @@ final class StalePostmaster {
   }
 
   /**
-   * Stops PostgreSQL with a fast shutdown ({@code SIGINT}): open sessions are ended, a checkpoint
-   * is written, so the next start needs no recovery.
+   * Stops PostgreSQL with a fast shutdown ({@code SIGINT}, sent by the system's {@code kill}): open
+   * sessions are ended and a checkpoint written, so the next start needs no recovery. Where there
+   * is no {@code kill} program it falls back to a smart shutdown ({@code SIGTERM}), which Java
+   * sends.
    */
   private static void stop(ProcessHandle process, Path dataDirectory) throws IOException {
     LOG.warnf("event=stale_postmaster_stopping pid=%d", process.pid());
-    Process kill =
+    try {
+      try {
         new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
             .redirectErrorStream(true)
-            .start();
-    try {
-      kill.waitFor(10, TimeUnit.SECONDS);
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start()
+            .waitFor(10, TimeUnit.SECONDS);
+      } catch (IOException noKillProgram) {
+        process.destroy();
+      }
       process.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new DatabaseDirectoryException(
