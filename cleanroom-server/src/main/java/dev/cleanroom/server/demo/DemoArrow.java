@@ -43,6 +43,15 @@ public final class DemoArrow {
           "clicked BOOLEAN",
           "cost DOUBLE");
 
+  public static final DatasetSchema PURCHASES =
+      schema(
+          "customer_id BIGINT",
+          "ts TIMESTAMP",
+          "category VARCHAR",
+          "channel VARCHAR",
+          "amount DOUBLE",
+          "opted_out BOOLEAN");
+
   private DemoArrow() {}
 
   public static void writeCustomers(
@@ -89,6 +98,31 @@ public final class DemoArrow {
           ((TimeStampMicroVector) batch.getVector(3)).setSafe(i, rows.tsMicros()[row]);
           ((BitVector) batch.getVector(4)).setSafe(i, rows.clicked()[row] ? 1 : 0);
           ((Float8Vector) batch.getVector(5)).setSafe(i, rows.cost()[row]);
+        }
+        batch.setRowCount(count);
+        writer.writeBatch();
+      }
+      writer.end();
+    }
+  }
+
+  public static void writePurchases(
+      DemoDataGenerator.Purchases rows, OutputStream out, BufferAllocator allocator)
+      throws IOException {
+    try (VectorSchemaRoot batch = VectorSchemaRoot.create(PURCHASES.arrowSchema(), allocator);
+        ArrowStreamWriter writer = new ArrowStreamWriter(batch, null, out)) {
+      writer.start();
+      for (int start = 0; start < rows.size(); start += BATCH_ROWS) {
+        int count = Math.min(BATCH_ROWS, rows.size() - start);
+        batch.allocateNew();
+        for (int i = 0; i < count; i++) {
+          int row = start + i;
+          ((BigIntVector) batch.getVector(0)).setSafe(i, rows.customerId()[row]);
+          ((TimeStampMicroVector) batch.getVector(1)).setSafe(i, rows.tsMicros()[row]);
+          text(batch, 2, i, rows.category()[row]);
+          text(batch, 3, i, rows.channel()[row]);
+          ((Float8Vector) batch.getVector(4)).setSafe(i, rows.amount()[row]);
+          ((BitVector) batch.getVector(5)).setSafe(i, rows.optedOut()[row] ? 1 : 0);
         }
         batch.setRowCount(count);
         writer.writeBatch();

@@ -37,8 +37,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Loads DESIGN.md's demo clean room when the {@code demo} profile runs: collaboration {@code demo}
- * with its well-known keys, the demo policies (approved) and the two seeded datasets, their join
- * keys fingerprinted under a demo secret as the retailer's client tool would.
+ * with its well-known keys, the demo policies (approved) and the three seeded datasets (the
+ * retailer's customers and purchases, the advertiser's impressions), their join keys fingerprinted
+ * under a demo secret as the retailer's client tool would.
  */
 @ApplicationScoped
 public class DemoLoader {
@@ -52,6 +53,7 @@ public class DemoLoader {
   private final boolean enabled;
   private final int customers;
   private final int impressions;
+  private final int purchases;
   private final String dataDir;
   private final Collaborations collaborations;
   private final DatasetCatalog catalog;
@@ -64,6 +66,7 @@ public class DemoLoader {
       @ConfigProperty(name = "cleanroom.demo.enabled") boolean enabled,
       @ConfigProperty(name = "cleanroom.demo.customers", defaultValue = "10000") int customers,
       @ConfigProperty(name = "cleanroom.demo.impressions", defaultValue = "100000") int impressions,
+      @ConfigProperty(name = "cleanroom.demo.purchases", defaultValue = "50000") int purchases,
       @ConfigProperty(name = "cleanroom.data-dir") String dataDir,
       Collaborations collaborations,
       DatasetCatalog catalog,
@@ -73,6 +76,7 @@ public class DemoLoader {
     this.enabled = enabled;
     this.customers = customers;
     this.impressions = impressions;
+    this.purchases = purchases;
     this.dataDir = dataDir;
     this.collaborations = collaborations;
     this.catalog = catalog;
@@ -111,8 +115,12 @@ public class DemoLoader {
     Dataset impressionTable =
         catalog.declare(
             advertiser, new DatasetDeclaration("impressions", columns(DemoArrow.IMPRESSIONS)));
+    Dataset purchaseTable =
+        catalog.declare(
+            retailer, new DatasetDeclaration("purchases", columns(DemoArrow.PURCHASES)));
     approve(customerTable, privacy, "demo/policies/retailer.customers.json");
     approve(impressionTable, privacy, "demo/policies/advertiser.impressions.json");
+    approve(purchaseTable, privacy, "demo/policies/retailer.purchases.json");
 
     Fingerprinter fingerprinter =
         Fingerprinter.create(SharedSecret.fromText(DEMO_SHARED_SECRET), COLLABORATION, "email");
@@ -122,6 +130,8 @@ public class DemoLoader {
             email -> fingerprinter.fingerprint(email).orElseThrow());
     DemoDataGenerator.Customers customerRows = generator.customers(customers);
     DemoDataGenerator.Impressions impressionRows = generator.impressions(customerRows, impressions);
+    DemoDataGenerator.Purchases purchaseRows =
+        generator.purchases(customerRows, impressionRows, purchases);
     upload(
         retailer,
         catalog.require(collaborationId, "customers"),
@@ -130,9 +140,13 @@ public class DemoLoader {
         advertiser,
         catalog.require(collaborationId, "impressions"),
         out -> DemoArrow.writeImpressions(impressionRows, out, root));
+    upload(
+        retailer,
+        catalog.require(collaborationId, "purchases"),
+        out -> DemoArrow.writePurchases(purchaseRows, out, root));
     LOG.infof(
-        "event=demo_loaded customers=%d impressions=%d millis=%d",
-        customers, impressions, (System.nanoTime() - started) / 1_000_000);
+        "event=demo_loaded customers=%d impressions=%d purchases=%d millis=%d",
+        customers, impressions, purchases, (System.nanoTime() - started) / 1_000_000);
   }
 
   private void approve(Dataset dataset, Caller privacy, String resource) {

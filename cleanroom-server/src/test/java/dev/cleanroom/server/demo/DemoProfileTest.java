@@ -29,7 +29,13 @@ class DemoProfileTest {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("cleanroom.demo.customers", "2000", "cleanroom.demo.impressions", "20000");
+      return Map.of(
+          "cleanroom.demo.customers",
+          "2000",
+          "cleanroom.demo.impressions",
+          "20000",
+          "cleanroom.demo.purchases",
+          "10000");
     }
   }
 
@@ -41,9 +47,11 @@ class DemoProfileTest {
         .then()
         .statusCode(200)
         .body("members.name", hasItems("retailer", "advertiser", "privacy"))
-        .body("datasets.table", hasItems("retailer.customers", "advertiser.impressions"))
-        .body("datasets.currentVersion", equalTo(java.util.List.of(1, 1)))
-        .body("datasets.currentPolicyVersion", equalTo(java.util.List.of(1, 1)));
+        .body(
+            "datasets.table",
+            hasItems("retailer.customers", "advertiser.impressions", "retailer.purchases"))
+        .body("datasets.currentVersion", equalTo(java.util.List.of(1, 1, 1)))
+        .body("datasets.currentPolicyVersion", equalTo(java.util.List.of(1, 1, 1)));
   }
 
   @Test
@@ -57,6 +65,27 @@ class DemoProfileTest {
         .statusCode(200)
         .body("columns.name", equalTo(java.util.List.of("campaign_id", "reach")))
         .body("rows.size()", greaterThan(0))
+        .body("privacy.epsilonSpent", equalTo(0.5f));
+  }
+
+  @Test
+  void salesQuestion_overThreeTables_isAnswered() {
+    given()
+        .header("Authorization", "Bearer demo-advertiser-key")
+        .contentType("application/json")
+        .body(
+            Map.of(
+                "sql",
+                "SELECT p.category, COUNT(DISTINCT c.customer_id) AS buyers, SUM(p.amount) AS sales"
+                    + " FROM advertiser.impressions i"
+                    + " JOIN retailer.customers c ON i.email_hash = c.email_hash"
+                    + " JOIN retailer.purchases p ON p.customer_id = c.customer_id"
+                    + " WHERE i.campaign_id = 'c1' GROUP BY p.category"))
+        .post("/api/v1/collaborations/demo/queries")
+        .then()
+        .statusCode(200)
+        .body("columns.name", equalTo(java.util.List.of("category", "buyers", "sales")))
+        .body("rows.collect { it[0] }", hasItems("grocery", "apparel"))
         .body("privacy.epsilonSpent", equalTo(0.5f));
   }
 

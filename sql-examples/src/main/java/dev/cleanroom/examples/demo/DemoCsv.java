@@ -18,6 +18,7 @@ public final class DemoCsv {
       "customer_id,email,email_hash,zip,age_band,loyalty_tier,lifetime_spend,opted_out";
   public static final String IMPRESSIONS_HEADER =
       "impression_id,email_hash,campaign_id,ts,clicked,cost";
+  public static final String PURCHASES_HEADER = "customer_id,ts,category,channel,amount,opted_out";
 
   private DemoCsv() {}
 
@@ -80,6 +81,36 @@ public final class DemoCsv {
               + m.clicked()[i]
               + ","
               + m.cost()[i]
+              + "\n");
+    }
+    out.flush();
+  }
+
+  public static void writePurchases(DemoDataGenerator.Purchases purchases, Path file)
+      throws IOException {
+    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      writePurchases(purchases, out);
+    }
+  }
+
+  public static void writePurchases(DemoDataGenerator.Purchases p, Writer writer)
+      throws IOException {
+    BufferedWriter out = new BufferedWriter(writer);
+    out.write(PURCHASES_HEADER);
+    out.write('\n');
+    for (int i = 0; i < p.size(); i++) {
+      out.write(
+          p.customerId()[i]
+              + ","
+              + timestamp(p.tsMicros()[i])
+              + ","
+              + p.category()[i]
+              + ","
+              + p.channel()[i]
+              + ","
+              + p.amount()[i]
+              + ","
+              + p.optedOut()[i]
               + "\n");
     }
     out.flush();

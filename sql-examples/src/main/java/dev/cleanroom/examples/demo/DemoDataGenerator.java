@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
 /**
- * Generates the demo collaboration's two tables, deterministically from a seed, at any scale.
+ * Generates the demo collaboration's three tables, deterministically from a seed, at any scale.
  *
  * <p>The same seed and sizes always give the same rows, so the demo, the examples and the
  * benchmarks agree. E-mail fingerprints come from the caller (the server passes the client-side
@@ -21,6 +21,8 @@ public final class DemoDataGenerator {
   static final String[] LOYALTY_TIERS = {"bronze", "silver", "gold", "platinum"};
   static final int ZIP_CODES = 200;
   static final int CAMPAIGNS = 12;
+  static final String[] CATEGORIES = {"grocery", "apparel", "home", "electronics", "beauty"};
+  static final String[] CHANNELS = {"store", "online"};
 
   /** Impressions are spread over the 12 weeks that start on this day. */
   static final LocalDateTime FIRST_IMPRESSION = LocalDateTime.of(2026, 1, 5, 0, 0);
@@ -28,6 +30,12 @@ public final class DemoDataGenerator {
   static final long FIRST_IMPRESSION_MICROS =
       FIRST_IMPRESSION.toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
   static final long TWELVE_WEEKS_MICROS = 12L * 7 * 24 * 3600 * 1_000_000L;
+
+  /** Purchases start a week before the first impression and end with the last one. */
+  static final long FIRST_PURCHASE_MICROS = FIRST_IMPRESSION_MICROS - 7L * 24 * 3600 * 1_000_000L;
+
+  static final long THIRTEEN_WEEKS_MICROS = 13L * 7 * 24 * 3600 * 1_000_000L;
+  static final long FOURTEEN_DAYS_MICROS = 14L * 24 * 3600 * 1_000_000L;
 
   private final long seed;
   private final UnaryOperator<String> fingerprint;
@@ -119,6 +127,69 @@ public final class DemoDataGenerator {
         impressionId, customerIndex, emailHash, campaignId, tsMicros, clicked, cost);
   }
 
+  /**
+   * {@code purchaseCount} purchases of known customers (many per person), over the thirteen weeks
+   * from a week before the first impression. About a quarter are made within fourteen days after
+   * the buyer's first impression, more often apparel, so that exposure shows in the sales; each
+   * purchase carries its buyer's consent flag, as the retailer exports it.
+   */
+  public Purchases purchases(Customers customers, Impressions impressions, int purchaseCount) {
+    requireNonNull(customers, "customers is null");
+    requireNonNull(impressions, "impressions is null");
+    if (purchaseCount < 0) {
+      throw new IllegalArgumentException("purchaseCount must be >= 0, was " + purchaseCount);
+    }
+    int customerCount = customers.size();
+    long[] firstImpression = new long[customerCount];
+    java.util.Arrays.fill(firstImpression, Long.MAX_VALUE);
+    int exposedCount = 0;
+    for (int i = 0; i < impressions.size(); i++) {
+      int index = impressions.customerIndex()[i];
+      if (index >= 0) {
+        if (firstImpression[index] == Long.MAX_VALUE) {
+          exposedCount++;
+        }
+        firstImpression[index] = Math.min(firstImpression[index], impressions.tsMicros()[i]);
+      }
+    }
+    int[] exposed = new int[exposedCount];
+    for (int i = 0, next = 0; i < customerCount; i++) {
+      if (firstImpression[i] != Long.MAX_VALUE) {
+        exposed[next++] = i;
+      }
+    }
+    SplittableRandom random = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+    // Without customers there is no one to buy.
+    int rows = customerCount == 0 ? 0 : purchaseCount;
+    long[] customerId = new long[rows];
+    long[] tsMicros = new long[rows];
+    String[] category = new String[rows];
+    String[] channel = new String[rows];
+    double[] amount = new double[rows];
+    boolean[] optedOut = new boolean[rows];
+    for (int i = 0; i < rows; i++) {
+      int index;
+      long ts;
+      if (exposedCount > 0 && random.nextInt(100) < 25) {
+        index = exposed[random.nextInt(exposedCount)];
+        ts = firstImpression[index] + random.nextLong(FOURTEEN_DAYS_MICROS);
+        category[i] = random.nextInt(100) < 40 ? "apparel" : CATEGORIES[skewed(random, 5)];
+      } else {
+        double u = random.nextDouble();
+        index = (int) (u * u * customerCount);
+        ts = FIRST_PURCHASE_MICROS + random.nextLong(THIRTEEN_WEEKS_MICROS);
+        category[i] = CATEGORIES[skewed(random, CATEGORIES.length)];
+      }
+      customerId[i] = customers.customerId()[index];
+      tsMicros[i] = (ts / 1_000_000L) * 1_000_000L;
+      channel[i] = CHANNELS[random.nextInt(100) < 65 ? 0 : 1];
+      // Cents; a few baskets above the policy's bound of 1000.
+      amount[i] = Math.round(Math.exp(random.nextDouble(1.5, 7.2)) * 100) / 100.0;
+      optedOut[i] = customers.optedOut()[index];
+    }
+    return new Purchases(customerId, tsMicros, category, channel, amount, optedOut);
+  }
+
   /** An index in {@code [0, n)}, lower values more likely, so groups differ in size. */
   private static int skewed(SplittableRandom random, int n) {
     double u = random.nextDouble();
@@ -134,6 +205,24 @@ public final class DemoDataGenerator {
       String[] ageBand,
       String[] loyaltyTier,
       double[] lifetimeSpend,
+      boolean[] optedOut) {
+    public int size() {
+      return customerId.length;
+    }
+  }
+
+  /**
+   * The columns of {@code retailer.purchases}.
+   *
+   * @param tsMicros the timestamp, microseconds since the epoch, UTC, no time zone
+   * @param optedOut the buyer's consent flag, copied from the customer
+   */
+  public record Purchases(
+      long[] customerId,
+      long[] tsMicros,
+      String[] category,
+      String[] channel,
+      double[] amount,
       boolean[] optedOut) {
     public int size() {
       return customerId.length;

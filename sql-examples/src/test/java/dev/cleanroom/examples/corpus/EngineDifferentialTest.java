@@ -57,8 +57,10 @@ class EngineDifferentialTest {
       ContributionKey.of("engine-diff-key!".getBytes(StandardCharsets.US_ASCII));
   private static final TableName CUSTOMERS = FixtureCatalog.CUSTOMERS;
   private static final TableName IMPRESSIONS = FixtureCatalog.IMPRESSIONS;
+  private static final TableName PURCHASES = FixtureCatalog.PURCHASES;
   private static final int DEMO_CUSTOMERS = 2_000;
   private static final int DEMO_IMPRESSIONS = 20_000;
+  private static final int DEMO_PURCHASES = 10_000;
   private static final int PLANTED_ROWS = 6_000;
 
   private static final ExecutionLimits LIMITS = new ExecutionLimits(256L << 20, 2);
@@ -124,6 +126,7 @@ class EngineDifferentialTest {
   void demoDataset_isLargeEnoughForBatchesAndThreads() {
     assertEquals(DEMO_CUSTOMERS, datasets.get("demo").get(CUSTOMERS).rowCount());
     assertEquals(DEMO_IMPRESSIONS, datasets.get("demo").get(IMPRESSIONS).rowCount());
+    assertEquals(DEMO_PURCHASES, datasets.get("demo").get(PURCHASES).rowCount());
   }
 
   /**
@@ -252,11 +255,16 @@ class EngineDifferentialTest {
     }
     roundToGrid(customers.lifetimeSpend());
     roundToGrid(impressions.cost());
+    DemoDataGenerator.Purchases purchases =
+        generator.purchases(customers, impressions, DEMO_PURCHASES);
+    roundToGrid(purchases.amount());
     StringWriter customersCsv = new StringWriter();
     StringWriter impressionsCsv = new StringWriter();
+    StringWriter purchasesCsv = new StringWriter();
     try {
       DemoCsv.writeCustomers(customers, customersCsv);
       DemoCsv.writeImpressions(impressions, impressionsCsv);
+      DemoCsv.writePurchases(purchases, purchasesCsv);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -286,6 +294,10 @@ class EngineDifferentialTest {
         IMPRESSIONS,
         InMemoryTable.ingested(
             FixtureCatalog.columns(IMPRESSIONS), impressionsCsv.toString(), 4096, allocator));
+    tables.put(
+        PURCHASES,
+        InMemoryTable.ingested(
+            FixtureCatalog.columns(PURCHASES), purchasesCsv.toString(), 2048, allocator));
     return tables;
   }
 

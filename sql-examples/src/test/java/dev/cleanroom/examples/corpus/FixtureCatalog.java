@@ -30,7 +30,8 @@ import org.apache.calcite.schema.impl.AbstractSchema;
 final class FixtureCatalog {
   static final TableName CUSTOMERS = TableName.parse("retailer.customers");
   static final TableName IMPRESSIONS = TableName.parse("advertiser.impressions");
-  static final List<TableName> TABLES = List.of(CUSTOMERS, IMPRESSIONS);
+  static final TableName PURCHASES = TableName.parse("retailer.purchases");
+  static final List<TableName> TABLES = List.of(CUSTOMERS, IMPRESSIONS, PURCHASES);
 
   /** The member the demo policies allow to ask. */
   private static final String ANALYST = "advertiser";

@@ -74,4 +74,63 @@ class DemoDataGeneratorTest {
     assertEquals(
         "2026-01-05 00:00:00", DemoCsv.timestamp(DemoDataGenerator.FIRST_IMPRESSION_MICROS));
   }
+
+  @Test
+  void purchases_belongToCustomers_carryTheirConsent_andFollowExposure() {
+    DemoDataGenerator.Customers customers = GENERATOR.customers(1_000);
+    DemoDataGenerator.Impressions impressions = GENERATOR.impressions(customers, 10_000);
+    DemoDataGenerator.Purchases purchases = GENERATOR.purchases(customers, impressions, 20_000);
+    assertEquals(20_000, purchases.size());
+    long[] firstImpression = new long[customers.size()];
+    Arrays.fill(firstImpression, Long.MAX_VALUE);
+    for (int i = 0; i < impressions.size(); i++) {
+      int index = impressions.customerIndex()[i];
+      if (index >= 0) {
+        firstImpression[index] = Math.min(firstImpression[index], impressions.tsMicros()[i]);
+      }
+    }
+    int withinTwoWeeksOfExposure = 0;
+    Set<Long> buyers = new HashSet<>();
+    for (int i = 0; i < purchases.size(); i++) {
+      int index = (int) (purchases.customerId()[i] - 1_000_000L);
+      assertEquals(customers.optedOut()[index], purchases.optedOut()[i], "row " + i);
+      assertTrue(Set.of(DemoDataGenerator.CATEGORIES).contains(purchases.category()[i]));
+      assertTrue(Set.of(DemoDataGenerator.CHANNELS).contains(purchases.channel()[i]));
+      assertEquals(0, purchases.tsMicros()[i] % 1_000_000L, "whole seconds");
+      long sinceExposure = purchases.tsMicros()[i] - firstImpression[index];
+      if (sinceExposure >= 0 && sinceExposure < DemoDataGenerator.FOURTEEN_DAYS_MICROS) {
+        withinTwoWeeksOfExposure++;
+      }
+      buyers.add(purchases.customerId()[i]);
+    }
+    // A quarter are drawn after exposure, and some of the rest fall there by chance.
+    assertTrue(
+        withinTwoWeeksOfExposure > 5_000 && withinTwoWeeksOfExposure < 9_000,
+        "purchases within two weeks of exposure: " + withinTwoWeeksOfExposure);
+    assertTrue(buyers.size() > 300, "many rows per person, many people: " + buyers.size());
+    assertArrayEquals(
+        purchases.amount(), GENERATOR.purchases(customers, impressions, 20_000).amount());
+  }
+
+  @Test
+  void purchases_withoutCustomers_areEmpty() {
+    DemoDataGenerator.Customers none = GENERATOR.customers(0);
+    assertEquals(0, GENERATOR.purchases(none, GENERATOR.impressions(none, 10), 50).size());
+  }
+
+  @Test
+  void purchasesCsv_hasHeaderAndOneLinePerRow() throws Exception {
+    DemoDataGenerator.Customers customers = GENERATOR.customers(10);
+    DemoDataGenerator.Purchases purchases =
+        GENERATOR.purchases(customers, GENERATOR.impressions(customers, 100), 5);
+    StringWriter out = new StringWriter();
+    DemoCsv.writePurchases(purchases, out);
+    String[] lines = out.toString().split("\n");
+    assertEquals(6, lines.length);
+    assertEquals(DemoCsv.PURCHASES_HEADER, lines[0]);
+    assertTrue(
+        lines[1].matches(
+            "100000\\d,20\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,[a-z]+,[a-z]+,[0-9.]+,(true|false)"),
+        lines[1]);
+  }
 }
