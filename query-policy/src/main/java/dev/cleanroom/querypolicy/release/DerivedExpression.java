@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * An expression an answer computes from the released values of one row (its noised aggregates and
@@ -105,6 +106,9 @@ public sealed interface DerivedExpression {
    */
   Interval interval(Object[] parts, Interval[] partIntervals);
 
+  /** SQL-like text, each part written as {@code partNames} names it. */
+  String render(IntFunction<String> partNames);
+
   /** Adds the indexes of the parts this expression reads to {@code parts}. */
   void collectParts(Set<Integer> parts);
 
@@ -145,8 +149,8 @@ public sealed interface DerivedExpression {
     }
 
     @Override
-    public String toString() {
-      return "part" + index;
+    public String render(IntFunction<String> partNames) {
+      return partNames.apply(index);
     }
   }
 
@@ -184,7 +188,7 @@ public sealed interface DerivedExpression {
     public void collectParts(Set<Integer> parts) {}
 
     @Override
-    public String toString() {
+    public String render(IntFunction<String> partNames) {
       return value instanceof String text ? "'" + text.replace("'", "''") + "'" : value + "";
     }
   }
@@ -283,8 +287,14 @@ public sealed interface DerivedExpression {
     }
 
     @Override
-    public String toString() {
-      return "(" + left + " " + operator.symbol + " " + right + ")";
+    public String render(IntFunction<String> partNames) {
+      return "("
+          + left.render(partNames)
+          + " "
+          + operator.symbol
+          + " "
+          + right.render(partNames)
+          + ")";
     }
   }
 
@@ -317,8 +327,8 @@ public sealed interface DerivedExpression {
     }
 
     @Override
-    public String toString() {
-      return "(-" + operand + ")";
+    public String render(IntFunction<String> partNames) {
+      return "(-" + operand.render(partNames) + ")";
     }
   }
 
@@ -355,8 +365,8 @@ public sealed interface DerivedExpression {
     }
 
     @Override
-    public String toString() {
-      return "ROUND(" + operand + ", " + digits + ")";
+    public String render(IntFunction<String> partNames) {
+      return "ROUND(" + operand.render(partNames) + ", " + digits + ")";
     }
   }
 
@@ -394,8 +404,10 @@ public sealed interface DerivedExpression {
     }
 
     @Override
-    public String toString() {
-      return "CAST(" + operand + (type == Type.INTEGER ? " AS BIGINT)" : " AS DOUBLE)");
+    public String render(IntFunction<String> partNames) {
+      return "CAST("
+          + operand.render(partNames)
+          + (type == Type.INTEGER ? " AS BIGINT)" : " AS DOUBLE)");
     }
   }
 
@@ -472,12 +484,15 @@ public sealed interface DerivedExpression {
     }
 
     @Override
-    public String toString() {
+    public String render(IntFunction<String> partNames) {
       StringBuilder text = new StringBuilder("CASE");
       for (int i = 0; i < conditions.size(); i++) {
-        text.append(" WHEN ").append(conditions.get(i)).append(" THEN ").append(values.get(i));
+        text.append(" WHEN ")
+            .append(conditions.get(i).render(partNames))
+            .append(" THEN ")
+            .append(values.get(i).render(partNames));
       }
-      return text.append(" ELSE ").append(otherwise).append(" END").toString();
+      return text.append(" ELSE ").append(otherwise.render(partNames)).append(" END").toString();
     }
   }
 
@@ -521,8 +536,14 @@ public sealed interface DerivedExpression {
     }
 
     @Override
-    public String toString() {
-      return "(" + left + " " + comparison.symbol + " " + right + ")";
+    public String render(IntFunction<String> partNames) {
+      return "("
+          + left.render(partNames)
+          + " "
+          + comparison.symbol
+          + " "
+          + right.render(partNames)
+          + ")";
     }
   }
 
@@ -567,8 +588,11 @@ public sealed interface DerivedExpression {
     }
 
     @Override
-    public String toString() {
-      return (and ? "AND" : "OR") + operands;
+    public String render(IntFunction<String> partNames) {
+      return "("
+          + String.join(
+              and ? " AND " : " OR ", operands.stream().map(o -> o.render(partNames)).toList())
+          + ")";
     }
   }
 
@@ -602,8 +626,8 @@ public sealed interface DerivedExpression {
     }
 
     @Override
-    public String toString() {
-      return "NOT(" + operand + ")";
+    public String render(IntFunction<String> partNames) {
+      return "NOT(" + operand.render(partNames) + ")";
     }
   }
 
@@ -634,8 +658,8 @@ public sealed interface DerivedExpression {
     }
 
     @Override
-    public String toString() {
-      return "(" + operand + (negated ? " IS NOT NULL)" : " IS NULL)");
+    public String render(IntFunction<String> partNames) {
+      return "(" + operand.render(partNames) + (negated ? " IS NOT NULL)" : " IS NULL)");
     }
   }
 

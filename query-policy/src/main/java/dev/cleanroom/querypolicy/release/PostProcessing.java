@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 
 /**
  * What an answer shows, computed from the released rows after noise: each output column as an
@@ -117,6 +118,9 @@ public record PostProcessing(
     };
   }
 
+  /** How digests and messages name a part: by its index, {@code part0}, {@code part1}, ... */
+  public static final IntFunction<String> PART_INDEXES = part -> "part" + part;
+
   /** Output columns and sort values together: the width {@link OrderKey}s index into. */
   public int sortableWidth() {
     return outputs.size() + sortValues.size();
@@ -203,11 +207,7 @@ public record PostProcessing(
       TreeSet<Integer> read = new TreeSet<>();
       output.expression().collectParts(read);
       List<ColumnNoise> parts = new ArrayList<>();
-      String expression = output.expression().toString();
-      // Longest index first, so part1 does not match inside part10.
-      for (int part : read.descendingSet()) {
-        expression = expression.replace("part" + part, spec.columns().get(part).name());
-      }
+      String expression = output.expression().render(part -> spec.columns().get(part).name());
       for (int part : read) {
         if (byPart[part] != null) {
           parts.add(byPart[part]);

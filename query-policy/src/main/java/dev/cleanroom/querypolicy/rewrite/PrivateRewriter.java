@@ -463,6 +463,10 @@ public final class PrivateRewriter {
     return text.toString();
   }
 
+  private static List<String> render(List<DerivedExpression> expressions) {
+    return expressions.stream().map(e -> e.render(PostProcessing.PART_INDEXES)).toList();
+  }
+
   private static String digest(
       String planText,
       ReleaseSpec spec,
@@ -483,11 +487,11 @@ public final class PrivateRewriter {
       // Names aside, as for released columns: the expressions over parts and the conditions.
       canonical
           .append("|outputs=")
-          .append(post.outputs().stream().map(o -> o.expression().toString()).toList())
+          .append(render(post.outputs().stream().map(o -> o.expression()).toList()))
           .append("|sort=")
-          .append(post.sortValues())
+          .append(render(post.sortValues()))
           .append("|having=")
-          .append(post.having());
+          .append(render(post.having()));
     }
     canonical.append("|order=").append(order).append("|limit=").append(limit);
     try {
