@@ -231,6 +231,14 @@ public record PostProcessing(
       for (int part = 0; part < partIntervals.length; part++) {
         partIntervals[part] =
             partInterval(spec.columns().get(part), byPart[part], row.parts()[part]);
+        // A released group has at least k people, whatever its noise: the release's rule.
+        if (partIntervals[part] != null
+            && !row.remainder()
+            && spec.columns().get(part).role() == ColumnRole.DISTINCT_UNITS) {
+          BigDecimal k = BigDecimal.valueOf(spec.parameters().minimumDistinctUnits());
+          partIntervals[part] =
+              new Interval(partIntervals[part].low().max(k), partIntervals[part].high().max(k));
+        }
       }
       intervals.add(outputs.get(output).expression().interval(row.parts(), partIntervals));
     }
@@ -239,8 +247,9 @@ public record PostProcessing(
 
   /**
    * A part's released value plus or minus its 95% half-width, cut to what its exact value can be
-   * (counts are not negative, nor sums of values that are not); unknown for averages, whose report
-   * describes only the noise of their sum.
+   * (counts are not negative, nor sums of values that are not; {@link #intervals} also raises a
+   * released group's people to at least k); unknown for averages, whose report describes only the
+   * noise of their sum.
    */
   private static Interval partInterval(ReleaseColumn column, ColumnNoise noise, Object value) {
     if (noise == null || !(value instanceof Number number)) {

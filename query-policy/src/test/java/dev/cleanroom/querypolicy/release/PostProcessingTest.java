@@ -240,6 +240,24 @@ class PostProcessingTest {
     assertEquals(new BigDecimal("-55"), difference.get(0).low());
     assertEquals(new BigDecimal("-45"), difference.get(0).high());
 
+    // A released group has at least k = 50 people, the remainder row (no group) has no such floor.
+    PostProcessing perPerson =
+        new PostProcessing(
+            List.of(new OutputColumn("per_person", new Arithmetic(Operator.DIVIDE, SPEND, REACH))),
+            List.of(),
+            List.of());
+    List<ShownRow> small =
+        perPerson.arrange(
+            released(Optional.of(row(null, "40", 1, 40)), row("a", "100", 10, 48)),
+            List.of(),
+            OptionalInt.empty());
+    List<Interval> perPersonIntervals = perPerson.intervals(0, small, SPEC, noise);
+    // [90, 110] / [max(45, 50), max(51, 50)].
+    assertEquals(new BigDecimal("1.764705882352941"), perPersonIntervals.get(0).low());
+    assertEquals(new BigDecimal("2.2"), perPersonIntervals.get(0).high());
+    // [30, 50] / [37, 43].
+    assertEquals(new BigDecimal("0.6976744186046512"), perPersonIntervals.get(1).low());
+
     PostProcessing.DerivedNoise reported = post.derivedNoise(SPEC, noise).get(0);
     assertEquals("cost_per_impression", reported.column());
     assertEquals("(spend / impressions)", reported.expression());
