@@ -48,7 +48,8 @@ final class AllowedFunctions implements SqlOperatorTable {
           "WEEK",
           "DAYOFMONTH",
           "DAYOFWEEK",
-          "HOUR");
+          "HOUR",
+          "ROUND");
 
   /** Aggregates refused by name, so the violation says "aggregate" rather than "function". */
   static final Set<String> REFUSED_AGGREGATES =
