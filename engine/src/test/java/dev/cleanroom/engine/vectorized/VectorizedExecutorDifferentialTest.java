@@ -414,6 +414,44 @@ class VectorizedExecutorDifferentialTest {
   }
 
   @Test
+  void likeWithLiteralPatternsAndTimestampsCastToDates_matchEnumerableEngine() {
+    loadDemoLikeData(50, 5_000, 6);
+    RelBuilder b = builder();
+    b.scan("advertiser", "impressions");
+    RexNode escape = b.literal("!");
+    RelNode plan =
+        b.project(
+                List.of(
+                    b.cast(b.field("ts"), SqlTypeName.DATE),
+                    b.call(SqlStdOperatorTable.LIKE, b.field("campaign_id"), b.literal("c%1")),
+                    b.not(
+                        b.call(SqlStdOperatorTable.LIKE, b.field("email_hash"), b.literal("%a_%"))),
+                    b.call(
+                        SqlStdOperatorTable.LIKE,
+                        b.call(SqlStdOperatorTable.CONCAT, b.field("campaign_id"), b.literal("_%")),
+                        b.literal("%!_!%"),
+                        escape),
+                    b.call(
+                        SqlStdOperatorTable.LIKE,
+                        b.field("email_hash"),
+                        b.literal("%1%2%3%4%5%z"))),
+                List.of("day", "c1", "no_a", "suffix", "adversarial"))
+            .aggregate(
+                b.groupKey(
+                    b.field("day"),
+                    b.field("c1"),
+                    b.field("no_a"),
+                    b.field("suffix"),
+                    b.field("adversarial")),
+                b.count().as("n"))
+            .build();
+    List<Object[]> rows = assertSameRows(plan);
+    assertTrue(rows.stream().anyMatch(row -> Boolean.TRUE.equals(row[1])));
+    assertTrue(rows.stream().anyMatch(row -> Boolean.FALSE.equals(row[1])));
+    assertTrue(rows.stream().allMatch(row -> Boolean.TRUE.equals(row[3]) || row[3] == null));
+  }
+
+  @Test
   void joinOnBigintKeyWithDuplicatesAndResidualCondition_matchesEnumerableEngine() {
     loadDemoLikeData(800, 10, 7);
     RelBuilder b = builder();

@@ -48,7 +48,8 @@ final class AllowedFunctions implements SqlOperatorTable {
           "WEEK",
           "DAYOFMONTH",
           "DAYOFWEEK",
-          "HOUR");
+          "HOUR",
+          "APPROX_COUNT_DISTINCT");
 
   /** Aggregates refused by name, so the violation says "aggregate" rather than "function". */
   static final Set<String> REFUSED_AGGREGATES =
@@ -86,7 +87,6 @@ final class AllowedFunctions implements SqlOperatorTable {
           "ARG_MAX",
           "MIN_BY",
           "MAX_BY",
-          "APPROX_COUNT_DISTINCT",
           "COLLECT",
           "FUSION",
           "INTERSECTION",
