@@ -6,9 +6,10 @@ import java.util.Arrays;
 
 /**
  * A SQL {@code LIKE} pattern with Calcite's semantics ({@code _} is one character other than a line
- * terminator, {@code %} any run, an optional one-character escape), matched in at most (pattern
- * length + 1) times (text length + 1) steps: never a regular expression, whose backtracking a
- * pattern like {@code %a%a%a%b} makes polynomial of high degree or worse.
+ * terminator, {@code %} any run, an optional one-character escape; {@code ILIKE} ignores the case
+ * of ASCII letters only, as Calcite's regular expression does), matched in at most (pattern length
+ * + 1) times (text length + 1) steps: never a regular expression, whose backtracking a pattern like
+ * {@code %a%a%a%b} makes polynomial of high degree or worse.
  */
 public final class LikePattern {
   private static final int ANY_ONE = -1;
@@ -19,8 +20,11 @@ public final class LikePattern {
    */
   private final int[] tokens;
 
-  private LikePattern(int[] tokens) {
+  private final boolean ignoreAsciiCase;
+
+  private LikePattern(int[] tokens, boolean ignoreAsciiCase) {
     this.tokens = tokens;
+    this.ignoreAsciiCase = ignoreAsciiCase;
   }
 
   /**
@@ -32,6 +36,16 @@ public final class LikePattern {
    *     escape not followed by {@code _}, {@code %} or the escape itself (Calcite fails on these)
    */
   public static LikePattern compile(String pattern, String escape) {
+    return compile(pattern, escape, false);
+  }
+
+  /**
+   * Compiles a pattern for {@code LIKE}, or for {@code ILIKE} when {@code ignoreAsciiCase}: then
+   * {@code A} to {@code Z} match {@code a} to {@code z} and no other letters fold.
+   *
+   * @throws IllegalArgumentException as {@link #compile(String, String)}
+   */
+  public static LikePattern compile(String pattern, String escape, boolean ignoreAsciiCase) {
     requireNonNull(pattern, "pattern is null");
     if (escape != null && escape.length() != 1) {
       throw new IllegalArgumentException("a LIKE escape must be exactly one character");
@@ -61,7 +75,13 @@ public final class LikePattern {
         tokens[count++] = c;
       }
     }
-    return new LikePattern(Arrays.copyOf(tokens, count));
+    int[] compiled = Arrays.copyOf(tokens, count);
+    if (ignoreAsciiCase) {
+      for (int i = 0; i < compiled.length; i++) {
+        compiled[i] = lowerAscii(compiled[i]);
+      }
+    }
+    return new LikePattern(compiled, ignoreAsciiCase);
   }
 
   /** Whether {@link #compile} accepts the pattern and escape. */
@@ -103,7 +123,8 @@ public final class LikePattern {
       if (p < tokens.length && tokens[p] == ANY_RUN) {
         run = p++;
         resume = t;
-      } else if (p < tokens.length && matchesOne(tokens[p], chars[t])) {
+      } else if (p < tokens.length
+          && matchesOne(tokens[p], ignoreAsciiCase ? lowerAscii(chars[t]) : chars[t])) {
         p++;
         t++;
       } else if (run >= 0) {
@@ -117,6 +138,10 @@ public final class LikePattern {
       p++;
     }
     return p == tokens.length;
+  }
+
+  private static int lowerAscii(int codePoint) {
+    return codePoint >= 'A' && codePoint <= 'Z' ? codePoint + ('a' - 'A') : codePoint;
   }
 
   private static boolean matchesOne(int token, int codePoint) {

@@ -40,6 +40,15 @@ class LikePatternTest {
   }
 
   @Test
+  void ignoringCase_foldsAsciiLettersOnly_likeCalcitesCaseInsensitiveRegex() {
+    assertTrue(LikePattern.compile("SPRING%", null, true).matches("Spring_sale"));
+    assertTrue(LikePattern.compile("c_", null, true).matches("C1"));
+    assertFalse(LikePattern.compile("\u00e4b", null, true).matches("\u00c4B"));
+    assertFalse(LikePattern.compile("\u212a", null, true).matches("K"));
+    assertFalse(LikePattern.compile("spring%", null, false).matches("Spring"));
+  }
+
+  @Test
   void escape_makesWildcardsLiteral() {
     LikePattern percent = LikePattern.compile("50!%%", "!");
     assertTrue(percent.matches("50% off"));

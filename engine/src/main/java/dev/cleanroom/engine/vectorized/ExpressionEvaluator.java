@@ -31,6 +31,7 @@ import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.util.ImmutableBitSet;
@@ -230,10 +231,11 @@ final class ExpressionEvaluator {
         return new DoubleColumn(values, nulls);
       }
       case LIKE -> {
-        if (call.getOperator() != SqlStdOperatorTable.LIKE) {
+        boolean ignoreCase = call.getOperator() == SqlLibraryOperators.ILIKE;
+        if (call.getOperator() != SqlStdOperatorTable.LIKE && !ignoreCase) {
           return null;
         }
-        LikePattern pattern = likePattern(call);
+        LikePattern pattern = likePattern(call, ignoreCase);
         return pattern == null
             ? null
             : like(eval(call.getOperands().get(0), input, inputType), pattern, n);
@@ -260,8 +262,11 @@ final class ExpressionEvaluator {
     }
   }
 
-  /** The compiled pattern of a LIKE with a valid literal pattern and escape, else {@code null}. */
-  private static LikePattern likePattern(RexCall call) {
+  /**
+   * The compiled pattern of a LIKE (or ILIKE) with a valid literal pattern and escape, else {@code
+   * null}.
+   */
+  private static LikePattern likePattern(RexCall call, boolean ignoreCase) {
     List<RexNode> operands = call.getOperands();
     if (!(operands.get(1) instanceof RexLiteral pattern)
         || pattern.getValueAs(String.class) == null) {
@@ -276,7 +281,7 @@ final class ExpressionEvaluator {
       escape = escapeLiteral.getValueAs(String.class);
     }
     String text = pattern.getValueAs(String.class);
-    return LikePattern.isValid(text, escape) ? LikePattern.compile(text, escape) : null;
+    return LikePattern.isValid(text, escape) ? LikePattern.compile(text, escape, ignoreCase) : null;
   }
 
   /**

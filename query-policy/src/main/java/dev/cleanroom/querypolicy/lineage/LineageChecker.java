@@ -31,6 +31,7 @@ import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexVisitorImpl;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 
@@ -87,7 +88,8 @@ public final class LineageChecker {
           SqlStdOperatorTable.SUBSTRING,
           SqlStdOperatorTable.CONCAT,
           SqlStdOperatorTable.DIVIDE_INTEGER,
-          SqlStdOperatorTable.LIKE);
+          SqlStdOperatorTable.LIKE,
+          SqlLibraryOperators.ILIKE);
 
   private enum Usage {
     FILTER("a filter"),
@@ -401,6 +403,15 @@ public final class LineageChecker {
           positions.ofColumn(null, name),
           "WITHIN GROUP on " + name + " is not supported");
     }
+    if (aggregate.filter() != null) {
+      // Only an aggregate of several arguments keeps its filter, and none is supported.
+      add(
+          ViolationCode.UNSUPPORTED_CONSTRUCT,
+          null,
+          positions.ofColumn(null, name),
+          "FILTER on " + name + " with several arguments is not supported");
+      return null;
+    }
     if (kind == SqlKind.COUNT && aggregate.distinct()) {
       Integer column =
           aggregate.arguments().size() == 1 ? plainColumn(aggregate.arguments().get(0)) : null;
@@ -526,8 +537,9 @@ public final class LineageChecker {
               add(
                   ViolationCode.FUNCTION_NOT_ALLOWED,
                   null,
-                  positions.ofColumn(null, "LIKE"),
-                  "LIKE needs a literal pattern (and a literal ESCAPE): a pattern read from a"
+                  positions.ofColumn(null, call.getOperator().getName()),
+                  call.getOperator().getName()
+                      + " needs a literal pattern (and a literal ESCAPE): a pattern read from a"
                       + " column or computed is not supported");
             } else if (FailureModel.mayFail(call)) {
               add(
