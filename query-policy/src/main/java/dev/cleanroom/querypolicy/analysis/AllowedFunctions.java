@@ -51,6 +51,7 @@ final class AllowedFunctions implements SqlOperatorTable {
           "DAYOFMONTH",
           "DAYOFWEEK",
           "HOUR",
+          "ROUND",
           "APPROX_COUNT_DISTINCT");
 
   /** Aggregates refused by name, so the violation says "aggregate" rather than "function". */

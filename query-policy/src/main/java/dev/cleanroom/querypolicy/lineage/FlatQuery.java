@@ -22,8 +22,11 @@ import org.apache.calcite.rex.RexNode;
  * @param having conditions above the aggregate
  * @param outputs output expressions
  * @param outputNames output column names
- * @param order {@code ORDER BY} keys, by output index
+ * @param order {@code ORDER BY} keys, by output index; an index {@code outputs.size() + i} names
+ *     the i-th of {@code sortValues}
  * @param limit {@code LIMIT}, or {@code null}
+ * @param sortValues expressions {@code ORDER BY} sorts on that are not outputs (after the aggregate
+ *     when aggregated, like the outputs)
  */
 public record FlatQuery(
     List<Scan> scans,
@@ -37,7 +40,38 @@ public record FlatQuery(
     List<RexNode> outputs,
     List<String> outputNames,
     List<RelFieldCollation> order,
-    Integer limit) {
+    Integer limit,
+    List<RexNode> sortValues) {
+
+  /** A query whose {@code ORDER BY} names only outputs. */
+  public FlatQuery(
+      List<Scan> scans,
+      List<BaseColumn> columns,
+      List<RexNode> joinConditions,
+      List<RexNode> filters,
+      boolean aggregated,
+      List<RexNode> groupKeys,
+      List<AggregateUse> aggregates,
+      List<RexNode> having,
+      List<RexNode> outputs,
+      List<String> outputNames,
+      List<RelFieldCollation> order,
+      Integer limit) {
+    this(
+        scans,
+        columns,
+        joinConditions,
+        filters,
+        aggregated,
+        groupKeys,
+        aggregates,
+        having,
+        outputs,
+        outputNames,
+        order,
+        limit,
+        List.of());
+  }
 
   public FlatQuery {
     scans = List.copyOf(requireNonNull(scans, "scans is null"));
@@ -50,6 +84,7 @@ public record FlatQuery(
     outputs = List.copyOf(requireNonNull(outputs, "outputs is null"));
     outputNames = List.copyOf(requireNonNull(outputNames, "outputNames is null"));
     order = List.copyOf(requireNonNull(order, "order is null"));
+    sortValues = List.copyOf(requireNonNull(sortValues, "sortValues is null"));
     if (outputs.size() != outputNames.size()) {
       throw new IllegalArgumentException(
           outputs.size() + " outputs but " + outputNames.size() + " output names");
