@@ -197,6 +197,9 @@ public final class FailureModel {
     if (call.getKind() == SqlKind.CAST) {
       return castMayFail(call.getOperands().get(0).getType(), call.getType());
     }
+    if (call.getKind() == SqlKind.LIKE) {
+      return !likePatternIsValidLiteral(call);
+    }
     return false;
   }
 
@@ -241,10 +244,42 @@ public final class FailureModel {
     return value != null && value.signum() >= 0;
   }
 
+  /**
+   * A LIKE whose pattern and escape are literals and whose pattern is valid: an invalid escape
+   * sequence fails on every non-null value, so whether it fails would depend on the rows.
+   */
+  private static boolean likePatternIsValidLiteral(RexCall call) {
+    List<RexNode> operands = call.getOperands();
+    if (!(operands.get(1) instanceof RexLiteral pattern)
+        || pattern.getValueAs(String.class) == null) {
+      return false;
+    }
+    String escape = null;
+    if (operands.size() > 2) {
+      if (!(operands.get(2) instanceof RexLiteral escapeLiteral)
+          || escapeLiteral.getValueAs(String.class) == null) {
+        return false;
+      }
+      escape = escapeLiteral.getValueAs(String.class);
+    }
+    return LikePattern.isValid(pattern.getValueAs(String.class), escape);
+  }
+
   private static boolean isSafeCast(RelDataType from, RelDataType to) {
     SqlTypeName source = from.getSqlTypeName();
     SqlTypeName target = to.getSqlTypeName();
     if (SqlTypeName.CHAR_TYPES.contains(target)) {
+      return true;
+    }
+    if (source == SqlTypeName.TIMESTAMP && target == SqlTypeName.DATE) {
+      // The day of any timestamp is a date.
+      return true;
+    }
+    if (source == SqlTypeName.BOOLEAN
+        && (target == SqlTypeName.INTEGER
+            || target == SqlTypeName.BIGINT
+            || target == SqlTypeName.DOUBLE)) {
+      // 1 or 0.
       return true;
     }
     if (source == target) {

@@ -139,4 +139,32 @@ class FailureModelTest {
     assertTrue(FailureModel.castMayFail(text, integer));
     assertFalse(FailureModel.castMayFail(bigint, text));
   }
+
+  @Test
+  void datesAndBooleanCasts_cannotFail() {
+    assertFalse(
+        FailureModel.castMayFail(nullable(SqlTypeName.TIMESTAMP), nullable(SqlTypeName.DATE)));
+    assertFalse(FailureModel.castMayFail(nullable(SqlTypeName.BOOLEAN), integer));
+    assertFalse(FailureModel.castMayFail(nullable(SqlTypeName.BOOLEAN), bigint));
+    assertFalse(FailureModel.castMayFail(nullable(SqlTypeName.BOOLEAN), dbl));
+    assertTrue(FailureModel.castMayFail(nullable(SqlTypeName.DATE), integer));
+  }
+
+  @Test
+  void like_cannotFailOnlyWithAValidLiteralPatternAndEscape() {
+    RexNode column = rex.makeInputRef(text, 2);
+    assertFalse(
+        FailureModel.mayFail(call(SqlStdOperatorTable.LIKE, column, rex.makeLiteral("c%"))));
+    assertFalse(
+        FailureModel.mayFail(
+            call(SqlStdOperatorTable.LIKE, column, rex.makeLiteral("c!%%"), rex.makeLiteral("!"))));
+    // An escape followed by an ordinary character fails on every row Calcite evaluates.
+    assertTrue(
+        FailureModel.mayFail(
+            call(SqlStdOperatorTable.LIKE, column, rex.makeLiteral("c!x"), rex.makeLiteral("!"))));
+    assertTrue(
+        FailureModel.mayFail(
+            call(SqlStdOperatorTable.LIKE, column, rex.makeLiteral("c%"), rex.makeLiteral("!!"))));
+    assertTrue(FailureModel.mayFail(call(SqlStdOperatorTable.LIKE, column, column)));
+  }
 }

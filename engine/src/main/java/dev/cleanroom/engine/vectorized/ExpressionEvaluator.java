@@ -6,6 +6,7 @@ import dev.cleanroom.engine.ExecutionErrorCode;
 import dev.cleanroom.engine.ExecutionException;
 import dev.cleanroom.spi.FailureModel;
 import dev.cleanroom.spi.KeyedHashFunction;
+import dev.cleanroom.spi.LikePattern;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,15 +31,18 @@ import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * Evaluates a scalar expression over a whole relation, a column at a time. Comparisons, boolean
  * logic, null tests, arithmetic, widening casts, CASE and COALESCE run as loops over primitive
- * arrays. Any other function runs through Calcite's own scalar code (compiled once per expression,
- * so its semantics are Calcite's by construction): once per dictionary entry when its only input is
- * a dictionary-encoded string column, otherwise once per row.
+ * arrays; LIKE with a literal pattern runs the linear-time {@link LikePattern}. Any other function
+ * runs through Calcite's own scalar code (compiled once per expression, so its semantics are
+ * Calcite's by construction): once per dictionary entry when its only input is a dictionary-encoded
+ * string column, otherwise once per row.
  */
 final class ExpressionEvaluator {
   private static final JavaTypeFactory TYPE_FACTORY = new JavaTypeFactoryImpl();
@@ -226,6 +230,16 @@ final class ExpressionEvaluator {
         }
         return new DoubleColumn(values, nulls);
       }
+      case LIKE -> {
+        boolean ignoreCase = call.getOperator() == SqlLibraryOperators.ILIKE;
+        if (call.getOperator() != SqlStdOperatorTable.LIKE && !ignoreCase) {
+          return null;
+        }
+        LikePattern pattern = likePattern(call, ignoreCase);
+        return pattern == null
+            ? null
+            : like(eval(call.getOperands().get(0), input, inputType), pattern, n);
+      }
       case CASE, COALESCE -> {
         Types.Kind resultKind = Types.kind(call.getType());
         if (!isNumericKind(resultKind)
@@ -246,6 +260,61 @@ final class ExpressionEvaluator {
         return null;
       }
     }
+  }
+
+  /**
+   * The compiled pattern of a LIKE (or ILIKE) with a valid literal pattern and escape, else {@code
+   * null}.
+   */
+  private static LikePattern likePattern(RexCall call, boolean ignoreCase) {
+    List<RexNode> operands = call.getOperands();
+    if (!(operands.get(1) instanceof RexLiteral pattern)
+        || pattern.getValueAs(String.class) == null) {
+      return null;
+    }
+    String escape = null;
+    if (operands.size() > 2) {
+      if (!(operands.get(2) instanceof RexLiteral escapeLiteral)
+          || escapeLiteral.getValueAs(String.class) == null) {
+        return null;
+      }
+      escape = escapeLiteral.getValueAs(String.class);
+    }
+    String text = pattern.getValueAs(String.class);
+    return LikePattern.isValid(text, escape) ? LikePattern.compile(text, escape, ignoreCase) : null;
+  }
+
+  /**
+   * {@code x LIKE pattern} with the linear-time matcher: once per dictionary entry for a
+   * dictionary-encoded column, else once per row.
+   */
+  private LongColumn like(Column text, LikePattern pattern, int n) {
+    long[] values = context.memory().longs(n);
+    boolean[] nulls = null;
+    if (text instanceof DictionaryColumn dictionaryColumn) {
+      StringDictionary dictionary = dictionaryColumn.dictionary();
+      boolean[] matches = new boolean[dictionary.size()];
+      for (int code = 0; code < dictionary.size(); code++) {
+        matches[code] = pattern.matches(dictionary.value(code));
+      }
+      int[] codes = dictionaryColumn.codes();
+      for (int i = 0; i < n; i++) {
+        if (codes[i] < 0) {
+          nulls = setNull(nulls, i, n);
+        } else {
+          values[i] = matches[codes[i]] ? 1 : 0;
+        }
+      }
+      return new LongColumn(values, nulls);
+    }
+    for (int i = 0; i < n; i++) {
+      if (text.isNull(i)) {
+        nulls = setNull(nulls, i, n);
+      } else {
+        values[i] = pattern.matches((String) text.objectAt(i)) ? 1 : 0;
+      }
+    }
+    return new LongColumn(values, nulls);
   }
 
   /**

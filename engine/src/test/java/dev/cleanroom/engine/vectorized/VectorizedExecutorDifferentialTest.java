@@ -24,6 +24,7 @@ import java.util.Calendar;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.TimeZone;
@@ -44,6 +45,7 @@ import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.InferTypes;
@@ -411,6 +413,45 @@ class VectorizedExecutorDifferentialTest {
                 b.max(b.field("hour")).as("last_hour"))
             .build();
     assertSameRows(plan);
+  }
+
+  @Test
+  void likeWithLiteralPatternsAndTimestampsCastToDates_matchEnumerableEngine() {
+    loadDemoLikeData(50, 5_000, 6);
+    RelBuilder b = builder();
+    b.scan("advertiser", "impressions");
+    RexNode escape = b.literal("!");
+    RelNode plan =
+        b.project(
+                List.of(
+                    b.cast(b.field("ts"), SqlTypeName.DATE),
+                    b.call(SqlStdOperatorTable.LIKE, b.field("campaign_id"), b.literal("c%1")),
+                    b.not(
+                        b.call(SqlStdOperatorTable.LIKE, b.field("email_hash"), b.literal("%a_%"))),
+                    b.call(
+                        SqlStdOperatorTable.LIKE,
+                        b.call(SqlStdOperatorTable.CONCAT, b.field("campaign_id"), b.literal("_%")),
+                        b.literal("%!_!%"),
+                        escape),
+                    b.call(
+                        SqlStdOperatorTable.LIKE, b.field("email_hash"), b.literal("%1%2%3%4%5%z")),
+                    b.call(SqlLibraryOperators.ILIKE, b.field("campaign_id"), b.literal("C%1"))),
+                List.of("day", "c1", "no_a", "suffix", "adversarial", "c1_any_case"))
+            .aggregate(
+                b.groupKey(
+                    b.field("day"),
+                    b.field("c1"),
+                    b.field("no_a"),
+                    b.field("suffix"),
+                    b.field("adversarial"),
+                    b.field("c1_any_case")),
+                b.count().as("n"))
+            .build();
+    List<Object[]> rows = assertSameRows(plan);
+    assertTrue(rows.stream().anyMatch(row -> Boolean.TRUE.equals(row[1])));
+    assertTrue(rows.stream().anyMatch(row -> Boolean.FALSE.equals(row[1])));
+    assertTrue(rows.stream().allMatch(row -> Boolean.TRUE.equals(row[3]) || row[3] == null));
+    assertTrue(rows.stream().allMatch(row -> Objects.equals(row[1], row[5])));
   }
 
   @Test

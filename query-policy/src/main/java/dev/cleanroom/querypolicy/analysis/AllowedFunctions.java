@@ -9,7 +9,9 @@ import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSyntax;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlNameMatcher;
 
 /**
@@ -49,7 +51,8 @@ final class AllowedFunctions implements SqlOperatorTable {
           "DAYOFMONTH",
           "DAYOFWEEK",
           "HOUR",
-          "ROUND");
+          "ROUND",
+          "APPROX_COUNT_DISTINCT");
 
   /** Aggregates refused by name, so the violation says "aggregate" rather than "function". */
   static final Set<String> REFUSED_AGGREGATES =
@@ -87,7 +90,6 @@ final class AllowedFunctions implements SqlOperatorTable {
           "ARG_MAX",
           "MIN_BY",
           "MAX_BY",
-          "APPROX_COUNT_DISTINCT",
           "COLLECT",
           "FUSION",
           "INTERSECTION",
@@ -97,6 +99,10 @@ final class AllowedFunctions implements SqlOperatorTable {
           "LOGICAL_OR");
 
   private static final SqlOperatorTable STANDARD = SqlStdOperatorTable.instance();
+
+  /** Library operators the engines evaluate: PostgreSQL's case-insensitive LIKE. */
+  private static final SqlOperatorTable LIBRARY =
+      SqlOperatorTables.of(SqlLibraryOperators.ILIKE, SqlLibraryOperators.NOT_ILIKE);
 
   private AllowedFunctions() {}
 
@@ -123,6 +129,7 @@ final class AllowedFunctions implements SqlOperatorTable {
       SqlNameMatcher nameMatcher) {
     List<SqlOperator> found = new ArrayList<>();
     STANDARD.lookupOperatorOverloads(opName, category, syntax, found, nameMatcher);
+    LIBRARY.lookupOperatorOverloads(opName, category, syntax, found, nameMatcher);
     for (SqlOperator operator : found) {
       if (allowed(operator)) {
         operatorList.add(operator);
@@ -132,6 +139,8 @@ final class AllowedFunctions implements SqlOperatorTable {
 
   @Override
   public List<SqlOperator> getOperatorList() {
-    return STANDARD.getOperatorList().stream().filter(AllowedFunctions::allowed).toList();
+    List<SqlOperator> operators = new ArrayList<>(STANDARD.getOperatorList());
+    operators.addAll(LIBRARY.getOperatorList());
+    return operators.stream().filter(AllowedFunctions::allowed).toList();
   }
 }

@@ -36,7 +36,6 @@ import org.apache.calcite.sql.validate.SqlDelegatingConformance;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
-import org.apache.calcite.sql2rel.StandardConvertletTable;
 
 /**
  * Analyses an analyst's SQL: parses and validates it against the analyst's catalog, checks the
@@ -107,8 +106,9 @@ public final class QueryAnalyzer {
     if (structure.stream().anyMatch(v -> v.code() == ViolationCode.STATEMENT_NOT_ALLOWED)) {
       return new AnalysisResult.Rejected(structure);
     }
+    statement = DateTruncRewrite.rewrite(statement, PARSER);
 
-    JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl();
+    JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(AnalystTypes.TYPE_SYSTEM);
     Properties properties = new Properties();
     properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
     CalciteCatalogReader catalogReader =
@@ -122,7 +122,10 @@ public final class QueryAnalyzer {
             AllowedFunctions.TABLE,
             catalogReader,
             typeFactory,
-            SqlValidator.Config.DEFAULT.withIdentifierExpansion(true).withConformance(CONFORMANCE));
+            SqlValidator.Config.DEFAULT
+                .withIdentifierExpansion(true)
+                .withConformance(CONFORMANCE)
+                .withTypeCoercionRules(AnalystTypes.CAST_RULES));
     SqlNode validated;
     try {
       validated = validator.validate(statement);
@@ -143,7 +146,7 @@ public final class QueryAnalyzer {
             validator,
             catalogReader,
             cluster,
-            StandardConvertletTable.INSTANCE,
+            AnalystTypes.CONVERTLETS,
             SqlToRelConverter.config()
                 .withTrimUnusedFields(false)
                 .withExpand(false)

@@ -267,7 +267,7 @@ final class StructureCheck {
               ViolationCode.GROUPING_SETS,
               call.getParserPosition(),
               call.getKind() + " is not supported: a unit would contribute to several groupings");
-      case FILTER, WITHIN_GROUP, WITHIN_DISTINCT ->
+      case WITHIN_GROUP, WITHIN_DISTINCT ->
           add(
               ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
               call.getParserPosition(),

@@ -22,7 +22,7 @@ public enum ViolationCode {
   AGGREGATE_NOT_ALLOWED,
   /** {@code COUNT(DISTINCT x)} where x is not the privacy unit. */
   DISTINCT_NOT_ON_UNIT,
-  /** An aggregate with a {@code FILTER} or {@code WITHIN GROUP} clause. */
+  /** An aggregate with a {@code WITHIN GROUP} clause ({@code FILTER} is supported). */
   AGGREGATE_CLAUSE_NOT_ALLOWED,
   /** The query returns rows, not aggregates. */
   NOT_AGGREGATED,

@@ -12,10 +12,16 @@ import org.apache.calcite.sql.SqlAggFunction;
  * @param function the aggregate function
  * @param distinct whether it is {@code DISTINCT}
  * @param arguments argument expressions over the base row
- * @param hasClause whether it has a {@code FILTER} or {@code WITHIN GROUP} clause
+ * @param hasClause whether it has a {@code WITHIN GROUP} clause
+ * @param filter the condition of its {@code FILTER (WHERE ...)} clause over the base row, or {@code
+ *     null}
  */
 public record AggregateUse(
-    SqlAggFunction function, boolean distinct, List<RexNode> arguments, boolean hasClause) {
+    SqlAggFunction function,
+    boolean distinct,
+    List<RexNode> arguments,
+    boolean hasClause,
+    RexNode filter) {
 
   public AggregateUse {
     requireNonNull(function, "function is null");

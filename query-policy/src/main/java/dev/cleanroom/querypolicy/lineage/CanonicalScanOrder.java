@@ -55,7 +55,8 @@ public final class CanonicalScanOrder {
               aggregate.function(),
               aggregate.distinct(),
               renumber.apply(aggregate.arguments()),
-              aggregate.hasClause()));
+              aggregate.hasClause(),
+              aggregate.filter() == null ? null : aggregate.filter().accept(renumber)));
     }
     // Above an aggregate, expressions read the aggregate's row, which does not change.
     boolean baseRow = !flat.aggregated();

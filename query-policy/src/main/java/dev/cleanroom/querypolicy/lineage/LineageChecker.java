@@ -25,12 +25,14 @@ import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexSimplify;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexVisitorImpl;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 
@@ -86,7 +88,9 @@ public final class LineageChecker {
           SqlStdOperatorTable.CHARACTER_LENGTH,
           SqlStdOperatorTable.SUBSTRING,
           SqlStdOperatorTable.CONCAT,
-          SqlStdOperatorTable.DIVIDE_INTEGER);
+          SqlStdOperatorTable.DIVIDE_INTEGER,
+          SqlStdOperatorTable.LIKE,
+          SqlLibraryOperators.ILIKE);
 
   private enum Usage {
     FILTER("a filter"),
@@ -478,7 +482,8 @@ public final class LineageChecker {
     }
   }
 
-  private Measure measure(AggregateUse aggregate) {
+  private Measure measure(AggregateUse written) {
+    AggregateUse aggregate = ConditionalAggregates.foldFilter(written, rexBuilder);
     SqlKind kind = aggregate.function().getKind();
     String name = aggregate.function().getName();
     if (aggregate.hasClause()) {
@@ -486,13 +491,31 @@ public final class LineageChecker {
           ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
           null,
           positions.ofColumn(null, name),
-          "FILTER and WITHIN GROUP clauses on " + name + " are not supported; use CASE inside it");
+          "WITHIN GROUP on " + name + " is not supported");
+    }
+    if (aggregate.filter() != null) {
+      // Only an aggregate of several arguments keeps its filter, and none is supported.
+      add(
+          ViolationCode.UNSUPPORTED_CONSTRUCT,
+          null,
+          positions.ofColumn(null, name),
+          "FILTER on " + name + " with several arguments is not supported");
+      return null;
     }
     if (kind == SqlKind.COUNT && aggregate.distinct()) {
       Integer column =
           aggregate.arguments().size() == 1 ? plainColumn(aggregate.arguments().get(0)) : null;
       if (column != null && identifiesUnit(flat.columns().get(column))) {
         return new Measure(Measure.Kind.DISTINCT_UNITS, null, null, null);
+      }
+      RexNode indicator =
+          aggregate.arguments().size() == 1
+              ? ConditionalAggregates.reachIndicator(
+                  aggregate.arguments().get(0), this::isUnitValue, rexBuilder)
+              : null;
+      if (indicator != null) {
+        checkExpression(indicator, Usage.AGGREGATE);
+        return new Measure(Measure.Kind.CONDITIONAL_UNITS, indicator, null, null);
       }
       for (RexNode argument : aggregate.arguments()) {
         checkExpression(argument, Usage.AGGREGATE);
@@ -600,6 +623,14 @@ public final class LineageChecker {
                   null,
                   positions.ofColumn(null, call.getOperator().getName()),
                   "function " + call.getOperator().getName() + " is not on the allow-list");
+            } else if (call.getKind() == SqlKind.LIKE && !hasLiteralPattern(call)) {
+              add(
+                  ViolationCode.FUNCTION_NOT_ALLOWED,
+                  null,
+                  positions.ofColumn(null, call.getOperator().getName()),
+                  call.getOperator().getName()
+                      + " needs a literal pattern (and a literal ESCAPE): a pattern read from a"
+                      + " column or computed is not supported");
             } else if (FailureModel.mayFail(call)) {
               add(
                   ViolationCode.FUNCTION_NOT_ALLOWED,
@@ -675,6 +706,10 @@ public final class LineageChecker {
     }
   }
 
+  private static boolean hasLiteralPattern(RexCall like) {
+    return like.getOperands().stream().skip(1).allMatch(operand -> operand instanceof RexLiteral);
+  }
+
   /** Whether the filters contradict each other whatever the rows, decided on the SQL alone. */
   private boolean neverTrue(List<RexNode> filters) {
     RexNode condition = RexUtil.composeConjunction(rexBuilder, filters);
@@ -702,6 +737,12 @@ public final class LineageChecker {
     return policy != null
         && (policy.columnClass() == ColumnClass.PRIVACY_UNIT
             || (policy.columnClass() == ColumnClass.JOIN_KEY && policy.linksToUnitOf() != null));
+  }
+
+  /** Whether an expression is a column that names the person, through lossless casts. */
+  private boolean isUnitValue(RexNode expression) {
+    Integer column = plainColumn(expression);
+    return column != null && identifiesUnit(flat.columns().get(column));
   }
 
   /** The base column an expression is, through lossless casts only, or {@code null}. */

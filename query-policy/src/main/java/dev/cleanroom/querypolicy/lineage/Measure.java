@@ -9,7 +9,8 @@ import org.apache.calcite.rex.RexNode;
  * One accepted aggregate of the analyst's query, as the rewrite computes it per unit and group.
  *
  * @param kind what is aggregated
- * @param argument the argument over the base row; {@code null} for row counts and distinct units
+ * @param argument the argument over the base row; {@code null} for row counts and distinct units;
+ *     for conditional units an indicator that is non-NULL on the rows that count
  * @param bounds the metric's bounds for {@link Kind#SUM} and {@link Kind#AVG}, else {@code null}
  * @param metric qualified name of the metric read, for explanations; {@code null} for counts
  */
@@ -26,12 +27,21 @@ public record Measure(Kind kind, RexNode argument, MetricBounds bounds, String m
     /** {@code SUM(x)}. */
     SUM,
     /** {@code AVG(x)}: a sum over a count. */
-    AVG
+    AVG,
+    /**
+     * {@code COUNT(DISTINCT CASE WHEN c THEN unit END)}: the people with a row where the argument,
+     * an indicator, is not NULL; each person counts at most once per group.
+     */
+    CONDITIONAL_UNITS
   }
 
   public Measure {
     requireNonNull(kind, "kind is null");
-    boolean needsArgument = kind == Kind.COUNT_VALUES || kind == Kind.SUM || kind == Kind.AVG;
+    boolean needsArgument =
+        kind == Kind.COUNT_VALUES
+            || kind == Kind.SUM
+            || kind == Kind.AVG
+            || kind == Kind.CONDITIONAL_UNITS;
     if (needsArgument != (argument != null)) {
       throw new IllegalArgumentException(
           kind + " measure " + (needsArgument ? "needs" : "takes no") + " argument");

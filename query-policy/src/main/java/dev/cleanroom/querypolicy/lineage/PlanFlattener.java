@@ -287,12 +287,10 @@ public final class PlanFlattener {
       for (int argument : call.getArgList()) {
         arguments.add(input.expressions().get(argument));
       }
-      boolean hasClause = call.filterArg >= 0 || !call.collation.getFieldCollations().isEmpty();
-      if (call.filterArg >= 0) {
-        arguments.add(input.expressions().get(call.filterArg));
-      }
+      boolean hasClause = !call.collation.getFieldCollations().isEmpty();
+      RexNode filter = call.filterArg >= 0 ? input.expressions().get(call.filterArg) : null;
       aggregates.add(
-          new AggregateUse(call.getAggregation(), call.isDistinct(), arguments, hasClause));
+          new AggregateUse(call.getAggregation(), call.isDistinct(), arguments, hasClause, filter));
     }
     List<RexNode> outputs = new ArrayList<>();
     for (RelDataTypeField field : aggregate.getRowType().getFieldList()) {

@@ -21,17 +21,22 @@ import org.apache.calcite.sql.SqlSyntax;
 final class ExpressionText {
   private ExpressionText() {}
 
-  /** {@code FUNCTION([DISTINCT] arguments)}, {@code COUNT(*)} for a row count. */
+  /**
+   * {@code FUNCTION([DISTINCT] arguments) [FILTER (WHERE condition)]}, {@code COUNT(*)} for a row
+   * count.
+   */
   static String of(AggregateUse aggregate, List<BaseColumn> columns) {
     String name = aggregate.function().getName().toUpperCase(Locale.ROOT);
+    String filter =
+        aggregate.filter() == null ? "" : " FILTER (WHERE " + of(aggregate.filter(), columns) + ")";
     if (aggregate.arguments().isEmpty()) {
-      return name + "(*)";
+      return name + "(*)" + filter;
     }
     String arguments =
         aggregate.arguments().stream()
             .map(argument -> of(argument, columns))
             .collect(Collectors.joining(", "));
-    return name + "(" + (aggregate.distinct() ? "DISTINCT " : "") + arguments + ")";
+    return name + "(" + (aggregate.distinct() ? "DISTINCT " : "") + arguments + ")" + filter;
   }
 
   /** An expression over the base row. */

@@ -84,6 +84,17 @@ public final class PrivateRewriter {
                 new Partial(Partial.Kind.COUNT_VALUES, argument, BigDecimal.ZERO, countUpper));
           }
         }
+        case CONDITIONAL_UNITS -> {
+          // Each person's count of matching rows per group, clamped to [0, 1]: did they have one.
+          arguments.add(measure.argument());
+          indexes.add(partials.size());
+          partials.add(
+              new Partial(
+                  Partial.Kind.COUNT_VALUES,
+                  arguments.size() - 1,
+                  BigDecimal.ZERO,
+                  BigDecimal.ONE));
+        }
         case DISTINCT_UNITS -> {}
       }
       partialsOfMeasure.add(indexes);
@@ -312,6 +323,9 @@ public final class PrivateRewriter {
               measure.bounds().upper(),
               countUpper,
               sumUnit(measure));
+      case CONDITIONAL_UNITS ->
+          new ReleaseColumn(
+              name, ColumnRole.COUNT, groups + fields.get(0), -1, BigDecimal.ZERO, BigDecimal.ONE);
       case DISTINCT_UNITS ->
           new ReleaseColumn(
               name,
@@ -421,6 +435,10 @@ public final class PrivateRewriter {
                 .append(" to a count per group.\n");
         case DISTINCT_UNITS ->
             text.append("Each person adds 1 to the number of people per group.\n");
+        case CONDITIONAL_UNITS ->
+            text.append(
+                "Each person adds at most 1 to the number of people with a row meeting a"
+                    + " condition per group.\n");
       }
     }
     text.append("Groups with fewer than ")
