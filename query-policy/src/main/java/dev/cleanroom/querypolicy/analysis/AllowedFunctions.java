@@ -9,6 +9,7 @@ import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSyntax;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.validate.SqlNameMatcher;
 
@@ -48,7 +49,13 @@ final class AllowedFunctions implements SqlOperatorTable {
           "WEEK",
           "DAYOFMONTH",
           "DAYOFWEEK",
-          "HOUR");
+          "HOUR",
+          "LEAST",
+          "GREATEST");
+
+  /** Functions outside the standard table that analysts use to clamp per-person values. */
+  private static final List<SqlOperator> CLAMPS =
+      List.of(SqlLibraryOperators.LEAST, SqlLibraryOperators.GREATEST);
 
   /** Aggregates refused by name, so the violation says "aggregate" rather than "function". */
   static final Set<String> REFUSED_AGGREGATES =
@@ -122,6 +129,13 @@ final class AllowedFunctions implements SqlOperatorTable {
       SqlNameMatcher nameMatcher) {
     List<SqlOperator> found = new ArrayList<>();
     STANDARD.lookupOperatorOverloads(opName, category, syntax, found, nameMatcher);
+    if (opName.isSimple() && syntax == SqlSyntax.FUNCTION) {
+      for (SqlOperator clamp : CLAMPS) {
+        if (nameMatcher.matches(clamp.getName(), opName.getSimple())) {
+          found.add(clamp);
+        }
+      }
+    }
     for (SqlOperator operator : found) {
       if (allowed(operator)) {
         operatorList.add(operator);
@@ -131,6 +145,8 @@ final class AllowedFunctions implements SqlOperatorTable {
 
   @Override
   public List<SqlOperator> getOperatorList() {
-    return STANDARD.getOperatorList().stream().filter(AllowedFunctions::allowed).toList();
+    List<SqlOperator> operators = new ArrayList<>(CLAMPS);
+    STANDARD.getOperatorList().stream().filter(AllowedFunctions::allowed).forEach(operators::add);
+    return operators;
   }
 }

@@ -18,6 +18,8 @@ import org.apache.calcite.rex.RexNode;
  * @param outputs the output columns, in output order
  * @param personColumns per scan, the index in the base row of its column that names the query's
  *     person: the unit column of the person's own table, or a join key linked to it
+ * @param perPerson the per-person rows the outer block aggregates, or {@code null}; when present,
+ *     {@code groupKeys} and the measures' arguments are over the per-person row
  */
 public record CheckedQuery(
     FlatQuery flat,
@@ -27,7 +29,21 @@ public record CheckedQuery(
     List<RexNode> groupKeys,
     List<Measure> measures,
     List<Output> outputs,
-    List<Integer> personColumns) {
+    List<Integer> personColumns,
+    PerPersonRows perPerson) {
+
+  /** A query of one block. */
+  public CheckedQuery(
+      FlatQuery flat,
+      int unitColumn,
+      List<KeyPair> keyPairs,
+      List<RexNode> filters,
+      List<RexNode> groupKeys,
+      List<Measure> measures,
+      List<Output> outputs,
+      List<Integer> personColumns) {
+    this(flat, unitColumn, keyPairs, filters, groupKeys, measures, outputs, personColumns, null);
+  }
 
   /** Columns {@code left} and {@code right} of the base row are joined by equality. */
   public record KeyPair(int left, int right) {}

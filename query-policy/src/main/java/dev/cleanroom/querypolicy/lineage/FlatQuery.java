@@ -24,6 +24,9 @@ import org.apache.calcite.rex.RexNode;
  * @param outputNames output column names
  * @param order {@code ORDER BY} keys, by output index
  * @param limit {@code LIMIT}, or {@code null}
+ * @param perPerson the inner per-person block of an aggregate over per-person rows, or {@code
+ *     null}; when present, {@code groupKeys}, {@code aggregates} and the outer filters are over the
+ *     per-person row, and {@code filters} and {@code joinConditions} are the inner block's
  */
 public record FlatQuery(
     List<Scan> scans,
@@ -37,7 +40,38 @@ public record FlatQuery(
     List<RexNode> outputs,
     List<String> outputNames,
     List<RelFieldCollation> order,
-    Integer limit) {
+    Integer limit,
+    PerPersonBlock perPerson) {
+
+  /** A query of one block, without per-person rows. */
+  public FlatQuery(
+      List<Scan> scans,
+      List<BaseColumn> columns,
+      List<RexNode> joinConditions,
+      List<RexNode> filters,
+      boolean aggregated,
+      List<RexNode> groupKeys,
+      List<AggregateUse> aggregates,
+      List<RexNode> having,
+      List<RexNode> outputs,
+      List<String> outputNames,
+      List<RelFieldCollation> order,
+      Integer limit) {
+    this(
+        scans,
+        columns,
+        joinConditions,
+        filters,
+        aggregated,
+        groupKeys,
+        aggregates,
+        having,
+        outputs,
+        outputNames,
+        order,
+        limit,
+        null);
+  }
 
   public FlatQuery {
     scans = List.copyOf(requireNonNull(scans, "scans is null"));

@@ -87,7 +87,7 @@ public final class LineageChecker {
           SqlStdOperatorTable.CONCAT,
           SqlStdOperatorTable.DIVIDE_INTEGER);
 
-  private enum Usage {
+  enum Usage {
     FILTER("a filter"),
     JOIN("a join condition"),
     GROUP_KEY("GROUP BY"),
@@ -159,6 +159,7 @@ public final class LineageChecker {
     }
     List<Measure> measures = new ArrayList<>();
     List<CheckedQuery.Output> outputs = new ArrayList<>();
+    PerPersonRows perPerson = null;
     if (!flat.aggregated()) {
       add(
           ViolationCode.NOT_AGGREGATED,
@@ -169,8 +170,15 @@ public final class LineageChecker {
         checkExpression(output, Usage.OUTPUT);
       }
     } else {
-      for (RexNode key : flat.groupKeys()) {
-        checkExpression(key, Usage.GROUP_KEY);
+      if (flat.perPerson() == null) {
+        for (RexNode key : flat.groupKeys()) {
+          checkExpression(key, Usage.GROUP_KEY);
+        }
+        for (AggregateUse aggregate : flat.aggregates()) {
+          measures.add(measure(aggregate));
+        }
+      } else {
+        perPerson = PerPersonChecker.check(this, flat, measures);
       }
       if (flat.groupKeys().size() > ContributionOrder.MAX_GROUP_KEYS) {
         add(
@@ -178,9 +186,6 @@ public final class LineageChecker {
             null,
             SourcePositions.Position.START,
             "at most " + ContributionOrder.MAX_GROUP_KEYS + " GROUP BY keys are supported");
-      }
-      for (AggregateUse aggregate : flat.aggregates()) {
-        measures.add(measure(aggregate));
       }
       if (!flat.having().isEmpty()) {
         add(
@@ -235,7 +240,8 @@ public final class LineageChecker {
             flat.groupKeys(),
             measures,
             outputs,
-            personColumns(unitTable()));
+            personColumns(unitTable()),
+            perPerson);
     return new Result(checked, List.of());
   }
 
@@ -498,7 +504,15 @@ public final class LineageChecker {
   }
 
   /** Checks the functions an expression calls and the class of every column it reads. */
-  private void checkExpression(RexNode expression, Usage usage) {
+  void checkExpression(RexNode expression, Usage usage) {
+    checkCalls(expression);
+    for (int index : RelOptUtil.InputFinder.bits(expression)) {
+      checkColumn(flat.columns().get(index), usage);
+    }
+  }
+
+  /** Checks the functions an expression calls: on the allow-list, and unable to fail on data. */
+  void checkCalls(RexNode expression) {
     expression.accept(
         new RexVisitorImpl<Void>(true) {
           @Override
@@ -524,12 +538,9 @@ public final class LineageChecker {
             return super.visitCall(call);
           }
         });
-    for (int index : RelOptUtil.InputFinder.bits(expression)) {
-      checkColumn(flat.columns().get(index), usage);
-    }
   }
 
-  private void checkColumn(BaseColumn column, Usage usage) {
+  void checkColumn(BaseColumn column, Usage usage) {
     String name = column.qualifiedName();
     ColumnPolicy policy = column.policy();
     if (policy == null) {
@@ -607,7 +618,7 @@ public final class LineageChecker {
             || column.policy().columnClass() == ColumnClass.PRIVACY_UNIT);
   }
 
-  private static boolean identifiesUnit(BaseColumn column) {
+  static boolean identifiesUnit(BaseColumn column) {
     ColumnPolicy policy = column.policy();
     return policy != null
         && (policy.columnClass() == ColumnClass.PRIVACY_UNIT
@@ -615,7 +626,7 @@ public final class LineageChecker {
   }
 
   /** The base column an expression is, through lossless casts only, or {@code null}. */
-  private static Integer plainColumn(RexNode expression) {
+  static Integer plainColumn(RexNode expression) {
     RexNode node = expression;
     while (node.getKind() == SqlKind.CAST) {
       RexNode operand = ((RexCall) node).getOperands().get(0);
@@ -793,12 +804,15 @@ public final class LineageChecker {
         "the unit column " + chosen.table().qualify(unit) + " is missing from the table");
   }
 
-  private SourcePositions.Position positionOf(BaseColumn column) {
+  SourcePositions.Position positionOf(BaseColumn column) {
     return positions.ofColumn(column.table().toString(), column.name());
   }
 
-  private void add(
-      ViolationCode code, String column, SourcePositions.Position position, String message) {
+  SourcePositions positions() {
+    return positions;
+  }
+
+  void add(ViolationCode code, String column, SourcePositions.Position position, String message) {
     if (reported.add(code + " " + column)) {
       violations.add(new Violation(code, column, position.line(), position.column(), message));
     }

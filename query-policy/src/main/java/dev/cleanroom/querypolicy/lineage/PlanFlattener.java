@@ -28,6 +28,7 @@ import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Values;
 import org.apache.calcite.rel.core.Window;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCorrelVariable;
@@ -61,6 +62,9 @@ public final class PlanFlattener {
   private final List<AggregateUse> aggregates = new ArrayList<>();
   private final List<RexNode> having = new ArrayList<>();
   private boolean aggregateSeen;
+  private boolean nestingRefused;
+  private PerPersonBlock perPerson;
+  private List<RelDataType> lastAggregateTypes = List.of();
 
   /** The fields an operator produces, and whether they are past the aggregate. */
   private record Fields(List<RexNode> expressions, boolean aggregated) {}
@@ -139,7 +143,8 @@ public final class PlanFlattener {
             outputs,
             names,
             order,
-            limit);
+            limit,
+            perPerson);
     return new Result(query, List.copyOf(violations));
   }
 
@@ -255,6 +260,7 @@ public final class PlanFlattener {
     Fields left = visit(join.getLeft());
     Fields right = visit(join.getRight());
     if (left.aggregated() || right.aggregated()) {
+      nestingRefused = true;
       add(
           ViolationCode.NESTED_AGGREGATION,
           "joining an aggregated sub-query is not supported: aggregate once, at the top");
@@ -268,15 +274,28 @@ public final class PlanFlattener {
 
   private Fields aggregate(Aggregate aggregate) {
     Fields input = visit(aggregate.getInput());
-    if (input.aggregated() || aggregateSeen) {
+    if (input.aggregated() && perPerson == null && !nestingRefused) {
+      // An aggregate over an aggregated sub-query: the sub-query's rows are per-person rows when
+      // it groups by the person (the lineage check decides), and the filters on them are theirs.
+      perPerson = new PerPersonBlock(groupKeys, aggregates, having, lastAggregateTypes);
+      groupKeys.clear();
+      aggregates.clear();
+      having.clear();
+    } else if (input.aggregated() || aggregateSeen) {
+      nestingRefused = true;
       add(
           ViolationCode.NESTED_AGGREGATION,
-          "an aggregate over another aggregate is not supported: aggregate once, at the top");
+          perPerson == null
+              ? "an aggregate over another aggregate is not supported: aggregate once, at the top"
+              : "per-person sub-queries nest one level deep: aggregate per person once, then over"
+                  + " the people");
     }
     if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
       add(ViolationCode.GROUPING_SETS, "GROUPING SETS, ROLLUP and CUBE are not supported");
     }
     aggregateSeen = true;
+    lastAggregateTypes =
+        aggregate.getRowType().getFieldList().stream().map(RelDataTypeField::getType).toList();
     for (int key : aggregate.getGroupSet()) {
       groupKeys.add(input.expressions().get(key));
     }

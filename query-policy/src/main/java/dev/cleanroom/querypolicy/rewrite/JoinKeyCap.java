@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.querypolicy.lineage.CheckedQuery;
 import dev.cleanroom.querypolicy.lineage.Measure;
+import dev.cleanroom.querypolicy.lineage.PerPersonRows;
 import dev.cleanroom.querypolicy.lineage.Scan;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,12 +55,21 @@ record JoinKeyCap(
       read.add(pair.left());
       read.add(pair.right());
     }
-    List<RexNode> expressions = new ArrayList<>(query.groupKeys());
-    expressions.addAll(query.filters());
-    query.measures().stream()
-        .map(Measure::argument)
-        .filter(argument -> argument != null)
-        .forEach(expressions::add);
+    List<RexNode> expressions = new ArrayList<>(query.filters());
+    if (query.perPerson() == null) {
+      expressions.addAll(query.groupKeys());
+      query.measures().stream()
+          .map(Measure::argument)
+          .filter(argument -> argument != null)
+          .forEach(expressions::add);
+    } else {
+      // The outer block reads the per-person rows; what it reads of the base rows is the inner's.
+      expressions.addAll(query.perPerson().groupKeys());
+      query.perPerson().aggregates().stream()
+          .map(PerPersonRows.Aggregate::argument)
+          .filter(argument -> argument != null)
+          .forEach(expressions::add);
+    }
     for (RexNode expression : expressions) {
       read.addAll(RelOptUtil.InputFinder.bits(expression).asList());
     }

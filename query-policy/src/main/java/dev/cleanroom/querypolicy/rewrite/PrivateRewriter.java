@@ -121,8 +121,12 @@ public final class PrivateRewriter {
     RewriteSteps.joinOnKeys(
         builder, query.flat().scans(), query.keyPairs(), baseTypes, JoinKeyCap.of(query), key);
     RewriteSteps.filterRows(builder, query.unitColumn(), query.filters());
-    RewriteSteps.projectUnitGroupsAndArguments(
-        builder, query.unitColumn(), query.groupKeys(), arguments);
+    int unitColumn = query.unitColumn();
+    if (query.perPerson() != null) {
+      PerPersonSteps.aggregatePerPerson(builder, query.unitColumn(), query.perPerson());
+      unitColumn = query.perPerson().unitField();
+    }
+    RewriteSteps.projectUnitGroupsAndArguments(builder, unitColumn, query.groupKeys(), arguments);
     RewriteSteps.aggregatePerUnitAndGroup(builder, groups, partials);
     RewriteSteps.clampContributions(builder, groups, partials);
     RewriteSteps.rankGroupsPerUnit(builder, groups, key);
@@ -267,6 +271,12 @@ public final class PrivateRewriter {
           .append(" = ")
           .append(query.flat().columns().get(pair.right()).qualifiedName())
           .append(".\n");
+    }
+    if (query.perPerson() != null) {
+      text.append("The sub-query's aggregates are computed per person (")
+          .append(query.flat().columns().get(query.unitColumn()).qualifiedName())
+          .append(") and per sub-query group; its HAVING and the outer WHERE keep or drop a")
+          .append(" person's rows by that person's own values.\n");
     }
     text.append("Each person is identified by ")
         .append(query.flat().columns().get(query.unitColumn()).qualifiedName())

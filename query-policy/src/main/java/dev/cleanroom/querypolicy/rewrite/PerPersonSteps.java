@@ -1,0 +1,214 @@
+package dev.cleanroom.querypolicy.rewrite;
+
+import dev.cleanroom.querypolicy.lineage.PerPersonRows;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * The per-person stage of the private rewrite, between the row filters and the outer block: each
+ * person's rows become one row per inner group (the analyst's inner keys and the query's unit),
+ * with the inner aggregates, and the per-person filters keep or drop such rows. Field layout after
+ * it: the inner keys, the inner aggregates, then the unit.
+ */
+final class PerPersonSteps {
+  /** The largest DOUBLE below 2^63: an integer sum saturates there, within BIGINT. */
+  private static final BigDecimal BIGINT_SATURATION = new BigDecimal(Math.nextDown(0x1p63));
+
+  private PerPersonSteps() {}
+
+  /** Aggregates the filtered base rows per person and inner group, then filters those rows. */
+  static void aggregatePerPerson(RelBuilder builder, int unitColumn, PerPersonRows rows) {
+    int keys = rows.groupKeys().size();
+    RexBuilder rex = builder.getRexBuilder();
+    List<RexNode> fields = new ArrayList<>(rows.groupKeys());
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < keys; i++) {
+      names.add("k" + i);
+    }
+    fields.add(builder.field(unitColumn));
+    names.add(RewriteSteps.UNIT);
+    int distinctField = -1;
+    List<Integer> argumentField = new ArrayList<>();
+    for (PerPersonRows.Aggregate aggregate : rows.aggregates()) {
+      if (aggregate.argument() == null) {
+        argumentField.add(-1);
+        continue;
+      }
+      RexNode argument =
+          aggregate.kind() == PerPersonRows.Kind.SUM
+              ? toDouble(rex, aggregate.argument())
+              : aggregate.argument();
+      if (aggregate.kind() == PerPersonRows.Kind.COUNT_DISTINCT && distinctField >= 0) {
+        argumentField.add(distinctField);
+        continue;
+      }
+      argumentField.add(fields.size());
+      if (aggregate.kind() == PerPersonRows.Kind.COUNT_DISTINCT) {
+        distinctField = fields.size();
+      }
+      fields.add(argument);
+      names.add("v" + fields.size());
+    }
+    builder.project(fields, names, true);
+    int[] personKeys = range(keys + 1);
+    if (distinctField < 0) {
+      List<RelBuilder.AggCall> calls = new ArrayList<>();
+      for (int i = 0; i < rows.aggregates().size(); i++) {
+        calls.add(call(builder, rows.aggregates().get(i).kind(), argumentField.get(i), "a" + i));
+      }
+      builder.aggregate(builder.groupKey(personKeys), calls);
+    } else {
+      // COUNT(DISTINCT x) per person: first one row per (person, inner group, x) with the other
+      // aggregates' partials, then per (person, inner group) counting x and merging the partials.
+      List<RelBuilder.AggCall> partials = new ArrayList<>();
+      List<Integer> partialIndex = new ArrayList<>();
+      for (int i = 0; i < rows.aggregates().size(); i++) {
+        PerPersonRows.Kind kind = rows.aggregates().get(i).kind();
+        if (kind == PerPersonRows.Kind.COUNT_DISTINCT) {
+          partialIndex.add(-1);
+        } else {
+          partialIndex.add(partials.size());
+          partials.add(call(builder, kind, argumentField.get(i), "p" + i));
+        }
+      }
+      int[] withValue = new int[keys + 2];
+      System.arraycopy(personKeys, 0, withValue, 0, keys + 1);
+      withValue[keys + 1] = distinctField;
+      builder.aggregate(builder.groupKey(withValue), partials);
+      List<RelBuilder.AggCall> merged = new ArrayList<>();
+      for (int i = 0; i < rows.aggregates().size(); i++) {
+        PerPersonRows.Kind kind = rows.aggregates().get(i).kind();
+        String name = "a" + i;
+        merged.add(
+            switch (kind) {
+              case COUNT_DISTINCT -> builder.count(false, name, builder.field(keys + 1));
+              case COUNT_ROWS, COUNT_VALUES ->
+                  builder
+                      .aggregateCall(
+                          SqlStdOperatorTable.SUM0, builder.field(keys + 2 + partialIndex.get(i)))
+                      .as(name);
+              case SUM -> builder.sum(false, name, builder.field(keys + 2 + partialIndex.get(i)));
+              case MIN -> builder.min(name, builder.field(keys + 2 + partialIndex.get(i)));
+              case MAX -> builder.max(name, builder.field(keys + 2 + partialIndex.get(i)));
+            });
+      }
+      builder.aggregate(builder.groupKey(personKeys), merged);
+    }
+    // Now: inner keys, unit, aggregates. Reorder to the analyst's per-person row, unit last, with
+    // each field of the type the outer block's expressions expect.
+    RelNode aggregated = builder.build();
+    List<RexNode> row = new ArrayList<>();
+    List<String> rowNames = new ArrayList<>();
+    for (int i = 0; i < keys; i++) {
+      row.add(typed(rex, rex.makeInputRef(aggregated, i), rows.types().get(i)));
+      rowNames.add("k" + i);
+    }
+    for (int i = 0; i < rows.aggregates().size(); i++) {
+      row.add(typed(rex, rex.makeInputRef(aggregated, keys + 1 + i), rows.types().get(keys + i)));
+      rowNames.add("a" + i);
+    }
+    row.add(rex.makeInputRef(aggregated, keys));
+    rowNames.add(RewriteSteps.UNIT);
+    // Not builder.project: its simplifier would fold the saturation into a SEARCH.
+    builder.push(LogicalProject.create(aggregated, List.of(), row, rowNames, Set.of()));
+    if (!rows.filters().isEmpty()) {
+      RexNode condition = RexUtil.composeConjunction(rex, rows.filters());
+      builder.push(LogicalFilter.create(builder.build(), condition));
+    }
+  }
+
+  private static RelBuilder.AggCall call(
+      RelBuilder builder, PerPersonRows.Kind kind, int field, String name) {
+    return switch (kind) {
+      case COUNT_ROWS -> builder.countStar(name);
+      case COUNT_VALUES, COUNT_DISTINCT -> builder.count(false, name, builder.field(field));
+      case SUM -> builder.sum(false, name, builder.field(field));
+      case MIN -> builder.min(name, builder.field(field));
+      case MAX -> builder.max(name, builder.field(field));
+    };
+  }
+
+  /**
+   * A per-person value as the type the analyst's plan gave it. Sums run in DOUBLE (so that they can
+   * neither fail nor wrap on the data); an integer sum goes back to its integer type saturated at
+   * the type's range, where SQL would fail.
+   */
+  private static RexNode typed(RexBuilder rex, RexNode value, RelDataType expected) {
+    RelDataType actual = value.getType();
+    if (actual.equals(expected)) {
+      return value;
+    }
+    if (SqlTypeUtil.isIntType(expected) && actual.getSqlTypeName() == SqlTypeName.DOUBLE) {
+      BigDecimal max =
+          expected.getSqlTypeName() == SqlTypeName.BIGINT
+              ? BIGINT_SATURATION
+              : BigDecimal.valueOf(maxOf(expected.getSqlTypeName()));
+      RelDataType doubleType = rex.getTypeFactory().createSqlType(SqlTypeName.DOUBLE);
+      RexNode upper = rex.makeApproxLiteral(max, doubleType);
+      RexNode lower = rex.makeApproxLiteral(max.negate(), doubleType);
+      RexNode saturated =
+          rex.makeCall(
+              SqlStdOperatorTable.CASE,
+              rex.makeCall(SqlStdOperatorTable.GREATER_THAN, value, upper),
+              upper,
+              rex.makeCall(SqlStdOperatorTable.LESS_THAN, value, lower),
+              lower,
+              value);
+      return rex.makeCast(expected, saturated, true, false);
+    }
+    if (SqlTypeUtil.isApproximateNumeric(expected)
+        && actual.getSqlTypeName() == SqlTypeName.DOUBLE) {
+      return rex.makeCast(expected, value, true, false);
+    }
+    if (SqlTypeUtil.equalSansNullability(rex.getTypeFactory(), actual, expected)
+        && expected.isNullable()) {
+      return rex.makeCast(expected, value, true, false);
+    }
+    throw new IllegalStateException(
+        "a per-person value is "
+            + actual.getFullTypeString()
+            + ", not "
+            + expected.getFullTypeString());
+  }
+
+  private static long maxOf(SqlTypeName type) {
+    return switch (type) {
+      case TINYINT -> Byte.MAX_VALUE;
+      case SMALLINT -> Short.MAX_VALUE;
+      default -> Integer.MAX_VALUE;
+    };
+  }
+
+  private static RexNode toDouble(RexBuilder rex, RexNode argument) {
+    if (argument.getType().getSqlTypeName() == SqlTypeName.DOUBLE) {
+      return argument;
+    }
+    RelDataType doubleType =
+        rex.getTypeFactory()
+            .createTypeWithNullability(
+                rex.getTypeFactory().createSqlType(SqlTypeName.DOUBLE),
+                argument.getType().isNullable());
+    return rex.makeCast(doubleType, argument);
+  }
+
+  private static int[] range(int count) {
+    int[] indexes = new int[count];
+    for (int i = 0; i < count; i++) {
+      indexes[i] = i;
+    }
+    return indexes;
+  }
+}
