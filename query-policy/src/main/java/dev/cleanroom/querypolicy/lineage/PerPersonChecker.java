@@ -117,8 +117,9 @@ final class PerPersonChecker {
       }
     }
     for (RexNode key : flat.groupKeys()) {
-      checkPerPersonExpression(key, LineageChecker.Usage.GROUP_KEY);
-      if (!PerPersonBounds.boundedKey(key, ranges, dimensionLike::get)) {
+      // A key on the person's identifier is refused as such; whether it is bounded is beside it.
+      if (!checkPerPersonExpression(key, LineageChecker.Usage.GROUP_KEY)
+          && !PerPersonBounds.boundedKey(key, ranges, dimensionLike::get)) {
         unbounded("a GROUP BY key over per-person values");
       }
     }
@@ -304,16 +305,20 @@ final class PerPersonChecker {
 
   /**
    * An expression over the per-person row: functions on the allow-list, and the person's key
-   * nowhere (it is how the rewrite tells people apart, never a value the analyst sees).
+   * nowhere (it is how the rewrite tells people apart, never a value the analyst sees). Returns
+   * whether it reads the person's key.
    */
-  private void checkPerPersonExpression(RexNode expression, LineageChecker.Usage usage) {
+  private boolean checkPerPersonExpression(RexNode expression, LineageChecker.Usage usage) {
     checker.checkCalls(expression);
+    boolean readsPerson = false;
     for (int field : RelOptUtil.InputFinder.bits(expression)) {
       BaseColumn person = personKey.get(field);
       if (person != null) {
         checker.checkColumn(person, usage);
+        readsPerson = true;
       }
     }
+    return readsPerson;
   }
 
   private void unbounded(String what) {
