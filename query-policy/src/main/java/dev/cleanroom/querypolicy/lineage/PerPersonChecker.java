@@ -3,12 +3,17 @@ package dev.cleanroom.querypolicy.lineage;
 import dev.cleanroom.querypolicy.analysis.ViolationCode;
 import dev.cleanroom.querypolicy.lineage.PerPersonBounds.Interval;
 import dev.cleanroom.querypolicy.policy.ColumnClass;
+import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.MetricAggregate;
 import dev.cleanroom.querypolicy.policy.MetricBounds;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeUtil;
@@ -17,7 +22,8 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * Checks an aggregate over per-person rows: the inner block must group by the person, so each of
  * its rows is one person's; its aggregates and filters read only that person's rows; the outer
  * block never reads the person's identifier, and every per-person value it sums or groups by is
- * bounded by the query itself.
+ * bounded by the query itself. The outer block may instead LEFT JOIN the unit's own table to the
+ * per-person rows (exposed versus unexposed), when they are grouped by the person's key alone.
  */
 final class PerPersonChecker {
   private static final String HOW_TO_BOUND =
@@ -28,6 +34,9 @@ final class PerPersonChecker {
   private final LineageChecker checker;
   private final FlatQuery flat;
   private final PerPersonBlock block;
+
+  /** Where per-person fields start in the outer block's expressions; base columns below. */
+  private final int offset;
 
   /** Per field of the per-person row: the base column naming the person, or {@code null}. */
   private final List<BaseColumn> personKey = new ArrayList<>();
@@ -42,6 +51,7 @@ final class PerPersonChecker {
     this.checker = checker;
     this.flat = flat;
     this.block = flat.perPerson();
+    this.offset = block.leftJoin() == null ? 0 : block.leftJoin().offset();
   }
 
   /**
@@ -84,7 +94,7 @@ final class PerPersonChecker {
     RexNode distinctArgument = null;
     boolean valid = true;
     for (AggregateUse use : block.aggregates()) {
-      PerPersonRows.Aggregate aggregate = innerAggregate(use, baseRanges);
+      PerPersonRows.Aggregate aggregate = innerAggregate(use);
       personKey.add(null);
       if (aggregate == null) {
         valid = false;
@@ -112,28 +122,112 @@ final class PerPersonChecker {
     List<RexNode> filters = new ArrayList<>();
     for (RexNode filter : block.filters()) {
       for (RexNode conjunct : RelOptUtil.conjunctions(filter)) {
-        checkPerPersonExpression(conjunct, LineageChecker.Usage.FILTER);
+        // The sub-query's HAVING (and, without a join, the outer WHERE) reads the per-person row.
+        check(conjunct, LineageChecker.Usage.FILTER, 0);
         filters.add(conjunct);
       }
     }
+    PerPersonRows.LeftJoin leftJoin = null;
+    if (block.leftJoin() != null) {
+      leftJoin = checkLeftJoin();
+      valid &= leftJoin != null;
+    }
+    List<Interval> outerRanges = new ArrayList<>(Collections.nCopies(offset, Interval.UNBOUNDED));
+    outerRanges.addAll(ranges);
     for (RexNode key : flat.groupKeys()) {
       // A key on the person's identifier is refused as such; whether it is bounded is beside it.
-      if (!checkPerPersonExpression(key, LineageChecker.Usage.GROUP_KEY)
-          && !PerPersonBounds.boundedKey(key, ranges, dimensionLike::get)) {
+      if (!check(key, LineageChecker.Usage.GROUP_KEY, offset)
+          && !PerPersonBounds.boundedKey(
+              key, outerRanges, field -> field < offset || dimensionLike.get(field - offset))) {
         unbounded("a GROUP BY key over per-person values");
       }
     }
     for (AggregateUse aggregate : flat.aggregates()) {
-      measures.add(outerMeasure(aggregate));
+      measures.add(outerMeasure(aggregate, outerRanges));
     }
     if (!valid) {
       return null;
     }
-    return new PerPersonRows(block.groupKeys(), aggregates, filters, block.types());
+    return new PerPersonRows(block.groupKeys(), aggregates, filters, block.types(), leftJoin);
+  }
+
+  /**
+   * {@code unitTable LEFT JOIN (per-person sub-query) ON unitTable.key = sub-query key}: the left
+   * side is the unit's own table alone, the sub-query reads one other table and groups by the key
+   * that names the person alone (so each row of the unit's table meets at most one of its rows),
+   * and the condition is that key pair, declared by both policies.
+   */
+  private PerPersonRows.LeftJoin checkLeftJoin() {
+    String shape =
+        "a LEFT JOIN is allowed only from the unit's own table to a sub-query of one other table"
+            + " grouped by the key that names the person alone, ON the declared key pair";
+    List<Scan> scans = flat.scans();
+    boolean unitTableLeft =
+        scans.size() == 2
+            && scans.get(0).policy() != null
+            && scans.get(0).policy().columns().stream()
+                .anyMatch(c -> c.columnClass() == ColumnClass.PRIVACY_UNIT)
+            && scans.get(1).offset() == scans.get(0).width();
+    if (!unitTableLeft || block.groupKeys().size() != 1 || personKey.get(0) == null) {
+      checker.add(ViolationCode.JOIN_TYPE_NOT_ALLOWED, null, SourcePositions.Position.START, shape);
+      return null;
+    }
+    RexNode condition = block.leftJoin().condition();
+    Integer left = null;
+    boolean onKey = false;
+    if (condition.getKind() == SqlKind.EQUALS) {
+      List<RexNode> operands = ((RexCall) condition).getOperands();
+      Integer first = LineageChecker.plainColumn(operands.get(0));
+      Integer second = LineageChecker.plainColumn(operands.get(1));
+      if (first != null && second != null) {
+        left = first < offset ? first : second < offset ? second : null;
+        int right = first < offset ? second : first;
+        onKey = left != null && left < scans.get(0).width() && right == offset;
+      }
+    }
+    if (!onKey) {
+      checker.add(ViolationCode.JOIN_TYPE_NOT_ALLOWED, null, SourcePositions.Position.START, shape);
+      return null;
+    }
+    BaseColumn tableKey = flat.columns().get(left);
+    BaseColumn personColumn = personKey.get(0);
+    ColumnPolicy keyPolicy = tableKey.policy();
+    boolean declared =
+        keyPolicy != null
+            && (keyPolicy.columnClass() == ColumnClass.JOIN_KEY
+                || keyPolicy.columnClass() == ColumnClass.PRIVACY_UNIT)
+            && scans
+                .get(0)
+                .policy()
+                .allowsJoin(tableKey.name(), personColumn.table(), personColumn.name())
+            && scans
+                .get(1)
+                .policy()
+                .allowsJoin(personColumn.name(), tableKey.table(), tableKey.name());
+    if (!declared) {
+      checker.add(
+          ViolationCode.JOIN_NOT_ON_DECLARED_KEYS,
+          tableKey.qualifiedName(),
+          checker.positionOf(tableKey),
+          "the join "
+              + tableKey.qualifiedName()
+              + " = "
+              + personColumn.qualifiedName()
+              + " is not declared by both tables' policies");
+      return null;
+    }
+    List<RexNode> outerFilters = new ArrayList<>();
+    for (RexNode filter : block.leftJoin().outerFilters()) {
+      for (RexNode conjunct : RelOptUtil.conjunctions(filter)) {
+        check(conjunct, LineageChecker.Usage.FILTER, offset);
+        outerFilters.add(conjunct);
+      }
+    }
+    return new PerPersonRows.LeftJoin(offset, left, outerFilters);
   }
 
   /** One inner aggregate, or {@code null} after a violation. */
-  private PerPersonRows.Aggregate innerAggregate(AggregateUse use, List<Interval> baseRanges) {
+  private PerPersonRows.Aggregate innerAggregate(AggregateUse use) {
     SqlKind kind = use.function().getKind();
     String name = use.function().getName();
     if (use.hasClause()) {
@@ -226,14 +320,14 @@ final class PerPersonChecker {
 
   private static Interval range(PerPersonRows.Aggregate aggregate, List<Interval> baseRanges) {
     return switch (aggregate.kind()) {
-      case COUNT_ROWS, COUNT_VALUES, COUNT_DISTINCT -> Interval.of(java.math.BigDecimal.ZERO, null);
+      case COUNT_ROWS, COUNT_VALUES, COUNT_DISTINCT -> Interval.of(BigDecimal.ZERO, null);
       case SUM -> PerPersonBounds.of(aggregate.argument(), baseRanges).ofSums();
       case MIN, MAX -> PerPersonBounds.of(aggregate.argument(), baseRanges);
     };
   }
 
   /** An outer aggregate over the per-person rows, or {@code null} after a violation. */
-  private Measure outerMeasure(AggregateUse aggregate) {
+  private Measure outerMeasure(AggregateUse aggregate, List<Interval> outerRanges) {
     SqlKind kind = aggregate.function().getKind();
     String name = aggregate.function().getName();
     if (aggregate.hasClause()) {
@@ -245,21 +339,28 @@ final class PerPersonChecker {
       return null;
     }
     if (kind == SqlKind.COUNT && aggregate.distinct()) {
-      Integer field =
+      Integer ref =
           aggregate.arguments().size() == 1
               ? LineageChecker.plainColumn(aggregate.arguments().get(0))
               : null;
-      if (field != null && personKey.get(field) != null) {
+      boolean unit =
+          ref != null
+              && (ref < offset
+                  ? LineageChecker.identifiesUnit(flat.columns().get(ref))
+                  // Without a join every per-person row has its person; after a LEFT JOIN, the
+                  // sub-query's key is NULL for the people it has no row for.
+                  : block.leftJoin() == null && personKey.get(ref - offset) != null);
+      if (unit) {
         return new Measure(Measure.Kind.DISTINCT_UNITS, null, null, null);
       }
-      aggregate
-          .arguments()
-          .forEach(a -> checkPerPersonExpression(a, LineageChecker.Usage.AGGREGATE));
-      checker.add(
-          ViolationCode.DISTINCT_NOT_ON_UNIT,
-          null,
-          checker.positions().ofColumn(null, "DISTINCT"),
-          "COUNT(DISTINCT ...) over per-person rows is supported only on the person's key");
+      if (aggregate.arguments().stream()
+          .noneMatch(a -> check(a, LineageChecker.Usage.AGGREGATE, offset))) {
+        checker.add(
+            ViolationCode.DISTINCT_NOT_ON_UNIT,
+            null,
+            checker.positions().ofColumn(null, "DISTINCT"),
+            "COUNT(DISTINCT ...) over per-person rows is supported only on the person's key");
+      }
       return null;
     }
     if (aggregate.arguments().size() > 1 || aggregate.distinct()) {
@@ -271,54 +372,101 @@ final class PerPersonChecker {
       return null;
     }
     RexNode argument = aggregate.arguments().isEmpty() ? null : aggregate.arguments().get(0);
-    if (argument != null) {
-      checkPerPersonExpression(argument, LineageChecker.Usage.AGGREGATE);
+    if (argument != null && check(argument, LineageChecker.Usage.AGGREGATE, offset)) {
+      return null;
     }
-    switch (kind) {
-      case COUNT -> {
-        return argument == null
-            ? new Measure(Measure.Kind.COUNT_ROWS, null, null, null)
-            : new Measure(Measure.Kind.COUNT_VALUES, argument, null, null);
-      }
-      case SUM, SUM0, AVG -> {
-        Interval range = PerPersonBounds.of(argument, ranges);
-        if (!SqlTypeUtil.isNumeric(argument.getType()) || !range.bounded()) {
-          unbounded("the argument of " + name);
-          return null;
+    MetricAggregate allowedKind =
+        switch (kind) {
+          case COUNT -> MetricAggregate.COUNT;
+          case SUM, SUM0 -> MetricAggregate.SUM;
+          case AVG -> MetricAggregate.AVG;
+          default -> null;
+        };
+    if (allowedKind == null) {
+      checker.add(
+          ViolationCode.AGGREGATE_NOT_ALLOWED,
+          null,
+          checker.positions().ofColumn(null, name),
+          name + " is not allowed: only COUNT, SUM and AVG are released");
+      return null;
+    }
+    Set<BaseColumn> metrics = new LinkedHashSet<>();
+    if (argument != null) {
+      for (int ref : RelOptUtil.InputFinder.bits(argument)) {
+        if (ref < offset && isMetric(flat.columns().get(ref))) {
+          metrics.add(flat.columns().get(ref));
         }
-        return new Measure(
-            kind == SqlKind.AVG ? Measure.Kind.AVG : Measure.Kind.SUM,
-            argument,
-            new MetricBounds(range.lower(), range.upper()),
-            "a per-person value");
       }
-      default -> {
+    }
+    for (BaseColumn metric : metrics) {
+      if (!metric.policy().allowedAggregates().contains(allowedKind)) {
         checker.add(
             ViolationCode.AGGREGATE_NOT_ALLOWED,
-            null,
-            checker.positions().ofColumn(null, name),
-            name + " is not allowed: only COUNT, SUM and AVG are released");
+            metric.qualifiedName(),
+            checker.positionOf(metric),
+            "the policy allows only "
+                + metric.policy().allowedAggregates()
+                + " over "
+                + metric.qualifiedName()
+                + ", not "
+                + allowedKind);
         return null;
       }
     }
+    if (allowedKind == MetricAggregate.COUNT) {
+      return argument == null
+          ? new Measure(Measure.Kind.COUNT_ROWS, null, null, null)
+          : new Measure(Measure.Kind.COUNT_VALUES, argument, null, null);
+    }
+    Measure.Kind measureKind = kind == SqlKind.AVG ? Measure.Kind.AVG : Measure.Kind.SUM;
+    if (metrics.size() > 1) {
+      BaseColumn second = new ArrayList<>(metrics).get(1);
+      checker.add(
+          ViolationCode.MULTIPLE_METRICS_IN_AGGREGATE,
+          second.qualifiedName(),
+          checker.positionOf(second),
+          name + " reads several metrics; aggregate each metric on its own");
+      return null;
+    }
+    if (metrics.size() == 1) {
+      // A metric of the unit's own table: its declared bounds, as in any query.
+      BaseColumn metric = metrics.iterator().next();
+      return new Measure(measureKind, argument, metric.policy().bounds(), metric.qualifiedName());
+    }
+    Interval range = PerPersonBounds.of(argument, outerRanges);
+    if (!SqlTypeUtil.isNumeric(argument.getType()) || !range.bounded()) {
+      unbounded("the argument of " + name);
+      return null;
+    }
+    return new Measure(
+        measureKind,
+        argument,
+        new MetricBounds(range.lower(), range.upper()),
+        "a per-person value");
   }
 
   /**
-   * An expression over the per-person row: functions on the allow-list, and the person's key
-   * nowhere (it is how the rewrite tells people apart, never a value the analyst sees). Returns
-   * whether it reads the person's key.
+   * Checks an expression whose fields below {@code at} are base columns (of the unit's table, after
+   * a LEFT JOIN) and from {@code at} on per-person fields: functions on the allow-list, base
+   * columns by their class, and the person's key nowhere (it is how the rewrite tells people apart,
+   * never a value the analyst sees). Returns whether it reads a key, which is refused.
    */
-  private boolean checkPerPersonExpression(RexNode expression, LineageChecker.Usage usage) {
+  private boolean check(RexNode expression, LineageChecker.Usage usage, int at) {
     checker.checkCalls(expression);
-    boolean readsPerson = false;
-    for (int field : RelOptUtil.InputFinder.bits(expression)) {
-      BaseColumn person = personKey.get(field);
-      if (person != null) {
-        checker.checkColumn(person, usage);
-        readsPerson = true;
+    boolean readsKey = false;
+    for (int ref : RelOptUtil.InputFinder.bits(expression)) {
+      BaseColumn column = ref < at ? flat.columns().get(ref) : personKey.get(ref - at);
+      if (column == null) {
+        continue;
       }
+      checker.checkColumn(column, usage);
+      ColumnPolicy policy = column.policy();
+      readsKey |=
+          policy != null
+              && (policy.columnClass() == ColumnClass.PRIVACY_UNIT
+                  || policy.columnClass() == ColumnClass.JOIN_KEY);
     }
-    return readsPerson;
+    return readsKey;
   }
 
   private void unbounded(String what) {

@@ -17,12 +17,39 @@ import org.apache.calcite.rex.RexNode;
  * @param filters conditions on the per-person row (the person's own values only)
  * @param types the per-person row's field types (without the unit), which the outer block's
  *     expressions expect
+ * @param leftJoin how the unit's own table is LEFT JOINed to these rows, or {@code null} when the
+ *     outer block aggregates them directly
  */
 public record PerPersonRows(
     List<RexNode> groupKeys,
     List<Aggregate> aggregates,
     List<RexNode> filters,
-    List<RelDataType> types) {
+    List<RelDataType> types,
+    LeftJoin leftJoin) {
+
+  /**
+   * {@code unitTable LEFT JOIN (per-person rows) ON unitTable.key = person key}: each row of the
+   * unit's table meets at most one per-person row, so the person stays the unit table's.
+   *
+   * @param offset where per-person field {@code i} is read in the outer block, at {@code offset +
+   *     i}; below it the outer block reads the unit table's base columns
+   * @param tableKey the base index of the unit table's join column
+   * @param outerFilters the outer block's {@code WHERE}, on the joined row (outer block's terms)
+   */
+  public record LeftJoin(int offset, int tableKey, List<RexNode> outerFilters) {
+    public LeftJoin {
+      outerFilters = List.copyOf(requireNonNull(outerFilters, "outerFilters is null"));
+    }
+  }
+
+  /** Per-person rows the outer block aggregates directly. */
+  public PerPersonRows(
+      List<RexNode> groupKeys,
+      List<Aggregate> aggregates,
+      List<RexNode> filters,
+      List<RelDataType> types) {
+    this(groupKeys, aggregates, filters, types, null);
+  }
 
   /** One per-person aggregate: what the rewrite computes per person and inner group. */
   public record Aggregate(Kind kind, RexNode argument) {

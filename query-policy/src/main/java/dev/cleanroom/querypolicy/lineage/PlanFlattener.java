@@ -130,12 +130,19 @@ public final class PlanFlattener {
         }
       }
     }
+    List<RexNode> baseFilters = filters;
+    if (perPerson != null && perPerson.leftJoin() != null) {
+      // Filters after the LEFT JOIN read the joined row: they are the outer block's.
+      int start = perPerson.leftJoin().outerFiltersFrom();
+      perPerson = perPerson.withOuterFilters(filters.subList(start, filters.size()));
+      baseFilters = filters.subList(0, start);
+    }
     FlatQuery query =
         new FlatQuery(
             scans,
             columns,
             joinConditions,
-            filters,
+            baseFilters,
             aggregateSeen,
             groupKeys,
             aggregates,
@@ -252,13 +259,22 @@ public final class PlanFlattener {
   }
 
   private Fields join(Join join) {
+    Fields left = visit(join.getLeft());
+    Fields right = visit(join.getRight());
+    if (join.getJoinType() == JoinRelType.LEFT
+        && !left.aggregated()
+        && right.aggregated()
+        && perPerson == null
+        && !nestingRefused) {
+      return exposureJoin(join, left, right);
+    }
     if (join.getJoinType() != JoinRelType.INNER) {
       add(
           ViolationCode.JOIN_TYPE_NOT_ALLOWED,
-          join.getJoinType() + " join is not allowed: only INNER JOIN ... ON declared join keys");
+          join.getJoinType()
+              + " join is not allowed: only INNER JOIN ... ON declared join keys, or a LEFT JOIN"
+              + " from the unit's own table to a sub-query grouped by the person's key");
     }
-    Fields left = visit(join.getLeft());
-    Fields right = visit(join.getRight());
     if (left.aggregated() || right.aggregated()) {
       nestingRefused = true;
       add(
@@ -269,6 +285,44 @@ public final class PlanFlattener {
     both.addAll(right.expressions());
     Fields fields = new Fields(both, left.aggregated() || right.aggregated());
     joinConditions.add(substitute(join.getCondition(), fields));
+    return fields;
+  }
+
+  /**
+   * {@code unitTable LEFT JOIN (per-person sub-query)}: the sub-query's rows become per-person rows
+   * and the join's output reads them at {@code columns.size() + field}, past every base column; the
+   * lineage check decides whether the shape is the allowed one.
+   */
+  private Fields exposureJoin(Join join, Fields left, Fields right) {
+    int offset = columns.size();
+    perPerson =
+        new PerPersonBlock(groupKeys, aggregates, having, lastAggregateTypes)
+            .leftJoined(offset, filters.size());
+    groupKeys.clear();
+    aggregates.clear();
+    having.clear();
+    // The outer block aggregates the joined rows once: the sub-query's aggregate is not nested.
+    aggregateSeen = false;
+    List<RexNode> both = new ArrayList<>(left.expressions());
+    for (RexNode expression : right.expressions()) {
+      if (expression instanceof RexInputRef ref) {
+        // Past the LEFT JOIN, a per-person field is NULL for the rows it has no match for.
+        both.add(
+            new RexInputRef(
+                ref.getIndex() + offset,
+                rexBuilder.getTypeFactory().createTypeWithNullability(ref.getType(), true)));
+      } else {
+        // A value computed in the sub-query after its aggregate (a literal, n > 3) would not be
+        // NULL for the rows the join does not match, as SQL says it is.
+        add(
+            ViolationCode.JOIN_TYPE_NOT_ALLOWED,
+            "the sub-query of a LEFT JOIN must select its key and its aggregates as they are;"
+                + " compute on them in the outer query");
+        both.add(rexBuilder.makeNullLiteral(expression.getType()));
+      }
+    }
+    Fields fields = new Fields(both, false);
+    perPerson = perPerson.withJoinCondition(substitute(join.getCondition(), fields));
     return fields;
   }
 

@@ -46,7 +46,8 @@ record JoinKeyCap(
    */
   static List<JoinKeyCap> of(CheckedQuery query) {
     List<Scan> scans = query.flat().scans();
-    if (scans.size() < 2) {
+    if (scans.size() < 2 || (query.perPerson() != null && query.perPerson().leftJoin() != null)) {
+      // A LEFT JOIN to per-person rows meets each row with at most one: it multiplies nothing.
       return List.of();
     }
     TreeSet<Integer> read = new TreeSet<>();

@@ -1,21 +1,28 @@
 package dev.cleanroom.querypolicy.rewrite;
 
+import dev.cleanroom.querypolicy.lineage.CheckedQuery;
 import dev.cleanroom.querypolicy.lineage.PerPersonRows;
+import dev.cleanroom.querypolicy.lineage.Scan;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * The per-person stage of the private rewrite, between the row filters and the outer block: each
@@ -128,6 +135,78 @@ final class PerPersonSteps {
       RexNode condition = RexUtil.composeConjunction(rex, rows.filters());
       builder.push(LogicalFilter.create(builder.build(), condition));
     }
+  }
+
+  /**
+   * {@code unitTable LEFT JOIN (per-person rows)}: the unit's own table with its consent filter and
+   * its own filters, joined on its key with the other table's per-person rows (consent, the
+   * sub-query's filters, the per-person aggregate, its HAVING). Each row of the unit's table meets
+   * at most one per-person row, since those are grouped by that key alone. Field layout after it:
+   * the unit table's columns, then the per-person row (its unit last).
+   */
+  static void leftJoinPerPersonRows(RelBuilder builder, CheckedQuery query) {
+    List<Scan> scans = query.flat().scans();
+    Scan table = scans.get(0);
+    Scan other = scans.get(1);
+    PerPersonRows rows = query.perPerson();
+    RexBuilder rex = builder.getRexBuilder();
+    List<RexNode> tableFilters = new ArrayList<>();
+    List<RexNode> otherFilters = new ArrayList<>();
+    for (RexNode filter : query.filters()) {
+      // A filter below the join reads one side only (the other is not in its scope).
+      ImmutableBitSet read = RelOptUtil.InputFinder.bits(filter);
+      if (read.isEmpty() || read.nextSetBit(0) < other.offset()) {
+        tableFilters.add(filter);
+      } else {
+        otherFilters.add(RexUtil.shift(filter, -other.offset()));
+      }
+    }
+    RewriteSteps.scanWithConsent(builder, table);
+    if (!tableFilters.isEmpty()) {
+      RexNode condition = RexUtil.composeConjunction(rex, tableFilters);
+      builder.push(LogicalFilter.create(builder.build(), condition));
+    }
+    RewriteSteps.scanWithConsent(builder, other);
+    int otherUnit = query.personColumns().get(1) - other.offset();
+    RewriteSteps.filterRows(builder, otherUnit, otherFilters);
+    List<RexNode> keys =
+        rows.groupKeys().stream().map(k -> RexUtil.shift(k, -other.offset())).toList();
+    List<PerPersonRows.Aggregate> aggregates =
+        rows.aggregates().stream()
+            .map(
+                a ->
+                    new PerPersonRows.Aggregate(
+                        a.kind(),
+                        a.argument() == null ? null : RexUtil.shift(a.argument(), -other.offset())))
+            .toList();
+    aggregatePerPerson(
+        builder, otherUnit, new PerPersonRows(keys, aggregates, rows.filters(), rows.types()));
+    RexNode tableKey = builder.field(2, 0, rows.leftJoin().tableKey());
+    RexNode personKey = builder.field(2, 1, 0);
+    builder.join(JoinRelType.LEFT, builder.equals(tableKey, personKey));
+  }
+
+  /**
+   * The outer block's expressions on the rows {@link #leftJoinPerPersonRows} leaves: per-person
+   * field {@code i}, read at {@code offset + i}, follows the unit table's columns.
+   */
+  static List<RexNode> onJoinedRows(CheckedQuery query, List<RexNode> expressions) {
+    int offset = query.perPerson().leftJoin().offset();
+    int tableWidth = query.flat().scans().get(0).width();
+    RexShuttle shuttle =
+        new RexShuttle() {
+          @Override
+          public RexNode visitInputRef(RexInputRef ref) {
+            if (ref.getIndex() >= offset) {
+              return new RexInputRef(ref.getIndex() - offset + tableWidth, ref.getType());
+            }
+            if (ref.getIndex() < tableWidth) {
+              return ref;
+            }
+            throw new IllegalStateException("the outer block reads the sub-query's base rows");
+          }
+        };
+    return expressions.stream().map(e -> e.accept(shuttle)).toList();
   }
 
   private static RelBuilder.AggCall call(

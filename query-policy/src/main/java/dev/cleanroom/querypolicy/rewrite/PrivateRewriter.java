@@ -118,15 +118,27 @@ public final class PrivateRewriter {
             .create(cluster, first.relOptTable().getRelOptSchema());
     List<RelDataType> baseTypes = query.flat().columns().stream().map(BaseColumn::type).toList();
     int groups = query.groupKeys().size();
-    RewriteSteps.joinOnKeys(
-        builder, query.flat().scans(), query.keyPairs(), baseTypes, JoinKeyCap.of(query), key);
-    RewriteSteps.filterRows(builder, query.unitColumn(), query.filters());
     int unitColumn = query.unitColumn();
-    if (query.perPerson() != null) {
-      PerPersonSteps.aggregatePerPerson(builder, query.unitColumn(), query.perPerson());
-      unitColumn = query.perPerson().unitField();
+    List<RexNode> groupKeys = query.groupKeys();
+    List<RexNode> rowArguments = arguments;
+    if (query.perPerson() != null && query.perPerson().leftJoin() != null) {
+      PerPersonSteps.leftJoinPerPersonRows(builder, query);
+      groupKeys = PerPersonSteps.onJoinedRows(query, groupKeys);
+      rowArguments = PerPersonSteps.onJoinedRows(query, arguments);
+      RewriteSteps.filterRows(
+          builder,
+          unitColumn,
+          PerPersonSteps.onJoinedRows(query, query.perPerson().leftJoin().outerFilters()));
+    } else {
+      RewriteSteps.joinOnKeys(
+          builder, query.flat().scans(), query.keyPairs(), baseTypes, JoinKeyCap.of(query), key);
+      RewriteSteps.filterRows(builder, query.unitColumn(), query.filters());
+      if (query.perPerson() != null) {
+        PerPersonSteps.aggregatePerPerson(builder, query.unitColumn(), query.perPerson());
+        unitColumn = query.perPerson().unitField();
+      }
     }
-    RewriteSteps.projectUnitGroupsAndArguments(builder, unitColumn, query.groupKeys(), arguments);
+    RewriteSteps.projectUnitGroupsAndArguments(builder, unitColumn, groupKeys, rowArguments);
     RewriteSteps.aggregatePerUnitAndGroup(builder, groups, partials);
     RewriteSteps.clampContributions(builder, groups, partials);
     RewriteSteps.rankGroupsPerUnit(builder, groups, key);
@@ -271,6 +283,14 @@ public final class PrivateRewriter {
           .append(" = ")
           .append(query.flat().columns().get(pair.right()).qualifiedName())
           .append(".\n");
+    }
+    if (query.perPerson() != null && query.perPerson().leftJoin() != null) {
+      text.append("Each row of ")
+          .append(query.flat().scans().get(0).table())
+          .append(" meets at most one row of the per-person sub-query (LEFT JOIN on ")
+          .append(
+              query.flat().columns().get(query.perPerson().leftJoin().tableKey()).qualifiedName())
+          .append("); for people without one, its values are NULL.\n");
     }
     if (query.perPerson() != null) {
       text.append("The sub-query's aggregates are computed per person (")
