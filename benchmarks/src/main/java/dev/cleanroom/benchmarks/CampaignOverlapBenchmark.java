@@ -29,8 +29,8 @@ import org.apache.calcite.tools.RelBuilder;
 /**
  * Times, in one JVM on the same Arrow data: (a) DuckDB running the plain query, (b) the vectorized
  * executor running the same plain plan, (c) the private query through the real pipeline (analysis
- * and rewrite, the executor, the release). Arguments: customers impressions [iterations]
- * [warm-ups].
+ * and rewrite, the executor, the release). Arguments: customers impressions [iterations] [warm-ups]
+ * [purchases, default half the impressions].
  */
 public final class CampaignOverlapBenchmark {
   private static final int THREADS = 2;
@@ -45,12 +45,14 @@ public final class CampaignOverlapBenchmark {
     int impressionCount = args.length > 1 ? Integer.parseInt(args[1]) : 5_000_000;
     int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int warmUps = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+    int purchaseCount = args.length > 4 ? Integer.parseInt(args[4]) : impressionCount / 2;
     System.out.printf(
         Locale.ROOT,
-        "campaign-overlap benchmark: %d customers x %d impressions, %d threads, %d warm-ups, %d"
-            + " iterations, %d processors%n",
+        "campaign-overlap benchmark: %d customers x %d impressions (%d purchases), %d threads, %d"
+            + " warm-ups, %d iterations, %d processors%n",
         customerCount,
         impressionCount,
+        purchaseCount,
         THREADS,
         warmUps,
         iterations,
@@ -62,12 +64,16 @@ public final class CampaignOverlapBenchmark {
           new DemoDataGenerator(DemoDataGenerator.DEFAULT_SEED, Fingerprints::of);
       DemoDataGenerator.Customers customers = generator.customers(customerCount);
       DemoDataGenerator.Impressions impressions = generator.impressions(customers, impressionCount);
+      DemoDataGenerator.Purchases purchases =
+          generator.purchases(customers, impressions, purchaseCount);
       System.out.printf(Locale.ROOT, "generated in %.1f s%n", seconds(start));
       start = System.nanoTime();
       InMemoryTable customerTable = DemoArrowLoader.customers(customers, allocator);
       InMemoryTable impressionTable = DemoArrowLoader.impressions(impressions, allocator);
+      InMemoryTable purchaseTable = DemoArrowLoader.purchases(purchases, allocator);
       customers = null;
       impressions = null;
+      purchases = null;
       System.out.printf(Locale.ROOT, "loaded into Arrow in %.1f s%n", seconds(start));
 
       try (DuckDbEngine duckDb =
@@ -75,22 +81,27 @@ public final class CampaignOverlapBenchmark {
         start = System.nanoTime();
         duckDb.load("retailer.customers", customerTable, allocator);
         duckDb.load("advertiser.impressions", impressionTable, allocator);
+        duckDb.load("retailer.purchases", purchaseTable, allocator);
         System.out.printf(
             Locale.ROOT, "DuckDB loaded the Arrow streams in %.1f s%n", seconds(start));
 
         SchemaPlus root = Frameworks.createRootSchema(true);
-        root.add("retailer", new AbstractSchema()).add("customers", customerTable);
+        SchemaPlus retailer = root.add("retailer", new AbstractSchema());
+        retailer.add("customers", customerTable);
+        retailer.add("purchases", purchaseTable);
         root.add("advertiser", new AbstractSchema()).add("impressions", impressionTable);
         Map<TableName, InMemoryTable> tables =
             Map.of(
                 new TableName("retailer", "customers"), customerTable,
-                new TableName("advertiser", "impressions"), impressionTable);
+                new TableName("advertiser", "impressions"), impressionTable,
+                new TableName("retailer", "purchases"), purchaseTable);
         // Wired as the server wires it.
         VectorizedExecutor executor = new VectorizedExecutor(allocator);
         start = System.nanoTime();
         // The columns an analyst may use; the raw e-mail (PII) is never read by a query.
         executor.prepare(customerTable, Set.of("email_hash", "zip", "age_band", "loyalty_tier"));
         executor.prepare(impressionTable, Set.of("email_hash", "campaign_id"));
+        executor.prepare(purchaseTable, Set.of("category", "channel"));
         System.out.printf(
             Locale.ROOT,
             "executor dictionary-encoded the string columns in %.1f s (once per loaded table)%n",
@@ -104,8 +115,12 @@ public final class CampaignOverlapBenchmark {
                 "Q2 scan-aggregate",
                 BenchmarkQueries.Q2_SQL,
                 BenchmarkQueries::plainSingleTablePlan);
+        Result conversions =
+            runner.run(
+                "Q3 conversions", BenchmarkQueries.Q3_SQL, BenchmarkQueries::plainConversionsPlan);
         scan.print();
         join.print();
+        conversions.print();
         System.out.printf(
             Locale.ROOT,
             "join private/duckdb=%.2f plain/duckdb=%.2f rows=%dx%d%n",
@@ -113,9 +128,15 @@ public final class CampaignOverlapBenchmark {
             join.plainSeconds() / join.duckDbSeconds(),
             customerCount,
             impressionCount);
+        System.out.printf(
+            Locale.ROOT,
+            "conversions private/duckdb=%.2f plain/duckdb=%.2f%n",
+            conversions.privateSeconds() / conversions.duckDbSeconds(),
+            conversions.plainSeconds() / conversions.duckDbSeconds());
       } finally {
         customerTable.close();
         impressionTable.close();
+        purchaseTable.close();
       }
     }
   }

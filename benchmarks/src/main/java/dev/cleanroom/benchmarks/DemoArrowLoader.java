@@ -4,6 +4,7 @@ import dev.cleanroom.connectors.dataset.ColumnDefinition;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.examples.demo.DemoDataGenerator.Customers;
 import dev.cleanroom.examples.demo.DemoDataGenerator.Impressions;
+import dev.cleanroom.examples.demo.DemoDataGenerator.Purchases;
 import dev.cleanroom.testkit.InMemoryTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,6 +41,15 @@ final class DemoArrowLoader {
           ColumnDefinition.of("ts", "TIMESTAMP"),
           ColumnDefinition.of("clicked", "BOOLEAN"),
           ColumnDefinition.of("cost", "DOUBLE"));
+
+  static final DatasetSchema PURCHASES =
+      DatasetSchema.of(
+          ColumnDefinition.of("customer_id", "BIGINT"),
+          ColumnDefinition.of("ts", "TIMESTAMP"),
+          ColumnDefinition.of("category", "VARCHAR"),
+          ColumnDefinition.of("channel", "VARCHAR"),
+          ColumnDefinition.of("amount", "DOUBLE"),
+          ColumnDefinition.of("opted_out", "BOOLEAN"));
 
   private DemoArrowLoader() {}
 
@@ -94,6 +104,32 @@ final class DemoArrowLoader {
       batches.add(root);
     }
     return InMemoryTable.ofBatches(IMPRESSIONS, batches);
+  }
+
+  static InMemoryTable purchases(Purchases purchases, BufferAllocator allocator) {
+    List<VectorSchemaRoot> batches = new ArrayList<>();
+    int rows = purchases.size();
+    for (int start = 0; start < rows; start += BATCH_ROWS) {
+      int end = Math.min(rows, start + BATCH_ROWS);
+      VectorSchemaRoot root = VectorSchemaRoot.create(PURCHASES.arrowSchema(), allocator);
+      root.allocateNew();
+      BigIntVector customerId = (BigIntVector) root.getVector("customer_id");
+      TimeStampMicroVector ts = (TimeStampMicroVector) root.getVector("ts");
+      Float8Vector amount = (Float8Vector) root.getVector("amount");
+      BitVector optedOut = (BitVector) root.getVector("opted_out");
+      for (int i = start; i < end; i++) {
+        int row = i - start;
+        customerId.setSafe(row, purchases.customerId()[i]);
+        ts.setSafe(row, purchases.tsMicros()[i]);
+        setString(root, "category", row, purchases.category()[i]);
+        setString(root, "channel", row, purchases.channel()[i]);
+        amount.setSafe(row, purchases.amount()[i]);
+        optedOut.setSafe(row, purchases.optedOut()[i] ? 1 : 0);
+      }
+      root.setRowCount(end - start);
+      batches.add(root);
+    }
+    return InMemoryTable.ofBatches(PURCHASES, batches);
   }
 
   private static void setString(VectorSchemaRoot root, String column, int row, String value) {

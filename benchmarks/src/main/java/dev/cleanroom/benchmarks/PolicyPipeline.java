@@ -33,7 +33,8 @@ final class PolicyPipeline {
             root,
             Map.of(
                 TableName.parse("retailer.customers"), demoPolicy("retailer.customers"),
-                TableName.parse("advertiser.impressions"), demoPolicy("advertiser.impressions")),
+                TableName.parse("advertiser.impressions"), demoPolicy("advertiser.impressions"),
+                TableName.parse("retailer.purchases"), demoPolicy("retailer.purchases")),
             ANALYST,
             ContributionKey.of(key)),
         limits);

@@ -37,8 +37,12 @@ final class FlightTickets {
     this.timeToLive = requireNonNull(timeToLive, "timeToLive is null");
   }
 
-  /** Keeps {@code answer} for {@code caller}; answers its ticket. */
-  byte[] keep(Caller caller, Answer answer) {
+  /**
+   * Keeps {@code answer} for {@code caller}; answers its ticket. Synchronized so that the limit per
+   * member holds under concurrent calls (the count and the insertion are one step); reads stay
+   * lock-free.
+   */
+  synchronized byte[] keep(Caller caller, Answer answer) {
     Instant now = clock.instant();
     waiting.values().removeIf(entry -> !entry.expires().isAfter(now));
     dropOldestBeyondLimit(caller.memberId());

@@ -31,7 +31,11 @@ final class PreparedQueries {
     this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout is null");
   }
 
-  byte[] prepare(Caller caller, String sql) {
+  /**
+   * A new handle for {@code sql}. Synchronized so that the limit per member holds under concurrent
+   * calls (the count and the insertion are one step); lookups stay lock-free.
+   */
+  synchronized byte[] prepare(Caller caller, String sql) {
     Instant now = clock.instant();
     prepared.values().removeIf(p -> p.lastUsed().plus(idleTimeout).isBefore(now));
     long held = prepared.values().stream().filter(p -> p.memberId() == caller.memberId()).count();

@@ -14,9 +14,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.junit.jupiter.api.Test;
@@ -117,5 +124,36 @@ class FlightTicketsTest {
     public Instant instant() {
       return now;
     }
+  }
+
+  @Test
+  void concurrentKeeps_neverExceedTheLimitPerMember() throws Exception {
+    int threads = 8;
+    AtomicInteger largest = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < 2_000; i++) {
+                    tickets.keep(ANALYST, answer("q-" + i));
+                    largest.accumulateAndGet(tickets.size(), Math::max);
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> future : done) {
+        future.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(FlightTickets.MAX_WAITING_PER_MEMBER, tickets.size());
+    assertEquals(FlightTickets.MAX_WAITING_PER_MEMBER, largest.get(), "never more, at any moment");
   }
 }

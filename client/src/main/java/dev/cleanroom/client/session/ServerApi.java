@@ -36,7 +36,8 @@ public final class ServerApi {
   private final String collaboration;
   private final HttpClient http;
 
-  ServerApi(URI base, String apiKey, String collaboration, Console console) {
+  ServerApi(
+      URI base, String apiKey, String collaboration, boolean allowPlainHttp, Console console) {
     this.base = requireNonNull(base, "base is null");
     this.apiKey = requireNonNull(apiKey, "apiKey is null");
     this.collaboration = requireNonNull(collaboration, "collaboration is null");
@@ -45,14 +46,29 @@ public final class ServerApi {
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    if (base.getScheme().equals("http") && !isLoopback(base.getHost())) {
-      console
-          .err()
-          .println(
-              "warning: "
-                  + base.getHost()
-                  + " is reached over plain http; your API key travels unencrypted");
+    checkTransport(base, allowPlainHttp, console);
+  }
+
+  /**
+   * Refuses plain http to another machine unless {@code allowPlainHttp}: the API key would travel
+   * unencrypted. Allowed, it still warns.
+   */
+  static void checkTransport(URI base, boolean allowPlainHttp, Console console) {
+    if (!base.getScheme().equals("http") || isLoopback(base.getHost())) {
+      return;
     }
+    if (!allowPlainHttp) {
+      throw ClientException.usage(
+          base.getHost()
+              + " would be reached over plain http and your API key would travel unencrypted:"
+              + " use https://, or --allow-plain-http on a network you trust");
+    }
+    console
+        .err()
+        .println(
+            "warning: "
+                + base.getHost()
+                + " is reached over plain http; your API key travels unencrypted");
   }
 
   /** A request to {@code /api/v1/collaborations/{c}/<path>}, authenticated. */

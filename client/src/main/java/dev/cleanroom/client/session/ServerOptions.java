@@ -40,6 +40,13 @@ public final class ServerOptions {
       description = "the collaboration, e.g. demo")
   private String collaboration;
 
+  @Option(
+      names = "--allow-plain-http",
+      description =
+          "allow a plain http:// URL to another machine (refused by default: the API key would"
+              + " travel unencrypted)")
+  private boolean allowPlainHttp;
+
   @Spec(Spec.Target.MIXEE)
   private CommandSpec mixee;
 
@@ -58,7 +65,7 @@ public final class ServerOptions {
 
   /** The connection these options describe; usage errors when something is missing. */
   public ServerApi connect(Console console) {
-    return new ServerApi(baseUri(console), apiKey(console), collaboration, console);
+    return new ServerApi(baseUri(console), apiKey(console), collaboration, allowPlainHttp, console);
   }
 
   private URI baseUri(Console console) {
