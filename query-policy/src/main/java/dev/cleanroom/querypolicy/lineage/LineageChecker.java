@@ -363,7 +363,7 @@ public final class LineageChecker {
   }
 
   private void checkJoinsConnected(List<CheckedQuery.KeyPair> keyPairs) {
-    int scans = flat.scans().size();
+    int scans = innerJoinedScans();
     // Several scans without any join come from refused constructs (set operations, sub-queries).
     if (scans < 2 || flat.joinConditions().isEmpty()) {
       return;
@@ -729,11 +729,11 @@ public final class LineageChecker {
    * and bounding the first would leave the second unbounded.
    */
   private void checkJoinedOnThePerson(List<CheckedQuery.KeyPair> keyPairs) {
-    if (flat.scans().size() < 2) {
+    if (innerJoinedScans() < 2) {
       return;
     }
     TableName unitTable = unitTable();
-    for (Scan scan : flat.scans()) {
+    for (Scan scan : flat.scans().subList(0, innerJoinedScans())) {
       int person = personColumn(scan, unitTable);
       if (flat.columns().get(person).policy().columnClass() == ColumnClass.PRIVACY_UNIT) {
         continue;
@@ -764,6 +764,15 @@ public final class LineageChecker {
                 + " people");
       }
     }
+  }
+
+  /**
+   * How many scans are joined by inner joins: all of them, or those left of a LEFT JOIN to a
+   * per-person sub-query (whose join {@link PerPersonChecker} checks).
+   */
+  private int innerJoinedScans() {
+    boolean leftJoin = flat.perPerson() != null && flat.perPerson().leftJoin() != null;
+    return leftJoin ? flat.perPerson().leftJoin().leftScans() : flat.scans().size();
   }
 
   private String describeUnit(TableName unitTable) {

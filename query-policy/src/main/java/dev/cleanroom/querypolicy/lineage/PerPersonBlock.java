@@ -32,13 +32,19 @@ public record PerPersonBlock(
    * i}.
    *
    * @param offset where the per-person fields start in the outer block's expressions
+   * @param leftScans how many of the scans are on the left of the join (the rest are the
+   *     sub-query's)
    * @param outerFiltersFrom how many of the flattened filters precede the join (the rest are the
    *     outer block's)
    * @param condition the join condition, in the outer block's terms
    * @param outerFilters the outer block's {@code WHERE}, in the outer block's terms
    */
   public record LeftJoin(
-      int offset, int outerFiltersFrom, RexNode condition, List<RexNode> outerFilters) {
+      int offset,
+      int leftScans,
+      int outerFiltersFrom,
+      RexNode condition,
+      List<RexNode> outerFilters) {
     public LeftJoin {
       outerFilters = List.copyOf(requireNonNull(outerFilters, "outerFilters is null"));
     }
@@ -65,13 +71,13 @@ public record PerPersonBlock(
     return groupKeys.size() + aggregates.size();
   }
 
-  PerPersonBlock leftJoined(int offset, int outerFiltersFrom) {
+  PerPersonBlock leftJoined(int offset, int leftScans, int outerFiltersFrom) {
     return new PerPersonBlock(
         groupKeys,
         aggregates,
         filters,
         types,
-        new LeftJoin(offset, outerFiltersFrom, null, List.of()));
+        new LeftJoin(offset, leftScans, outerFiltersFrom, null, List.of()));
   }
 
   PerPersonBlock withJoinCondition(RexNode condition) {
@@ -80,7 +86,12 @@ public record PerPersonBlock(
         aggregates,
         filters,
         types,
-        new LeftJoin(leftJoin.offset(), leftJoin.outerFiltersFrom(), condition, List.of()));
+        new LeftJoin(
+            leftJoin.offset(),
+            leftJoin.leftScans(),
+            leftJoin.outerFiltersFrom(),
+            condition,
+            List.of()));
   }
 
   PerPersonBlock withOuterFilters(List<RexNode> outerFilters) {
@@ -90,6 +101,10 @@ public record PerPersonBlock(
         filters,
         types,
         new LeftJoin(
-            leftJoin.offset(), leftJoin.outerFiltersFrom(), leftJoin.condition(), outerFilters));
+            leftJoin.offset(),
+            leftJoin.leftScans(),
+            leftJoin.outerFiltersFrom(),
+            leftJoin.condition(),
+            outerFilters));
   }
 }

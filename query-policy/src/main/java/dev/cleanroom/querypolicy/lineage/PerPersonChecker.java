@@ -159,16 +159,29 @@ final class PerPersonChecker {
    */
   private PerPersonRows.LeftJoin checkLeftJoin() {
     String shape =
-        "a LEFT JOIN is allowed only from the unit's own table to a sub-query of one other table"
-            + " grouped by the key that names the person alone, ON the declared key pair";
+        "a LEFT JOIN is allowed only from the unit's own table (alone or joined on the person's"
+            + " keys) to a sub-query of one other table grouped by the key that names the person"
+            + " alone, ON the declared key pair";
+    // The left side: the unit's own table, alone or inner-joined on the person's keys (checked
+    // as any join); the right side: the sub-query of one more table, the last scan.
     List<Scan> scans = flat.scans();
-    boolean unitTableLeft =
-        scans.size() == 2
-            && scans.get(0).policy() != null
-            && scans.get(0).policy().columns().stream()
-                .anyMatch(c -> c.columnClass() == ColumnClass.PRIVACY_UNIT)
-            && scans.get(1).offset() == scans.get(0).width();
-    if (!unitTableLeft || block.groupKeys().size() != 1 || personKey.get(0) == null) {
+    Scan other = scans.get(scans.size() - 1);
+    boolean oneTableRight = block.leftJoin().leftScans() == scans.size() - 1;
+    Scan unitTable =
+        scans.subList(0, block.leftJoin().leftScans()).stream()
+            .filter(
+                scan ->
+                    scan.policy() != null
+                        && scan.policy().columns().stream()
+                            .anyMatch(c -> c.columnClass() == ColumnClass.PRIVACY_UNIT))
+            .findFirst()
+            .orElse(null);
+    boolean oneRowPerPerson =
+        block.groupKeys().size() == 1
+            && personKey.get(0) != null
+            && personKey.get(0).scan() == scans.size() - 1
+            && other.offset() + other.width() == offset;
+    if (!oneTableRight || unitTable == null || !oneRowPerPerson) {
       checker.add(ViolationCode.JOIN_TYPE_NOT_ALLOWED, null, SourcePositions.Position.START, shape);
       return null;
     }
@@ -182,7 +195,11 @@ final class PerPersonChecker {
       if (first != null && second != null) {
         left = first < offset ? first : second < offset ? second : null;
         int right = first < offset ? second : first;
-        onKey = left != null && left < scans.get(0).width() && right == offset;
+        onKey =
+            left != null
+                && left >= unitTable.offset()
+                && left < unitTable.offset() + unitTable.width()
+                && right == offset;
       }
     }
     if (!onKey) {
@@ -196,14 +213,10 @@ final class PerPersonChecker {
         keyPolicy != null
             && (keyPolicy.columnClass() == ColumnClass.JOIN_KEY
                 || keyPolicy.columnClass() == ColumnClass.PRIVACY_UNIT)
-            && scans
-                .get(0)
+            && unitTable
                 .policy()
                 .allowsJoin(tableKey.name(), personColumn.table(), personColumn.name())
-            && scans
-                .get(1)
-                .policy()
-                .allowsJoin(personColumn.name(), tableKey.table(), tableKey.name());
+            && other.policy().allowsJoin(personColumn.name(), tableKey.table(), tableKey.name());
     if (!declared) {
       checker.add(
           ViolationCode.JOIN_NOT_ON_DECLARED_KEYS,

@@ -260,13 +260,14 @@ public final class PlanFlattener {
 
   private Fields join(Join join) {
     Fields left = visit(join.getLeft());
+    int leftScans = scans.size();
     Fields right = visit(join.getRight());
     if (join.getJoinType() == JoinRelType.LEFT
         && !left.aggregated()
         && right.aggregated()
         && perPerson == null
         && !nestingRefused) {
-      return exposureJoin(join, left, right);
+      return exposureJoin(join, left, right, leftScans);
     }
     if (join.getJoinType() != JoinRelType.INNER) {
       add(
@@ -293,11 +294,11 @@ public final class PlanFlattener {
    * and the join's output reads them at {@code columns.size() + field}, past every base column; the
    * lineage check decides whether the shape is the allowed one.
    */
-  private Fields exposureJoin(Join join, Fields left, Fields right) {
+  private Fields exposureJoin(Join join, Fields left, Fields right, int leftScans) {
     int offset = columns.size();
     perPerson =
         new PerPersonBlock(groupKeys, aggregates, having, lastAggregateTypes)
-            .leftJoined(offset, filters.size());
+            .leftJoined(offset, leftScans, filters.size());
     groupKeys.clear();
     aggregates.clear();
     having.clear();

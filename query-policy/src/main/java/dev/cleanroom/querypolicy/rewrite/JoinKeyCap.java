@@ -46,8 +46,13 @@ record JoinKeyCap(
    */
   static List<JoinKeyCap> of(CheckedQuery query) {
     List<Scan> scans = query.flat().scans();
-    if (scans.size() < 2 || (query.perPerson() != null && query.perPerson().leftJoin() != null)) {
-      // A LEFT JOIN to per-person rows meets each row with at most one: it multiplies nothing.
+    boolean leftJoin = query.perPerson() != null && query.perPerson().leftJoin() != null;
+    if (leftJoin) {
+      // A LEFT JOIN to per-person rows meets each row with at most one, so it multiplies nothing:
+      // only the inner joins on its left are capped.
+      scans = scans.subList(0, scans.size() - 1);
+    }
+    if (scans.size() < 2) {
       return List.of();
     }
     TreeSet<Integer> read = new TreeSet<>();
@@ -57,7 +62,17 @@ record JoinKeyCap(
       read.add(pair.right());
     }
     List<RexNode> expressions = new ArrayList<>(query.filters());
-    if (query.perPerson() == null) {
+    if (leftJoin) {
+      // The outer block reads the left side's columns by their base index (and per-person fields
+      // past every base column, which no scan's range holds).
+      read.add(query.perPerson().leftJoin().tableKey());
+      expressions.addAll(query.groupKeys());
+      expressions.addAll(query.perPerson().leftJoin().outerFilters());
+      query.measures().stream()
+          .map(Measure::argument)
+          .filter(argument -> argument != null)
+          .forEach(expressions::add);
+    } else if (query.perPerson() == null) {
       expressions.addAll(query.groupKeys());
       query.measures().stream()
           .map(Measure::argument)

@@ -138,16 +138,17 @@ final class PerPersonSteps {
   }
 
   /**
-   * {@code unitTable LEFT JOIN (per-person rows)}: the unit's own table with its consent filter and
-   * its own filters, joined on its key with the other table's per-person rows (consent, the
-   * sub-query's filters, the per-person aggregate, its HAVING). Each row of the unit's table meets
-   * at most one per-person row, since those are grouped by that key alone. Field layout after it:
-   * the unit table's columns, then the per-person row (its unit last).
+   * {@code unitTable LEFT JOIN (per-person rows)}: the unit's own table (alone, or inner-joined as
+   * any join: consent, rows per join key, its filters), joined on its key with the other table's
+   * per-person rows (consent, the sub-query's filters, the per-person aggregate, its HAVING). Each
+   * left row meets at most one per-person row, since those are grouped by that key alone. Field
+   * layout after it: the left side's columns, then the per-person row (its unit last).
    */
-  static void leftJoinPerPersonRows(RelBuilder builder, CheckedQuery query) {
+  static void leftJoinPerPersonRows(
+      RelBuilder builder, CheckedQuery query, List<RelDataType> baseTypes, ContributionKey key) {
     List<Scan> scans = query.flat().scans();
-    Scan table = scans.get(0);
-    Scan other = scans.get(1);
+    List<Scan> left = scans.subList(0, scans.size() - 1);
+    Scan other = scans.get(scans.size() - 1);
     PerPersonRows rows = query.perPerson();
     RexBuilder rex = builder.getRexBuilder();
     List<RexNode> tableFilters = new ArrayList<>();
@@ -161,13 +162,13 @@ final class PerPersonSteps {
         otherFilters.add(RexUtil.shift(filter, -other.offset()));
       }
     }
-    RewriteSteps.scanWithConsent(builder, table);
+    RewriteSteps.joinOnKeys(builder, left, query.keyPairs(), baseTypes, JoinKeyCap.of(query), key);
     if (!tableFilters.isEmpty()) {
       RexNode condition = RexUtil.composeConjunction(rex, tableFilters);
       builder.push(LogicalFilter.create(builder.build(), condition));
     }
     RewriteSteps.scanWithConsent(builder, other);
-    int otherUnit = query.personColumns().get(1) - other.offset();
+    int otherUnit = query.personColumns().get(scans.size() - 1) - other.offset();
     RewriteSteps.filterRows(builder, otherUnit, otherFilters);
     List<RexNode> keys =
         rows.groupKeys().stream().map(k -> RexUtil.shift(k, -other.offset())).toList();
@@ -188,11 +189,12 @@ final class PerPersonSteps {
 
   /**
    * The outer block's expressions on the rows {@link #leftJoinPerPersonRows} leaves: per-person
-   * field {@code i}, read at {@code offset + i}, follows the unit table's columns.
+   * field {@code i}, read at {@code offset + i}, follows the left side's columns.
    */
   static List<RexNode> onJoinedRows(CheckedQuery query, List<RexNode> expressions) {
     int offset = query.perPerson().leftJoin().offset();
-    int tableWidth = query.flat().scans().get(0).width();
+    List<Scan> scans = query.flat().scans();
+    int tableWidth = scans.get(scans.size() - 1).offset();
     RexShuttle shuttle =
         new RexShuttle() {
           @Override

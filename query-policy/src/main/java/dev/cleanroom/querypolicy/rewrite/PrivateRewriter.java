@@ -122,7 +122,7 @@ public final class PrivateRewriter {
     List<RexNode> groupKeys = query.groupKeys();
     List<RexNode> rowArguments = arguments;
     if (query.perPerson() != null && query.perPerson().leftJoin() != null) {
-      PerPersonSteps.leftJoinPerPersonRows(builder, query);
+      PerPersonSteps.leftJoinPerPersonRows(builder, query, baseTypes, key);
       groupKeys = PerPersonSteps.onJoinedRows(query, groupKeys);
       rowArguments = PerPersonSteps.onJoinedRows(query, arguments);
       RewriteSteps.filterRows(
@@ -286,7 +286,7 @@ public final class PrivateRewriter {
     }
     if (query.perPerson() != null && query.perPerson().leftJoin() != null) {
       text.append("Each row of ")
-          .append(query.flat().scans().get(0).table())
+          .append(query.flat().columns().get(query.perPerson().leftJoin().tableKey()).table())
           .append(" meets at most one row of the per-person sub-query (LEFT JOIN on ")
           .append(
               query.flat().columns().get(query.perPerson().leftJoin().tableKey()).qualifiedName())
