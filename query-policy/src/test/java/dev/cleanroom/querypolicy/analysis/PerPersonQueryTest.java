@@ -134,4 +134,59 @@ class PerPersonQueryTest {
         violations.stream().anyMatch(v -> v.code() == ViolationCode.NESTED_AGGREGATION),
         violations.toString());
   }
+
+  private static final String EXPOSURE =
+      "(SELECT email_hash, COUNT(*) AS n FROM advertiser.impressions GROUP BY email_hash) AS e";
+
+  @Test
+  void exposedVersusUnexposed_leftJoinsTheCustomersToThePerPersonRows() {
+    PrivateQuery query =
+        QueryAnalyzerTest.accepted(
+            "SELECT CASE WHEN e.n IS NULL THEN 'control' ELSE 'exposed' END AS audience,"
+                + " COUNT(*) AS customers, SUM(c.lifetime_spend) AS spend"
+                + " FROM retailer.customers c LEFT JOIN "
+                + EXPOSURE
+                + " ON c.email_hash = e.email_hash"
+                + " GROUP BY CASE WHEN e.n IS NULL THEN 'control' ELSE 'exposed' END");
+    assertTrue(query.planText().contains("joinType=[left]"), query.planText());
+    assertTrue(query.explanation().contains("meets at most one row"), query.explanation());
+    // The customer is the person: spend keeps the customers' declared bounds.
+    ReleaseColumn spend = query.releaseSpec().columns().get(2);
+    assertEquals(0, BigDecimal.valueOf(10000).compareTo(spend.upperBound()), spend.toString());
+  }
+
+  @Test
+  void leftJoinToRowsPerPersonAndCampaign_isRefused() {
+    List<Violation> violations =
+        QueryAnalyzerTest.rejected(
+            "SELECT COUNT(*) AS customers FROM retailer.customers c LEFT JOIN (SELECT email_hash,"
+                + " campaign_id, COUNT(*) AS n FROM advertiser.impressions GROUP BY email_hash,"
+                + " campaign_id) AS e ON c.email_hash = e.email_hash");
+    assertEquals(
+        List.of(ViolationCode.JOIN_TYPE_NOT_ALLOWED),
+        violations.stream().map(Violation::code).toList());
+  }
+
+  @Test
+  void leftJoinToRowsNotAggregated_isRefused() {
+    List<Violation> violations =
+        QueryAnalyzerTest.rejected(
+            "SELECT COUNT(*) AS customers FROM retailer.customers c LEFT JOIN (SELECT email_hash,"
+                + " campaign_id FROM advertiser.impressions) AS e ON c.email_hash = e.email_hash");
+    assertTrue(
+        violations.stream().anyMatch(v -> v.code() == ViolationCode.JOIN_TYPE_NOT_ALLOWED),
+        violations.toString());
+  }
+
+  @Test
+  void rightJoinToPerPersonRows_isRefused() {
+    List<Violation> violations =
+        QueryAnalyzerTest.rejected(
+            "SELECT COUNT(*) AS customers FROM "
+                + EXPOSURE
+                + " RIGHT JOIN retailer.customers c ON c.email_hash = e.email_hash");
+    assertTrue(
+        violations.stream().anyMatch(v -> v.code() == ViolationCode.JOIN_TYPE_NOT_ALLOWED),
+        violations.toString());
+  }
 }
