@@ -293,8 +293,13 @@ public final class PrivateRewriter {
           .append("); for people without one, its values are NULL.\n");
     }
     if (query.perPerson() != null) {
+      // After a LEFT JOIN the sub-query's person is named by its own table's key.
+      int person =
+          query.perPerson().leftJoin() == null
+              ? query.unitColumn()
+              : query.personColumns().get(query.personColumns().size() - 1);
       text.append("The sub-query's aggregates are computed per person (")
-          .append(query.flat().columns().get(query.unitColumn()).qualifiedName())
+          .append(query.flat().columns().get(person).qualifiedName())
           .append(") and per sub-query group; its HAVING and the outer WHERE keep or drop a")
           .append(" person's rows by that person's own values.\n");
     }
