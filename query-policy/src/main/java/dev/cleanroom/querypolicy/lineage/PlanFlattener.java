@@ -280,7 +280,9 @@ public final class PlanFlattener {
       nestingRefused = true;
       add(
           ViolationCode.NESTED_AGGREGATION,
-          "joining an aggregated sub-query is not supported: aggregate once, at the top");
+          "joining an aggregated sub-query is not supported: aggregate once, at the top, or"
+              + " LEFT JOIN the unit's own table to a per-person sub-query (and filter on its"
+              + " values with WHERE)");
     }
     List<RexNode> both = new ArrayList<>(left.expressions());
     both.addAll(right.expressions());
