@@ -287,7 +287,11 @@ public final class PlanFlattener {
     List<RexNode> both = new ArrayList<>(left.expressions());
     both.addAll(right.expressions());
     Fields fields = new Fields(both, left.aggregated() || right.aggregated());
-    joinConditions.add(substitute(join.getCondition(), fields));
+    if (!fields.aggregated()) {
+      // An aggregated side's fields are its aggregate's outputs, not base columns: its condition
+      // would be read as if it named columns it does not, so only the refusal above is reported.
+      joinConditions.add(substitute(join.getCondition(), fields));
+    }
     return fields;
   }
 
