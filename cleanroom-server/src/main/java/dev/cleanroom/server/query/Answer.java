@@ -59,6 +59,11 @@ public record Answer(
    * @param minimumDistinctUnits the k no released group was below
    * @param suppressedGroups groups withheld (itself noised)
    * @param cached whether this is a stored answer returned again at no cost
+   * @param noise the noise on every released part: each returned aggregate under its column name,
+   *     and each aggregate read only by a derived output, {@code HAVING} or {@code ORDER BY} under
+   *     its SQL text
+   * @param derived for each output computed from released parts after noise, its parts and
+   *     approximate intervals; absent when there is none
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({
@@ -68,7 +73,8 @@ public record Answer(
     "minimumDistinctUnits",
     "suppressedGroups",
     "cached",
-    "noise"
+    "noise",
+    "derived"
   })
   public record PrivacyReport(
       BigDecimal epsilonSpent,
@@ -77,15 +83,95 @@ public record Answer(
       int minimumDistinctUnits,
       long suppressedGroups,
       boolean cached,
-      List<NoiseReport> noise) {
+      List<NoiseReport> noise,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DerivedReport> derived) {
     public PrivacyReport {
       requireNonNull(epsilonSpent, "epsilonSpent is null");
       noise = List.copyOf(noise);
+      derived = derived == null ? List.of() : List.copyOf(derived);
+    }
+
+    /** A report of an answer without derived outputs. */
+    public PrivacyReport(
+        BigDecimal epsilonSpent,
+        BigDecimal epsilonRemaining,
+        double delta,
+        int minimumDistinctUnits,
+        long suppressedGroups,
+        boolean cached,
+        List<NoiseReport> noise) {
+      this(
+          epsilonSpent,
+          epsilonRemaining,
+          delta,
+          minimumDistinctUnits,
+          suppressedGroups,
+          cached,
+          noise,
+          List.of());
     }
 
     public PrivacyReport asCached(BigDecimal remaining) {
       return new PrivacyReport(
-          BigDecimal.ZERO, remaining, delta, minimumDistinctUnits, suppressedGroups, true, noise);
+          BigDecimal.ZERO,
+          remaining,
+          delta,
+          minimumDistinctUnits,
+          suppressedGroups,
+          true,
+          noise,
+          derived);
+    }
+
+    /**
+     * The report without the per-row intervals of derived outputs: what response headers carry, so
+     * their size does not grow with the number of rows.
+     */
+    public PrivacyReport withoutRowIntervals() {
+      return new PrivacyReport(
+          epsilonSpent,
+          epsilonRemaining,
+          delta,
+          minimumDistinctUnits,
+          suppressedGroups,
+          cached,
+          noise,
+          derived.stream().map(DerivedReport::withoutIntervals).toList());
+    }
+  }
+
+  /**
+   * An output computed after noise from released parts (post-processing, no epsilon of its own).
+   *
+   * @param column the output column
+   * @param expression how it is computed, its parts named as in {@code noise}
+   * @param parts the noise on each part it reads
+   * @param method how {@code intervals} are computed, and how approximate they are
+   * @param intervals per answer row, in row order, {@code [low, high]}: an approximate 95% interval
+   *     of the value without noise, or {@code null} where it is unknown or unbounded (a noised
+   *     denominator whose interval reaches zero, a {@code CASE}, an average); absent in response
+   *     headers
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"column", "expression", "parts", "method", "intervals"})
+  public record DerivedReport(
+      String column,
+      String expression,
+      List<NoiseReport> parts,
+      String method,
+      List<List<Double>> intervals) {
+    public DerivedReport {
+      requireNonNull(column, "column is null");
+      requireNonNull(expression, "expression is null");
+      parts = List.copyOf(parts);
+      requireNonNull(method, "method is null");
+      // An unknown interval is null, which List.copyOf refuses.
+      intervals =
+          intervals == null ? null : Collections.unmodifiableList(new ArrayList<>(intervals));
+    }
+
+    DerivedReport withoutIntervals() {
+      return new DerivedReport(column, expression, parts, method, null);
     }
   }
 

@@ -1,8 +1,9 @@
 package dev.cleanroom.server.query;
 
 import dev.cleanroom.querypolicy.release.ColumnNoise;
+import dev.cleanroom.querypolicy.release.DerivedExpression;
+import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
-import dev.cleanroom.querypolicy.release.ReleaseOrder;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.querypolicy.release.ReleasedResult;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
@@ -17,7 +18,10 @@ import java.util.Map;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.type.SqlTypeName;
 
-/** Turns a released result into an answer: output types, ORDER BY and LIMIT, the report. */
+/**
+ * Turns a released result into an answer: derived outputs and HAVING computed from the released
+ * parts, ORDER BY and LIMIT, output types, the privacy report.
+ */
 final class Answers {
   private Answers() {}
 
@@ -29,14 +33,15 @@ final class Answers {
       Map<String, Integer> policyVersions,
       Map<String, Integer> dataVersions) {
     ReleaseSpec spec = query.releaseSpec();
+    PostProcessing post = query.postProcessing();
     List<Answer.AnswerColumn> columns = columnsOf(query);
-    // Canonical order, then ORDER BY and LIMIT; the remainder row last.
-    List<Object[]> rows = ReleaseOrder.arrange(released, query.order(), query.limit());
+    // Canonical order, HAVING, then ORDER BY and LIMIT; the remainder row last.
+    List<PostProcessing.ShownRow> rows = post.arrange(released, query.order(), query.limit());
     List<List<Object>> values = new ArrayList<>(rows.size());
-    for (Object[] row : rows) {
-      List<Object> converted = new ArrayList<>(row.length);
-      for (int i = 0; i < row.length; i++) {
-        converted.add(jsonValue(row[i], columns.get(i).type()));
+    for (PostProcessing.ShownRow row : rows) {
+      List<Object> converted = new ArrayList<>(row.values().length);
+      for (int i = 0; i < row.values().length; i++) {
+        converted.add(jsonValue(row.values()[i], columns.get(i).type()));
       }
       values.add(converted);
     }
@@ -49,8 +54,44 @@ final class Answers {
             spec.parameters().minimumDistinctUnits(),
             released.suppressedGroups(),
             false,
-            noise);
+            noise,
+            derivedReports(query, released, rows));
     return new Answer(queryId, columns, values, report, policyVersions, dataVersions);
+  }
+
+  /** For each output computed from noised parts: its parts and its interval in every row. */
+  private static List<Answer.DerivedReport> derivedReports(
+      PrivateQuery query, ReleasedResult released, List<PostProcessing.ShownRow> rows) {
+    PostProcessing post = query.postProcessing();
+    ReleaseSpec spec = query.releaseSpec();
+    List<PostProcessing.DerivedNoise> derivedNoise = post.derivedNoise(spec, released.noise());
+    List<Answer.DerivedReport> reports = new ArrayList<>();
+    int derivedIndex = 0;
+    for (int i = 0; i < post.outputs().size(); i++) {
+      PostProcessing.OutputColumn output = post.outputs().get(i);
+      if (!output.derived()) {
+        continue;
+      }
+      PostProcessing.DerivedNoise noise = derivedNoise.get(derivedIndex++);
+      if (!output.expression().readsParts()) {
+        continue;
+      }
+      List<List<Double>> intervals = new ArrayList<>();
+      for (DerivedExpression.Interval interval : post.intervals(i, rows, spec, released.noise())) {
+        intervals.add(
+            interval == null
+                ? null
+                : List.of(interval.low().doubleValue(), interval.high().doubleValue()));
+      }
+      reports.add(
+          new Answer.DerivedReport(
+              noise.column(),
+              noise.expression(),
+              noise.parts().stream().map(Answers::noiseReport).toList(),
+              PostProcessing.INTERVAL_METHOD,
+              intervals));
+    }
+    return reports;
   }
 
   /** The columns an answer of {@code query} has, known from its plan before anything runs. */
@@ -58,10 +99,24 @@ final class Answers {
     List<RelDataType> planTypes =
         query.plan().getRowType().getFieldList().stream().map(f -> f.getType()).toList();
     List<Answer.AnswerColumn> columns = new ArrayList<>();
-    for (ReleaseColumn column : query.releaseSpec().columns()) {
-      columns.add(new Answer.AnswerColumn(column.name(), typeOf(column, planTypes)));
+    for (PostProcessing.OutputColumn output : query.postProcessing().outputs()) {
+      String type =
+          output.expression() instanceof DerivedExpression.Part part
+              ? typeOf(query.releaseSpec().columns().get(part.index()), planTypes)
+              : typeOf(output.expression().type());
+      columns.add(new Answer.AnswerColumn(output.name(), type));
     }
     return columns;
+  }
+
+  /** A derived output's type: whole numbers BIGINT, fractions (ratios) DOUBLE. */
+  private static String typeOf(DerivedExpression.Type type) {
+    return switch (type) {
+      case INTEGER -> "BIGINT";
+      case REAL -> "DOUBLE";
+      case TEXT -> "VARCHAR";
+      case BOOLEAN -> "BOOLEAN";
+    };
   }
 
   private static Answer.NoiseReport noiseReport(ColumnNoise noise) {

@@ -1,17 +1,24 @@
 package dev.cleanroom.server.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.cleanroom.querypolicy.release.DerivedExpression;
+import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
+import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.server.problem.Problem;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * What {@code explain} answers: the violations, or the rewritten plan with its cost.
  *
  * @param epsilon what running the query would cost, per table read
- * @param columns each output column and what the release does to it
+ * @param columns each output column and what the release does to it (aggregates read only by a
+ *     derived output, HAVING or ORDER BY are named in {@code explanation} and in the parts of the
+ *     derived columns that read them)
  * @param plan the private plan as text (the server's secret key masked)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -31,10 +38,18 @@ public record Explanation(
   /** In a join, at most {@code maxRows} rows of {@code table} per value of {@code columns}. */
   public record RowsPerJoinKey(String table, List<String> columns, int maxRows) {}
 
-  /** One output column: its role and the bounds of one unit's contribution. */
+  /**
+   * One output column: its role and the bounds of one unit's contribution; for a value derived from
+   * released aggregates (role {@code DERIVED}), how it is computed and the released parts it reads.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ExplainedColumn(
-      String name, String role, BigDecimal lowerBound, BigDecimal upperBound) {}
+      String name,
+      String role,
+      BigDecimal lowerBound,
+      BigDecimal upperBound,
+      String expression,
+      List<String> parts) {}
 
   static Explanation rejected(List<Problem.Violation> violations) {
     return new Explanation(false, violations, null, null, null, null, null, null, null, null, null);
@@ -50,7 +65,7 @@ public record Explanation(
         parameters.delta(),
         parameters.minimumDistinctUnits(),
         parameters.maxGroupsContributed(),
-        query.releaseSpec().columns().stream().map(Explanation::column).toList(),
+        columns(query),
         query.rowsPerJoinKey().stream()
             .map(cap -> new RowsPerJoinKey(cap.table().toString(), cap.columns(), cap.maxRows()))
             .toList(),
@@ -58,8 +73,37 @@ public record Explanation(
         query.planText());
   }
 
-  private static ExplainedColumn column(ReleaseColumn column) {
-    return new ExplainedColumn(
-        column.name(), column.role().name(), column.lowerBound(), column.upperBound());
+  private static List<ExplainedColumn> columns(PrivateQuery query) {
+    ReleaseSpec spec = query.releaseSpec();
+    PostProcessing post = query.postProcessing();
+    List<PostProcessing.DerivedNoise> derived = post.derivedNoise(spec, List.of());
+    List<ExplainedColumn> columns = new ArrayList<>();
+    int derivedIndex = 0;
+    for (PostProcessing.OutputColumn output : post.outputs()) {
+      if (output.expression() instanceof DerivedExpression.Part part) {
+        ReleaseColumn column = spec.columns().get(part.index());
+        columns.add(
+            new ExplainedColumn(
+                output.name(),
+                column.role().name(),
+                column.lowerBound(),
+                column.upperBound(),
+                null,
+                null));
+        continue;
+      }
+      PostProcessing.DerivedNoise noise = derived.get(derivedIndex++);
+      TreeSet<Integer> parts = new TreeSet<>();
+      output.expression().collectParts(parts);
+      columns.add(
+          new ExplainedColumn(
+              output.name(),
+              "DERIVED",
+              null,
+              null,
+              noise.expression(),
+              parts.stream().map(p -> spec.columns().get(p).name()).toList()));
+    }
+    return columns;
   }
 }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.MultivaluedMap;
 
-/** The privacy report of an answer as response headers, for formats without room for it. */
+/**
+ * The privacy report of an answer as response headers, for formats without room for it; the per-row
+ * intervals of derived outputs stay in the JSON answer, so a header does not grow with the rows.
+ */
 final class PrivacyHeaders {
   private PrivacyHeaders() {}
 
@@ -18,7 +21,8 @@ final class PrivacyHeaders {
     headers.putSingle("Cleanroom-Suppressed-Groups", answer.privacy().suppressedGroups());
     headers.putSingle("Cleanroom-Cached", answer.privacy().cached());
     try {
-      headers.putSingle("Cleanroom-Privacy", json.writeValueAsString(answer.privacy()));
+      headers.putSingle(
+          "Cleanroom-Privacy", json.writeValueAsString(answer.privacy().withoutRowIntervals()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise a privacy report", e);
     }

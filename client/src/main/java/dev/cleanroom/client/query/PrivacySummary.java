@@ -44,5 +44,13 @@ final class PrivacySummary {
               + ", 95% within +/-"
               + JsonText.of(column.get("ci95")));
     }
+    for (JsonNode derived : privacy.path("derived")) {
+      out.println(
+          "derived "
+              + derived.path("column").asText()
+              + " = "
+              + derived.path("expression").asText()
+              + ": computed after noise from the parts above, at no extra epsilon");
+    }
   }
 }

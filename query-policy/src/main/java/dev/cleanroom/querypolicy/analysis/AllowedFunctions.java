@@ -50,6 +50,7 @@ final class AllowedFunctions implements SqlOperatorTable {
           "DAYOFMONTH",
           "DAYOFWEEK",
           "HOUR",
+          "ROUND",
           "LEAST",
           "GREATEST");
 

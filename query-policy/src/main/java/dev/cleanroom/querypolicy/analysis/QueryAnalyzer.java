@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
+import dev.cleanroom.querypolicy.lineage.CanonicalScanOrder;
 import dev.cleanroom.querypolicy.lineage.LineageChecker;
 import dev.cleanroom.querypolicy.lineage.PlanFlattener;
 import dev.cleanroom.querypolicy.rewrite.PrivateRewriter;
@@ -150,9 +151,13 @@ public final class QueryAnalyzer {
     RelRoot root = converter.convertQuery(validated, false, true);
 
     PlanFlattener.Result flattened = PlanFlattener.flatten(root, context.policies());
+    // One scan order whatever the FROM clause's, so equivalent joins are one query.
     LineageChecker.Result checked =
         LineageChecker.check(
-            flattened.query(), cluster.getRexBuilder(), context.analyst(), positions);
+            CanonicalScanOrder.apply(flattened.query()),
+            cluster.getRexBuilder(),
+            context.analyst(),
+            positions);
     List<Violation> violations = merge(structure, flattened.violations(), checked.violations());
     if (!violations.isEmpty()) {
       return new AnalysisResult.Rejected(violations);

@@ -29,13 +29,19 @@ public enum ViolationCode {
   /** An aggregate over the result of another aggregate. */
   NESTED_AGGREGATION,
   /**
-   * An output computed from aggregates (e.g. {@code SUM(a) / COUNT(*)}); noise applies per
-   * aggregate.
+   * An output computed after the aggregate that is not a number computed from aggregates and
+   * literals (text from a count, an unsupported function, a group key inside a computation).
    */
   POST_AGGREGATE_EXPRESSION,
-  /** {@code HAVING} filters on exact aggregates, which would leak through suppression. */
+  /**
+   * A {@code HAVING} condition that is not a function of aggregates and literals (it reads a group
+   * key, or calls an unsupported function); {@code HAVING} applies to released rows.
+   */
   HAVING_NOT_ALLOWED,
-  /** {@code ORDER BY} on something that is not an output column. */
+  /**
+   * {@code ORDER BY} on something that is neither an output, a group key, an aggregate nor a value
+   * computed from aggregates.
+   */
   ORDER_BY_NOT_OUTPUT,
   /** {@code OFFSET}, or {@code ORDER BY}/{@code LIMIT} inside a sub-query. */
   ROW_LIMIT_NOT_ALLOWED,

@@ -22,8 +22,11 @@ import org.apache.calcite.rex.RexNode;
  * @param having conditions above the aggregate
  * @param outputs output expressions
  * @param outputNames output column names
- * @param order {@code ORDER BY} keys, by output index
+ * @param order {@code ORDER BY} keys, by output index; an index {@code outputs.size() + i} names
+ *     the i-th of {@code sortValues}
  * @param limit {@code LIMIT}, or {@code null}
+ * @param sortValues expressions {@code ORDER BY} sorts on that are not outputs (after the aggregate
+ *     when aggregated, like the outputs)
  * @param perPerson the inner per-person block of an aggregate over per-person rows, or {@code
  *     null}; when present, {@code groupKeys}, {@code aggregates} and the outer filters are over the
  *     per-person row, and {@code filters} and {@code joinConditions} are the inner block's
@@ -41,9 +44,10 @@ public record FlatQuery(
     List<String> outputNames,
     List<RelFieldCollation> order,
     Integer limit,
+    List<RexNode> sortValues,
     PerPersonBlock perPerson) {
 
-  /** A query of one block, without per-person rows. */
+  /** A query of one block, without per-person rows, whose {@code ORDER BY} names only outputs. */
   public FlatQuery(
       List<Scan> scans,
       List<BaseColumn> columns,
@@ -70,6 +74,7 @@ public record FlatQuery(
         outputNames,
         order,
         limit,
+        List.of(),
         null);
   }
 
@@ -84,6 +89,7 @@ public record FlatQuery(
     outputs = List.copyOf(requireNonNull(outputs, "outputs is null"));
     outputNames = List.copyOf(requireNonNull(outputNames, "outputNames is null"));
     order = List.copyOf(requireNonNull(order, "order is null"));
+    sortValues = List.copyOf(requireNonNull(sortValues, "sortValues is null"));
     if (outputs.size() != outputNames.size()) {
       throw new IllegalArgumentException(
           outputs.size() + " outputs but " + outputNames.size() + " output names");

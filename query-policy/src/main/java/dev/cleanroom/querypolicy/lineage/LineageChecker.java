@@ -8,6 +8,7 @@ import dev.cleanroom.querypolicy.policy.ColumnClass;
 import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.MetricAggregate;
+import dev.cleanroom.querypolicy.release.DerivedExpression;
 import dev.cleanroom.querypolicy.rewrite.ContributionOrder;
 import dev.cleanroom.spi.FailureModel;
 import dev.cleanroom.spi.TableName;
@@ -160,6 +161,8 @@ public final class LineageChecker {
     List<Measure> measures = new ArrayList<>();
     List<CheckedQuery.Output> outputs = new ArrayList<>();
     PerPersonRows perPerson = null;
+    List<RexNode> having = new ArrayList<>();
+    List<RexNode> sortValues = new ArrayList<>();
     if (!flat.aggregated()) {
       add(
           ViolationCode.NOT_AGGREGATED,
@@ -168,6 +171,9 @@ public final class LineageChecker {
           "the query returns rows; only aggregates (COUNT, SUM, AVG) are released");
       for (RexNode output : flat.outputs()) {
         checkExpression(output, Usage.OUTPUT);
+      }
+      for (RexNode value : flat.sortValues()) {
+        checkExpression(value, Usage.OUTPUT);
       }
     } else {
       if (flat.perPerson() == null) {
@@ -187,33 +193,7 @@ public final class LineageChecker {
             SourcePositions.Position.START,
             "at most " + ContributionOrder.MAX_GROUP_KEYS + " GROUP BY keys are supported");
       }
-      if (!flat.having().isEmpty()) {
-        add(
-            ViolationCode.HAVING_NOT_ALLOWED,
-            null,
-            positions.ofTable("HAVING"),
-            "HAVING filters groups on exact aggregates; filter the released rows instead");
-      }
-      for (int i = 0; i < flat.outputs().size(); i++) {
-        RexNode output = flat.outputs().get(i);
-        String name = flat.outputNames().get(i);
-        int groups = flat.groupKeys().size();
-        if (output instanceof RexInputRef ref && ref.getIndex() < groups + measures.size()) {
-          boolean groupKey = ref.getIndex() < groups;
-          outputs.add(
-              new CheckedQuery.Output(
-                  name, groupKey, groupKey ? ref.getIndex() : ref.getIndex() - groups));
-        } else {
-          add(
-              ViolationCode.POST_AGGREGATE_EXPRESSION,
-              null,
-              positions.ofColumn(null, name),
-              "output '"
-                  + name
-                  + "' computes on aggregates; each aggregate is noised on its own, so return"
-                  + " them as separate columns (AVG is supported)");
-        }
-      }
+      checkAfterAggregate(measures, outputs, having, sortValues);
     }
     // A join refused for its shape or keys already says what is wrong with it.
     Set<ViolationCode> joinShape =
@@ -241,8 +221,118 @@ public final class LineageChecker {
             measures,
             outputs,
             personColumns(unitTable()),
+            having,
+            sortValues,
             perPerson);
     return new Result(checked, List.of());
+  }
+
+  /**
+   * Checks what the query computes above the aggregate: every output is a group key, an aggregate,
+   * or a value derived from aggregates and literals; every {@code HAVING} condition and every value
+   * {@code ORDER BY} sorts on is a function of aggregates (and, for sorting, group keys). All of
+   * them are computed from released, noised values after the release, never from exact ones.
+   */
+  private void checkAfterAggregate(
+      List<Measure> measures,
+      List<CheckedQuery.Output> outputs,
+      List<RexNode> having,
+      List<RexNode> sortValues) {
+    int groups = flat.groupKeys().size();
+    int fields = groups + measures.size();
+    for (int i = 0; i < flat.outputs().size(); i++) {
+      RexNode output = flat.outputs().get(i);
+      String name = flat.outputNames().get(i);
+      if (output instanceof RexInputRef ref && ref.getIndex() < fields) {
+        boolean groupKey = ref.getIndex() < groups;
+        outputs.add(
+            new CheckedQuery.Output(
+                name, groupKey, groupKey ? ref.getIndex() : ref.getIndex() - groups));
+        continue;
+      }
+      DerivedTranslator.Translation translation = afterNoise(output, measures);
+      String problem = translation.problem();
+      if (problem == null
+          && !(translation.expression() instanceof DerivedExpression.Constant)
+          && translation.expression().type() != DerivedExpression.Type.INTEGER
+          && translation.expression().type() != DerivedExpression.Type.REAL) {
+        problem = "a value computed from aggregates must be a number";
+      }
+      if (problem != null) {
+        add(
+            ViolationCode.POST_AGGREGATE_EXPRESSION,
+            null,
+            positions.ofColumn(null, name),
+            "output '"
+                + name
+                + "' cannot be computed from the released aggregates: "
+                + problem
+                + ". Combine aggregates and numeric literals with + - * /, ROUND, CAST, CASE,"
+                + " COALESCE or NULLIF");
+      } else {
+        outputs.add(CheckedQuery.Output.derived(name, output));
+      }
+    }
+    for (RexNode condition : flat.having()) {
+      for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
+        DerivedTranslator.Translation translation = afterNoise(conjunct, measures);
+        String problem = translation.problem();
+        if (problem == null && translation.expression().type() != DerivedExpression.Type.BOOLEAN) {
+          problem = "it is not a condition";
+        }
+        if (problem != null) {
+          add(
+              ViolationCode.HAVING_NOT_ALLOWED,
+              null,
+              positions.ofTable("HAVING"),
+              "HAVING is applied to the released, noised rows and may only compare aggregates"
+                  + " and numeric literals: "
+                  + problem
+                  + ". Filter rows and group keys in WHERE");
+        } else {
+          having.add(conjunct);
+        }
+      }
+    }
+    for (RexNode value : flat.sortValues()) {
+      if (value instanceof RexInputRef ref && ref.getIndex() < fields) {
+        sortValues.add(value);
+        continue;
+      }
+      DerivedTranslator.Translation translation = afterNoise(value, measures);
+      if (translation.problem() != null) {
+        add(
+            ViolationCode.ORDER_BY_NOT_OUTPUT,
+            null,
+            SourcePositions.Position.START,
+            "ORDER BY is applied to the released rows and may only name outputs, group keys,"
+                + " aggregates and values computed from aggregates: "
+                + translation.problem());
+      } else {
+        sortValues.add(value);
+      }
+    }
+  }
+
+  /** An expression over the aggregate's row, as it would be computed from released values. */
+  private DerivedTranslator.Translation afterNoise(RexNode expression, List<Measure> measures) {
+    int groups = flat.groupKeys().size();
+    return DerivedTranslator.translate(
+        expression,
+        rexBuilder,
+        field -> {
+          if (field < groups || field >= groups + measures.size()) {
+            return null;
+          }
+          Measure measure = measures.get(field - groups);
+          boolean whole =
+              measure == null
+                  || measure.kind() == Measure.Kind.COUNT_ROWS
+                  || measure.kind() == Measure.Kind.COUNT_VALUES
+                  || measure.kind() == Measure.Kind.DISTINCT_UNITS;
+          return new DerivedExpression.Part(
+              field, whole ? DerivedExpression.Type.INTEGER : DerivedExpression.Type.REAL);
+        });
   }
 
   /** Policies present, analyst allowed, no self-join, and each policy matches its table. */

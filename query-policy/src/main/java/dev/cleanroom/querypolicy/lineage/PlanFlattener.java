@@ -98,14 +98,15 @@ public final class PlanFlattener {
       names.add(field.getValue());
     }
     List<RelFieldCollation> order = new ArrayList<>();
+    List<RexNode> sortValues = new ArrayList<>();
     Integer limit = null;
     if (sort != null) {
       for (RelFieldCollation collation : sort.getCollation().getFieldCollations()) {
         int output = outputIndex(root, collation.getFieldIndex());
         if (output < 0) {
-          add(
-              ViolationCode.ORDER_BY_NOT_OUTPUT,
-              "ORDER BY may only name output columns, since it applies after noise");
+          // Not an output: a value sorted on after noise; the lineage check decides what it may be.
+          order.add(collation.withFieldIndex(outputs.size() + sortValues.size()));
+          sortValues.add(fields.expressions().get(collation.getFieldIndex()));
         } else {
           order.add(collation.withFieldIndex(output));
         }
@@ -151,6 +152,7 @@ public final class PlanFlattener {
             names,
             order,
             limit,
+            sortValues,
             perPerson);
     return new Result(query, List.copyOf(violations));
   }

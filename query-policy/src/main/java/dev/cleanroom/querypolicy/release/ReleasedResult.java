@@ -10,14 +10,17 @@ import java.util.Optional;
  * What a private query releases: the rows that passed, in the spec's column order, and the privacy
  * report that goes with them.
  *
- * @param rows released rows: group keys as the engine returned them, noised aggregates; in the
- *     canonical order of {@link ReleaseOrder}, which depends only on these values
+ * @param rows released rows, one value per spec column (its <em>parts</em>): group keys as the
+ *     engine returned them, noised aggregates; in the canonical order of {@link ReleaseOrder},
+ *     which depends only on these values. {@link PostProcessing} computes what an answer shows from
+ *     them
  * @param remainderRow all suppressed groups together (group keys null), when the policy asks for it
  *     and it passes the same test; its distinct-unit value counts a unit once per suppressed group
  *     it is in. An answer shows it after the other rows ({@link ReleaseOrder#arrange})
  * @param suppressedGroups the number of groups not released, itself noised (an exact number would
  *     reveal a unit whose presence creates a group)
- * @param noise one entry per noised output column, in output order
+ * @param noise one entry per noised column of the spec (a returned aggregate, or one read only by a
+ *     derived output, {@code HAVING} or {@code ORDER BY}), in spec order
  * @param epsilonSpent the epsilon this release spent (the query's epsilon)
  * @param deltaSpent the delta this release spent
  * @param threshold the noisy distinct-unit count a group had to reach

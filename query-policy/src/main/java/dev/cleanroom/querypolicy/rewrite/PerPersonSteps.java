@@ -1,5 +1,6 @@
 package dev.cleanroom.querypolicy.rewrite;
 
+import dev.cleanroom.querypolicy.lineage.BaseColumn;
 import dev.cleanroom.querypolicy.lineage.CheckedQuery;
 import dev.cleanroom.querypolicy.lineage.PerPersonRows;
 import dev.cleanroom.querypolicy.lineage.Scan;
@@ -7,6 +8,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.JoinRelType;
@@ -209,6 +211,36 @@ final class PerPersonSteps {
           }
         };
     return expressions.stream().map(e -> e.accept(shuttle)).toList();
+  }
+
+  /**
+   * How the privacy report names input {@code i} of the outer block's expressions: a base column,
+   * or for a per-person query the sub-query's key or aggregate that per-person field holds.
+   */
+  static IntFunction<String> inputNames(CheckedQuery query) {
+    List<BaseColumn> base = query.flat().columns();
+    PerPersonRows rows = query.perPerson();
+    if (rows == null) {
+      return i -> base.get(i).qualifiedName();
+    }
+    IntFunction<String> field =
+        i -> {
+          if (i < rows.groupKeys().size()) {
+            return ExpressionText.of(rows.groupKeys().get(i), base);
+          }
+          PerPersonRows.Aggregate aggregate = rows.aggregates().get(i - rows.groupKeys().size());
+          String argument =
+              aggregate.argument() == null ? "*" : ExpressionText.of(aggregate.argument(), base);
+          return switch (aggregate.kind()) {
+            case COUNT_ROWS, COUNT_VALUES -> "COUNT(" + argument + ")";
+            case COUNT_DISTINCT -> "COUNT(DISTINCT " + argument + ")";
+            case SUM -> "SUM(" + argument + ")";
+            case MIN -> "MIN(" + argument + ")";
+            case MAX -> "MAX(" + argument + ")";
+          };
+        };
+    int offset = rows.leftJoin() == null ? 0 : rows.leftJoin().offset();
+    return i -> i < offset ? base.get(i).qualifiedName() : field.apply(i - offset);
   }
 
   private static RelBuilder.AggCall call(

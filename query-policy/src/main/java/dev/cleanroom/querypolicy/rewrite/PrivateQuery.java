@@ -3,6 +3,7 @@ package dev.cleanroom.querypolicy.rewrite;
 import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.querypolicy.release.OrderKey;
+import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.spi.TableName;
 import java.util.List;
@@ -24,6 +25,9 @@ import org.apache.calcite.rel.RelNode;
  * @param planText the private plan as text, with the secret key replaced by zeros
  * @param rowsPerJoinKey in a join, the cap on each table's rows per join key and person; empty for
  *     a single table
+ * @param postProcessing what the answer shows, computed from the released columns after noise
+ *     (derived outputs, {@code HAVING}, the values {@code ORDER BY} sorts on); {@code order}
+ *     indexes its outputs and sort values
  */
 public record PrivateQuery(
     RelNode plan,
@@ -34,7 +38,8 @@ public record PrivateQuery(
     String canonicalDigest,
     String explanation,
     String planText,
-    List<RowsPerJoinKey> rowsPerJoinKey) {
+    List<RowsPerJoinKey> rowsPerJoinKey,
+    PostProcessing postProcessing) {
 
   /**
    * At most {@code maxRows} rows of {@code table} per value of {@code columns} take part in the
@@ -47,6 +52,30 @@ public record PrivateQuery(
     }
   }
 
+  /** A query whose answer shows its released columns as they are. */
+  public PrivateQuery(
+      RelNode plan,
+      ReleaseSpec releaseSpec,
+      List<OrderKey> order,
+      OptionalInt limit,
+      List<TableName> tablesRead,
+      String canonicalDigest,
+      String explanation,
+      String planText,
+      List<RowsPerJoinKey> rowsPerJoinKey) {
+    this(
+        plan,
+        releaseSpec,
+        order,
+        limit,
+        tablesRead,
+        canonicalDigest,
+        explanation,
+        planText,
+        rowsPerJoinKey,
+        PostProcessing.identity(releaseSpec));
+  }
+
   public PrivateQuery {
     requireNonNull(plan, "plan is null");
     requireNonNull(releaseSpec, "releaseSpec is null");
@@ -57,13 +86,14 @@ public record PrivateQuery(
     requireNonNull(explanation, "explanation is null");
     requireNonNull(planText, "planText is null");
     rowsPerJoinKey = List.copyOf(requireNonNull(rowsPerJoinKey, "rowsPerJoinKey is null"));
+    requireNonNull(postProcessing, "postProcessing is null");
     if (plan.getRowType().getFieldCount() <= releaseSpec.distinctUnitsField()) {
       throw new IllegalArgumentException("distinctUnitsField lies outside the plan's row");
     }
     for (OrderKey key : order) {
-      if (key.outputIndex() >= releaseSpec.columns().size()) {
+      if (key.outputIndex() >= postProcessing.sortableWidth()) {
         throw new IllegalArgumentException(
-            "ORDER BY names output " + key.outputIndex() + " of " + releaseSpec.columns().size());
+            "ORDER BY names value " + key.outputIndex() + " of " + postProcessing.sortableWidth());
       }
     }
   }

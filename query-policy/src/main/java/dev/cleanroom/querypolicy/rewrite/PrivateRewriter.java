@@ -2,11 +2,14 @@ package dev.cleanroom.querypolicy.rewrite;
 
 import dev.cleanroom.querypolicy.lineage.BaseColumn;
 import dev.cleanroom.querypolicy.lineage.CheckedQuery;
+import dev.cleanroom.querypolicy.lineage.DerivedTranslator;
 import dev.cleanroom.querypolicy.lineage.Measure;
 import dev.cleanroom.querypolicy.lineage.Scan;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.release.ColumnRole;
+import dev.cleanroom.querypolicy.release.DerivedExpression;
 import dev.cleanroom.querypolicy.release.OrderKey;
+import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.QueryPrivacyParameters;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
@@ -16,16 +19,22 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlExplainLevel;
 import org.apache.calcite.tools.RelBuilder;
@@ -82,7 +91,10 @@ public final class PrivateRewriter {
     RelNode plan = build(query, arguments, partials, parameters, cluster, key);
     RelNode displayPlan = build(query, arguments, partials, parameters, cluster, DISPLAY_KEY);
     String planText = RelOptUtil.toString(displayPlan, SqlExplainLevel.EXPPLAN_ATTRIBUTES);
-    ReleaseSpec spec = releaseSpec(query, partialsOfMeasure, partials, parameters, countUpper);
+    Released released =
+        released(
+            query, partialsOfMeasure, partials, parameters, countUpper, cluster.getRexBuilder());
+    ReleaseSpec spec = released.spec();
     List<OrderKey> order = new ArrayList<>();
     for (RelFieldCollation collation : query.flat().order()) {
       order.add(new OrderKey(collation.getFieldIndex(), collation.getDirection().isDescending()));
@@ -97,10 +109,38 @@ public final class PrivateRewriter {
         order,
         limit,
         tables,
-        digest(planText, spec, order, limit),
-        explanation(query, parameters, maxContributions),
+        digest(planText, spec, released.post(), order, limit),
+        explanation(query, parameters, maxContributions) + postProcessingExplanation(released),
         planText,
-        rowsPerJoinKey(query));
+        rowsPerJoinKey(query),
+        released.post());
+  }
+
+  /**
+   * Key pairs lower column first, sorted: {@code ON a.k = b.k} and {@code ON b.k = a.k} build one
+   * plan.
+   */
+  private static List<CheckedQuery.KeyPair> canonicalKeyPairs(List<CheckedQuery.KeyPair> pairs) {
+    return pairs.stream()
+        .map(
+            p ->
+                new CheckedQuery.KeyPair(
+                    Math.min(p.left(), p.right()), Math.max(p.left(), p.right())))
+        .distinct()
+        .sorted(
+            Comparator.comparingInt(CheckedQuery.KeyPair::left)
+                .thenComparingInt(CheckedQuery.KeyPair::right))
+        .toList();
+  }
+
+  /**
+   * Filter conjuncts in one order (by their text), so the order of {@code ON} and {@code WHERE}
+   * conditions, which nothing can make fail, does not change the plan.
+   */
+  private static List<RexNode> canonicalFilters(List<RexNode> filters) {
+    TreeMap<String, RexNode> sorted = new TreeMap<>();
+    filters.forEach(f -> sorted.putIfAbsent(f.toString(), f));
+    return List.copyOf(sorted.values());
   }
 
   private static RelNode build(
@@ -131,8 +171,13 @@ public final class PrivateRewriter {
           PerPersonSteps.onJoinedRows(query, query.perPerson().leftJoin().outerFilters()));
     } else {
       RewriteSteps.joinOnKeys(
-          builder, query.flat().scans(), query.keyPairs(), baseTypes, JoinKeyCap.of(query), key);
-      RewriteSteps.filterRows(builder, query.unitColumn(), query.filters());
+          builder,
+          query.flat().scans(),
+          canonicalKeyPairs(query.keyPairs()),
+          baseTypes,
+          JoinKeyCap.of(query),
+          key);
+      RewriteSteps.filterRows(builder, query.unitColumn(), canonicalFilters(query.filters()));
       if (query.perPerson() != null) {
         PerPersonSteps.aggregatePerPerson(builder, query.unitColumn(), query.perPerson());
         unitColumn = query.perPerson().unitField();
@@ -147,64 +192,151 @@ public final class PrivateRewriter {
     return builder.build();
   }
 
-  private static ReleaseSpec releaseSpec(
+  /**
+   * The columns the release noises (the <em>parts</em>) and how the answer shows them. A part is a
+   * group key or an aggregate: first those the analyst returns as they are, in output order and
+   * under their output names, then the aggregates (and group keys) read only by a derived output,
+   * {@code HAVING} or {@code ORDER BY}, named by their SQL. Each aggregate is one part, noised
+   * once, however many outputs read it; everything computed from parts is post-processing.
+   */
+  private static Released released(
       CheckedQuery query,
       List<List<Integer>> partialsOfMeasure,
       List<Partial> partials,
       QueryPrivacyParameters parameters,
+      BigDecimal countUpper,
+      RexBuilder rexBuilder) {
+    int groups = query.groupKeys().size();
+    List<ReleaseColumn> columns = new ArrayList<>();
+    Map<Integer, Integer> partOfField = new HashMap<>();
+    for (CheckedQuery.Output output : query.outputs()) {
+      if (output.derived() == null) {
+        int field = output.groupKey() ? output.index() : groups + output.index();
+        if (!partOfField.containsKey(field)) {
+          partOfField.put(field, columns.size());
+          columns.add(part(query, field, output.name(), partialsOfMeasure, partials, countUpper));
+        }
+      }
+    }
+    List<RexNode> afterNoise = new ArrayList<>(query.having());
+    afterNoise.addAll(query.sortValues());
+    query.outputs().stream()
+        .map(CheckedQuery.Output::derived)
+        .filter(derived -> derived != null)
+        .forEach(afterNoise::add);
+    TreeSet<Integer> hiddenFields = new TreeSet<>();
+    afterNoise.forEach(e -> hiddenFields.addAll(RelOptUtil.InputFinder.bits(e).asList()));
+    for (int field : hiddenFields) {
+      if (!partOfField.containsKey(field)) {
+        partOfField.put(field, columns.size());
+        IntFunction<String> inputName = PerPersonSteps.inputNames(query);
+        String name =
+            field < groups
+                ? ExpressionText.of(query.groupKeys().get(field), inputName)
+                : ExpressionText.of(query.flat().aggregates().get(field - groups), inputName);
+        columns.add(part(query, field, name, partialsOfMeasure, partials, countUpper));
+      }
+    }
+    ReleaseSpec spec = new ReleaseSpec(columns, groups + partials.size(), parameters);
+    IntFunction<DerivedExpression> partOf =
+        field -> {
+          int part = partOfField.get(field);
+          return new DerivedExpression.Part(part, PostProcessing.partType(columns.get(part)));
+        };
+    List<PostProcessing.OutputColumn> outputs = new ArrayList<>();
+    for (CheckedQuery.Output output : query.outputs()) {
+      RexNode expression =
+          output.derived() != null
+              ? output.derived()
+              : rexBuilder.makeInputRef(
+                  query.flat().outputs().get(outputs.size()).getType(),
+                  output.groupKey() ? output.index() : groups + output.index());
+      outputs.add(
+          new PostProcessing.OutputColumn(
+              output.name(), afterNoise(expression, rexBuilder, partOf)));
+    }
+    List<DerivedExpression> having = new ArrayList<>();
+    query.having().forEach(c -> having.add(afterNoise(c, rexBuilder, partOf)));
+    List<DerivedExpression> sortValues = new ArrayList<>();
+    query.sortValues().forEach(v -> sortValues.add(afterNoise(v, rexBuilder, partOf)));
+    List<String> hiddenParts = new ArrayList<>();
+    for (int field : hiddenFields) {
+      boolean shown =
+          query.outputs().stream()
+              .anyMatch(
+                  o ->
+                      o.derived() == null
+                          && (o.groupKey() ? o.index() : groups + o.index()) == field);
+      if (!shown && field >= groups) {
+        hiddenParts.add(columns.get(partOfField.get(field)).name());
+      }
+    }
+    return new Released(
+        spec, new PostProcessing(outputs, sortValues, having), List.copyOf(hiddenParts));
+  }
+
+  /** The release spec, what the answer shows, and the aggregates noised though not returned. */
+  private record Released(ReleaseSpec spec, PostProcessing post, List<String> hiddenParts) {}
+
+  private static DerivedExpression afterNoise(
+      RexNode expression, RexBuilder rexBuilder, IntFunction<DerivedExpression> partOf) {
+    DerivedTranslator.Translation translation =
+        DerivedTranslator.translate(expression, rexBuilder, partOf);
+    if (translation.problem() != null) {
+      // The lineage check translated the same expression; failing here is a bug, not the data.
+      throw new IllegalStateException("a checked expression does not translate");
+    }
+    return translation.expression();
+  }
+
+  /** The release column of one field of the aggregate's row: a group key or a measure. */
+  private static ReleaseColumn part(
+      CheckedQuery query,
+      int field,
+      String name,
+      List<List<Integer>> partialsOfMeasure,
+      List<Partial> partials,
       BigDecimal countUpper) {
     int groups = query.groupKeys().size();
-    int distinctUnitsField = groups + partials.size();
-    List<ReleaseColumn> columns = new ArrayList<>();
-    for (CheckedQuery.Output output : query.outputs()) {
-      if (output.groupKey()) {
-        columns.add(
-            new ReleaseColumn(output.name(), ColumnRole.GROUP_KEY, output.index(), -1, null, null));
-        continue;
-      }
-      Measure measure = query.measures().get(output.index());
-      List<Integer> fields = partialsOfMeasure.get(output.index());
-      columns.add(
-          switch (measure.kind()) {
-            case COUNT_ROWS, COUNT_VALUES ->
-                new ReleaseColumn(
-                    output.name(),
-                    ColumnRole.COUNT,
-                    groups + fields.get(0),
-                    -1,
-                    BigDecimal.ZERO,
-                    countUpper);
-            case SUM ->
-                new ReleaseColumn(
-                    output.name(),
-                    ColumnRole.SUM,
-                    groups + fields.get(0),
-                    -1,
-                    measure.bounds().lower(),
-                    measure.bounds().upper(),
-                    null,
-                    sumUnit(measure));
-            case AVG ->
-                new ReleaseColumn(
-                    output.name(),
-                    ColumnRole.AVG,
-                    groups + fields.get(0),
-                    groups + fields.get(1),
-                    measure.bounds().lower(),
-                    measure.bounds().upper(),
-                    countUpper,
-                    sumUnit(measure));
-            case DISTINCT_UNITS ->
-                new ReleaseColumn(
-                    output.name(),
-                    ColumnRole.DISTINCT_UNITS,
-                    distinctUnitsField,
-                    -1,
-                    BigDecimal.ZERO,
-                    BigDecimal.ONE);
-          });
+    if (field < groups) {
+      return new ReleaseColumn(name, ColumnRole.GROUP_KEY, field, -1, null, null);
     }
-    return new ReleaseSpec(columns, distinctUnitsField, parameters);
+    int distinctUnitsField = groups + partials.size();
+    Measure measure = query.measures().get(field - groups);
+    List<Integer> fields = partialsOfMeasure.get(field - groups);
+    return switch (measure.kind()) {
+      case COUNT_ROWS, COUNT_VALUES ->
+          new ReleaseColumn(
+              name, ColumnRole.COUNT, groups + fields.get(0), -1, BigDecimal.ZERO, countUpper);
+      case SUM ->
+          new ReleaseColumn(
+              name,
+              ColumnRole.SUM,
+              groups + fields.get(0),
+              -1,
+              measure.bounds().lower(),
+              measure.bounds().upper(),
+              null,
+              sumUnit(measure));
+      case AVG ->
+          new ReleaseColumn(
+              name,
+              ColumnRole.AVG,
+              groups + fields.get(0),
+              groups + fields.get(1),
+              measure.bounds().lower(),
+              measure.bounds().upper(),
+              countUpper,
+              sumUnit(measure));
+      case DISTINCT_UNITS ->
+          new ReleaseColumn(
+              name,
+              ColumnRole.DISTINCT_UNITS,
+              distinctUnitsField,
+              -1,
+              BigDecimal.ZERO,
+              BigDecimal.ONE);
+    };
   }
 
   private static List<PrivateQuery.RowsPerJoinKey> rowsPerJoinKey(CheckedQuery query) {
@@ -339,8 +471,43 @@ public final class PrivateRewriter {
     return text.toString();
   }
 
+  /** What the answer computes after noise, in sentences; empty when it shows parts as released. */
+  private static String postProcessingExplanation(Released released) {
+    StringBuilder text = new StringBuilder();
+    for (PostProcessing.DerivedNoise derived :
+        released.post().derivedNoise(released.spec(), List.of())) {
+      text.append("Output '")
+          .append(derived.column())
+          .append("' is computed after noise as ")
+          .append(derived.expression())
+          .append(": post-processing of released values, which spends no epsilon")
+          .append(
+              derived.expression().contains(" / ")
+                  ? "; a division by a noised value that comes out zero or negative gives NULL.\n"
+                  : ".\n");
+    }
+    for (String hidden : released.hiddenParts()) {
+      text.append(hidden)
+          .append(" is not returned but read by a derived output, HAVING or ORDER BY: it is")
+          .append(" noised once and spends a share of epsilon like a returned column.\n");
+    }
+    if (!released.post().having().isEmpty()) {
+      text.append("HAVING is applied to the released, noised rows, never to exact values; it")
+          .append(" does not drop the remainder row.\n");
+    }
+    return text.toString();
+  }
+
+  private static List<String> render(List<DerivedExpression> expressions) {
+    return expressions.stream().map(e -> e.render(PostProcessing.PART_INDEXES)).toList();
+  }
+
   private static String digest(
-      String planText, ReleaseSpec spec, List<OrderKey> order, OptionalInt limit) {
+      String planText,
+      ReleaseSpec spec,
+      PostProcessing post,
+      List<OrderKey> order,
+      OptionalInt limit) {
     StringBuilder canonical = new StringBuilder(planText);
     for (ReleaseColumn column : spec.columns()) {
       canonical
@@ -350,6 +517,16 @@ public final class PrivateRewriter {
           .append(column.valueField())
           .append(':')
           .append(column.countField());
+    }
+    if (!post.isIdentity(spec)) {
+      // Names aside, as for released columns: the expressions over parts and the conditions.
+      canonical
+          .append("|outputs=")
+          .append(render(post.outputs().stream().map(o -> o.expression()).toList()))
+          .append("|sort=")
+          .append(render(post.sortValues()))
+          .append("|having=")
+          .append(render(post.having()));
     }
     canonical.append("|order=").append(order).append("|limit=").append(limit);
     try {

@@ -189,4 +189,15 @@ class PerPersonQueryTest {
         violations.stream().anyMatch(v -> v.code() == ViolationCode.JOIN_TYPE_NOT_ALLOWED),
         violations.toString());
   }
+
+  @Test
+  void derivedMetricOverPerPersonValues_namesItsPartsByTheSubQuerysAggregates() {
+    PrivateQuery query =
+        QueryAnalyzerTest.accepted(
+            "SELECT SUM(LEAST(n, 5)) * 1.0 / COUNT(*) AS average_frequency FROM " + FREQUENCY);
+    List<String> names = query.releaseSpec().columns().stream().map(ReleaseColumn::name).toList();
+    assertTrue(
+        names.contains("SUM(CASE WHEN (COUNT(*) < 5) THEN COUNT(*) ELSE 5 END)"), names.toString());
+    assertTrue(names.contains("COUNT(*)"), names.toString());
+  }
 }

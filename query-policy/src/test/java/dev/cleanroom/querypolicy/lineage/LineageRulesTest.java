@@ -37,8 +37,18 @@ class LineageRulesTest {
             + " | CONSENT_REFERENCED retailer.customers.opted_out",
         "SELECT COUNT(*) FROM advertiser.impressions WHERE UPPER(email_hash) = 'H1'"
             + " | JOIN_KEY_MISUSED advertiser.impressions.email_hash",
-        "SELECT campaign_id, SUM(cost) / COUNT(*) FROM advertiser.impressions GROUP BY campaign_id"
-            + " | POST_AGGREGATE_EXPRESSION",
+        "SELECT campaign_id, CAST(SUM(cost) / COUNT(*) AS VARCHAR(20)) FROM"
+            + " advertiser.impressions GROUP BY campaign_id | POST_AGGREGATE_EXPRESSION",
+        "SELECT campaign_id, CASE WHEN COUNT(*) > 5 THEN 'many' ELSE 'few' END FROM"
+            + " advertiser.impressions GROUP BY campaign_id | POST_AGGREGATE_EXPRESSION",
+        "SELECT campaign_id, COUNT(*) FROM advertiser.impressions GROUP BY campaign_id"
+            + " HAVING campaign_id <> 'c1' | HAVING_NOT_ALLOWED",
+        "SELECT campaign_id, COUNT(*) FROM advertiser.impressions GROUP BY campaign_id"
+            + " HAVING COUNT(*) + CHAR_LENGTH(campaign_id) > 3 | HAVING_NOT_ALLOWED",
+        "SELECT campaign_id, COUNT(*) AS n FROM advertiser.impressions GROUP BY campaign_id"
+            + " ORDER BY CHAR_LENGTH(campaign_id) | ORDER_BY_NOT_OUTPUT",
+        "SELECT campaign_id, COUNT(*) FROM advertiser.impressions GROUP BY campaign_id"
+            + " HAVING MAX(cost) > 3 | AGGREGATE_NOT_ALLOWED advertiser.impressions.cost",
         "SELECT COUNT(*) FROM retailer.customers WHERE CHAR_LENGTH(zip) + 1 > 3"
             + " | FUNCTION_NOT_ALLOWED",
         "SELECT COUNT(*) FROM retailer.customers WHERE -CHAR_LENGTH(zip) < 0"
