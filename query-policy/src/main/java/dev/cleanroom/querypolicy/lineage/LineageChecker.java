@@ -597,7 +597,11 @@ public final class LineageChecker {
   void checkExpression(RexNode expression, Usage usage) {
     checkCalls(expression);
     for (int index : RelOptUtil.InputFinder.bits(expression)) {
-      checkColumn(flat.columns().get(index), usage);
+      // Past the base row are the per-person values of a LEFT JOIN, which PerPersonChecker checks
+      // (a query that returns them without aggregating is refused as NOT_AGGREGATED anyway).
+      if (index < flat.columns().size()) {
+        checkColumn(flat.columns().get(index), usage);
+      }
     }
   }
 
