@@ -72,6 +72,72 @@ final class Gather {
     return new ObjectColumn(values);
   }
 
+  /** Like {@link #rows}, where a row number -1 reads NULL (the unmatched side of an outer join). */
+  static Column rowsOrNull(Column column, int[] rows, int count, QueryContext context) {
+    QueryMemory memory = context.memory();
+    if (column instanceof ConstantColumn constant && constant.value() == null) {
+      return column;
+    }
+    if (column instanceof LongColumn || column instanceof DoubleColumn) {
+      boolean isLong = column instanceof LongColumn;
+      long[] longs = isLong ? memory.longs(count) : null;
+      double[] doubles = isLong ? null : memory.doubles(count);
+      boolean[] nulls = memory.booleans(count);
+      context.parallelRanges(
+          count,
+          (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+              int row = rows[i];
+              nulls[i] = row < 0 || column.isNull(row);
+              if (nulls[i]) {
+                continue;
+              }
+              if (isLong) {
+                longs[i] = column.longAt(row);
+              } else {
+                doubles[i] = column.doubleAt(row);
+              }
+            }
+          });
+      return isLong ? new LongColumn(longs, nulls) : new DoubleColumn(doubles, nulls);
+    }
+    if (column instanceof DictionaryColumn dictionary) {
+      int[] source = dictionary.codes();
+      int[] codes = memory.ints(count);
+      context.parallelRanges(
+          count,
+          (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+              codes[i] = rows[i] < 0 ? -1 : source[rows[i]];
+            }
+          });
+      return new DictionaryColumn(codes, dictionary.dictionary());
+    }
+    if (column instanceof ConstantColumn constant) {
+      Object value = constant.value();
+      if (value instanceof Long || value instanceof Double) {
+        boolean isLong = value instanceof Long;
+        long[] longs = isLong ? memory.longs(count) : null;
+        double[] doubles = isLong ? null : memory.doubles(count);
+        boolean[] nulls = memory.booleans(count);
+        for (int i = 0; i < count; i++) {
+          nulls[i] = rows[i] < 0;
+          if (isLong) {
+            longs[i] = (Long) value;
+          } else {
+            doubles[i] = (Double) value;
+          }
+        }
+        return isLong ? new LongColumn(longs, nulls) : new DoubleColumn(doubles, nulls);
+      }
+    }
+    Object[] values = memory.objects(count);
+    for (int i = 0; i < count; i++) {
+      values[i] = rows[i] < 0 ? null : column.objectAt(rows[i]);
+    }
+    return new ObjectColumn(values);
+  }
+
   /**
    * The column with row {@code i} moved to position {@code positionOfRow[i]} (a permutation): the
    * column is read in order, so a radix-partitioned consumer then reads it sequentially too.

@@ -13,10 +13,11 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 
 /**
- * Inner equi-join by hashing the smaller input. A single string key joins through dictionary codes
- * (an array lookup, no hashing); other keys through a {@link KeyTable}. The probe side is split
- * across threads and probed in batches of {@value #BATCH} rows, so the random reads of one batch
- * overlap.
+ * Inner equi-join by hashing the smaller input, or left outer equi-join by hashing the right input
+ * (a left row without a match is kept once, with NULLs on the right). A single string key joins
+ * through dictionary codes (an array lookup, no hashing); other keys through a {@link KeyTable}.
+ * The probe side is split across threads and probed in batches of {@value #BATCH} rows, so the
+ * random reads of one batch overlap.
  */
 final class JoinOperator {
   static final int BATCH = 1024;
@@ -29,14 +30,19 @@ final class JoinOperator {
       Relation right,
       QueryContext context,
       ExpressionEvaluator evaluator) {
-    if (join.getJoinType() != JoinRelType.INNER) {
+    boolean leftOuter = join.getJoinType() == JoinRelType.LEFT;
+    if (join.getJoinType() != JoinRelType.INNER && !leftOuter) {
       throw unsupported("a " + join.getJoinType() + " join");
     }
     JoinInfo info = join.analyzeCondition();
     if (info.leftKeys.isEmpty()) {
       throw unsupported("a join without an equality condition");
     }
-    boolean buildLeft = left.rowCount() < right.rowCount();
+    if (leftOuter && !info.nonEquiConditions.isEmpty()) {
+      throw unsupported("a LEFT join with conditions other than equalities");
+    }
+    // A left outer join probes with every left row, so that each is kept once.
+    boolean buildLeft = !leftOuter && left.rowCount() < right.rowCount();
     Relation build = buildLeft ? left : right;
     Relation probe = buildLeft ? right : left;
     List<Integer> buildFields = buildLeft ? info.leftKeys : info.rightKeys;
@@ -52,7 +58,7 @@ final class JoinOperator {
     KeyReader[] probeReaders =
         KeyReader.forProbe(probeKeys, buildReaders, buildKeys, context.encodings());
     HashedBuild hashed = hashBuild(buildKeys, buildReaders, build.rowCount(), context);
-    int[][] pairs = probe(hashed, probeReaders, probe.rowCount(), context);
+    int[][] pairs = probe(hashed, probeReaders, probe.rowCount(), leftOuter, context);
     int[] probeRows = pairs[0];
     int[] buildRows = pairs[1];
     int count = pairs[2][0];
@@ -66,7 +72,10 @@ final class JoinOperator {
     }
     for (int field = 0; field < right.columnCount(); field++) {
       int index = field;
-      columns.add(() -> Gather.rows(right.column(index), rightRows, count, context));
+      columns.add(
+          leftOuter
+              ? () -> Gather.rowsOrNull(right.column(index), rightRows, count, context)
+              : () -> Gather.rows(right.column(index), rightRows, count, context));
     }
     Relation joined = new Relation(count, columns);
     if (info.nonEquiConditions.isEmpty()) {
@@ -146,9 +155,16 @@ final class JoinOperator {
     return false;
   }
 
-  /** Matching (probe row, build row) pairs in probe order; element [2][0] is their count. */
+  /**
+   * Matching (probe row, build row) pairs in probe order; element [2][0] is their count. With
+   * {@code keepUnmatched}, a probe row without a match is paired once with build row -1.
+   */
   private static int[][] probe(
-      HashedBuild build, KeyReader[] readers, int rowCount, QueryContext context) {
+      HashedBuild build,
+      KeyReader[] readers,
+      int rowCount,
+      boolean keepUnmatched,
+      QueryContext context) {
     int parts = rowCount < 16_384 ? 1 : context.parallelism();
     IntList[] probeRows = new IntList[parts];
     IntList[] buildRows = new IntList[parts];
@@ -179,7 +195,7 @@ final class JoinOperator {
             for (int i = from; i < to; i++) {
               int code = directCodes[i];
               int buildRow = code < 0 ? -1 : buildRowOfCode[code];
-              if (buildRow >= 0) {
+              if (buildRow >= 0 || keepUnmatched) {
                 probeOut.add(i);
                 buildOut.add(buildRow);
               }
@@ -212,12 +228,19 @@ final class JoinOperator {
                 if (k >= 0 && offsets[k] < offsets[k + 1]) {
                   probeOut.add(i);
                   buildOut.add(rows[offsets[k]]);
+                } else if (keepUnmatched) {
+                  probeOut.add(i);
+                  buildOut.add(-1);
                 }
               }
             } else {
               for (int i = start; i < end; i++) {
                 int k = keys[i - start];
-                if (k < 0) {
+                if (k < 0 || offsets[k] == offsets[k + 1]) {
+                  if (keepUnmatched) {
+                    probeOut.add(i);
+                    buildOut.add(-1);
+                  }
                   continue;
                 }
                 for (int m = offsets[k]; m < offsets[k + 1]; m++) {

@@ -42,10 +42,11 @@ import org.apache.calcite.rex.RexWindowBound;
 import org.apache.calcite.sql.SqlKind;
 
 /**
- * Runs a Calcite logical plan (scan, filter, project, inner equi-join, aggregate, ROW_NUMBER
- * window, values) over Arrow tables, a column at a time, and returns the plan's rows exactly as
- * Calcite's enumerable engine would. Anything else in the plan is an {@link ExecutionException},
- * never a guess. Thread-safe; one instance keeps the per-table encodings across queries.
+ * Runs a Calcite logical plan (scan, filter, project, inner or left equi-join, aggregate,
+ * ROW_NUMBER window, values) over Arrow tables, a column at a time, and returns the plan's rows
+ * exactly as Calcite's enumerable engine would. Anything else in the plan is an {@link
+ * ExecutionException}, never a guess. Thread-safe; one instance keeps the per-table encodings
+ * across queries.
  */
 public final class VectorizedExecutor implements Engine {
   private final TableEncodings encodings = new TableEncodings();

@@ -571,18 +571,59 @@ class VectorizedExecutorDifferentialTest {
   }
 
   @Test
-  void leftJoin_isRejectedAsUnsupported() {
-    loadDemoLikeData(10, 10, 11);
+  void leftJoin_keepsEachUnmatchedLeftRowOnceWithNulls_matchesEnumerableEngine() {
+    loadDemoLikeData(300, 400, 11);
     RelBuilder b = builder();
+    // Several impressions per key (a build side with duplicate keys), and customers without any.
     RelNode plan =
         b.scan("retailer", "customers")
             .scan("advertiser", "impressions")
             .join(
                 JoinRelType.LEFT,
                 b.equals(b.field(2, 0, "email_hash"), b.field(2, 1, "email_hash")))
+            .aggregate(
+                b.groupKey(b.field("loyalty_tier"), b.isNull(b.field("cost"))),
+                b.countStar("rows"),
+                b.count(false, "impressions", b.field("cost")),
+                b.sum(b.field("cost")).as("cost"),
+                b.max(b.field("campaign_id")).as("last_campaign"))
+            .build();
+    assertSameRows(plan);
+  }
+
+  @Test
+  void leftJoinToOneRowPerKey_matchesEnumerableEngine() {
+    loadDemoLikeData(300, 400, 13);
+    RelBuilder b = builder();
+    // The private plans' shape: the right side has one row per key (unique build keys).
+    RelNode plan =
+        b.scan("retailer", "customers")
+            .scan("advertiser", "impressions")
+            .aggregate(b.groupKey(b.field("email_hash")), b.countStar("n"))
+            .join(
+                JoinRelType.LEFT,
+                b.equals(b.field(2, 0, "email_hash"), b.field(2, 1, "email_hash")))
+            .aggregate(
+                b.groupKey(b.field("age_band"), b.isNull(b.field("n"))),
+                b.countStar("customers"),
+                b.sum(b.field("n")).as("impressions"))
+            .build();
+    assertSameRows(plan);
+  }
+
+  @Test
+  void rightJoin_isRejectedAsUnsupported() {
+    loadDemoLikeData(10, 10, 11);
+    RelBuilder b = builder();
+    RelNode plan =
+        b.scan("retailer", "customers")
+            .scan("advertiser", "impressions")
+            .join(
+                JoinRelType.RIGHT,
+                b.equals(b.field(2, 0, "email_hash"), b.field(2, 1, "email_hash")))
             .build();
     assertRejected(
-        plan, ExecutionErrorCode.UNSUPPORTED_PLAN, "a LEFT join is not supported by the executor");
+        plan, ExecutionErrorCode.UNSUPPORTED_PLAN, "a RIGHT join is not supported by the executor");
   }
 
   @Test

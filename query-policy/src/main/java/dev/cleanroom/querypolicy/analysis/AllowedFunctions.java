@@ -52,7 +52,9 @@ final class AllowedFunctions implements SqlOperatorTable {
           "DAYOFWEEK",
           "HOUR",
           "ROUND",
-          "APPROX_COUNT_DISTINCT");
+          "APPROX_COUNT_DISTINCT",
+          "LEAST",
+          "GREATEST");
 
   /** Aggregates refused by name, so the violation says "aggregate" rather than "function". */
   static final Set<String> REFUSED_AGGREGATES =
@@ -100,9 +102,16 @@ final class AllowedFunctions implements SqlOperatorTable {
 
   private static final SqlOperatorTable STANDARD = SqlStdOperatorTable.instance();
 
-  /** Library operators the engines evaluate: PostgreSQL's case-insensitive LIKE. */
+  /**
+   * Library operators the engines evaluate: PostgreSQL's case-insensitive LIKE, and LEAST and
+   * GREATEST, which analysts use to clamp per-person values.
+   */
   private static final SqlOperatorTable LIBRARY =
-      SqlOperatorTables.of(SqlLibraryOperators.ILIKE, SqlLibraryOperators.NOT_ILIKE);
+      SqlOperatorTables.of(
+          SqlLibraryOperators.ILIKE,
+          SqlLibraryOperators.NOT_ILIKE,
+          SqlLibraryOperators.LEAST,
+          SqlLibraryOperators.GREATEST);
 
   private AllowedFunctions() {}
 

@@ -49,6 +49,9 @@ final class StructureCheck {
   private final List<Violation> violations = new ArrayList<>();
   private final Set<ViolationCode> reported = new HashSet<>();
 
+  /** Names of the WITH items seen so far, upper-case: a LEFT JOIN may name one. */
+  private final Set<String> withItems = new HashSet<>();
+
   private StructureCheck() {}
 
   /** Every structural violation of a parsed statement; empty when the shape is supported. */
@@ -123,6 +126,7 @@ final class StructureCheck {
             "WITH RECURSIVE is not supported");
       }
       query(withItem.query, depth + 1);
+      withItems.add(withItem.name.getSimple().toUpperCase(Locale.ROOT));
     }
     query(with.body, depth + 1);
   }
@@ -195,6 +199,10 @@ final class StructureCheck {
           ViolationCode.JOIN_TYPE_NOT_ALLOWED,
           join.getParserPosition(),
           "NATURAL JOIN is not allowed: name the join keys with ON");
+    } else if (type == JoinType.LEFT
+        && join.getConditionType() == JoinConditionType.ON
+        && isSubQuery(join.getRight())) {
+      // Allowed only from the unit's own table to a per-person sub-query: the plan decides.
     } else if (type != JoinType.INNER || join.getConditionType() == JoinConditionType.NONE) {
       add(
           ViolationCode.JOIN_TYPE_NOT_ALLOWED,
@@ -207,6 +215,16 @@ final class StructureCheck {
     if (join.getConditionType() == JoinConditionType.ON) {
       expression(join.getCondition(), depth + 1);
     }
+  }
+
+  /** A sub-query, or a WITH item named in FROM, possibly with an alias. */
+  private boolean isSubQuery(SqlNode node) {
+    SqlNode operand = node.getKind() == SqlKind.AS ? ((SqlCall) node).operand(0) : node;
+    if (operand instanceof SqlIdentifier identifier) {
+      return identifier.isSimple()
+          && withItems.contains(identifier.getSimple().toUpperCase(Locale.ROOT));
+    }
+    return operand.getKind() == SqlKind.SELECT || operand.getKind() == SqlKind.WITH;
   }
 
   private void expressions(SqlNodeList list, int depth) {

@@ -82,5 +82,10 @@ public enum ViolationCode {
   /** A table whose policy does not list the analyst. */
   ANALYST_NOT_ALLOWED,
   /** A construct the policy layer does not understand, refused rather than guessed at. */
-  UNSUPPORTED_CONSTRUCT
+  UNSUPPORTED_CONSTRUCT,
+  /**
+   * A per-person value (a count or sum per person) used as a metric or group key without a bound:
+   * clamp it ({@code LEAST(n, 10)}) or bucket it into literals ({@code CASE ... THEN 'high' ...}).
+   */
+  PER_PERSON_VALUE_UNBOUNDED
 }

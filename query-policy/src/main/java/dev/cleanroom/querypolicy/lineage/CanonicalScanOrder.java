@@ -19,6 +19,10 @@ public final class CanonicalScanOrder {
 
   /** The same query with its scans sorted by table name (ties, which are refused, keep order). */
   public static FlatQuery apply(FlatQuery flat) {
+    if (flat.perPerson() != null && flat.perPerson().leftJoin() != null) {
+      // A LEFT JOIN is not symmetric: its per-person side stays last, where the check expects it.
+      return flat;
+    }
     List<Integer> order =
         IntStream.range(0, flat.scans().size())
             .boxed()
@@ -48,15 +52,20 @@ public final class CanonicalScanOrder {
             return new RexInputRef(newIndex[ref.getIndex()], ref.getType());
           }
         };
-    List<AggregateUse> aggregates = new ArrayList<>();
-    for (AggregateUse aggregate : flat.aggregates()) {
-      aggregates.add(
-          new AggregateUse(
-              aggregate.function(),
-              aggregate.distinct(),
-              renumber.apply(aggregate.arguments()),
-              aggregate.hasClause(),
-              aggregate.filter() == null ? null : aggregate.filter().accept(renumber)));
+    PerPersonBlock perPerson = flat.perPerson();
+    List<RexNode> groupKeys = flat.groupKeys();
+    List<AggregateUse> aggregates = flat.aggregates();
+    if (perPerson == null) {
+      groupKeys = renumber.apply(groupKeys);
+      aggregates = renumbered(aggregates, renumber);
+    } else {
+      // The outer block reads the per-person row, which does not change; the inner reads the base.
+      perPerson =
+          new PerPersonBlock(
+              renumber.apply(perPerson.groupKeys()),
+              renumbered(perPerson.aggregates(), renumber),
+              perPerson.filters(),
+              perPerson.types());
     }
     // Above an aggregate, expressions read the aggregate's row, which does not change.
     boolean baseRow = !flat.aggregated();
@@ -66,13 +75,28 @@ public final class CanonicalScanOrder {
         renumber.apply(flat.joinConditions()),
         renumber.apply(flat.filters()),
         flat.aggregated(),
-        renumber.apply(flat.groupKeys()),
+        groupKeys,
         aggregates,
         baseRow ? renumber.apply(flat.having()) : flat.having(),
         baseRow ? renumber.apply(flat.outputs()) : flat.outputs(),
         flat.outputNames(),
         flat.order(),
         flat.limit(),
-        baseRow ? renumber.apply(flat.sortValues()) : flat.sortValues());
+        baseRow ? renumber.apply(flat.sortValues()) : flat.sortValues(),
+        perPerson);
+  }
+
+  private static List<AggregateUse> renumbered(List<AggregateUse> aggregates, RexShuttle renumber) {
+    List<AggregateUse> renumbered = new ArrayList<>();
+    for (AggregateUse aggregate : aggregates) {
+      renumbered.add(
+          new AggregateUse(
+              aggregate.function(),
+              aggregate.distinct(),
+              renumber.apply(aggregate.arguments()),
+              aggregate.hasClause(),
+              aggregate.filter() == null ? null : aggregate.filter().accept(renumber)));
+    }
+    return renumbered;
   }
 }

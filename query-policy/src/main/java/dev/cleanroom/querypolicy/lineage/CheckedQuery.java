@@ -21,6 +21,8 @@ import org.apache.calcite.rex.RexNode;
  * @param having {@code HAVING} conditions, over the aggregate's row (group keys, then one field per
  *     aggregate of {@code flat}), applied to released values
  * @param sortValues values {@code ORDER BY} sorts on that are not outputs, over the aggregate's row
+ * @param perPerson the per-person rows the outer block aggregates, or {@code null}; when present,
+ *     {@code groupKeys} and the measures' arguments are over the per-person row
  */
 public record CheckedQuery(
     FlatQuery flat,
@@ -32,9 +34,10 @@ public record CheckedQuery(
     List<Output> outputs,
     List<Integer> personColumns,
     List<RexNode> having,
-    List<RexNode> sortValues) {
+    List<RexNode> sortValues,
+    PerPersonRows perPerson) {
 
-  /** A query without {@code HAVING} whose {@code ORDER BY} names only outputs. */
+  /** A query of one block without {@code HAVING} whose {@code ORDER BY} names only outputs. */
   public CheckedQuery(
       FlatQuery flat,
       int unitColumn,
@@ -54,7 +57,8 @@ public record CheckedQuery(
         outputs,
         personColumns,
         List.of(),
-        List.of());
+        List.of(),
+        null);
   }
 
   /** Columns {@code left} and {@code right} of the base row are joined by equality. */

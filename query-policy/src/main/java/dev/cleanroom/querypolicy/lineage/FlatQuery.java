@@ -27,6 +27,9 @@ import org.apache.calcite.rex.RexNode;
  * @param limit {@code LIMIT}, or {@code null}
  * @param sortValues expressions {@code ORDER BY} sorts on that are not outputs (after the aggregate
  *     when aggregated, like the outputs)
+ * @param perPerson the inner per-person block of an aggregate over per-person rows, or {@code
+ *     null}; when present, {@code groupKeys}, {@code aggregates} and the outer filters are over the
+ *     per-person row, and {@code filters} and {@code joinConditions} are the inner block's
  */
 public record FlatQuery(
     List<Scan> scans,
@@ -41,9 +44,10 @@ public record FlatQuery(
     List<String> outputNames,
     List<RelFieldCollation> order,
     Integer limit,
-    List<RexNode> sortValues) {
+    List<RexNode> sortValues,
+    PerPersonBlock perPerson) {
 
-  /** A query whose {@code ORDER BY} names only outputs. */
+  /** A query of one block, without per-person rows, whose {@code ORDER BY} names only outputs. */
   public FlatQuery(
       List<Scan> scans,
       List<BaseColumn> columns,
@@ -70,7 +74,8 @@ public record FlatQuery(
         outputNames,
         order,
         limit,
-        List.of());
+        List.of(),
+        null);
   }
 
   public FlatQuery {

@@ -92,7 +92,7 @@ public final class LineageChecker {
           SqlStdOperatorTable.LIKE,
           SqlLibraryOperators.ILIKE);
 
-  private enum Usage {
+  enum Usage {
     FILTER("a filter"),
     JOIN("a join condition"),
     GROUP_KEY("GROUP BY"),
@@ -164,6 +164,7 @@ public final class LineageChecker {
     }
     List<Measure> measures = new ArrayList<>();
     List<CheckedQuery.Output> outputs = new ArrayList<>();
+    PerPersonRows perPerson = null;
     List<RexNode> having = new ArrayList<>();
     List<RexNode> sortValues = new ArrayList<>();
     if (!flat.aggregated()) {
@@ -179,8 +180,15 @@ public final class LineageChecker {
         checkExpression(value, Usage.OUTPUT);
       }
     } else {
-      for (RexNode key : flat.groupKeys()) {
-        checkExpression(key, Usage.GROUP_KEY);
+      if (flat.perPerson() == null) {
+        for (RexNode key : flat.groupKeys()) {
+          checkExpression(key, Usage.GROUP_KEY);
+        }
+        for (AggregateUse aggregate : flat.aggregates()) {
+          measures.add(measure(aggregate));
+        }
+      } else {
+        perPerson = PerPersonChecker.check(this, flat, measures);
       }
       if (flat.groupKeys().size() > ContributionOrder.MAX_GROUP_KEYS) {
         add(
@@ -188,9 +196,6 @@ public final class LineageChecker {
             null,
             SourcePositions.Position.START,
             "at most " + ContributionOrder.MAX_GROUP_KEYS + " GROUP BY keys are supported");
-      }
-      for (AggregateUse aggregate : flat.aggregates()) {
-        measures.add(measure(aggregate));
       }
       checkAfterAggregate(measures, outputs, having, sortValues);
     }
@@ -221,7 +226,8 @@ public final class LineageChecker {
             outputs,
             personColumns(unitTable()),
             having,
-            sortValues);
+            sortValues,
+            perPerson);
     return new Result(checked, List.of());
   }
 
@@ -451,7 +457,7 @@ public final class LineageChecker {
   }
 
   private void checkJoinsConnected(List<CheckedQuery.KeyPair> keyPairs) {
-    int scans = flat.scans().size();
+    int scans = innerJoinedScans();
     // Several scans without any join come from refused constructs (set operations, sub-queries).
     if (scans < 2 || flat.joinConditions().isEmpty()) {
       return;
@@ -611,7 +617,19 @@ public final class LineageChecker {
   }
 
   /** Checks the functions an expression calls and the class of every column it reads. */
-  private void checkExpression(RexNode expression, Usage usage) {
+  void checkExpression(RexNode expression, Usage usage) {
+    checkCalls(expression);
+    for (int index : RelOptUtil.InputFinder.bits(expression)) {
+      // Past the base row are the per-person values of a LEFT JOIN, which PerPersonChecker checks
+      // (a query that returns them without aggregating is refused as NOT_AGGREGATED anyway).
+      if (index < flat.columns().size()) {
+        checkColumn(flat.columns().get(index), usage);
+      }
+    }
+  }
+
+  /** Checks the functions an expression calls: on the allow-list, and unable to fail on data. */
+  void checkCalls(RexNode expression) {
     expression.accept(
         new RexVisitorImpl<Void>(true) {
           @Override
@@ -645,12 +663,9 @@ public final class LineageChecker {
             return super.visitCall(call);
           }
         });
-    for (int index : RelOptUtil.InputFinder.bits(expression)) {
-      checkColumn(flat.columns().get(index), usage);
-    }
   }
 
-  private void checkColumn(BaseColumn column, Usage usage) {
+  void checkColumn(BaseColumn column, Usage usage) {
     String name = column.qualifiedName();
     ColumnPolicy policy = column.policy();
     if (policy == null) {
@@ -732,7 +747,7 @@ public final class LineageChecker {
             || column.policy().columnClass() == ColumnClass.PRIVACY_UNIT);
   }
 
-  private static boolean identifiesUnit(BaseColumn column) {
+  static boolean identifiesUnit(BaseColumn column) {
     ColumnPolicy policy = column.policy();
     return policy != null
         && (policy.columnClass() == ColumnClass.PRIVACY_UNIT
@@ -746,7 +761,7 @@ public final class LineageChecker {
   }
 
   /** The base column an expression is, through lossless casts only, or {@code null}. */
-  private static Integer plainColumn(RexNode expression) {
+  static Integer plainColumn(RexNode expression) {
     RexNode node = expression;
     while (node.getKind() == SqlKind.CAST) {
       RexNode operand = ((RexCall) node).getOperands().get(0);
@@ -849,11 +864,11 @@ public final class LineageChecker {
    * and bounding the first would leave the second unbounded.
    */
   private void checkJoinedOnThePerson(List<CheckedQuery.KeyPair> keyPairs) {
-    if (flat.scans().size() < 2) {
+    if (innerJoinedScans() < 2) {
       return;
     }
     TableName unitTable = unitTable();
-    for (Scan scan : flat.scans()) {
+    for (Scan scan : flat.scans().subList(0, innerJoinedScans())) {
       int person = personColumn(scan, unitTable);
       if (flat.columns().get(person).policy().columnClass() == ColumnClass.PRIVACY_UNIT) {
         continue;
@@ -884,6 +899,15 @@ public final class LineageChecker {
                 + " people");
       }
     }
+  }
+
+  /**
+   * How many scans are joined by inner joins: all of them, or those left of a LEFT JOIN to a
+   * per-person sub-query (whose join {@link PerPersonChecker} checks).
+   */
+  private int innerJoinedScans() {
+    boolean leftJoin = flat.perPerson() != null && flat.perPerson().leftJoin() != null;
+    return leftJoin ? flat.perPerson().leftJoin().leftScans() : flat.scans().size();
   }
 
   private String describeUnit(TableName unitTable) {
@@ -924,12 +948,15 @@ public final class LineageChecker {
         "the unit column " + chosen.table().qualify(unit) + " is missing from the table");
   }
 
-  private SourcePositions.Position positionOf(BaseColumn column) {
+  SourcePositions.Position positionOf(BaseColumn column) {
     return positions.ofColumn(column.table().toString(), column.name());
   }
 
-  private void add(
-      ViolationCode code, String column, SourcePositions.Position position, String message) {
+  SourcePositions positions() {
+    return positions;
+  }
+
+  void add(ViolationCode code, String column, SourcePositions.Position position, String message) {
     if (reported.add(code + " " + column)) {
       violations.add(new Violation(code, column, position.line(), position.column(), message));
     }

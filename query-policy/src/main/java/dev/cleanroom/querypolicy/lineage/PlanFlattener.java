@@ -28,6 +28,7 @@ import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Values;
 import org.apache.calcite.rel.core.Window;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCorrelVariable;
@@ -61,6 +62,9 @@ public final class PlanFlattener {
   private final List<AggregateUse> aggregates = new ArrayList<>();
   private final List<RexNode> having = new ArrayList<>();
   private boolean aggregateSeen;
+  private boolean nestingRefused;
+  private PerPersonBlock perPerson;
+  private List<RelDataType> lastAggregateTypes = List.of();
 
   /** The fields an operator produces, and whether they are past the aggregate. */
   private record Fields(List<RexNode> expressions, boolean aggregated) {}
@@ -127,12 +131,19 @@ public final class PlanFlattener {
         }
       }
     }
+    List<RexNode> baseFilters = filters;
+    if (perPerson != null && perPerson.leftJoin() != null) {
+      // Filters after the LEFT JOIN read the joined row: they are the outer block's.
+      int start = perPerson.leftJoin().outerFiltersFrom();
+      perPerson = perPerson.withOuterFilters(filters.subList(start, filters.size()));
+      baseFilters = filters.subList(0, start);
+    }
     FlatQuery query =
         new FlatQuery(
             scans,
             columns,
             joinConditions,
-            filters,
+            baseFilters,
             aggregateSeen,
             groupKeys,
             aggregates,
@@ -141,7 +152,8 @@ public final class PlanFlattener {
             names,
             order,
             limit,
-            sortValues);
+            sortValues,
+            perPerson);
     return new Result(query, List.copyOf(violations));
   }
 
@@ -249,36 +261,104 @@ public final class PlanFlattener {
   }
 
   private Fields join(Join join) {
+    Fields left = visit(join.getLeft());
+    int leftScans = scans.size();
+    Fields right = visit(join.getRight());
+    if (join.getJoinType() == JoinRelType.LEFT
+        && !left.aggregated()
+        && right.aggregated()
+        && perPerson == null
+        && !nestingRefused) {
+      return exposureJoin(join, left, right, leftScans);
+    }
     if (join.getJoinType() != JoinRelType.INNER) {
       add(
           ViolationCode.JOIN_TYPE_NOT_ALLOWED,
-          join.getJoinType() + " join is not allowed: only INNER JOIN ... ON declared join keys");
+          join.getJoinType()
+              + " join is not allowed: only INNER JOIN ... ON declared join keys, or a LEFT JOIN"
+              + " from the unit's own table to a sub-query grouped by the person's key");
     }
-    Fields left = visit(join.getLeft());
-    Fields right = visit(join.getRight());
     if (left.aggregated() || right.aggregated()) {
+      nestingRefused = true;
       add(
           ViolationCode.NESTED_AGGREGATION,
-          "joining an aggregated sub-query is not supported: aggregate once, at the top");
+          "joining an aggregated sub-query is not supported: aggregate once, at the top, or"
+              + " LEFT JOIN the unit's own table to a per-person sub-query (and filter on its"
+              + " values with WHERE)");
     }
     List<RexNode> both = new ArrayList<>(left.expressions());
     both.addAll(right.expressions());
     Fields fields = new Fields(both, left.aggregated() || right.aggregated());
-    joinConditions.add(substitute(join.getCondition(), fields));
+    if (!fields.aggregated()) {
+      // An aggregated side's fields are its aggregate's outputs, not base columns: its condition
+      // would be read as if it named columns it does not, so only the refusal above is reported.
+      joinConditions.add(substitute(join.getCondition(), fields));
+    }
+    return fields;
+  }
+
+  /**
+   * {@code unitTable LEFT JOIN (per-person sub-query)}: the sub-query's rows become per-person rows
+   * and the join's output reads them at {@code columns.size() + field}, past every base column; the
+   * lineage check decides whether the shape is the allowed one.
+   */
+  private Fields exposureJoin(Join join, Fields left, Fields right, int leftScans) {
+    int offset = columns.size();
+    perPerson =
+        new PerPersonBlock(groupKeys, aggregates, having, lastAggregateTypes)
+            .leftJoined(offset, leftScans, filters.size());
+    groupKeys.clear();
+    aggregates.clear();
+    having.clear();
+    // The outer block aggregates the joined rows once: the sub-query's aggregate is not nested.
+    aggregateSeen = false;
+    List<RexNode> both = new ArrayList<>(left.expressions());
+    for (RexNode expression : right.expressions()) {
+      if (expression instanceof RexInputRef ref) {
+        // Past the LEFT JOIN, a per-person field is NULL for the rows it has no match for.
+        both.add(
+            new RexInputRef(
+                ref.getIndex() + offset,
+                rexBuilder.getTypeFactory().createTypeWithNullability(ref.getType(), true)));
+      } else {
+        // A value computed in the sub-query after its aggregate (a literal, n > 3) would not be
+        // NULL for the rows the join does not match, as SQL says it is.
+        add(
+            ViolationCode.JOIN_TYPE_NOT_ALLOWED,
+            "the sub-query of a LEFT JOIN must select its key and its aggregates as they are;"
+                + " compute on them in the outer query");
+        both.add(rexBuilder.makeNullLiteral(expression.getType()));
+      }
+    }
+    Fields fields = new Fields(both, false);
+    perPerson = perPerson.withJoinCondition(substitute(join.getCondition(), fields));
     return fields;
   }
 
   private Fields aggregate(Aggregate aggregate) {
     Fields input = visit(aggregate.getInput());
-    if (input.aggregated() || aggregateSeen) {
+    if (input.aggregated() && perPerson == null && !nestingRefused) {
+      // An aggregate over an aggregated sub-query: the sub-query's rows are per-person rows when
+      // it groups by the person (the lineage check decides), and the filters on them are theirs.
+      perPerson = new PerPersonBlock(groupKeys, aggregates, having, lastAggregateTypes);
+      groupKeys.clear();
+      aggregates.clear();
+      having.clear();
+    } else if (input.aggregated() || aggregateSeen) {
+      nestingRefused = true;
       add(
           ViolationCode.NESTED_AGGREGATION,
-          "an aggregate over another aggregate is not supported: aggregate once, at the top");
+          perPerson == null
+              ? "an aggregate over another aggregate is not supported: aggregate once, at the top"
+              : "per-person sub-queries nest one level deep: aggregate per person once, then over"
+                  + " the people");
     }
     if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
       add(ViolationCode.GROUPING_SETS, "GROUPING SETS, ROLLUP and CUBE are not supported");
     }
     aggregateSeen = true;
+    lastAggregateTypes =
+        aggregate.getRowType().getFieldList().stream().map(RelDataTypeField::getType).toList();
     for (int key : aggregate.getGroupSet()) {
       groupKeys.add(input.expressions().get(key));
     }

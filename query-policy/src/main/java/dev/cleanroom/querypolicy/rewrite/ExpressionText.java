@@ -4,6 +4,7 @@ import dev.cleanroom.querypolicy.lineage.AggregateUse;
 import dev.cleanroom.querypolicy.lineage.BaseColumn;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexDigestIncludeType;
@@ -26,6 +27,16 @@ final class ExpressionText {
    * count.
    */
   static String of(AggregateUse aggregate, List<BaseColumn> columns) {
+    return of(aggregate, (IntFunction<String>) i -> columns.get(i).qualifiedName());
+  }
+
+  /** An expression over the base row. */
+  static String of(RexNode expression, List<BaseColumn> columns) {
+    return of(expression, (IntFunction<String>) i -> columns.get(i).qualifiedName());
+  }
+
+  /** Like {@link #of(AggregateUse, List)}, input {@code i} named {@code inputName.apply(i)}. */
+  static String of(AggregateUse aggregate, IntFunction<String> inputName) {
     String name = aggregate.function().getName().toUpperCase(Locale.ROOT);
     String filter =
         aggregate.filter() == null ? "" : " FILTER (WHERE " + of(aggregate.filter(), columns) + ")";
@@ -34,15 +45,15 @@ final class ExpressionText {
     }
     String arguments =
         aggregate.arguments().stream()
-            .map(argument -> of(argument, columns))
+            .map(argument -> of(argument, inputName))
             .collect(Collectors.joining(", "));
     return name + "(" + (aggregate.distinct() ? "DISTINCT " : "") + arguments + ")" + filter;
   }
 
-  /** An expression over the base row. */
-  static String of(RexNode expression, List<BaseColumn> columns) {
+  /** Like {@link #of(RexNode, List)}, input {@code i} named {@code inputName.apply(i)}. */
+  static String of(RexNode expression, IntFunction<String> inputName) {
     if (expression instanceof RexInputRef ref) {
-      return columns.get(ref.getIndex()).qualifiedName();
+      return inputName.apply(ref.getIndex());
     }
     if (expression instanceof RexLiteral literal) {
       return literal.computeDigest(RexDigestIncludeType.NO_TYPE);
@@ -50,7 +61,7 @@ final class ExpressionText {
     if (!(expression instanceof RexCall call)) {
       return expression.toString();
     }
-    List<String> operands = call.getOperands().stream().map(o -> of(o, columns)).toList();
+    List<String> operands = call.getOperands().stream().map(o -> of(o, inputName)).toList();
     if (call.getKind() == SqlKind.CASE) {
       StringBuilder text = new StringBuilder("CASE");
       for (int i = 0; i + 1 < operands.size(); i += 2) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.querypolicy.lineage.CheckedQuery;
 import dev.cleanroom.querypolicy.lineage.Measure;
+import dev.cleanroom.querypolicy.lineage.PerPersonRows;
 import dev.cleanroom.querypolicy.lineage.Scan;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,12 @@ record JoinKeyCap(
    */
   static List<JoinKeyCap> of(CheckedQuery query) {
     List<Scan> scans = query.flat().scans();
+    boolean leftJoin = query.perPerson() != null && query.perPerson().leftJoin() != null;
+    if (leftJoin) {
+      // A LEFT JOIN to per-person rows meets each row with at most one, so it multiplies nothing:
+      // only the inner joins on its left are capped.
+      scans = scans.subList(0, scans.size() - 1);
+    }
     if (scans.size() < 2) {
       return List.of();
     }
@@ -54,12 +61,31 @@ record JoinKeyCap(
       read.add(pair.left());
       read.add(pair.right());
     }
-    List<RexNode> expressions = new ArrayList<>(query.groupKeys());
-    expressions.addAll(query.filters());
-    query.measures().stream()
-        .map(Measure::argument)
-        .filter(argument -> argument != null)
-        .forEach(expressions::add);
+    List<RexNode> expressions = new ArrayList<>(query.filters());
+    if (leftJoin) {
+      // The outer block reads the left side's columns by their base index (and per-person fields
+      // past every base column, which no scan's range holds).
+      read.add(query.perPerson().leftJoin().tableKey());
+      expressions.addAll(query.groupKeys());
+      expressions.addAll(query.perPerson().leftJoin().outerFilters());
+      query.measures().stream()
+          .map(Measure::argument)
+          .filter(argument -> argument != null)
+          .forEach(expressions::add);
+    } else if (query.perPerson() == null) {
+      expressions.addAll(query.groupKeys());
+      query.measures().stream()
+          .map(Measure::argument)
+          .filter(argument -> argument != null)
+          .forEach(expressions::add);
+    } else {
+      // The outer block reads the per-person rows; what it reads of the base rows is the inner's.
+      expressions.addAll(query.perPerson().groupKeys());
+      query.perPerson().aggregates().stream()
+          .map(PerPersonRows.Aggregate::argument)
+          .filter(argument -> argument != null)
+          .forEach(expressions::add);
+    }
     for (RexNode expression : expressions) {
       read.addAll(RelOptUtil.InputFinder.bits(expression).asList());
     }

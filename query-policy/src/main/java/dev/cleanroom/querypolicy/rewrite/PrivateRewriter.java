@@ -169,16 +169,32 @@ public final class PrivateRewriter {
             .create(cluster, first.relOptTable().getRelOptSchema());
     List<RelDataType> baseTypes = query.flat().columns().stream().map(BaseColumn::type).toList();
     int groups = query.groupKeys().size();
-    RewriteSteps.joinOnKeys(
-        builder,
-        query.flat().scans(),
-        canonicalKeyPairs(query.keyPairs()),
-        baseTypes,
-        JoinKeyCap.of(query),
-        key);
-    RewriteSteps.filterRows(builder, query.unitColumn(), canonicalFilters(query.filters()));
-    RewriteSteps.projectUnitGroupsAndArguments(
-        builder, query.unitColumn(), query.groupKeys(), arguments);
+    int unitColumn = query.unitColumn();
+    List<RexNode> groupKeys = query.groupKeys();
+    List<RexNode> rowArguments = arguments;
+    if (query.perPerson() != null && query.perPerson().leftJoin() != null) {
+      PerPersonSteps.leftJoinPerPersonRows(builder, query, baseTypes, key);
+      groupKeys = PerPersonSteps.onJoinedRows(query, groupKeys);
+      rowArguments = PerPersonSteps.onJoinedRows(query, arguments);
+      RewriteSteps.filterRows(
+          builder,
+          unitColumn,
+          PerPersonSteps.onJoinedRows(query, query.perPerson().leftJoin().outerFilters()));
+    } else {
+      RewriteSteps.joinOnKeys(
+          builder,
+          query.flat().scans(),
+          canonicalKeyPairs(query.keyPairs()),
+          baseTypes,
+          JoinKeyCap.of(query),
+          key);
+      RewriteSteps.filterRows(builder, query.unitColumn(), canonicalFilters(query.filters()));
+      if (query.perPerson() != null) {
+        PerPersonSteps.aggregatePerPerson(builder, query.unitColumn(), query.perPerson());
+        unitColumn = query.perPerson().unitField();
+      }
+    }
+    RewriteSteps.projectUnitGroupsAndArguments(builder, unitColumn, groupKeys, rowArguments);
     RewriteSteps.aggregatePerUnitAndGroup(builder, groups, partials);
     RewriteSteps.clampContributions(builder, groups, partials);
     RewriteSteps.rankGroupsPerUnit(builder, groups, key);
@@ -224,11 +240,11 @@ public final class PrivateRewriter {
     for (int field : hiddenFields) {
       if (!partOfField.containsKey(field)) {
         partOfField.put(field, columns.size());
+        IntFunction<String> inputName = PerPersonSteps.inputNames(query);
         String name =
             field < groups
-                ? ExpressionText.of(query.groupKeys().get(field), query.flat().columns())
-                : ExpressionText.of(
-                    query.flat().aggregates().get(field - groups), query.flat().columns());
+                ? ExpressionText.of(query.groupKeys().get(field), inputName)
+                : ExpressionText.of(query.flat().aggregates().get(field - groups), inputName);
         columns.add(part(query, field, name, partialsOfMeasure, partials, countUpper));
       }
     }
@@ -413,6 +429,25 @@ public final class PrivateRewriter {
           .append(" = ")
           .append(query.flat().columns().get(pair.right()).qualifiedName())
           .append(".\n");
+    }
+    if (query.perPerson() != null && query.perPerson().leftJoin() != null) {
+      text.append("Each row of ")
+          .append(query.flat().columns().get(query.perPerson().leftJoin().tableKey()).table())
+          .append(" meets at most one row of the per-person sub-query (LEFT JOIN on ")
+          .append(
+              query.flat().columns().get(query.perPerson().leftJoin().tableKey()).qualifiedName())
+          .append("); for people without one, its values are NULL.\n");
+    }
+    if (query.perPerson() != null) {
+      // After a LEFT JOIN the sub-query's person is named by its own table's key.
+      int person =
+          query.perPerson().leftJoin() == null
+              ? query.unitColumn()
+              : query.personColumns().get(query.personColumns().size() - 1);
+      text.append("The sub-query's aggregates are computed per person (")
+          .append(query.flat().columns().get(person).qualifiedName())
+          .append(") and per sub-query group; its HAVING and the outer WHERE keep or drop a")
+          .append(" person's rows by that person's own values.\n");
     }
     text.append("Each person is identified by ")
         .append(query.flat().columns().get(query.unitColumn()).qualifiedName())

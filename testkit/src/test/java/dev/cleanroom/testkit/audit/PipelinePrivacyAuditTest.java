@@ -46,6 +46,7 @@ class PipelinePrivacyAuditTest {
   private static RewritePipeline reachByAgeBand;
   private static RewritePipeline spendByCampaign;
   private static RewritePipeline joinedAsRewritten;
+  private static RewritePipeline cappedFrequency;
   private static Tables reachDataset;
   private static Tables reachNeighbour;
   private static Tables spendDataset;
@@ -54,12 +55,14 @@ class PipelinePrivacyAuditTest {
   private static Tables joinNeighbour;
   private static Tables decisionDataset;
   private static Tables decisionNeighbour;
+  private static Tables frequencyNeighbour;
 
   @BeforeAll
   static void analyseQueriesAndMakeDatasets() {
     reachByAgeBand = pipeline(REACH_BY_AGE_BAND);
     spendByCampaign = pipeline(SPEND_BY_CAMPAIGN);
     joinedAsRewritten = pipeline(JOINED_REACH_AND_SPEND);
+    cappedFrequency = pipeline(CAPPED_FREQUENCY);
     reachDataset = customersInG(300);
     reachNeighbour = withCustomer(reachDataset, customer(-1, "g"));
     spendDataset = impressionsInG();
@@ -69,6 +72,7 @@ class PipelinePrivacyAuditTest {
     decisionDataset =
         customersInG((int) Releaser.forSpec(reachByAgeBand.releaseSpec()).threshold() - 1);
     decisionNeighbour = withCustomer(decisionDataset, customer(-1, "g"));
+    frequencyNeighbour = withImpressions(spendDataset, "h-heavy", 5_000);
   }
 
   private static RewritePipeline pipeline(String sql) {
@@ -80,6 +84,9 @@ class PipelinePrivacyAuditTest {
           + " GROUP BY age_band";
   private static final String SPEND_BY_CAMPAIGN =
       "SELECT campaign_id, SUM(cost) AS spend FROM advertiser.impressions GROUP BY campaign_id";
+  private static final String CAPPED_FREQUENCY =
+      "SELECT SUM(LEAST(n, 5)) AS impressions FROM (SELECT email_hash, COUNT(*) AS n"
+          + " FROM advertiser.impressions GROUP BY email_hash) AS per_person";
   private static final String JOINED_REACH_AND_SPEND =
       "SELECT i.campaign_id, COUNT(DISTINCT c.customer_id) AS reach, SUM(i.cost) AS spend"
           + " FROM advertiser.impressions i JOIN retailer.customers c"
@@ -289,6 +296,47 @@ class PipelinePrivacyAuditTest {
     for (Finding finding : auditJoin(joinedAsRewritten, 300, 1, 2)) {
       assertTrue(finding.epsilonLowerBound() <= claimed, finding.toString());
     }
+  }
+
+  // --- a per-person sub-query: one person with thousands of impressions ------------------------
+
+  private static Tables withImpressions(Tables tables, String emailHash, int count) {
+    List<Object[]> impressions = new ArrayList<>(tables.impressions());
+    for (int i = 0; i < count; i++) {
+      impressions.add(impression(-1 - i, emailHash, "g", 50.0));
+    }
+    return new Tables(tables.customers(), impressions);
+  }
+
+  @Test
+  void perPersonFrequency_personWithThousandsOfImpressions_staysWithinItsEpsilon() {
+    Releaser releaser = Releaser.forSpec(cappedFrequency.releaseSpec());
+
+    // The heavy viewer's frequency is clamped to 5 by the query, the sum's whole sensitivity.
+    Finding finding =
+        AUDIT.audit(
+            mechanism(cappedFrequency, releaser, totalOf(0)),
+            spendDataset,
+            frequencyNeighbour,
+            new SeededNoiseSource(501));
+
+    assertTrue(finding.epsilonLowerBound() <= claimed(releaser), finding.toString());
+    assertTrue(finding.epsilonLowerBound() >= 0.5 * claimed(releaser), finding.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {511, 512})
+  void perPersonFrequency_halvedNoiseScale_isDetected(long seed) {
+    ReleaseSpec spec = cappedFrequency.releaseSpec();
+
+    Finding finding =
+        AUDIT.audit(
+            mechanism(cappedFrequency, halvedNoise(spec), totalOf(0)),
+            spendDataset,
+            frequencyNeighbour,
+            new SeededNoiseSource(seed));
+
+    assertTrue(finding.epsilonLowerBound() > claimed(Releaser.forSpec(spec)), finding.toString());
   }
 
   // --- the group-release decision --------------------------------------------------------------
