@@ -39,7 +39,9 @@ final class ExpressionText {
   static String of(AggregateUse aggregate, IntFunction<String> inputName) {
     String name = aggregate.function().getName().toUpperCase(Locale.ROOT);
     String filter =
-        aggregate.filter() == null ? "" : " FILTER (WHERE " + of(aggregate.filter(), columns) + ")";
+        aggregate.filter() == null
+            ? ""
+            : " FILTER (WHERE " + of(aggregate.filter(), inputName) + ")";
     if (aggregate.arguments().isEmpty()) {
       return name + "(*)" + filter;
     }
