@@ -32,8 +32,9 @@ public final class LikePattern {
    *
    * @param pattern the pattern
    * @param escape the escape character, or {@code null} for none
-   * @throws IllegalArgumentException when the escape is not one character, or the pattern has an
-   *     escape not followed by {@code _}, {@code %} or the escape itself (Calcite fails on these)
+   * @throws IllegalArgumentException when the escape is not one character, the pattern has an
+   *     escape not followed by {@code _}, {@code %} or the escape itself, or the pattern or escape
+   *     holds the NUL character (Calcite fails on these)
    */
   public static LikePattern compile(String pattern, String escape) {
     return compile(pattern, escape, false);
@@ -49,6 +50,11 @@ public final class LikePattern {
     requireNonNull(pattern, "pattern is null");
     if (escape != null && escape.length() != 1) {
       throw new IllegalArgumentException("a LIKE escape must be exactly one character");
+    }
+    // Calcite reads NUL as an escape character even when none is given, and then fails on every
+    // row: refused, so that whether a LIKE fails never depends on the rows it meets.
+    if (pattern.indexOf('\0') >= 0 || (escape != null && escape.indexOf('\0') >= 0)) {
+      throw new IllegalArgumentException("a LIKE pattern or escape may not hold the NUL character");
     }
     int escapeChar = escape == null ? -1 : escape.charAt(0);
     int[] codePoints = pattern.codePoints().toArray();

@@ -104,4 +104,13 @@ class LikePatternTest {
       }
     }
   }
+
+  /** Calcite reads NUL as an escape even with none given, and fails on every row it meets. */
+  @Test
+  void nulInPatternOrEscape_isInvalid() {
+    assertFalse(LikePattern.isValid("a\0b", null));
+    assertFalse(LikePattern.isValid("a\0%", null));
+    assertFalse(LikePattern.isValid("a%", "\0"));
+    assertTrue(LikePattern.isValid("a%", null));
+  }
 }

@@ -68,6 +68,20 @@ final class PerPersonChecker {
     for (RexNode key : block.groupKeys()) {
       Integer column = LineageChecker.plainColumn(key);
       if (column != null && LineageChecker.identifiesUnit(flat.columns().get(column))) {
+        BaseColumn person = flat.columns().get(column);
+        if (!onlyPersonColumnOfItsTable(column)) {
+          // With two keys naming people (a buyer and a recipient), the rewrite bounds the person
+          // of the table's first key: rows grouped by the other would belong to several people.
+          checker.add(
+              ViolationCode.UNSUPPORTED_CONSTRUCT,
+              person.qualifiedName(),
+              checker.positionOf(person),
+              person.table()
+                  + " names people in more than one column, so a per-person sub-query of it is not"
+                  + " supported: each of its rows would belong to several people");
+          flat.aggregates().forEach(aggregate -> measures.add(null));
+          return null;
+        }
         groupedByPerson = true;
         personKey.add(flat.columns().get(column));
         ranges.add(Interval.UNBOUNDED);
@@ -229,6 +243,18 @@ final class PerPersonChecker {
               + " is not declared by both tables' policies");
       return null;
     }
+    if (tableKey.type().getSqlTypeName() != personColumn.type().getSqlTypeName()) {
+      checker.add(
+          ViolationCode.UNSUPPORTED_CONSTRUCT,
+          tableKey.qualifiedName(),
+          checker.positionOf(tableKey),
+          "a LEFT JOIN to per-person rows joins keys of one type: "
+              + tableKey.qualifiedName()
+              + " and "
+              + personColumn.qualifiedName()
+              + " differ");
+      return null;
+    }
     List<RexNode> outerFilters = new ArrayList<>();
     for (RexNode filter : block.leftJoin().outerFilters()) {
       for (RexNode conjunct : RelOptUtil.conjunctions(filter)) {
@@ -239,16 +265,29 @@ final class PerPersonChecker {
     return new PerPersonRows.LeftJoin(offset, left, outerFilters);
   }
 
+  /** Whether base column {@code index} is the one column of its table that names a person. */
+  private boolean onlyPersonColumnOfItsTable(int index) {
+    Scan scan = flat.scans().get(flat.columns().get(index).scan());
+    for (int i = scan.offset(); i < scan.offset() + scan.width(); i++) {
+      if (i != index && LineageChecker.identifiesUnit(flat.columns().get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** One inner aggregate, or {@code null} after a violation. */
   private PerPersonRows.Aggregate innerAggregate(AggregateUse use) {
     SqlKind kind = use.function().getKind();
     String name = use.function().getName();
-    if (use.hasClause()) {
+    if (use.hasClause() || use.filter() != null) {
       checker.add(
           ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
           null,
           checker.positions().ofColumn(null, name),
-          "FILTER and WITHIN GROUP clauses on " + name + " are not supported; use CASE inside it");
+          "FILTER and WITHIN GROUP clauses on "
+              + name
+              + " are not supported in a per-person query; use CASE inside it");
       return null;
     }
     if (use.arguments().size() > 1) {
@@ -343,12 +382,14 @@ final class PerPersonChecker {
   private Measure outerMeasure(AggregateUse aggregate, List<Interval> outerRanges) {
     SqlKind kind = aggregate.function().getKind();
     String name = aggregate.function().getName();
-    if (aggregate.hasClause()) {
+    if (aggregate.hasClause() || aggregate.filter() != null) {
       checker.add(
           ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
           null,
           checker.positions().ofColumn(null, name),
-          "FILTER and WITHIN GROUP clauses on " + name + " are not supported; use CASE inside it");
+          "FILTER and WITHIN GROUP clauses on "
+              + name
+              + " are not supported in a per-person query; use CASE inside it");
       return null;
     }
     if (kind == SqlKind.COUNT && aggregate.distinct()) {

@@ -3,11 +3,19 @@ package dev.cleanroom.querypolicy.analysis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cleanroom.querypolicy.policy.AllowedJoin;
+import dev.cleanroom.querypolicy.policy.ColumnPolicy;
+import dev.cleanroom.querypolicy.policy.DatasetPolicy;
+import dev.cleanroom.querypolicy.policy.TestPolicies;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Aggregates over per-person sub-queries: what is accepted, how it is planned, what is refused. */
 class PerPersonQueryTest {
@@ -199,5 +207,79 @@ class PerPersonQueryTest {
     assertTrue(
         names.contains("SUM(CASE WHEN (COUNT(*) < 5) THEN COUNT(*) ELSE 5 END)"), names.toString());
     assertTrue(names.contains("COUNT(*)"), names.toString());
+  }
+
+  /**
+   * The demo policies, but each impression also names a second person of the customers table (its
+   * {@code impression_id} declared a join key linked to the customers, with a declared join to
+   * {@code customer_id}): a table with two keys naming people.
+   */
+  private static AnalysisContext impressionsNamingTwoPeople() {
+    DatasetPolicy demoImpressions = TestPolicies.impressions();
+    List<ColumnPolicy> columns = new ArrayList<>(demoImpressions.columns());
+    columns.add(ColumnPolicy.linkedJoinKey("impression_id", "BIGINT", TestPolicies.CUSTOMERS));
+    List<AllowedJoin> impressionJoins = new ArrayList<>(demoImpressions.allowedJoins());
+    impressionJoins.add(new AllowedJoin("impression_id", TestPolicies.CUSTOMERS, "customer_id"));
+    DatasetPolicy demoCustomers = TestPolicies.customers();
+    List<AllowedJoin> customerJoins = new ArrayList<>(demoCustomers.allowedJoins());
+    customerJoins.add(new AllowedJoin("customer_id", TestPolicies.IMPRESSIONS, "impression_id"));
+    return new AnalysisContext(
+        TestCatalog.schema(),
+        Map.of(
+            TestPolicies.CUSTOMERS,
+            new DatasetPolicy(
+                demoCustomers.table(),
+                demoCustomers.columns(),
+                customerJoins,
+                demoCustomers.minimumDistinctUnits(),
+                demoCustomers.privacy(),
+                demoCustomers.allowedAnalysts()),
+            TestPolicies.IMPRESSIONS,
+            new DatasetPolicy(
+                demoImpressions.table(),
+                columns,
+                impressionJoins,
+                demoImpressions.minimumDistinctUnits(),
+                demoImpressions.privacy(),
+                demoImpressions.allowedAnalysts())),
+        "advertiser",
+        TestCatalog.key());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SELECT COUNT(*) AS customers FROM retailer.customers c LEFT JOIN (SELECT impression_id,"
+            + " COUNT(*) AS n FROM advertiser.impressions GROUP BY impression_id) e"
+            + " ON c.customer_id = e.impression_id",
+        "SELECT COUNT(*) AS people FROM (SELECT impression_id, COUNT(*) AS n"
+            + " FROM advertiser.impressions GROUP BY impression_id) AS p",
+      })
+  void perPersonRowsOfATableNamingTwoPeople_areRefused(String sql) {
+    AnalysisResult result = new QueryAnalyzer().analyze(sql, impressionsNamingTwoPeople());
+
+    List<Violation> violations = ((AnalysisResult.Rejected) result).violations();
+    assertEquals(1, violations.size(), violations.toString());
+    assertEquals(ViolationCode.UNSUPPORTED_CONSTRUCT, violations.get(0).code());
+    assertEquals("advertiser.impressions.impression_id", violations.get(0).column());
+    assertTrue(
+        violations.get(0).message().contains("names people in more than one column"),
+        violations.get(0).message());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SELECT COUNT(*) FILTER (WHERE n >= 3) AS people FROM " + FREQUENCY,
+        "SELECT COUNT(*) AS people FROM (SELECT email_hash, COUNT(*) FILTER (WHERE clicked) AS n"
+            + " FROM advertiser.impressions GROUP BY email_hash) AS p",
+      })
+  void filterClauseInAPerPersonQuery_isRefused(String sql) {
+    List<Violation> violations = QueryAnalyzerTest.rejected(sql);
+
+    assertEquals(
+        List.of(ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED),
+        violations.stream().map(Violation::code).toList(),
+        violations.toString());
   }
 }
