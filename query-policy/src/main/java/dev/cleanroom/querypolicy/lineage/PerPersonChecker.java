@@ -276,18 +276,26 @@ final class PerPersonChecker {
     return true;
   }
 
+  /** Refuses a {@code FILTER} or {@code WITHIN GROUP} clause; whether there was one. */
+  private boolean refusedClause(AggregateUse aggregate, String name) {
+    if (!aggregate.hasClause() && aggregate.filter() == null) {
+      return false;
+    }
+    checker.add(
+        ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
+        null,
+        checker.positions().ofColumn(null, name),
+        "FILTER and WITHIN GROUP clauses on "
+            + name
+            + " are not supported in a per-person query; use CASE inside it");
+    return true;
+  }
+
   /** One inner aggregate, or {@code null} after a violation. */
   private PerPersonRows.Aggregate innerAggregate(AggregateUse use) {
     SqlKind kind = use.function().getKind();
     String name = use.function().getName();
-    if (use.hasClause() || use.filter() != null) {
-      checker.add(
-          ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
-          null,
-          checker.positions().ofColumn(null, name),
-          "FILTER and WITHIN GROUP clauses on "
-              + name
-              + " are not supported in a per-person query; use CASE inside it");
+    if (refusedClause(use, name)) {
       return null;
     }
     if (use.arguments().size() > 1) {
@@ -382,14 +390,7 @@ final class PerPersonChecker {
   private Measure outerMeasure(AggregateUse aggregate, List<Interval> outerRanges) {
     SqlKind kind = aggregate.function().getKind();
     String name = aggregate.function().getName();
-    if (aggregate.hasClause() || aggregate.filter() != null) {
-      checker.add(
-          ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
-          null,
-          checker.positions().ofColumn(null, name),
-          "FILTER and WITHIN GROUP clauses on "
-              + name
-              + " are not supported in a per-person query; use CASE inside it");
+    if (refusedClause(aggregate, name)) {
       return null;
     }
     if (kind == SqlKind.COUNT && aggregate.distinct()) {
