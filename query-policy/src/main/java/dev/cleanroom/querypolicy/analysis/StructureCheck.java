@@ -77,6 +77,15 @@ final class StructureCheck {
             "OFFSET is not supported: rows are released after noise, as one answer");
       }
       if (orderBy.orderList != null) {
+        for (SqlNode item : orderBy.orderList) {
+          if (item.getKind() == SqlKind.NULLS_FIRST || item.getKind() == SqlKind.NULLS_LAST) {
+            check.add(
+                ViolationCode.UNSUPPORTED_CONSTRUCT,
+                item.getParserPosition(),
+                "NULLS FIRST and NULLS LAST are not supported: released rows sort NULL as the"
+                    + " highest value (first when descending, last when ascending)");
+          }
+        }
         check.expressions(orderBy.orderList, 1);
       }
       return orderBy.query;

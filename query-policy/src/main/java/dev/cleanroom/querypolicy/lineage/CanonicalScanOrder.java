@@ -4,30 +4,37 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.sql.SqlKind;
 
 /**
- * Puts a flattened query's scans in one order, by table name, and renumbers its base row to match:
- * {@code a JOIN b} and {@code b JOIN a} then check, rewrite and digest alike, so the two are one
- * query to the cache and to the budget. An inner join's result does not depend on the order of its
- * inputs, so neither does the answer.
+ * Puts a flattened query's scans in one order and renumbers its base row to match: the table with
+ * the smallest name first, then again and again the smallest-named table joined by a column
+ * equality to one already placed, so that every join of the left-deep plan has a key (sorting by
+ * name alone could put two tables that each join a third next to each other: a cross product, whose
+ * work one person's rows could multiply by the size of the analyst's own table). The order depends
+ * only on the tables and their join equalities, never on how the SQL lists them: {@code a JOIN b}
+ * and {@code b JOIN a} then check, rewrite and digest alike, so the two are one query to the cache
+ * and to the budget. An inner join's result does not depend on the order of its inputs, so neither
+ * does the answer.
  */
 public final class CanonicalScanOrder {
   private CanonicalScanOrder() {}
 
-  /** The same query with its scans sorted by table name (ties, which are refused, keep order). */
+  /**
+   * The same query with its scans in the canonical join order (ties, which are refused, keep
+   * order).
+   */
   public static FlatQuery apply(FlatQuery flat) {
     if (flat.perPerson() != null && flat.perPerson().leftJoin() != null) {
       // A LEFT JOIN is not symmetric: its per-person side stays last, where the check expects it.
       return flat;
     }
-    List<Integer> order =
-        IntStream.range(0, flat.scans().size())
-            .boxed()
-            .sorted(Comparator.comparing(i -> flat.scans().get(i).table().toString()))
-            .toList();
+    List<Integer> order = joinOrder(flat);
     if (order.equals(IntStream.range(0, order.size()).boxed().toList())) {
       return flat;
     }
@@ -84,6 +91,52 @@ public final class CanonicalScanOrder {
         flat.limit(),
         baseRow ? renumber.apply(flat.sortValues()) : flat.sortValues(),
         perPerson);
+  }
+
+  /** Scan indexes in the canonical join order. */
+  static List<Integer> joinOrder(FlatQuery flat) {
+    int n = flat.scans().size();
+    boolean[][] joined = new boolean[n][n];
+    for (RexNode condition : flat.joinConditions()) {
+      for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
+        if (conjunct.getKind() != SqlKind.EQUALS) {
+          continue;
+        }
+        List<RexNode> operands = ((RexCall) conjunct).getOperands();
+        Integer left = LineageChecker.plainColumn(operands.get(0));
+        Integer right = LineageChecker.plainColumn(operands.get(1));
+        if (left != null && right != null) {
+          int a = flat.columns().get(left).scan();
+          int b = flat.columns().get(right).scan();
+          joined[a][b] = true;
+          joined[b][a] = true;
+        }
+      }
+    }
+    List<Integer> byName =
+        IntStream.range(0, n)
+            .boxed()
+            .sorted(Comparator.comparing(i -> flat.scans().get(i).table().toString()))
+            .toList();
+    List<Integer> order = new ArrayList<>();
+    boolean[] placed = new boolean[n];
+    while (order.size() < n) {
+      Integer next = null;
+      for (int candidate : byName) {
+        if (!placed[candidate]
+            && (order.isEmpty() || order.stream().anyMatch(p -> joined[p][candidate]))) {
+          next = candidate;
+          break;
+        }
+      }
+      if (next == null) {
+        // Not joined to the tables placed: the lineage check refuses such a query.
+        next = byName.stream().filter(i -> !placed[i]).findFirst().orElseThrow();
+      }
+      order.add(next);
+      placed[next] = true;
+    }
+    return order;
   }
 
   private static List<AggregateUse> renumbered(List<AggregateUse> aggregates, RexShuttle renumber) {

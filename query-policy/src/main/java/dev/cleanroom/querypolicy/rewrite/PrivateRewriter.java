@@ -516,8 +516,12 @@ public final class PrivateRewriter {
     return text.toString();
   }
 
+  /**
+   * The expressions as their records print them: every operator, part index, constant and its type
+   * (a whole {@code 2} and a fractional {@code 2} divide differently), and no names.
+   */
   private static List<String> render(List<DerivedExpression> expressions) {
-    return expressions.stream().map(e -> e.render(PostProcessing.PART_INDEXES)).toList();
+    return expressions.stream().map(String::valueOf).toList();
   }
 
   private static String digest(

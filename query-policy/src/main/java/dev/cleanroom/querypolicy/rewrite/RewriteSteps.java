@@ -114,6 +114,10 @@ final class RewriteSteps {
                   rex.makeInputRef(baseTypes.get(pair.right()), pair.right())));
         }
       }
+      if (equalities.isEmpty()) {
+        // The canonical order joins each table on a key; a cross product is never planned.
+        throw new IllegalStateException(scan.table() + " would join without a key");
+      }
       builder.join(JoinRelType.INNER, equalities);
     }
   }

@@ -1,6 +1,7 @@
 package dev.cleanroom.querypolicy.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.cleanroom.querypolicy.policy.AllowedJoin;
@@ -135,8 +136,12 @@ class JoinOrderDigestTest {
                 + " i.email_hash JOIN advertiser.clicks k ON c.email_hash = k.email_hash");
     String digest = accepted(SELECT + froms.get(0) + " GROUP BY c.age_band").canonicalDigest();
     for (String from : froms) {
-      assertEquals(
-          digest, accepted(SELECT + from + " GROUP BY c.age_band").canonicalDigest(), from);
+      PrivateQuery query = accepted(SELECT + from + " GROUP BY c.age_band");
+      assertEquals(digest, query.canonicalDigest(), from);
+      // Every join of the plan is on a key: clicks and impressions each join the customers, so
+      // the customers come between them, never a cross product of the two.
+      assertFalse(query.planText().contains("condition=[true]"), query.planText());
+      assertEquals(2, query.planText().split("LogicalJoin\\(condition=\\[=\\(").length - 1);
     }
     // WHERE conditions in another order are the same filter.
     assertEquals(
@@ -174,5 +179,33 @@ class JoinOrderDigestTest {
             .canonicalDigest(),
         accepted("SELECT i.campaign_id, COUNT(*) AS n" + from + " HAVING COUNT(*) > 6")
             .canonicalDigest());
+  }
+
+  @Test
+  void wholeAndFractionalConstants_giveDifferentDigests() {
+    String whole =
+        QueryAnalyzerTest.accepted(
+                "SELECT campaign_id, COUNT(*) / 2 AS half FROM advertiser.impressions"
+                    + " GROUP BY campaign_id")
+            .canonicalDigest();
+    String fractional =
+        QueryAnalyzerTest.accepted(
+                "SELECT campaign_id, COUNT(*) / CAST(2 AS DECIMAL(3, 0)) AS half"
+                    + " FROM advertiser.impressions GROUP BY campaign_id")
+            .canonicalDigest();
+
+    assertNotEquals(whole, fractional);
+  }
+
+  @Test
+  void explicitNullOrdering_isRefused() {
+    List<Violation> violations =
+        QueryAnalyzerTest.rejected(
+            "SELECT campaign_id, SUM(cost) / COUNT(*) AS cpi FROM advertiser.impressions"
+                + " GROUP BY campaign_id ORDER BY cpi DESC NULLS LAST");
+
+    assertEquals(
+        List.of(ViolationCode.UNSUPPORTED_CONSTRUCT),
+        violations.stream().map(Violation::code).toList());
   }
 }
