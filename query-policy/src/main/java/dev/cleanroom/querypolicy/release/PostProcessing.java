@@ -36,7 +36,9 @@ public record PostProcessing(
   public static final String INTERVAL_METHOD =
       "interval arithmetic over each part's 95% interval; approximate: it holds the value without"
           + " noise when every part's interval holds the part's, so with probability at least"
-          + " 1 - 0.05 x (number of parts)";
+          + " 1 - 0.05 x (number of parts) for a group whose release was never in doubt; it"
+          + " ignores the release decision, so for groups near the release threshold it leans"
+          + " upward";
 
   /**
    * One output column.
