@@ -7,6 +7,7 @@ import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.lineage.CanonicalScanOrder;
 import dev.cleanroom.querypolicy.lineage.LineageChecker;
 import dev.cleanroom.querypolicy.lineage.PlanFlattener;
+import dev.cleanroom.querypolicy.release.ReleaseOptions;
 import dev.cleanroom.querypolicy.rewrite.PrivateRewriter;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,11 +72,22 @@ public final class QueryAnalyzer {
    *     see, {@link PolicyErrorCode#QUERY_TOO_COMPLEX} beyond the size and depth limits
    */
   public AnalysisResult analyze(String sql, AnalysisContext context) {
+    return analyze(sql, context, ReleaseOptions.DEFAULT);
+  }
+
+  /**
+   * Analyses one query asked with release options (part of the question: they enter the private
+   * query's release spec and digest).
+   *
+   * @see #analyze(String, AnalysisContext)
+   */
+  public AnalysisResult analyze(String sql, AnalysisContext context, ReleaseOptions options) {
     requireNonNull(sql, "sql is null");
     requireNonNull(context, "context is null");
+    requireNonNull(options, "options is null");
     SqlTextLimits.check(sql);
     try {
-      return analyzeWithinLimits(sql, context);
+      return analyzeWithinLimits(sql, context, options);
     } catch (PolicyException e) {
       throw e;
     } catch (StackOverflowError | StructureCheck.TooDeep e) {
@@ -89,7 +101,8 @@ public final class QueryAnalyzer {
     }
   }
 
-  private AnalysisResult analyzeWithinLimits(String sql, AnalysisContext context) {
+  private AnalysisResult analyzeWithinLimits(
+      String sql, AnalysisContext context, ReleaseOptions options) {
     SqlNode statement = parse(sql);
     if (statement == null) {
       return new AnalysisResult.Rejected(
@@ -166,7 +179,7 @@ public final class QueryAnalyzer {
       return new AnalysisResult.Rejected(violations);
     }
     return new AnalysisResult.Accepted(
-        PrivateRewriter.rewrite(checked.query(), cluster, context.contributionKey()));
+        PrivateRewriter.rewrite(checked.query(), cluster, context.contributionKey(), options));
   }
 
   /** The single statement, or {@code null} when the text holds several. */

@@ -4,7 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.spi.ColumnType;
 import dev.cleanroom.spi.TableName;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -19,6 +23,11 @@ import java.util.regex.Pattern;
  * @param linksToUnitOf for {@link ColumnClass#JOIN_KEY} only, optional: the table whose privacy
  *     unit this key identifies (the demo's {@code advertiser.impressions.email_hash} links to
  *     {@code retailer.customers}); such a key is also this table's way to reach a unit
+ * @param publicValues for {@link ColumnClass#DIMENSION} only, optional: the values the privacy
+ *     officer publishes as the column's key set (e.g. the campaign list), in the order given; a
+ *     query grouping by the column releases exactly these keys without a noisy threshold (see
+ *     docs/PRIVACY.md, "Public group keys"). Empty when none are published. Text values for a
+ *     {@code VARCHAR} column, whole numbers ({@link Long}) for {@code BIGINT} and {@code INTEGER}
  */
 public record ColumnPolicy(
     String name,
@@ -26,8 +35,23 @@ public record ColumnPolicy(
     ColumnClass columnClass,
     MetricBounds bounds,
     Set<MetricAggregate> allowedAggregates,
-    TableName linksToUnitOf) {
+    TableName linksToUnitOf,
+    List<Object> publicValues) {
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,127}");
+
+  /** The most values a column may publish: the released key set must stay small. */
+  public static final int MAX_PUBLIC_VALUES = 1_000;
+
+  /** A column without published values. */
+  public ColumnPolicy(
+      String name,
+      ColumnType type,
+      ColumnClass columnClass,
+      MetricBounds bounds,
+      Set<MetricAggregate> allowedAggregates,
+      TableName linksToUnitOf) {
+    this(name, type, columnClass, bounds, allowedAggregates, linksToUnitOf, List.of());
+  }
 
   public ColumnPolicy {
     requireNonNull(name, "name is null");
@@ -70,10 +94,81 @@ public record ColumnPolicy(
       throw new IllegalArgumentException(
           "column '" + name + "' is " + columnClass + ": only a JOIN_KEY links to a privacy unit");
     }
+    publicValues = publicValues(name, type, columnClass, publicValues);
     if (columnClass == ColumnClass.CONSENT && !type.isBoolean()) {
       throw new IllegalArgumentException(
           "consent column '" + name + "' has type " + type + ": consent must be BOOLEAN");
     }
+  }
+
+  /**
+   * Validates published values: a DIMENSION's, of its type, distinct, at most the maximum.
+   *
+   * @return the values, whole numbers as {@link Long}
+   * @throws IllegalArgumentException naming the column and the value's position, never its value
+   */
+  public static List<Object> publicValues(
+      String name, ColumnType type, ColumnClass columnClass, List<Object> values) {
+    if (values == null || values.isEmpty()) {
+      return List.of();
+    }
+    if (columnClass != ColumnClass.DIMENSION) {
+      throw new IllegalArgumentException(
+          "column '" + name + "' is " + columnClass + ": only a DIMENSION publishes values");
+    }
+    boolean text = type.kind() == ColumnType.Kind.VARCHAR;
+    boolean whole = type.kind() == ColumnType.Kind.BIGINT || type.kind() == ColumnType.Kind.INTEGER;
+    if (!text && !whole) {
+      throw new IllegalArgumentException(
+          "column '"
+              + name
+              + "' has type "
+              + type
+              + ": published values are for VARCHAR, BIGINT and INTEGER columns");
+    }
+    if (values.size() > MAX_PUBLIC_VALUES) {
+      throw new IllegalArgumentException(
+          "column '"
+              + name
+              + "' publishes "
+              + values.size()
+              + " values; at most "
+              + MAX_PUBLIC_VALUES
+              + " are allowed");
+    }
+    List<Object> checked = new ArrayList<>(values.size());
+    Set<Object> seen = new HashSet<>();
+    for (int i = 0; i < values.size(); i++) {
+      Object value = values.get(i);
+      Object normal;
+      if (text && value instanceof String string) {
+        normal = string;
+      } else if (whole && (value instanceof Long || value instanceof Integer)) {
+        long number = ((Number) value).longValue();
+        if (type.kind() == ColumnType.Kind.INTEGER
+            && (number < Integer.MIN_VALUE || number > Integer.MAX_VALUE)) {
+          throw new IllegalArgumentException(
+              "published value " + i + " of column '" + name + "' is outside the INTEGER range");
+        }
+        normal = number;
+      } else {
+        throw new IllegalArgumentException(
+            "published value "
+                + i
+                + " of column '"
+                + name
+                + "' must be "
+                + (text ? "a string" : "a whole number")
+                + " for its type "
+                + type);
+      }
+      if (!seen.add(normal)) {
+        throw new IllegalArgumentException(
+            "published value " + i + " of column '" + name + "' repeats an earlier one");
+      }
+      checked.add(normal);
+    }
+    return Collections.unmodifiableList(checked);
   }
 
   /** A column of any class but METRIC. */

@@ -36,7 +36,7 @@ public final class PolicyJson {
       Set.of(
           "table", "columns", "allowedJoins", "minimumDistinctUnits", "privacy", "allowedAnalysts");
   private static final Set<String> COLUMN_FIELDS =
-      Set.of("name", "type", "class", "bounds", "aggregates", "linksToUnitOf");
+      Set.of("name", "type", "class", "bounds", "aggregates", "linksToUnitOf", "publicValues");
   private static final Set<String> BOUNDS_FIELDS = Set.of("lower", "upper");
   private static final Set<String> JOIN_FIELDS = Set.of("column", "other", "otherColumn");
   private static final Set<String> PRIVACY_FIELDS =
@@ -112,6 +112,16 @@ public final class PolicyJson {
       }
       if (column.linksToUnitOf() != null) {
         node.put("linksToUnitOf", column.linksToUnitOf().toString());
+      }
+      if (!column.publicValues().isEmpty()) {
+        ArrayNode values = node.putArray("publicValues");
+        for (Object value : column.publicValues()) {
+          if (value instanceof Long number) {
+            values.add(number);
+          } else {
+            values.add((String) value);
+          }
+        }
       }
     }
     ArrayNode joins = root.putArray("allowedJoins");
@@ -217,14 +227,23 @@ public final class PolicyJson {
           aggregates(column.get("aggregates"), path + ".aggregates", problems);
       TableName linksTo =
           tableName(column.get("linksToUnitOf"), path + ".linksToUnitOf", false, problems);
-      if (name == null || type == null || columnClass == null) {
+      List<Object> publicValues =
+          publicValues(column.get("publicValues"), path + ".publicValues", problems);
+      if (name == null || type == null || columnClass == null || publicValues == null) {
+        continue;
+      }
+      try {
+        publicValues = ColumnPolicy.publicValues(name, type, columnClass, publicValues);
+      } catch (IllegalArgumentException e) {
+        problems.add(new Problem(path + ".publicValues", e.getMessage()));
         continue;
       }
       if (columnClass == ColumnClass.METRIC && column.get("aggregates") == null) {
         aggregates = EnumSet.allOf(MetricAggregate.class);
       }
       try {
-        columns.add(new ColumnPolicy(name, type, columnClass, bounds, aggregates, linksTo));
+        columns.add(
+            new ColumnPolicy(name, type, columnClass, bounds, aggregates, linksTo, publicValues));
       } catch (IllegalArgumentException e) {
         problems.add(new Problem(path, e.getMessage()));
       }
@@ -276,6 +295,33 @@ public final class PolicyJson {
       }
     }
     return aggregates;
+  }
+
+  /**
+   * Published values as JSON gives them: strings or whole numbers (checked against the column's
+   * type by {@link ColumnPolicy}); {@code null} after a problem.
+   */
+  private static List<Object> publicValues(JsonNode node, String path, List<Problem> problems) {
+    List<Object> values = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return values;
+    }
+    if (!node.isArray()) {
+      problems.add(new Problem(path, "published values are an array of strings or numbers"));
+      return null;
+    }
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode value = node.get(i);
+      if (value.isTextual()) {
+        values.add(value.textValue());
+      } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+        values.add(value.longValue());
+      } else {
+        problems.add(new Problem(path + "[" + i + "]", "must be a string or a whole number"));
+        return null;
+      }
+    }
+    return values;
   }
 
   private static List<AllowedJoin> joins(JsonNode node, List<Problem> problems) {

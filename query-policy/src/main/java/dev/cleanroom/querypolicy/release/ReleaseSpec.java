@@ -11,13 +11,41 @@ import java.util.List;
  * @param distinctUnitsField index, in the engine's exact row, of the exact distinct-unit count of
  *     the group (present even when the analyst did not ask for it: thresholding needs it)
  * @param parameters the privacy parameters in force
+ * @param options what the analyst asked of the release beyond the SQL
+ * @param rule how the release decides which groups are shown
  */
 public record ReleaseSpec(
-    List<ReleaseColumn> columns, int distinctUnitsField, QueryPrivacyParameters parameters) {
+    List<ReleaseColumn> columns,
+    int distinctUnitsField,
+    QueryPrivacyParameters parameters,
+    ReleaseOptions options,
+    ReleaseRule rule) {
+
+  /** A spec with the default options, released by the noisy threshold. */
+  public ReleaseSpec(
+      List<ReleaseColumn> columns, int distinctUnitsField, QueryPrivacyParameters parameters) {
+    this(
+        columns,
+        distinctUnitsField,
+        parameters,
+        ReleaseOptions.DEFAULT,
+        ReleaseRule.Threshold.PLAIN);
+  }
 
   public ReleaseSpec {
     columns = List.copyOf(requireNonNull(columns, "columns is null"));
     requireNonNull(parameters, "parameters is null");
+    requireNonNull(options, "options is null");
+    requireNonNull(rule, "rule is null");
+    if (rule instanceof ReleaseRule.PublicKeys keys
+        && keys.keySets().size()
+            <= columns.stream()
+                .filter(c -> c.role() == ColumnRole.GROUP_KEY)
+                .mapToInt(ReleaseColumn::valueField)
+                .max()
+                .orElse(-1)) {
+      throw new IllegalArgumentException("public keys need a key set for every group key");
+    }
     if (columns.isEmpty()) {
       throw new IllegalArgumentException("a private query releases at least one column");
     }
@@ -25,6 +53,11 @@ public record ReleaseSpec(
       throw new IllegalArgumentException(
           "distinctUnitsField must be >= 0, was " + distinctUnitsField);
     }
+  }
+
+  /** The same spec with other options. */
+  public ReleaseSpec withOptions(ReleaseOptions newOptions) {
+    return new ReleaseSpec(columns, distinctUnitsField, parameters, newOptions, rule);
   }
 
   /**

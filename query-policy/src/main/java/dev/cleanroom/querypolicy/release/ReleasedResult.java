@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What a private query releases: the rows that passed, in the spec's column order, and the privacy
@@ -18,29 +19,39 @@ import java.util.Optional;
  *     and it passes the same test; its distinct-unit value counts a unit once per suppressed group
  *     it is in. An answer shows it after the other rows ({@link ReleaseOrder#arrange})
  * @param suppressedGroups the number of groups not released, itself noised (an exact number would
- *     reveal a unit whose presence creates a group)
+ *     reveal a unit whose presence creates a group); empty unless the query asked for it ({@link
+ *     ReleaseOptions#suppressedGroups}). Under public keys: the data's groups outside the key set
  * @param noise one entry per noised column of the spec (a returned aggregate, or one read only by a
  *     derived output, {@code HAVING} or {@code ORDER BY}), in spec order
  * @param epsilonSpent the epsilon this release spent (the query's epsilon)
  * @param deltaSpent the delta this release spent
- * @param threshold the noisy distinct-unit count a group had to reach
+ * @param threshold the noisy distinct-unit count a group had to reach (under public keys: the noisy
+ *     count from which a key's aggregates are shown, k)
+ * @param spent what each part of the epsilon and delta paid for
+ * @param rule the release rule used
  */
 public record ReleasedResult(
     List<Object[]> rows,
     Optional<Object[]> remainderRow,
-    long suppressedGroups,
+    OptionalLong suppressedGroups,
     List<ColumnNoise> noise,
     BigDecimal epsilonSpent,
     double deltaSpent,
-    long threshold) {
+    long threshold,
+    List<Spending> spent,
+    ReleaseRule rule) {
 
   public ReleasedResult {
     rows = List.copyOf(requireNonNull(rows, "rows is null"));
     requireNonNull(remainderRow, "remainderRow is null");
     noise = List.copyOf(requireNonNull(noise, "noise is null"));
     requireNonNull(epsilonSpent, "epsilonSpent is null");
-    if (suppressedGroups < 0) {
-      throw new IllegalArgumentException("suppressedGroups must be >= 0, was " + suppressedGroups);
+    requireNonNull(suppressedGroups, "suppressedGroups is null");
+    if (suppressedGroups.isPresent() && suppressedGroups.getAsLong() < 0) {
+      throw new IllegalArgumentException(
+          "suppressedGroups must be >= 0, was " + suppressedGroups.getAsLong());
     }
+    spent = List.copyOf(requireNonNull(spent, "spent is null"));
+    requireNonNull(rule, "rule is null");
   }
 }

@@ -14,23 +14,38 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.IntStream;
 
 /**
- * Turns the exact rows of a private plan into released rows: partition selection, noise on every
- * aggregate, the optional remainder row and the privacy report.
+ * Turns the exact rows of a private plan into released rows: the release rule (a noisy threshold,
+ * or public group keys), noise on every aggregate, the optional remainder or other row and the
+ * privacy report.
  *
  * <p>Epsilon split: the query's ε is divided into equal shares, one for the group-release decision
- * (whose noisy count is also the released {@code DISTINCT_UNITS} value), one for the number of
- * suppressed groups, one per {@code COUNT} and {@code SUM} column, two per {@code AVG} column (its
- * sum and its count) and, when the remainder row is on, one for the remainder's release decision.
- * By sequential composition the answer is (ε, δ)-differentially private; δ goes to the release
- * decisions (halved between groups and remainder when the remainder is on). The remainder's
- * aggregates spend no extra share: with the released groups fixed, one unit still reaches at most
- * {@code maxGroupsContributed} rows in total, which each column's noise already covers.
+ * (whose noisy count is also the released {@code DISTINCT_UNITS} value; under public keys the same
+ * noisy count decides only whether a key's aggregates are shown, see below), one per {@code COUNT}
+ * and {@code SUM} column, two per {@code AVG} column (its sum and its count), one for the
+ * remainder's release decision when the remainder row is on (never under public keys: nothing is
+ * suppressed), and one for the number of suppressed groups only when the query asks for it ({@link
+ * ReleaseOptions#suppressedGroups}). By sequential composition the answer is (ε, δ)-differentially
+ * private; δ goes to the release decisions (halved between groups and remainder when the remainder
+ * is on), none under public keys. The remainder's aggregates spend no extra share: with the
+ * released groups fixed, one unit still reaches at most {@code maxGroupsContributed} rows in total,
+ * which each column's noise already covers. {@link #spent()} lists the split.
+ *
+ * <p>Public group keys ({@link ReleaseRule.PublicKeys}): exactly the key combinations of the rule
+ * are released, each with its noised values (noised zeros when the data has no row for it), so the
+ * set of rows shown does not depend on the data and needs neither a threshold nor δ. Each noised
+ * column covers one unit's at most {@code m} groups, whether they are public keys or gathered in
+ * the other row, which is one more row of summed exact values as the remainder row is. The policy's
+ * k is applied to the noisy distinct count: a key's aggregates are {@code NULL} when it is below k
+ * (the other row's when it is below the remainder's exact minimum); a function of released values
+ * only, so post-processing.
  *
  * <p>Order: the engine returns groups in an order that follows the order of rows in the data, which
  * an analyst who uploads a table controls and observes. So the exact rows are put in a canonical
@@ -51,6 +66,7 @@ public final class Releaser {
   private final List<LaplaceMechanism> valueMechanisms;
   private final List<LaplaceMechanism> divisorMechanisms;
   private final List<ColumnNoise> noiseReport;
+  private final List<Spending> spent;
   private final int[] aggregateFields;
   private final int[] groupKeyFields;
   private final Comparator<Object[]> releasedOrder;
@@ -59,13 +75,16 @@ public final class Releaser {
     this.spec = spec;
     QueryPrivacyParameters parameters = spec.parameters();
     int groups = parameters.maxGroupsContributed();
-    int shares = 2 + (parameters.releaseRemainder() ? 1 : 0);
+    boolean publicKeys = spec.rule() instanceof ReleaseRule.PublicKeys;
+    boolean remainder = parameters.releaseRemainder() && !publicKeys;
+    boolean suppressedCount = spec.options().suppressedGroups();
+    int shares = 1 + (remainder ? 1 : 0) + (suppressedCount ? 1 : 0);
     for (ReleaseColumn column : spec.columns()) {
       validate(column);
       shares += sharesOf(column.role());
     }
     this.epsilonShare = Rational.of(parameters.epsilon()).divide(Rational.of(shares, 1));
-    double groupDelta = parameters.releaseRemainder() ? parameters.delta() / 2 : parameters.delta();
+    double groupDelta = remainder ? parameters.delta() / 2 : parameters.delta();
     this.groupSelection =
         PartitionSelection.builder()
             .epsilon(epsilonShare)
@@ -76,7 +95,7 @@ public final class Releaser {
     // One unit can add at most maxGroupsContributed groups to the exact rows.
     this.groupCount = integerMechanism(BigDecimal.ONE, groups);
     this.remainderSelection =
-        parameters.releaseRemainder()
+        remainder
             ? Optional.of(
                 PartitionSelection.builder()
                     .epsilon(epsilonShare)
@@ -117,6 +136,7 @@ public final class Releaser {
     this.valueMechanisms = values;
     this.divisorMechanisms = divisors;
     this.noiseReport = List.copyOf(report);
+    this.spent = spending(publicKeys, remainder, suppressedCount, groupDelta);
     this.aggregateFields =
         spec.columns().stream()
             .filter(column -> sharesOf(column.role()) > 0)
@@ -151,14 +171,24 @@ public final class Releaser {
     return noiseReport;
   }
 
+  /** What each part of the epsilon and delta pays for; data-independent, as explain shows it. */
+  public List<Spending> spent() {
+    return spent;
+  }
+
   /** The epsilon of one share (see the class comment). */
   public Rational epsilonShare() {
     return epsilonShare;
   }
 
-  /** The noisy distinct-unit count a group must reach. */
+  /**
+   * The noisy distinct-unit count a group must reach; under public keys, the noisy count from which
+   * a key's aggregates are shown (k).
+   */
   public long threshold() {
-    return groupSelection.threshold();
+    return spec.rule() instanceof ReleaseRule.PublicKeys
+        ? spec.parameters().minimumDistinctUnits()
+        : groupSelection.threshold();
   }
 
   /** The remainder row's threshold on its summed distinct units, when the remainder is on. */
@@ -181,6 +211,13 @@ public final class Releaser {
     }
     // Noise is drawn in an order that does not depend on the engine's.
     exact.sort(this::compareExact);
+    return spec.rule() instanceof ReleaseRule.PublicKeys keys
+        ? releasePublicKeys(keys, exact, source)
+        : releaseByThreshold(exact, source);
+  }
+
+  /** Each group shown if it passes the noisy threshold; the rest can form the remainder row. */
+  private ReleasedResult releaseByThreshold(List<Object[]> exact, NoiseSource source) {
     List<Object[]> released = new ArrayList<>();
     List<Object[]> suppressed = new ArrayList<>();
     for (Object[] row : exact) {
@@ -195,19 +232,118 @@ public final class Releaser {
       }
     }
     released.sort(releasedOrder);
-    long noisyGroups =
-        groupCount.release(BigDecimal.valueOf(exact.size()), source).longValueExact();
-    long suppressedGroups = Math.max(0, noisyGroups - released.size());
+    OptionalLong suppressedGroups =
+        noisedGroupCount(exact.size(), source)
+            .map(noisyGroups -> OptionalLong.of(Math.max(0, noisyGroups - released.size())))
+            .orElse(OptionalLong.empty());
     Optional<Object[]> remainder =
         remainderSelection.flatMap(selection -> remainderRow(selection, suppressed, source));
+    return result(released, remainder, suppressedGroups, spec.parameters().delta(), threshold());
+  }
+
+  /**
+   * Every key combination of the rule shown, with noised zeros where the data has no row; the
+   * data's rows outside the key set go to the other row when it is asked for, else nowhere.
+   */
+  private ReleasedResult releasePublicKeys(
+      ReleaseRule.PublicKeys keys, List<Object[]> exact, NoiseSource source) {
+    Map<List<Object>, Object[]> byKey = new HashMap<>();
+    for (Object[] combination : keys.combinations()) {
+      Object[] zeros = new Object[width()];
+      System.arraycopy(combination, 0, zeros, 0, combination.length);
+      byKey.put(keyOf(zeros, combination.length), zeros);
+    }
+    int keyFields = keys.keySets().size();
+    List<Object[]> outside = new ArrayList<>();
+    for (Object[] row : exact) {
+      List<Object> key = keyOf(row, keyFields);
+      if (byKey.containsKey(key)) {
+        byKey.put(key, row);
+      } else {
+        outside.add(row);
+      }
+    }
+    long minimum = spec.parameters().minimumDistinctUnits();
+    List<Object[]> released = new ArrayList<>();
+    for (Object[] combination : keys.combinations()) {
+      Object[] row = byKey.get(keyOf(combination, keyFields));
+      long noisyUnits =
+          integerField(row, spec.distinctUnitsField()) + groupSelection.noise().sample(source);
+      Object[] noisy = noisedRow(row, noisyUnits, false, source);
+      released.add(noisyUnits >= minimum ? noisy : withoutAggregates(noisy));
+    }
+    released.sort(releasedOrder);
+    OptionalLong suppressedGroups =
+        noisedGroupCount(outside.size(), source)
+            .map(noisyGroups -> OptionalLong.of(Math.max(0, noisyGroups)))
+            .orElse(OptionalLong.empty());
+    Optional<Object[]> other = Optional.empty();
+    if (spec.options().otherRow()) {
+      Object[] sums = summed(outside);
+      long noisyUnits =
+          integerField(sums, spec.distinctUnitsField()) + groupSelection.noise().sample(source);
+      Object[] noisy = noisedRow(sums, noisyUnits, true, source);
+      long otherMinimum =
+          Math.addExact(
+              Math.multiplyExact((long) spec.parameters().maxGroupsContributed(), minimum - 1), 1);
+      other = Optional.of(noisyUnits >= otherMinimum ? noisy : withoutAggregates(noisy));
+    }
+    return result(released, other, suppressedGroups, 0, minimum);
+  }
+
+  private ReleasedResult result(
+      List<Object[]> released,
+      Optional<Object[]> extraRow,
+      OptionalLong suppressedGroups,
+      double deltaSpent,
+      long threshold) {
     return new ReleasedResult(
         released,
-        remainder,
+        extraRow,
         suppressedGroups,
         noiseReport,
         spec.parameters().epsilon(),
-        spec.parameters().delta(),
-        groupSelection.threshold());
+        deltaSpent,
+        threshold,
+        spent,
+        spec.rule());
+  }
+
+  /** The noised number of groups, when the query asked for it (sensitivity m). */
+  private Optional<Long> noisedGroupCount(int groups, NoiseSource source) {
+    if (!spec.options().suppressedGroups()) {
+      return Optional.empty();
+    }
+    return Optional.of(groupCount.release(BigDecimal.valueOf(groups), source).longValueExact());
+  }
+
+  /** A released row whose aggregates are withheld: its keys stay, every other value is NULL. */
+  private Object[] withoutAggregates(Object[] noisy) {
+    List<ReleaseColumn> columns = spec.columns();
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).role() != ColumnRole.GROUP_KEY) {
+        noisy[i] = null;
+      }
+    }
+    return noisy;
+  }
+
+  /**
+   * A row's group key as a comparable list: whole numbers as {@link Long}, so that an engine's
+   * {@code Integer} and a published {@code Long} are one key.
+   */
+  private static List<Object> keyOf(Object[] row, int keyFields) {
+    List<Object> key = new ArrayList<>(keyFields);
+    for (int field = 0; field < keyFields; field++) {
+      Object value = field(row, field);
+      if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+        value = ((Number) value).longValue();
+      } else if (value instanceof Character character) {
+        value = character.toString();
+      }
+      key.add(value);
+    }
+    return key;
   }
 
   /** Exact rows by their group keys, then by every field: a total order over exact values. */
@@ -230,18 +366,26 @@ public final class Releaser {
 
   private Optional<Object[]> remainderRow(
       PartitionSelection selection, List<Object[]> suppressed, NoiseSource source) {
+    Object[] sums = summed(suppressed);
+    long unitSum = integerField(sums, spec.distinctUnitsField());
+    OptionalLong noisyUnits = selection.select(unitSum, source);
+    Object[] noisy = noisedRow(sums, noisyUnits.orElse(0), true, source);
+    return noisyUnits.isPresent() ? Optional.of(noisy) : Optional.empty();
+  }
+
+  /** The exact rows added up field by field: aggregates and the distinct-unit count; no keys. */
+  private Object[] summed(List<Object[]> rows) {
     Object[] sums = new Object[width()];
     long unitSum = 0;
-    for (Object[] row : suppressed) {
+    for (Object[] row : rows) {
       unitSum = Math.addExact(unitSum, integerField(row, spec.distinctUnitsField()));
       for (int field : aggregateFields) {
         BigDecimal current = sums[field] == null ? BigDecimal.ZERO : (BigDecimal) sums[field];
         sums[field] = current.add(decimalField(row, field));
       }
     }
-    OptionalLong noisyUnits = selection.select(unitSum, source);
-    Object[] noisy = noisedRow(sums, noisyUnits.orElse(0), true, source);
-    return noisyUnits.isPresent() ? Optional.of(noisy) : Optional.empty();
+    sums[spec.distinctUnitsField()] = unitSum;
+    return sums;
   }
 
   private Object[] noisedRow(
@@ -352,6 +496,38 @@ public final class Releaser {
         .epsilon(epsilonShare)
         .integerValued(false)
         .build();
+  }
+
+  private List<Spending> spending(
+      boolean publicKeys, boolean remainder, boolean suppressedCount, double groupDelta) {
+    BigDecimal share = epsilonShare.toBigDecimal(MathContext.DECIMAL64).stripTrailingZeros();
+    List<Spending> list = new ArrayList<>();
+    list.add(
+        publicKeys
+            ? new Spending("distinct people per key (k applied after noise)", share, 0)
+            : new Spending("group release and distinct people", share, groupDelta));
+    for (ReleaseColumn column : spec.columns()) {
+      switch (column.role()) {
+        case GROUP_KEY, DISTINCT_UNITS -> {}
+        case COUNT, SUM -> list.add(new Spending("column " + column.name(), share, 0));
+        case AVG ->
+            list.add(
+                new Spending(
+                    "column " + column.name() + " (its sum and its count)",
+                    epsilonShare
+                        .add(epsilonShare)
+                        .toBigDecimal(MathContext.DECIMAL64)
+                        .stripTrailingZeros(),
+                    0));
+      }
+    }
+    if (remainder) {
+      list.add(new Spending("remainder row release", share, spec.parameters().delta() / 2));
+    }
+    if (suppressedCount) {
+      list.add(new Spending("suppressed-group count", share, 0));
+    }
+    return List.copyOf(list);
   }
 
   private static int sharesOf(ColumnRole role) {

@@ -12,6 +12,8 @@ import dev.cleanroom.querypolicy.release.OrderKey;
 import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.QueryPrivacyParameters;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
+import dev.cleanroom.querypolicy.release.ReleaseOptions;
+import dev.cleanroom.querypolicy.release.ReleaseRule;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.spi.TableName;
 import java.math.BigDecimal;
@@ -48,9 +50,15 @@ public final class PrivateRewriter {
 
   private PrivateRewriter() {}
 
-  /** Rewrites a checked query; the key only ever reaches {@link PrivateQuery#plan()}. */
+  /** Rewrites a checked query with the default options. */
   public static PrivateQuery rewrite(
       CheckedQuery query, RelOptCluster cluster, ContributionKey key) {
+    return rewrite(query, cluster, key, ReleaseOptions.DEFAULT);
+  }
+
+  /** Rewrites a checked query; the key only ever reaches {@link PrivateQuery#plan()}. */
+  public static PrivateQuery rewrite(
+      CheckedQuery query, RelOptCluster cluster, ContributionKey key, ReleaseOptions options) {
     QueryPrivacyParameters parameters = strictestParameters(query.flat().scans());
     int maxContributions = maxContributionsPerGroup(query.flat().scans());
     List<RexNode> arguments = new ArrayList<>();
@@ -102,9 +110,17 @@ public final class PrivateRewriter {
     RelNode plan = build(query, arguments, partials, parameters, cluster, key);
     RelNode displayPlan = build(query, arguments, partials, parameters, cluster, DISPLAY_KEY);
     String planText = RelOptUtil.toString(displayPlan, SqlExplainLevel.EXPPLAN_ATTRIBUTES);
+    ReleaseRule rule = PublicGroupKeys.of(query);
     Released released =
         released(
-            query, partialsOfMeasure, partials, parameters, countUpper, cluster.getRexBuilder());
+            query,
+            partialsOfMeasure,
+            partials,
+            parameters,
+            countUpper,
+            cluster.getRexBuilder(),
+            options,
+            rule);
     ReleaseSpec spec = released.spec();
     List<OrderKey> order = new ArrayList<>();
     for (RelFieldCollation collation : query.flat().order()) {
@@ -121,7 +137,9 @@ public final class PrivateRewriter {
         limit,
         tables,
         digest(planText, spec, released.post(), order, limit),
-        explanation(query, parameters, maxContributions) + postProcessingExplanation(released),
+        explanation(query, parameters, maxContributions)
+            + releaseExplanation(spec)
+            + postProcessingExplanation(released),
         planText,
         rowsPerJoinKey(query),
         released.post());
@@ -216,7 +234,9 @@ public final class PrivateRewriter {
       List<Partial> partials,
       QueryPrivacyParameters parameters,
       BigDecimal countUpper,
-      RexBuilder rexBuilder) {
+      RexBuilder rexBuilder,
+      ReleaseOptions options,
+      ReleaseRule rule) {
     int groups = query.groupKeys().size();
     List<ReleaseColumn> columns = new ArrayList<>();
     Map<Integer, Integer> partOfField = new HashMap<>();
@@ -248,7 +268,8 @@ public final class PrivateRewriter {
         columns.add(part(query, field, name, partialsOfMeasure, partials, countUpper));
       }
     }
-    ReleaseSpec spec = new ReleaseSpec(columns, groups + partials.size(), parameters);
+    ReleaseSpec spec =
+        new ReleaseSpec(columns, groups + partials.size(), parameters, options, rule);
     IntFunction<DerivedExpression> partOf =
         field -> {
           int part = partOfField.get(field);
@@ -489,6 +510,47 @@ public final class PrivateRewriter {
     return text.toString();
   }
 
+  /** How the release decides which groups are shown, and what the options ask, in sentences. */
+  private static String releaseExplanation(ReleaseSpec spec) {
+    StringBuilder text = new StringBuilder();
+    if (spec.rule() instanceof ReleaseRule.PublicKeys keys) {
+      text.append("Public group keys (")
+          .append(keys.describe())
+          .append("): exactly ")
+          .append(keys.keyCount())
+          .append(" key combination(s) are released whatever the data (");
+      for (int i = 0; i < keys.keySets().size(); i++) {
+        ReleaseRule.KeySet set = keys.keySets().get(i);
+        text.append(i == 0 ? "" : ", ")
+            .append(set.column())
+            .append(": ")
+            .append(set.values().size())
+            .append(
+                set.source() == ReleaseRule.KeySource.POLICY
+                    ? " published"
+                    : " named in the query");
+      }
+      text.append("), a key without rows with noised zeros; no threshold and no delta. A key's")
+          .append(" aggregates are NULL when its noised number of people is below ")
+          .append(spec.parameters().minimumDistinctUnits())
+          .append(" (post-processing).")
+          .append(
+              spec.options().otherRow()
+                  ? " Rows whose keys are outside the set are gathered in one other row.\n"
+                  : " Rows whose keys are outside the set are not shown.\n");
+    } else if (spec.rule() instanceof ReleaseRule.Threshold threshold
+        && !threshold.note().isEmpty()) {
+      text.append("Groups are released by the noisy threshold: ")
+          .append(threshold.note())
+          .append(".\n");
+    }
+    if (spec.options().suppressedGroups()) {
+      text.append(
+          "The number of groups not shown is reported, noised, for one share of epsilon.\n");
+    }
+    return text.toString();
+  }
+
   /** What the answer computes after noise, in sentences; empty when it shows parts as released. */
   private static String postProcessingExplanation(Released released) {
     StringBuilder text = new StringBuilder();
@@ -524,6 +586,22 @@ public final class PrivateRewriter {
     return expressions.stream().map(String::valueOf).toList();
   }
 
+  private static String ruleText(ReleaseSpec spec) {
+    if (!(spec.rule() instanceof ReleaseRule.PublicKeys keys)) {
+      return spec.rule().describe();
+    }
+    StringBuilder text = new StringBuilder("public");
+    for (ReleaseRule.KeySet set : keys.keySets()) {
+      List<Object> values = new ArrayList<>(set.values());
+      values.sort(dev.cleanroom.querypolicy.release.ReleaseOrder::compareValues);
+      text.append('|').append(set.groupField()).append(':').append(set.source()).append(':');
+      // Lengths first, so no value can be read as two.
+      values.forEach(
+          v -> text.append(String.valueOf(v).length()).append('#').append(v).append(','));
+    }
+    return text.toString();
+  }
+
   private static String digest(
       String planText,
       ReleaseSpec spec,
@@ -551,6 +629,8 @@ public final class PrivateRewriter {
           .append(render(post.having()));
     }
     canonical.append("|order=").append(order).append("|limit=").append(limit);
+    // Options and the key set are part of the question: different ones, different answers.
+    canonical.append("|options=").append(spec.options()).append("|rule=").append(ruleText(spec));
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       return HexFormat.of()

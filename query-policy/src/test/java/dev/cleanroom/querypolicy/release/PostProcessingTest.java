@@ -56,7 +56,16 @@ class PostProcessingTest {
   }
 
   private static ReleasedResult released(Optional<Object[]> remainder, Object[]... rows) {
-    return new ReleasedResult(List.of(rows), remainder, 0, List.of(), BigDecimal.ONE, 1e-6, 60);
+    return new ReleasedResult(
+        List.of(rows),
+        remainder,
+        java.util.OptionalLong.empty(),
+        List.of(),
+        BigDecimal.ONE,
+        1e-6,
+        60,
+        List.of(),
+        ReleaseRule.Threshold.PLAIN);
   }
 
   private static List<List<Object>> values(List<ShownRow> rows) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +46,12 @@ class PrivacyDocumentTableTest {
                 + " | "
                 + groups
                 + " | "
-                + noise.get(0).epsilon().toPlainString()
+                + noise
+                    .get(0)
+                    .epsilon()
+                    .round(new MathContext(3))
+                    .stripTrailingZeros()
+                    .toPlainString()
                 + " | "
                 + releaser.threshold()
                 + " | ± "

@@ -206,6 +206,15 @@ class ReleaseOrderTest {
   }
 
   private static ReleasedResult result(List<Object[]> rows, Optional<Object[]> remainder) {
-    return new ReleasedResult(rows, remainder, 0, List.of(), BigDecimal.ONE, 1e-6, 60);
+    return new ReleasedResult(
+        rows,
+        remainder,
+        java.util.OptionalLong.empty(),
+        List.of(),
+        BigDecimal.ONE,
+        1e-6,
+        60,
+        List.of(),
+        ReleaseRule.Threshold.PLAIN);
   }
 }

@@ -65,9 +65,10 @@ class ReleaserTest {
   void groupBelowMinimumDistinctUnits_isSuppressedEvenWithHugeEpsilon() {
     ReleaseSpec spec =
         new ReleaseSpec(
-            List.of(CAMPAIGN, ROWS),
-            3,
-            new QueryPrivacyParameters(new BigDecimal("1000"), 1e-6, 50, 1, false));
+                List.of(CAMPAIGN, ROWS),
+                3,
+                new QueryPrivacyParameters(new BigDecimal("1000"), 1e-6, 50, 1, false))
+            .withOptions(new ReleaseOptions(true, false));
     ReleasedResult result =
         Releaser.release(
             spec,
@@ -77,7 +78,7 @@ class ReleaserTest {
     assertEquals(1, result.rows().size());
     assertEquals("large", result.rows().get(0)[0]);
     // ε share = 1000 / 3: the noisy group count is exact with overwhelming probability.
-    assertEquals(1, result.suppressedGroups());
+    assertEquals(1, result.suppressedGroups().getAsLong());
   }
 
   @Test
@@ -95,12 +96,60 @@ class ReleaserTest {
   }
 
   @Test
-  void epsilon_splitEquallyAcrossSelectionSuppressedCountAndColumns() {
+  void suppressedGroupCount_notAskedFor_costsNothingAndIsAbsent() {
+    ReleaseSpec spec = new ReleaseSpec(List.of(CAMPAIGN, REACH), 3, parameters("1", false));
+    Releaser releaser = Releaser.forSpec(spec);
+    // Only the release decision, whose noisy count is the reach: all of epsilon.
+    assertEquals(Rational.ONE, releaser.epsilonShare());
+    assertEquals(
+        List.of("group release and distinct people"),
+        releaser.spent().stream().map(Spending::purpose).toList());
+    ReleasedResult result =
+        releaser.release(rows(new Object[] {"c1", 0.0, 10L, 10L}), new SeededNoiseSource(21));
+    assertTrue(result.suppressedGroups().isEmpty());
+
+    Releaser asked = Releaser.forSpec(spec.withOptions(new ReleaseOptions(true, false)));
+    assertEquals(Rational.of(1, 2), asked.epsilonShare());
+    assertEquals(
+        List.of("group release and distinct people", "suppressed-group count"),
+        asked.spent().stream().map(Spending::purpose).toList());
+    assertTrue(
+        asked
+            .release(rows(new Object[] {"c1", 0.0, 10L, 10L}), new SeededNoiseSource(21))
+            .suppressedGroups()
+            .isPresent());
+  }
+
+  @Test
+  void spent_listsEveryShareWithItsDelta() {
     ReleaseSpec spec =
-        new ReleaseSpec(List.of(CAMPAIGN, REACH, ROWS, COST, AVG_COST), 3, parameters("6", false));
+        new ReleaseSpec(List.of(CAMPAIGN, REACH, ROWS, AVG_COST), 3, parameters("5", true))
+            .withOptions(new ReleaseOptions(true, false));
+    List<Spending> spent = Releaser.forSpec(spec).spent();
+    assertEquals(
+        List.of(
+            "group release and distinct people",
+            "column rows",
+            "column avg_cost (its sum and its count)",
+            "remainder row release",
+            "suppressed-group count"),
+        spent.stream().map(Spending::purpose).toList());
+    // 1 + 1 + 2 + 1 + 1 = 6 shares of 5; δ halved between the two release decisions.
+    BigDecimal total =
+        spent.stream().map(Spending::epsilon).reduce(BigDecimal.ZERO, BigDecimal::add);
+    assertTrue(total.subtract(new BigDecimal("5")).abs().doubleValue() < 1e-12, "total " + total);
+    assertEquals(5e-7, spent.get(0).delta());
+    assertEquals(5e-7, spent.get(3).delta());
+    assertEquals(0.0, spent.get(1).delta());
+  }
+
+  @Test
+  void epsilon_splitEquallyAcrossSelectionAndColumns() {
+    ReleaseSpec spec =
+        new ReleaseSpec(List.of(CAMPAIGN, REACH, ROWS, COST, AVG_COST), 3, parameters("5", false));
     Releaser releaser = Releaser.forSpec(spec);
 
-    // selection + suppressed count + COUNT + SUM + 2 for AVG = 6 shares of 6.
+    // selection + COUNT + SUM + 2 for AVG = 5 shares of 5.
     assertEquals(Rational.ONE, releaser.epsilonShare());
     List<ColumnNoise> report = releaser.noiseReport();
     assertEquals(
