@@ -8,11 +8,17 @@ import dev.cleanroom.server.budget.QueryCharge;
 
 /**
  * A query the policy accepted, and what running it involves: its id, the tables and versions it
- * reads, what it charges.
+ * reads, what it charges, the options it was asked with (part of its digest, so of its cache key).
  */
 record AcceptedQuery(
-    Caller analyst, String queryId, PrivateQuery query, TablesRead read, QueryCharge charge) {
+    Caller analyst,
+    String queryId,
+    PrivateQuery query,
+    TablesRead read,
+    QueryCharge charge,
+    QueryOptions options) {
   AcceptedQuery {
+    requireNonNull(options, "options is null");
     requireNonNull(analyst, "analyst is null");
     requireNonNull(queryId, "queryId is null");
     requireNonNull(query, "query is null");

@@ -56,14 +56,21 @@ public record Answer(
   /**
    * What the answer cost and how it was protected.
    *
-   * @param minimumDistinctUnits the k no released group was below
-   * @param suppressedGroups groups withheld (itself noised)
+   * @param minimumDistinctUnits the k no released group was below (under public keys: no key's
+   *     aggregates are shown below it, on the noised count)
+   * @param suppressedGroups groups withheld (itself noised); {@code null}, and absent from JSON,
+   *     unless the query asked for it ({@code options.suppressedGroups})
    * @param cached whether this is a stored answer returned again at no cost
    * @param noise the noise on every released part: each returned aggregate under its column name,
    *     and each aggregate read only by a derived output, {@code HAVING} or {@code ORDER BY} under
    *     its SQL text
    * @param derived for each output computed from released parts after noise, its parts and
    *     approximate intervals; absent when there is none
+   * @param releaseRule how the rows shown were chosen: {@code threshold}, or {@code public keys:
+   *     policy}, {@code public keys: query} or {@code public keys: policy and query}
+   * @param publicKeys under public keys, the number of key combinations shown; else absent
+   * @param releaseNote why public keys were not used although named, when they were not
+   * @param spent what each part of the epsilon and delta paid for
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({
@@ -74,30 +81,39 @@ public record Answer(
     "suppressedGroups",
     "cached",
     "noise",
-    "derived"
+    "derived",
+    "releaseRule",
+    "publicKeys",
+    "releaseNote",
+    "spent"
   })
   public record PrivacyReport(
       BigDecimal epsilonSpent,
       BigDecimal epsilonRemaining,
       double delta,
       int minimumDistinctUnits,
-      long suppressedGroups,
+      Long suppressedGroups,
       boolean cached,
       List<NoiseReport> noise,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DerivedReport> derived) {
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DerivedReport> derived,
+      String releaseRule,
+      Long publicKeys,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) String releaseNote,
+      List<SpentReport> spent) {
     public PrivacyReport {
       requireNonNull(epsilonSpent, "epsilonSpent is null");
       noise = List.copyOf(noise);
       derived = derived == null ? List.of() : List.copyOf(derived);
+      spent = spent == null ? List.of() : List.copyOf(spent);
     }
 
-    /** A report of an answer without derived outputs. */
+    /** A report of a thresholded answer without derived outputs or a spending list. */
     public PrivacyReport(
         BigDecimal epsilonSpent,
         BigDecimal epsilonRemaining,
         double delta,
         int minimumDistinctUnits,
-        long suppressedGroups,
+        Long suppressedGroups,
         boolean cached,
         List<NoiseReport> noise) {
       this(
@@ -108,6 +124,10 @@ public record Answer(
           suppressedGroups,
           cached,
           noise,
+          List.of(),
+          "threshold",
+          null,
+          null,
           List.of());
     }
 
@@ -120,7 +140,11 @@ public record Answer(
           suppressedGroups,
           true,
           noise,
-          derived);
+          derived,
+          releaseRule,
+          publicKeys,
+          releaseNote,
+          spent);
     }
 
     /**
@@ -136,7 +160,23 @@ public record Answer(
           suppressedGroups,
           cached,
           noise,
-          derived.stream().map(DerivedReport::withoutIntervals).toList());
+          derived.stream().map(DerivedReport::withoutIntervals).toList(),
+          releaseRule,
+          publicKeys,
+          releaseNote,
+          spent);
+    }
+  }
+
+  /**
+   * What one part of the epsilon (and delta) paid for: the release decision and distinct count, a
+   * column, the remainder row, the suppressed-group count.
+   */
+  @JsonPropertyOrder({"purpose", "epsilon", "delta"})
+  public record SpentReport(String purpose, BigDecimal epsilon, double delta) {
+    public SpentReport {
+      requireNonNull(purpose, "purpose is null");
+      requireNonNull(epsilon, "epsilon is null");
     }
   }
 

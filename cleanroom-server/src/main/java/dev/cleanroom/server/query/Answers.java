@@ -4,8 +4,10 @@ import dev.cleanroom.querypolicy.release.ColumnNoise;
 import dev.cleanroom.querypolicy.release.DerivedExpression;
 import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
+import dev.cleanroom.querypolicy.release.ReleaseRule;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.querypolicy.release.ReleasedResult;
+import dev.cleanroom.querypolicy.release.Spending;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -52,11 +54,35 @@ final class Answers {
             remaining,
             released.deltaSpent(),
             spec.parameters().minimumDistinctUnits(),
-            released.suppressedGroups(),
+            released.suppressedGroups().isPresent()
+                ? Long.valueOf(released.suppressedGroups().getAsLong())
+                : null,
             false,
             noise,
-            derivedReports(query, released, rows));
+            derivedReports(query, released, rows),
+            released.rule().describe(),
+            publicKeys(released.rule()),
+            releaseNote(released.rule()),
+            spent(released.spent()));
     return new Answer(queryId, columns, values, report, policyVersions, dataVersions);
+  }
+
+  /** The number of key combinations under public keys, else {@code null}. */
+  static Long publicKeys(ReleaseRule rule) {
+    return rule instanceof ReleaseRule.PublicKeys keys ? keys.keyCount() : null;
+  }
+
+  /** Why the threshold decided although keys were named, else {@code null}. */
+  static String releaseNote(ReleaseRule rule) {
+    return rule instanceof ReleaseRule.Threshold threshold && !threshold.note().isEmpty()
+        ? threshold.note()
+        : null;
+  }
+
+  static List<Answer.SpentReport> spent(List<Spending> spent) {
+    return spent.stream()
+        .map(s -> new Answer.SpentReport(s.purpose(), s.epsilon(), s.delta()))
+        .toList();
   }
 
   /** For each output computed from noised parts: its parts and its interval in every row. */

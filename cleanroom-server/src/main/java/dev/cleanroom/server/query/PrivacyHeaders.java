@@ -18,7 +18,12 @@ final class PrivacyHeaders {
       headers.putSingle(
           "Cleanroom-Epsilon-Remaining", answer.privacy().epsilonRemaining().toPlainString());
     }
-    headers.putSingle("Cleanroom-Suppressed-Groups", answer.privacy().suppressedGroups());
+    if (answer.privacy().suppressedGroups() != null) {
+      headers.putSingle("Cleanroom-Suppressed-Groups", answer.privacy().suppressedGroups());
+    }
+    if (answer.privacy().releaseRule() != null) {
+      headers.putSingle("Cleanroom-Release-Rule", answer.privacy().releaseRule());
+    }
     headers.putSingle("Cleanroom-Cached", answer.privacy().cached());
     try {
       headers.putSingle(

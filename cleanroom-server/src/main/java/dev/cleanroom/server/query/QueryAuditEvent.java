@@ -23,12 +23,15 @@ import java.util.stream.Collectors;
  * @param tables the tables the event concerns ({@code member.dataset}), whose providers see it
  * @param versions the versions read by a query that was answered or failed, else {@code null}
  * @param rows the rows a fresh answer released, else {@code null}
- * @param suppressedGroups the groups a fresh answer withheld, else {@code null}
+ * @param suppressedGroups the groups a fresh answer withheld, when the query asked for their
+ *     number, else {@code null}
  * @param epsilon what the event records as charged: spent by a fresh answer or a failed query whose
  *     reservation was committed, zero for a cached answer or a refunded failure; {@code null} for
  *     events before any reservation
  * @param errorCode why a query or explanation was refused, else {@code null}
  * @param violations the distinct codes of a rejection, in the order first met, else {@code null}
+ * @param options the release options of an answered query ({@code options=...}), else {@code null}
+ * @param releaseRule the release rule of a fresh answer, else {@code null}
  */
 record QueryAuditEvent(
     String analyst,
@@ -41,7 +44,9 @@ record QueryAuditEvent(
     BigDecimal epsilon,
     boolean cached,
     PolicyErrorCode errorCode,
-    List<ViolationCode> violations) {
+    List<ViolationCode> violations,
+    String options,
+    String releaseRule) {
 
   /** What came of the query or explanation, and the audit action that records it. */
   enum Kind {
@@ -77,8 +82,10 @@ record QueryAuditEvent(
       String queryId,
       ReadVersions versions,
       int rows,
-      long suppressedGroups,
-      BigDecimal epsilonSpent) {
+      Long suppressedGroups,
+      BigDecimal epsilonSpent,
+      QueryOptions options,
+      String releaseRule) {
     return new QueryAuditEvent(
         analyst,
         Kind.ANSWERED,
@@ -90,10 +97,13 @@ record QueryAuditEvent(
         requireNonNull(epsilonSpent, "epsilonSpent is null"),
         false,
         null,
-        null);
+        null,
+        options.auditText(),
+        requireNonNull(releaseRule, "releaseRule is null"));
   }
 
-  static QueryAuditEvent answeredFromCache(String analyst, String queryId, ReadVersions versions) {
+  static QueryAuditEvent answeredFromCache(
+      String analyst, String queryId, ReadVersions versions, QueryOptions options) {
     return new QueryAuditEvent(
         analyst,
         Kind.ANSWERED,
@@ -105,6 +115,8 @@ record QueryAuditEvent(
         BigDecimal.ZERO,
         true,
         null,
+        null,
+        options.auditText(),
         null);
   }
 
@@ -120,6 +132,8 @@ record QueryAuditEvent(
         null,
         requireNonNull(epsilonSpent, "epsilonSpent is null"),
         false,
+        null,
+        null,
         null,
         null);
   }
@@ -138,6 +152,8 @@ record QueryAuditEvent(
         null,
         false,
         requireNonNull(code, "code is null"),
+        null,
+        null,
         null);
   }
 
@@ -161,7 +177,19 @@ record QueryAuditEvent(
 
   static QueryAuditEvent explainedAccepted(String analyst, List<String> tables) {
     return new QueryAuditEvent(
-        analyst, Kind.EXPLAINED, null, tables, null, null, null, null, false, null, null);
+        analyst,
+        Kind.EXPLAINED,
+        null,
+        tables,
+        null,
+        null,
+        null,
+        null,
+        false,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** The entry the audit log stores. */
@@ -173,12 +201,14 @@ record QueryAuditEvent(
     return switch (kind) {
       case ANSWERED ->
           cached
-              ? join(idText(), "cached=true", versions.auditText())
+              ? join(idText(), "cached=true", options, versions.auditText())
               : join(
                   idText(),
                   "cached=false",
                   "rows=" + rows,
-                  "suppressedGroups=" + suppressedGroups,
+                  suppressedGroups == null ? null : "suppressedGroups=" + suppressedGroups,
+                  options,
+                  "releaseRule=" + releaseRule.replace(": ", ":").replace(' ', '-'),
                   versions.auditText());
       case FAILED -> join(idText(), versions.auditText());
       case REFUSED, EXPLAIN_REFUSED -> join(idText(), "code=" + errorCode);
@@ -223,6 +253,8 @@ record QueryAuditEvent(
         null,
         false,
         requireNonNull(code, "code is null"),
+        null,
+        null,
         null);
   }
 
@@ -239,7 +271,9 @@ record QueryAuditEvent(
         null,
         false,
         null,
-        violations.stream().map(Violation::code).distinct().toList());
+        violations.stream().map(Violation::code).distinct().toList(),
+        null,
+        null);
   }
 
   /** The tables ({@code member.dataset}) that violations name, so their providers see the event. */

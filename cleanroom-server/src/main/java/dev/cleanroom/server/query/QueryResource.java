@@ -30,18 +30,25 @@ public class QueryResource {
     this.caller = caller;
   }
 
-  /** {@code {sql}}: the SQL text of one aggregate query. */
+  /** {@code {sql, options}}: the SQL text of one aggregate query and optional release options. */
   @Schema(
       description = "One aggregate SQL query over the datasets the caller may read",
       example =
           "{\"sql\": \"SELECT i.campaign_id, COUNT(DISTINCT c.customer_id) AS reach FROM"
               + " advertiser.impressions i JOIN retailer.customers c ON i.email_hash ="
-              + " c.email_hash GROUP BY i.campaign_id\"}")
-  public record QueryRequest(String sql) {
+              + " c.email_hash GROUP BY i.campaign_id\", \"options\": {\"suppressedGroups\":"
+              + " false}}")
+  public record QueryRequest(String sql, QueryOptions options) {
     public QueryRequest {
       if (sql == null || sql.isBlank()) {
         throw ServerException.malformed("'sql' is required");
       }
+      options = options == null ? QueryOptions.DEFAULT : options;
+    }
+
+    /** A request without options. */
+    public QueryRequest(String sql) {
+      this(sql, null);
     }
   }
 
@@ -73,7 +80,8 @@ public class QueryResource {
   })
   public Answer ask(@PathParam("collaboration") String collaboration, QueryRequest request) {
     Caller analyst = caller.get().require(collaboration, Role.ANALYST);
-    return queries.ask(analyst, Bodies.require(request).sql());
+    QueryRequest body = Bodies.require(request);
+    return queries.ask(analyst, body.sql(), body.options());
   }
 
   @Operation(
@@ -93,6 +101,7 @@ public class QueryResource {
   public Explanation explain(
       @PathParam("collaboration") String collaboration, QueryRequest request) {
     Caller analyst = caller.get().require(collaboration, Role.ANALYST);
-    return queries.explain(analyst, Bodies.require(request).sql());
+    QueryRequest body = Bodies.require(request);
+    return queries.explain(analyst, body.sql(), body.options());
   }
 }

@@ -78,13 +78,18 @@ public class QueryService {
     this.metrics = metrics;
   }
 
-  /** Answers an analyst's query, or refuses it; either way one audit event. */
+  /** Answers an analyst's query without options, or refuses it; either way one audit event. */
   public Answer ask(Caller analyst, String sql) {
+    return ask(analyst, sql, QueryOptions.DEFAULT);
+  }
+
+  /** Answers an analyst's query, or refuses it; either way one audit event. */
+  public Answer ask(Caller analyst, String sql, QueryOptions options) {
     Timer.Sample sample = metrics.started();
     QueryMetrics.Outcome outcome = QueryMetrics.Outcome.REFUSED;
     AtomicReference<String> engine = new AtomicReference<>(QueryMetrics.NO_ENGINE);
     try (QueryAdmission.Slot slot = admission.admit(analyst.memberId())) {
-      AcceptedQuery accepted = analyse(analyst, sql);
+      AcceptedQuery accepted = analyse(analyst, sql, options);
       Optional<Answer> cached = answerFromCache(accepted);
       if (cached.isPresent()) {
         outcome = QueryMetrics.Outcome.CACHED;
@@ -107,15 +112,19 @@ public class QueryService {
    * as {@link #ask} would.
    */
   public List<Answer.AnswerColumn> describe(Caller analyst, String sql) {
-    return Answers.columnsOf(analyse(analyst, sql).query());
+    return Answers.columnsOf(analyse(analyst, sql, QueryOptions.DEFAULT).query());
   }
 
   /** Steps 1 to 4 only: the violations, or the private plan and its cost. Nothing runs. */
-  public Explanation explain(Caller analyst, String sql) {
+  public Explanation explain(Caller analyst, String sql, QueryOptions options) {
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
     AnalysisResult result =
         analyze(
-            analyst, visible, sql, code -> QueryAuditEvent.explainRefused(analyst.member(), code));
+            analyst,
+            visible,
+            sql,
+            options,
+            code -> QueryAuditEvent.explainRefused(analyst.member(), code));
     if (result instanceof AnalysisResult.Rejected rejected) {
       record(analyst, QueryAuditEvent.explainedRejected(analyst.member(), rejected.violations()));
       return Explanation.rejected(PolicyProblems.violations(rejected.violations()));
@@ -130,11 +139,15 @@ public class QueryService {
    * Analyses the SQL against the analyst's catalog: the accepted query with the versions it reads
    * and what it charges, or a rejection (422) or refusal, audited and thrown.
    */
-  private AcceptedQuery analyse(Caller analyst, String sql) {
+  private AcceptedQuery analyse(Caller analyst, String sql, QueryOptions options) {
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
     AnalysisResult result =
         analyze(
-            analyst, visible, sql, code -> QueryAuditEvent.queryRefused(analyst.member(), code));
+            analyst,
+            visible,
+            sql,
+            options,
+            code -> QueryAuditEvent.queryRefused(analyst.member(), code));
     if (result instanceof AnalysisResult.Rejected rejected) {
       record(analyst, QueryAuditEvent.rejected(analyst.member(), rejected.violations()));
       throw PolicyProblems.rejection(rejected.violations());
@@ -146,7 +159,8 @@ public class QueryService {
         "q-" + UUID.randomUUID(),
         query,
         read,
-        budgets.chargeOf(analyst, read.policies(), query.releaseSpec().parameters().epsilon()));
+        budgets.chargeOf(analyst, read.policies(), query.releaseSpec().parameters().epsilon()),
+        options);
   }
 
   /** The stored answer of the same plan over the same versions, again at no cost, if any. */
@@ -161,7 +175,7 @@ public class QueryService {
     record(
         analyst,
         QueryAuditEvent.answeredFromCache(
-            analyst.member(), accepted.queryId(), accepted.versions()));
+            analyst.member(), accepted.queryId(), accepted.versions(), accepted.options()));
     return Optional.of(
         cached.get().asCached(accepted.queryId(), budgets.remaining(accepted.charge())));
   }
@@ -257,8 +271,12 @@ public class QueryService {
             accepted.queryId(),
             read,
             answer.rows().size(),
-            released.suppressedGroups(),
-            released.epsilonSpent()));
+            released.suppressedGroups().isPresent()
+                ? Long.valueOf(released.suppressedGroups().getAsLong())
+                : null,
+            released.epsilonSpent(),
+            accepted.options(),
+            released.rule().describe()));
     return answer;
   }
 
@@ -290,9 +308,10 @@ public class QueryService {
       Caller analyst,
       Visible visible,
       String sql,
+      QueryOptions options,
       Function<PolicyErrorCode, QueryAuditEvent> refusal) {
     try {
-      return analyzer.analyze(sql, visible.context());
+      return analyzer.analyze(sql, visible.context(), options.release());
     } catch (PolicyException e) {
       record(analyst, refusal.apply(e.code()));
       throw e;

@@ -102,7 +102,8 @@ class FlightTicketsTest {
         queryId,
         List.of(new Answer.AnswerColumn("reach", "BIGINT")),
         List.of(List.of(120L)),
-        new Answer.PrivacyReport(new BigDecimal("0.5"), BigDecimal.ONE, 0, 50, 0, false, List.of()),
+        new Answer.PrivacyReport(
+            new BigDecimal("0.5"), BigDecimal.ONE, 0, 50, 0L, false, List.of()),
         Map.of(),
         Map.of());
   }

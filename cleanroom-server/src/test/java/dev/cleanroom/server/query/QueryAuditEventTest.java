@@ -31,12 +31,41 @@ class QueryAuditEventTest {
             TABLES,
             "queryId="
                 + ID
-                + " cached=false rows=7 suppressedGroups=2"
+                + " cached=false rows=7 suppressedGroups=2 options=suppressedGroups"
+                + " releaseRule=threshold"
                 + " data={advertiser.impressions=1, retailer.customers=3}"
                 + " policies={advertiser.impressions=1, retailer.customers=2}",
             HALF,
             "SUCCESS"),
-        QueryAuditEvent.answered("advertiser", ID, VERSIONS, 7, 2, HALF).toEntry());
+        QueryAuditEvent.answered(
+                "advertiser", ID, VERSIONS, 7, 2L, HALF, new QueryOptions(true, false), "threshold")
+            .toEntry());
+  }
+
+  @Test
+  void answerWithoutTheSuppressedCount_recordsItsOptionsAndPublicKeys() {
+    assertEquals(
+        new AuditEntry(
+            "advertiser",
+            "QUERY_ANSWERED",
+            TABLES,
+            "queryId="
+                + ID
+                + " cached=false rows=12 options=otherRow releaseRule=public-keys:policy"
+                + " data={advertiser.impressions=1, retailer.customers=3}"
+                + " policies={advertiser.impressions=1, retailer.customers=2}",
+            HALF,
+            "SUCCESS"),
+        QueryAuditEvent.answered(
+                "advertiser",
+                ID,
+                VERSIONS,
+                12,
+                null,
+                HALF,
+                new QueryOptions(null, true),
+                "public keys: policy")
+            .toEntry());
   }
 
   @Test
@@ -48,12 +77,13 @@ class QueryAuditEventTest {
             TABLES,
             "queryId="
                 + ID
-                + " cached=true"
+                + " cached=true options=none"
                 + " data={advertiser.impressions=1, retailer.customers=3}"
                 + " policies={advertiser.impressions=1, retailer.customers=2}",
             BigDecimal.ZERO,
             "SUCCESS"),
-        QueryAuditEvent.answeredFromCache("advertiser", ID, VERSIONS).toEntry());
+        QueryAuditEvent.answeredFromCache("advertiser", ID, VERSIONS, QueryOptions.DEFAULT)
+            .toEntry());
   }
 
   @Test

@@ -1,0 +1,57 @@
+package dev.cleanroom.server.query;
+
+import dev.cleanroom.querypolicy.release.ReleaseOptions;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/**
+ * The optional {@code options} of a query request: what the analyst asks of the release beyond the
+ * SQL. Part of the question: an answer is stored and found again per SQL and options. A field left
+ * out takes its default; an unknown field is refused (400), so a typo cannot silently change what
+ * is spent.
+ *
+ * @param suppressedGroups report the noised number of groups not shown (costs one share of epsilon;
+ *     default false, and then the report has no suppressed count)
+ * @param otherRow with public group keys, add one row with NULL keys gathering the data's rows
+ *     whose keys are outside the key set (free; default false)
+ */
+@Schema(description = "What the release does beyond the SQL; every field optional")
+public record QueryOptions(
+    @Schema(
+            description =
+                "Report the noised number of groups not shown; costs one share of epsilon",
+            defaultValue = "false")
+        Boolean suppressedGroups,
+    @Schema(
+            description =
+                "With public group keys, one more row (NULL keys) for the rows whose keys are"
+                    + " outside the key set",
+            defaultValue = "false")
+        Boolean otherRow) {
+
+  /** No option asked: every default. */
+  public static final QueryOptions DEFAULT = new QueryOptions(false, false);
+
+  public QueryOptions {
+    suppressedGroups = Boolean.TRUE.equals(suppressedGroups);
+    otherRow = Boolean.TRUE.equals(otherRow);
+  }
+
+  /** The options as the release reads them. */
+  ReleaseOptions release() {
+    return new ReleaseOptions(suppressedGroups, otherRow);
+  }
+
+  /** The options asked, for the audit log: {@code options=none} or {@code options=a,b}. */
+  String auditText() {
+    List<String> asked = new ArrayList<>();
+    if (suppressedGroups) {
+      asked.add("suppressedGroups");
+    }
+    if (otherRow) {
+      asked.add("otherRow");
+    }
+    return "options=" + (asked.isEmpty() ? "none" : String.join(",", asked));
+  }
+}
