@@ -184,6 +184,7 @@ class ReachByCampaignAccuracyTest {
             ReleaseRule.Threshold.PLAIN);
     long plain = smallestShownReliably(thresholdNow);
     assertTrue(plain < smallestShownReliably(before()), "threshold now " + plain);
+    assertEquals(185L, plain);
     assertTrue(smallestShownReliably(now) < plain);
   }
 
