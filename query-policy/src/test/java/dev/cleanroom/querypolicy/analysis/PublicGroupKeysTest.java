@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cleanroom.querypolicy.noise.SeededNoiseSource;
 import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.TestPolicies;
+import dev.cleanroom.querypolicy.release.DerivedExpression;
+import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseOptions;
 import dev.cleanroom.querypolicy.release.ReleaseRule;
+import dev.cleanroom.querypolicy.release.ReleasedResult;
+import dev.cleanroom.querypolicy.release.Releaser;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.spi.TableName;
 import java.util.ArrayList;
@@ -219,5 +224,37 @@ class PublicGroupKeysTest {
             .distinct()
             .count());
     assertNotEquals(plainDigest, publishedDigest);
+  }
+
+  @Test
+  void derivedOutputsHavingAndOrder_overKeysWithoutRows_areNullNotErrors() {
+    PrivateQuery query =
+        plain(
+            "SELECT campaign_id, SUM(cost) / COUNT(*) AS cost_per_impression, COUNT(*) AS n"
+                + " FROM advertiser.impressions WHERE campaign_id IN ('a', 'b')"
+                + " GROUP BY campaign_id ORDER BY cost_per_impression DESC");
+    ReleasedResult released =
+        Releaser.release(query.releaseSpec(), List.of(), new SeededNoiseSource(7));
+    List<PostProcessing.ShownRow> rows =
+        query.postProcessing().arrange(released, query.order(), query.limit());
+    assertEquals(2, rows.size());
+    for (PostProcessing.ShownRow row : rows) {
+      // Noised zeros stay far below k: the key's row is there, its numbers are NULL.
+      assertEquals(null, row.values()[1]);
+      assertEquals(null, row.values()[2]);
+    }
+    List<DerivedExpression.Interval> intervals =
+        query.postProcessing().intervals(1, rows, query.releaseSpec(), released.noise());
+    assertEquals(2, intervals.size());
+    assertTrue(intervals.stream().allMatch(interval -> interval == null));
+
+    PrivateQuery having =
+        plain(
+            "SELECT campaign_id, COUNT(*) AS n FROM advertiser.impressions"
+                + " WHERE campaign_id IN ('a', 'b') GROUP BY campaign_id HAVING COUNT(*) > 0");
+    ReleasedResult none =
+        Releaser.release(having.releaseSpec(), List.of(), new SeededNoiseSource(8));
+    // HAVING on NULL is not true: rows whose numbers are withheld are not kept.
+    assertEquals(0, having.postProcessing().arrange(none, having.order(), having.limit()).size());
   }
 }
