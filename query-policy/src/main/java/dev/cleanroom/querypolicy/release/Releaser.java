@@ -247,8 +247,9 @@ public final class Releaser {
    */
   private ReleasedResult releasePublicKeys(
       ReleaseRule.PublicKeys keys, List<Object[]> exact, NoiseSource source) {
+    List<Object[]> combinations = keys.combinations();
     Map<List<Object>, Object[]> byKey = new HashMap<>();
-    for (Object[] combination : keys.combinations()) {
+    for (Object[] combination : combinations) {
       Object[] zeros = new Object[width()];
       System.arraycopy(combination, 0, zeros, 0, combination.length);
       byKey.put(keyOf(zeros, combination.length), zeros);
@@ -265,7 +266,8 @@ public final class Releaser {
     }
     long minimum = spec.parameters().minimumDistinctUnits();
     List<Object[]> released = new ArrayList<>();
-    for (Object[] combination : keys.combinations()) {
+    // One noise draw per key, in the keys' canonical order: the same work whatever the data.
+    for (Object[] combination : combinations) {
       Object[] row = byKey.get(keyOf(combination, keyFields));
       long noisyUnits =
           integerField(row, spec.distinctUnitsField()) + groupSelection.noise().sample(source);
