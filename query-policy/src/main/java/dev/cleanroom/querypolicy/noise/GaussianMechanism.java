@@ -24,7 +24,7 @@ import java.math.RoundingMode;
  * norm. Noise with {@code σ² = Δ₂² / (2ρ)} (a rational, as {@code Δ₂²} is an integer) makes the
  * whole column exactly ρ-zCDP.
  */
-public final class GaussianMechanism {
+public final class GaussianMechanism implements ValueMechanism {
 
   /** Rounding error at most 1/1024 of the noise's standard deviation. */
   private static final int GRANULARITY_BITS_BELOW_SIGMA = 10;
@@ -50,6 +50,7 @@ public final class GaussianMechanism {
   }
 
   /** The name the privacy report shows. */
+  @Override
   public String mechanismName() {
     return "discrete-gaussian";
   }
@@ -60,6 +61,7 @@ public final class GaussianMechanism {
   }
 
   /** The grid every output lies on. */
+  @Override
   public BigDecimal granularity() {
     return granularity;
   }
@@ -75,6 +77,7 @@ public final class GaussianMechanism {
   }
 
   /** The noise's σ in output units: {@code g · σ}. */
+  @Override
   public BigDecimal scale() {
     return BigDecimal.valueOf(noise.sigma())
         .multiply(granularity)
@@ -83,6 +86,7 @@ public final class GaussianMechanism {
   }
 
   /** Half-width of the interval that holds the noise with probability {@code confidence}. */
+  @Override
   public BigDecimal halfWidth(double confidence) {
     return granularity.multiply(BigDecimal.valueOf(noise.halfWidth(confidence)));
   }
@@ -93,6 +97,7 @@ public final class GaussianMechanism {
   }
 
   /** The exact value rounded to the grid plus noise, as a multiple of the granularity. */
+  @Override
   public BigDecimal release(BigDecimal exact, NoiseSource source) {
     requireNonNull(exact, "exact is null");
     BigInteger noisy = toGrid(exact).add(BigInteger.valueOf(noise.sample(source)));

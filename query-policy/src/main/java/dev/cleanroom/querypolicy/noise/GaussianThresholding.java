@@ -20,7 +20,7 @@ import java.util.OptionalLong;
  * the query the answer is ρ-zCDP except on an event of probability at most δ: converted, (ε,
  * δ_conversion + δ)-DP.
  */
-public final class GaussianThresholding {
+public final class GaussianThresholding implements GroupSelection {
 
   private final Rational rho;
   private final double delta;
@@ -69,11 +69,18 @@ public final class GaussianThresholding {
   }
 
   /** The noisy count a group must reach, {@code τ}. */
+  @Override
   public long threshold() {
     return threshold;
   }
 
+  @Override
+  public String mechanismName() {
+    return "discrete-gaussian";
+  }
+
   /** {@code P(c + Z >= τ)} for a group of {@code c >= k} units (0 below k), for reports. */
+  @Override
   public double releaseProbability(long exactCount) {
     if (exactCount < minimumDistinctUnits) {
       return 0;
@@ -85,6 +92,7 @@ public final class GaussianThresholding {
    * The group's noisy count if it is released, empty otherwise. The noise is drawn in every case,
    * so the work done does not depend on whether the exact check passes.
    */
+  @Override
   public OptionalLong select(long exactCount, NoiseSource source) {
     requireNonNull(source, "source is null");
     long noisy = exactCount + noise.sample(source);

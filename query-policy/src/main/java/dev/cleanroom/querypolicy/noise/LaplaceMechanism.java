@@ -25,7 +25,7 @@ import java.math.RoundingMode;
  * column ε-differentially private (also for a remainder row, whose value is a sum over groups the
  * unit can reach at most {@code maxGroupsContributed} times in total).
  */
-public final class LaplaceMechanism {
+public final class LaplaceMechanism implements ValueMechanism {
 
   /** Rounding error at most 1/2048 of the noise scale: negligible against the noise itself. */
   private static final int GRANULARITY_BITS_BELOW_SCALE = 10;
@@ -48,6 +48,7 @@ public final class LaplaceMechanism {
   }
 
   /** The name the privacy report shows. */
+  @Override
   public String mechanismName() {
     return "discrete-laplace";
   }
@@ -57,6 +58,7 @@ public final class LaplaceMechanism {
   }
 
   /** The grid every output lies on. */
+  @Override
   public BigDecimal granularity() {
     return granularity;
   }
@@ -72,6 +74,7 @@ public final class LaplaceMechanism {
   }
 
   /** The Laplace scale in output units: {@code g · Δg / ε}. */
+  @Override
   public BigDecimal scale() {
     return noise
         .scale()
@@ -81,6 +84,7 @@ public final class LaplaceMechanism {
   }
 
   /** Half-width of the interval that holds the noise with probability {@code confidence}. */
+  @Override
   public BigDecimal halfWidth(double confidence) {
     return granularity.multiply(BigDecimal.valueOf(noise.halfWidth(confidence)));
   }
@@ -91,6 +95,7 @@ public final class LaplaceMechanism {
   }
 
   /** The exact value rounded to the grid plus noise, as a multiple of the granularity. */
+  @Override
   public BigDecimal release(BigDecimal exact, NoiseSource source) {
     requireNonNull(exact, "exact is null");
     BigInteger noisy = toGrid(exact).add(BigInteger.valueOf(noise.sample(source)));

@@ -23,7 +23,9 @@ import java.util.Optional;
  *     derived output, {@code HAVING} or {@code ORDER BY}), in spec order
  * @param epsilonSpent the epsilon this release spent (the query's epsilon)
  * @param deltaSpent the delta this release spent
- * @param threshold the noisy distinct-unit count a group had to reach
+ * @param threshold the noisy distinct-unit count a group had to reach (for the truncated-geometric
+ *     decision, which has none: the exact count released with probability one half)
+ * @param accounting the mechanism, and for Gaussian noise its ρ and the δ split
  */
 public record ReleasedResult(
     List<Object[]> rows,
@@ -32,13 +34,35 @@ public record ReleasedResult(
     List<ColumnNoise> noise,
     BigDecimal epsilonSpent,
     double deltaSpent,
-    long threshold) {
+    long threshold,
+    ReleaseAccounting accounting) {
+
+  /** A Laplace release (the accounting follows from ε and δ). */
+  public ReleasedResult(
+      List<Object[]> rows,
+      Optional<Object[]> remainderRow,
+      long suppressedGroups,
+      List<ColumnNoise> noise,
+      BigDecimal epsilonSpent,
+      double deltaSpent,
+      long threshold) {
+    this(
+        rows,
+        remainderRow,
+        suppressedGroups,
+        noise,
+        epsilonSpent,
+        deltaSpent,
+        threshold,
+        ReleaseAccounting.laplace("laplace", epsilonSpent, deltaSpent));
+  }
 
   public ReleasedResult {
     rows = List.copyOf(requireNonNull(rows, "rows is null"));
     requireNonNull(remainderRow, "remainderRow is null");
     noise = List.copyOf(requireNonNull(noise, "noise is null"));
     requireNonNull(epsilonSpent, "epsilonSpent is null");
+    requireNonNull(accounting, "accounting is null");
     if (suppressedGroups < 0) {
       throw new IllegalArgumentException("suppressedGroups must be >= 0, was " + suppressedGroups);
     }
