@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.cleanroom.querypolicy.release.ReleaseAccounting;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -64,6 +65,8 @@ public record Answer(
    *     its SQL text
    * @param derived for each output computed from released parts after noise, its parts and
    *     approximate intervals; absent when there is none
+   * @param mechanism which noise and release rule were used, with zCDP's ρ and the δ split for
+   *     Gaussian noise; absent in answers stored before it was reported
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({
@@ -74,7 +77,8 @@ public record Answer(
     "suppressedGroups",
     "cached",
     "noise",
-    "derived"
+    "derived",
+    "mechanism"
   })
   public record PrivacyReport(
       BigDecimal epsilonSpent,
@@ -84,7 +88,8 @@ public record Answer(
       long suppressedGroups,
       boolean cached,
       List<NoiseReport> noise,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DerivedReport> derived) {
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DerivedReport> derived,
+      Mechanism mechanism) {
     public PrivacyReport {
       requireNonNull(epsilonSpent, "epsilonSpent is null");
       noise = List.copyOf(noise);
@@ -108,7 +113,8 @@ public record Answer(
           suppressedGroups,
           cached,
           noise,
-          List.of());
+          List.of(),
+          null);
     }
 
     public PrivacyReport asCached(BigDecimal remaining) {
@@ -120,7 +126,8 @@ public record Answer(
           suppressedGroups,
           true,
           noise,
-          derived);
+          derived,
+          mechanism);
     }
 
     /**
@@ -136,7 +143,40 @@ public record Answer(
           suppressedGroups,
           cached,
           noise,
-          derived.stream().map(DerivedReport::withoutIntervals).toList());
+          derived.stream().map(DerivedReport::withoutIntervals).toList(),
+          mechanism);
+    }
+  }
+
+  /**
+   * How a query was released: the mechanism, and for Gaussian noise its zCDP accounting.
+   *
+   * @param name {@code laplace} (Laplace noise and threshold), {@code truncated-geometric} (Laplace
+   *     noise, optimal release decision for one group per person) or {@code gaussian}
+   * @param rho for {@code gaussian}: the query's ρ (zCDP), the sum of its parts' ρ
+   * @param convertedEpsilon for {@code gaussian}: ρ converted to ε at {@code conversionDelta},
+   *     rounded up; at most the ε spent
+   * @param conversionDelta the part of δ spent converting ρ to (ε, δ)
+   * @param selectionDelta the part of δ spent on the release decision
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Mechanism(
+      String name,
+      BigDecimal rho,
+      BigDecimal convertedEpsilon,
+      double conversionDelta,
+      double selectionDelta) {
+    public Mechanism {
+      requireNonNull(name, "name is null");
+    }
+
+    static Mechanism of(ReleaseAccounting accounting) {
+      return new Mechanism(
+          accounting.mechanism(),
+          accounting.rho(),
+          accounting.convertedEpsilon(),
+          accounting.conversionDelta(),
+          accounting.selectionDelta());
     }
   }
 

@@ -55,7 +55,8 @@ final class Answers {
             released.suppressedGroups(),
             false,
             noise,
-            derivedReports(query, released, rows));
+            derivedReports(query, released, rows),
+            Answer.Mechanism.of(released.accounting()));
     return new Answer(queryId, columns, values, report, policyVersions, dataVersions);
   }
 

@@ -5,6 +5,7 @@ import dev.cleanroom.querypolicy.release.DerivedExpression;
 import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
+import dev.cleanroom.querypolicy.release.Releaser;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.server.problem.Problem;
 import java.math.BigDecimal;
@@ -20,6 +21,8 @@ import java.util.TreeSet;
  *     derived output, HAVING or ORDER BY are named in {@code explanation} and in the parts of the
  *     derived columns that read them)
  * @param plan the private plan as text (the server's secret key masked)
+ * @param mechanism the noise and release rule the query would be released with (chosen from its
+ *     parameters and options only)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Explanation(
@@ -33,7 +36,8 @@ public record Explanation(
     List<ExplainedColumn> columns,
     List<RowsPerJoinKey> rowsPerJoinKey,
     String explanation,
-    String plan) {
+    String plan,
+    Answer.Mechanism mechanism) {
 
   /** In a join, at most {@code maxRows} rows of {@code table} per value of {@code columns}. */
   public record RowsPerJoinKey(String table, List<String> columns, int maxRows) {}
@@ -52,7 +56,8 @@ public record Explanation(
       List<String> parts) {}
 
   static Explanation rejected(List<Problem.Violation> violations) {
-    return new Explanation(false, violations, null, null, null, null, null, null, null, null, null);
+    return new Explanation(
+        false, violations, null, null, null, null, null, null, null, null, null, null);
   }
 
   static Explanation accepted(PrivateQuery query, List<String> tables) {
@@ -70,7 +75,8 @@ public record Explanation(
             .map(cap -> new RowsPerJoinKey(cap.table().toString(), cap.columns(), cap.maxRows()))
             .toList(),
         query.explanation(),
-        query.planText());
+        query.planText(),
+        Answer.Mechanism.of(Releaser.forSpec(query.releaseSpec()).accounting()));
   }
 
   private static List<ExplainedColumn> columns(PrivateQuery query) {

@@ -30,18 +30,19 @@ public class QueryResource {
     this.caller = caller;
   }
 
-  /** {@code {sql}}: the SQL text of one aggregate query. */
+  /** {@code {sql, options}}: the SQL text of one aggregate query and what is asked beyond it. */
   @Schema(
       description = "One aggregate SQL query over the datasets the caller may read",
       example =
           "{\"sql\": \"SELECT i.campaign_id, COUNT(DISTINCT c.customer_id) AS reach FROM"
               + " advertiser.impressions i JOIN retailer.customers c ON i.email_hash ="
               + " c.email_hash GROUP BY i.campaign_id\"}")
-  public record QueryRequest(String sql) {
+  public record QueryRequest(String sql, QueryOptions options) {
     public QueryRequest {
       if (sql == null || sql.isBlank()) {
         throw ServerException.malformed("'sql' is required");
       }
+      options = options == null ? QueryOptions.DEFAULT : options;
     }
   }
 
@@ -54,12 +55,15 @@ public class QueryResource {
           "The released answer: noised aggregates, groups below the thresholds withheld; CSV and Arrow carry the privacy report in Cleanroom-* headers")
   @APIResponse(
       responseCode = "400",
-      description = "The SQL cannot be parsed or names unknown tables or columns")
+      description =
+          "The SQL cannot be parsed or names unknown tables or columns, or an option is unknown")
   @APIResponse(responseCode = "403", description = "Not an analyst")
   @APIResponse(responseCode = "406", description = "No acceptable answer format")
   @APIResponse(
       responseCode = "422",
-      description = "The query violates a policy (every violation named)")
+      description =
+          "The query violates a policy (every violation named), or its options cannot be used"
+              + " with it (e.g. gaussian with a remainder row)")
   @APIResponse(
       responseCode = "429",
       description = "The budget would be overspent, or too many queries run at once")
@@ -73,7 +77,8 @@ public class QueryResource {
   })
   public Answer ask(@PathParam("collaboration") String collaboration, QueryRequest request) {
     Caller analyst = caller.get().require(collaboration, Role.ANALYST);
-    return queries.ask(analyst, Bodies.require(request).sql());
+    QueryRequest body = Bodies.require(request);
+    return queries.ask(analyst, body.sql(), body.options());
   }
 
   @Operation(
@@ -84,8 +89,13 @@ public class QueryResource {
       description = "Accepted with its plan and epsilon, or rejected with its violations")
   @APIResponse(
       responseCode = "400",
-      description = "The SQL cannot be parsed or names unknown tables or columns")
+      description =
+          "The SQL cannot be parsed or names unknown tables or columns, or an option is unknown")
   @APIResponse(responseCode = "403", description = "Not an analyst")
+  @APIResponse(
+      responseCode = "422",
+      description =
+          "The query's options cannot be used with it (e.g. gaussian with a remainder row)")
   @POST
   @Path("/explain")
   @Consumes(MediaType.APPLICATION_JSON)
@@ -93,6 +103,7 @@ public class QueryResource {
   public Explanation explain(
       @PathParam("collaboration") String collaboration, QueryRequest request) {
     Caller analyst = caller.get().require(collaboration, Role.ANALYST);
-    return queries.explain(analyst, Bodies.require(request).sql());
+    QueryRequest body = Bodies.require(request);
+    return queries.explain(analyst, body.sql(), body.options());
   }
 }

@@ -80,11 +80,16 @@ public class QueryService {
 
   /** Answers an analyst's query, or refuses it; either way one audit event. */
   public Answer ask(Caller analyst, String sql) {
+    return ask(analyst, sql, QueryOptions.DEFAULT);
+  }
+
+  /** Answers an analyst's query asked with options, or refuses it; either way one audit event. */
+  public Answer ask(Caller analyst, String sql, QueryOptions options) {
     Timer.Sample sample = metrics.started();
     QueryMetrics.Outcome outcome = QueryMetrics.Outcome.REFUSED;
     AtomicReference<String> engine = new AtomicReference<>(QueryMetrics.NO_ENGINE);
     try (QueryAdmission.Slot slot = admission.admit(analyst.memberId())) {
-      AcceptedQuery accepted = analyse(analyst, sql);
+      AcceptedQuery accepted = analyse(analyst, sql, options);
       Optional<Answer> cached = answerFromCache(accepted);
       if (cached.isPresent()) {
         outcome = QueryMetrics.Outcome.CACHED;
@@ -107,15 +112,24 @@ public class QueryService {
    * as {@link #ask} would.
    */
   public List<Answer.AnswerColumn> describe(Caller analyst, String sql) {
-    return Answers.columnsOf(analyse(analyst, sql).query());
+    return Answers.columnsOf(analyse(analyst, sql, QueryOptions.DEFAULT).query());
   }
 
   /** Steps 1 to 4 only: the violations, or the private plan and its cost. Nothing runs. */
   public Explanation explain(Caller analyst, String sql) {
+    return explain(analyst, sql, QueryOptions.DEFAULT);
+  }
+
+  /** Steps 1 to 4 only for a query asked with options. */
+  public Explanation explain(Caller analyst, String sql, QueryOptions options) {
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
     AnalysisResult result =
         analyze(
-            analyst, visible, sql, code -> QueryAuditEvent.explainRefused(analyst.member(), code));
+            analyst,
+            visible,
+            sql,
+            options,
+            code -> QueryAuditEvent.explainRefused(analyst.member(), code));
     if (result instanceof AnalysisResult.Rejected rejected) {
       record(analyst, QueryAuditEvent.explainedRejected(analyst.member(), rejected.violations()));
       return Explanation.rejected(PolicyProblems.violations(rejected.violations()));
@@ -130,11 +144,15 @@ public class QueryService {
    * Analyses the SQL against the analyst's catalog: the accepted query with the versions it reads
    * and what it charges, or a rejection (422) or refusal, audited and thrown.
    */
-  private AcceptedQuery analyse(Caller analyst, String sql) {
+  private AcceptedQuery analyse(Caller analyst, String sql, QueryOptions options) {
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
     AnalysisResult result =
         analyze(
-            analyst, visible, sql, code -> QueryAuditEvent.queryRefused(analyst.member(), code));
+            analyst,
+            visible,
+            sql,
+            options,
+            code -> QueryAuditEvent.queryRefused(analyst.member(), code));
     if (result instanceof AnalysisResult.Rejected rejected) {
       record(analyst, QueryAuditEvent.rejected(analyst.member(), rejected.violations()));
       throw PolicyProblems.rejection(rejected.violations());
@@ -290,9 +308,17 @@ public class QueryService {
       Caller analyst,
       Visible visible,
       String sql,
+      QueryOptions options,
       Function<PolicyErrorCode, QueryAuditEvent> refusal) {
     try {
-      return analyzer.analyze(sql, visible.context());
+      AnalysisResult result = analyzer.analyze(sql, visible.context());
+      if (result instanceof AnalysisResult.Accepted accepted) {
+        PrivateQuery query = accepted.query().withMechanism(options.mechanismPreference());
+        // Data-independent: refuses here, before any budget moves, what the release would refuse.
+        Releaser.forSpec(query.releaseSpec());
+        return new AnalysisResult.Accepted(query);
+      }
+      return result;
     } catch (PolicyException e) {
       record(analyst, refusal.apply(e.code()));
       throw e;
