@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.cleanroom.querypolicy.release.ReleaseAccounting;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,6 +72,8 @@ public record Answer(
    * @param publicKeys under public keys, the number of key combinations shown; else absent
    * @param releaseNote why public keys were not used although named, when they were not
    * @param spent what each part of the epsilon and delta paid for
+   * @param mechanism which noise and release rule were used, with zCDP's ρ and the δ split for
+   *     Gaussian noise; absent in answers stored before it was reported
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({
@@ -85,7 +88,8 @@ public record Answer(
     "releaseRule",
     "publicKeys",
     "releaseNote",
-    "spent"
+    "spent",
+    "mechanism"
   })
   public record PrivacyReport(
       BigDecimal epsilonSpent,
@@ -99,7 +103,8 @@ public record Answer(
       String releaseRule,
       Long publicKeys,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) String releaseNote,
-      List<SpentReport> spent) {
+      List<SpentReport> spent,
+      Mechanism mechanism) {
     public PrivacyReport {
       requireNonNull(epsilonSpent, "epsilonSpent is null");
       noise = List.copyOf(noise);
@@ -128,7 +133,8 @@ public record Answer(
           "threshold",
           null,
           null,
-          List.of());
+          List.of(),
+          null);
     }
 
     public PrivacyReport asCached(BigDecimal remaining) {
@@ -144,7 +150,8 @@ public record Answer(
           releaseRule,
           publicKeys,
           releaseNote,
-          spent);
+          spent,
+          mechanism);
     }
 
     /**
@@ -164,7 +171,8 @@ public record Answer(
           releaseRule,
           publicKeys,
           releaseNote,
-          spent);
+          spent,
+          mechanism);
     }
   }
 
@@ -177,6 +185,38 @@ public record Answer(
     public SpentReport {
       requireNonNull(purpose, "purpose is null");
       requireNonNull(epsilon, "epsilon is null");
+    }
+  }
+
+  /**
+   * How a query was released: the mechanism, and for Gaussian noise its zCDP accounting.
+   *
+   * @param name {@code laplace} (Laplace noise and threshold), {@code truncated-geometric} (Laplace
+   *     noise, optimal release decision for one group per person) or {@code gaussian}
+   * @param rho for {@code gaussian}: the query's ρ (zCDP), the sum of its parts' ρ
+   * @param convertedEpsilon for {@code gaussian}: ρ converted to ε at {@code conversionDelta},
+   *     rounded up; at most the ε spent
+   * @param conversionDelta the part of δ spent converting ρ to (ε, δ)
+   * @param selectionDelta the part of δ spent on the release decision
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Mechanism(
+      String name,
+      BigDecimal rho,
+      BigDecimal convertedEpsilon,
+      double conversionDelta,
+      double selectionDelta) {
+    public Mechanism {
+      requireNonNull(name, "name is null");
+    }
+
+    static Mechanism of(ReleaseAccounting accounting) {
+      return new Mechanism(
+          accounting.mechanism(),
+          accounting.rho(),
+          accounting.convertedEpsilon(),
+          accounting.conversionDelta(),
+          accounting.selectionDelta());
     }
   }
 

@@ -63,7 +63,8 @@ final class Answers {
             released.rule().describe(),
             publicKeys(released.rule()),
             releaseNote(released.rule()),
-            spent(released.spent()));
+            spent(released.spent()),
+            Answer.Mechanism.of(released.accounting()));
     return new Answer(queryId, columns, values, report, policyVersions, dataVersions);
   }
 

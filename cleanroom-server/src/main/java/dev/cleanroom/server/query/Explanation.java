@@ -26,6 +26,8 @@ import java.util.TreeSet;
  * @param publicKeys under public keys, the number of key combinations that would be shown
  * @param releaseNote why public keys are not used although named, when they are not
  * @param spent what each part of the epsilon and delta would pay for
+ * @param mechanism the noise and release rule the query would be released with (chosen from its
+ *     parameters and options only)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Explanation(
@@ -43,7 +45,8 @@ public record Explanation(
     String releaseRule,
     Long publicKeys,
     String releaseNote,
-    List<Answer.SpentReport> spent) {
+    List<Answer.SpentReport> spent,
+    Answer.Mechanism mechanism) {
 
   /** In a join, at most {@code maxRows} rows of {@code table} per value of {@code columns}. */
   public record RowsPerJoinKey(String table, List<String> columns, int maxRows) {}
@@ -65,6 +68,7 @@ public record Explanation(
     return new Explanation(
         false,
         violations,
+        null,
         null,
         null,
         null,
@@ -99,7 +103,8 @@ public record Explanation(
         query.releaseSpec().rule().describe(),
         Answers.publicKeys(query.releaseSpec().rule()),
         Answers.releaseNote(query.releaseSpec().rule()),
-        Answers.spent(Releaser.forSpec(query.releaseSpec()).spent()));
+        Answers.spent(Releaser.forSpec(query.releaseSpec()).spent()),
+        Answer.Mechanism.of(Releaser.forSpec(query.releaseSpec()).accounting()));
   }
 
   private static List<ExplainedColumn> columns(PrivateQuery query) {

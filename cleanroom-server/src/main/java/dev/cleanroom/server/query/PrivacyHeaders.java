@@ -25,6 +25,9 @@ final class PrivacyHeaders {
       headers.putSingle("Cleanroom-Release-Rule", answer.privacy().releaseRule());
     }
     headers.putSingle("Cleanroom-Cached", answer.privacy().cached());
+    if (answer.privacy().mechanism() != null) {
+      headers.putSingle("Cleanroom-Mechanism", answer.privacy().mechanism().name());
+    }
     try {
       headers.putSingle(
           "Cleanroom-Privacy", json.writeValueAsString(answer.privacy().withoutRowIntervals()));

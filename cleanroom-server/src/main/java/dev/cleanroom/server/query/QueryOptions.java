@@ -1,6 +1,9 @@
 package dev.cleanroom.server.query;
 
+import dev.cleanroom.querypolicy.PolicyException;
+import dev.cleanroom.querypolicy.release.MechanismPreference;
 import dev.cleanroom.querypolicy.release.ReleaseOptions;
+import dev.cleanroom.server.problem.ServerException;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -15,6 +18,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *     default false, and then the report has no suppressed count)
  * @param otherRow with public group keys, add one row with NULL keys gathering the data's rows
  *     whose keys are outside the key set (free; default false)
+ * @param mechanism {@code auto} (default: the more accurate for this query, chosen from its
+ *     parameters only), {@code laplace} or {@code gaussian}
  */
 @Schema(description = "What the release does beyond the SQL; every field optional")
 public record QueryOptions(
@@ -28,19 +33,32 @@ public record QueryOptions(
                 "With public group keys, one more row (NULL keys) for the rows whose keys are"
                     + " outside the key set",
             defaultValue = "false")
-        Boolean otherRow) {
+        Boolean otherRow,
+    @Schema(
+            description =
+                "Noise: auto (default, the more accurate for this query), laplace or gaussian",
+            enumeration = {"auto", "laplace", "gaussian"})
+        String mechanism) {
 
   /** No option asked: every default. */
-  public static final QueryOptions DEFAULT = new QueryOptions(false, false);
+  public static final QueryOptions DEFAULT = new QueryOptions(false, false, null);
 
   public QueryOptions {
     suppressedGroups = Boolean.TRUE.equals(suppressedGroups);
     otherRow = Boolean.TRUE.equals(otherRow);
+    if (mechanism != null) {
+      mechanismPreference(mechanism);
+    }
   }
 
   /** The options as the release reads them. */
   ReleaseOptions release() {
     return new ReleaseOptions(suppressedGroups, otherRow);
+  }
+
+  /** The mechanism asked for; {@code auto} when none is named. */
+  public MechanismPreference mechanismPreference() {
+    return mechanism == null ? MechanismPreference.AUTO : mechanismPreference(mechanism);
   }
 
   /** The options asked, for the audit log: {@code options=none} or {@code options=a,b}. */
@@ -52,6 +70,17 @@ public record QueryOptions(
     if (otherRow) {
       asked.add("otherRow");
     }
+    if (mechanism != null) {
+      asked.add("mechanism:" + mechanismPreference().wireName());
+    }
     return "options=" + (asked.isEmpty() ? "none" : String.join(",", asked));
+  }
+
+  private static MechanismPreference mechanismPreference(String name) {
+    try {
+      return MechanismPreference.fromWireName(name);
+    } catch (PolicyException e) {
+      throw ServerException.malformed("'options.mechanism': " + e.getMessage());
+    }
   }
 }

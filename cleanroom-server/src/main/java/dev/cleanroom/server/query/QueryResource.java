@@ -61,12 +61,15 @@ public class QueryResource {
           "The released answer: noised aggregates, groups below the thresholds withheld; CSV and Arrow carry the privacy report in Cleanroom-* headers")
   @APIResponse(
       responseCode = "400",
-      description = "The SQL cannot be parsed or names unknown tables or columns")
+      description =
+          "The SQL cannot be parsed or names unknown tables or columns, or an option is unknown")
   @APIResponse(responseCode = "403", description = "Not an analyst")
   @APIResponse(responseCode = "406", description = "No acceptable answer format")
   @APIResponse(
       responseCode = "422",
-      description = "The query violates a policy (every violation named)")
+      description =
+          "The query violates a policy (every violation named), or its options cannot be used"
+              + " with it (e.g. gaussian with a remainder row)")
   @APIResponse(
       responseCode = "429",
       description = "The budget would be overspent, or too many queries run at once")
@@ -92,8 +95,13 @@ public class QueryResource {
       description = "Accepted with its plan and epsilon, or rejected with its violations")
   @APIResponse(
       responseCode = "400",
-      description = "The SQL cannot be parsed or names unknown tables or columns")
+      description =
+          "The SQL cannot be parsed or names unknown tables or columns, or an option is unknown")
   @APIResponse(responseCode = "403", description = "Not an analyst")
+  @APIResponse(
+      responseCode = "422",
+      description =
+          "The query's options cannot be used with it (e.g. gaussian with a remainder row)")
   @POST
   @Path("/explain")
   @Consumes(MediaType.APPLICATION_JSON)

@@ -83,7 +83,7 @@ public class QueryService {
     return ask(analyst, sql, QueryOptions.DEFAULT);
   }
 
-  /** Answers an analyst's query, or refuses it; either way one audit event. */
+  /** Answers an analyst's query asked with options, or refuses it; either way one audit event. */
   public Answer ask(Caller analyst, String sql, QueryOptions options) {
     Timer.Sample sample = metrics.started();
     QueryMetrics.Outcome outcome = QueryMetrics.Outcome.REFUSED;
@@ -116,6 +116,11 @@ public class QueryService {
   }
 
   /** Steps 1 to 4 only: the violations, or the private plan and its cost. Nothing runs. */
+  public Explanation explain(Caller analyst, String sql) {
+    return explain(analyst, sql, QueryOptions.DEFAULT);
+  }
+
+  /** Steps 1 to 4 only for a query asked with options. */
   public Explanation explain(Caller analyst, String sql, QueryOptions options) {
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
     AnalysisResult result =
@@ -311,7 +316,14 @@ public class QueryService {
       QueryOptions options,
       Function<PolicyErrorCode, QueryAuditEvent> refusal) {
     try {
-      return analyzer.analyze(sql, visible.context(), options.release());
+      AnalysisResult result = analyzer.analyze(sql, visible.context(), options.release());
+      if (result instanceof AnalysisResult.Accepted accepted) {
+        PrivateQuery query = accepted.query().withMechanism(options.mechanismPreference());
+        // Data-independent: refuses here, before any budget moves, what the release would refuse.
+        Releaser.forSpec(query.releaseSpec());
+        return new AnalysisResult.Accepted(query);
+      }
+      return result;
     } catch (PolicyException e) {
       record(analyst, refusal.apply(e.code()));
       throw e;

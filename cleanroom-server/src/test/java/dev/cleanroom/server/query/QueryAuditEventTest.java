@@ -38,7 +38,14 @@ class QueryAuditEventTest {
             HALF,
             "SUCCESS"),
         QueryAuditEvent.answered(
-                "advertiser", ID, VERSIONS, 7, 2L, HALF, new QueryOptions(true, false), "threshold")
+                "advertiser",
+                ID,
+                VERSIONS,
+                7,
+                2L,
+                HALF,
+                new QueryOptions(true, false, null),
+                "threshold")
             .toEntry());
   }
 
@@ -63,7 +70,7 @@ class QueryAuditEventTest {
                 12,
                 null,
                 HALF,
-                new QueryOptions(null, true),
+                new QueryOptions(null, true, null),
                 "public keys: policy")
             .toEntry());
   }

@@ -25,7 +25,9 @@ import java.math.RoundingMode;
  * column ε-differentially private (also for a remainder row, whose value is a sum over groups the
  * unit can reach at most {@code maxGroupsContributed} times in total).
  */
-public final class LaplaceMechanism {
+public final class LaplaceMechanism implements ValueMechanism {
+
+  private static final BigDecimal HALF = new BigDecimal("0.5");
 
   /** Rounding error at most 1/2048 of the noise scale: negligible against the noise itself. */
   private static final int GRANULARITY_BITS_BELOW_SCALE = 10;
@@ -48,6 +50,7 @@ public final class LaplaceMechanism {
   }
 
   /** The name the privacy report shows. */
+  @Override
   public String mechanismName() {
     return "discrete-laplace";
   }
@@ -57,6 +60,7 @@ public final class LaplaceMechanism {
   }
 
   /** The grid every output lies on. */
+  @Override
   public BigDecimal granularity() {
     return granularity;
   }
@@ -72,6 +76,7 @@ public final class LaplaceMechanism {
   }
 
   /** The Laplace scale in output units: {@code g · Δg / ε}. */
+  @Override
   public BigDecimal scale() {
     return noise
         .scale()
@@ -81,16 +86,20 @@ public final class LaplaceMechanism {
   }
 
   /** Half-width of the interval that holds the noise with probability {@code confidence}. */
+  @Override
   public BigDecimal halfWidth(double confidence) {
     return granularity.multiply(BigDecimal.valueOf(noise.halfWidth(confidence)));
   }
 
-  /** The exact value rounded to the grid, in grid steps (half away from zero). */
+  /** The exact value rounded to the grid, in grid steps (ties towards +∞). */
   public BigInteger toGrid(BigDecimal exact) {
-    return exact.divide(granularity).setScale(0, RoundingMode.HALF_UP).toBigIntegerExact();
+    // floor(x / g + 1/2): a shift of x by c moves the index by at most ceil(c / g), also across
+    // zero (rounding ties away from zero would move it by one more step there).
+    return exact.divide(granularity).add(HALF).setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
   }
 
   /** The exact value rounded to the grid plus noise, as a multiple of the granularity. */
+  @Override
   public BigDecimal release(BigDecimal exact, NoiseSource source) {
     requireNonNull(exact, "exact is null");
     BigInteger noisy = toGrid(exact).add(BigInteger.valueOf(noise.sample(source)));

@@ -24,7 +24,7 @@ import java.util.OptionalLong;
  * ceil(S / m)} is a lower bound on its distinct units that must reach {@code k}, and {@code τ = m k
  * + z} with {@code P(Z >= z) <= δ} (one row can cross, not {@code m}).
  */
-public final class PartitionSelection {
+public final class PartitionSelection implements GroupSelection {
 
   private final Rational epsilon;
   private final double delta;
@@ -98,8 +98,25 @@ public final class PartitionSelection {
   }
 
   /** The noisy count a group must reach, {@code τ}. */
+  @Override
   public long threshold() {
     return threshold;
+  }
+
+  @Override
+  public String mechanismName() {
+    return "discrete-laplace";
+  }
+
+  /** {@code P(c >= exactMinimum and c + Z >= τ)}, for reports. */
+  @Override
+  public double releaseProbability(long exactCount) {
+    if (exactCount < exactMinimum) {
+      return 0;
+    }
+    long needed = threshold - exactCount;
+    // P(Z >= z) for z <= 0 is 1 - P(Z <= z - 1) = 1 - P(Z >= 1 - z), by symmetry.
+    return needed >= 1 ? noise.upperTail(needed) : 1 - noise.upperTail(1 - needed);
   }
 
   /**
@@ -109,6 +126,7 @@ public final class PartitionSelection {
    * @param exactCount a group's exact distinct units, or for a remainder row the sum of the
    *     suppressed groups' distinct units
    */
+  @Override
   public OptionalLong select(long exactCount, NoiseSource source) {
     requireNonNull(source, "source is null");
     long noisy = exactCount + noise.sample(source);

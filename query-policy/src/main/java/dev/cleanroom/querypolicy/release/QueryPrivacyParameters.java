@@ -14,15 +14,34 @@ import java.math.BigDecimal;
  * @param minimumDistinctUnits no group with fewer exact distinct units is ever released (k, >= 2)
  * @param maxGroupsContributed at most this many groups per privacy unit (the rewrite enforces it)
  * @param releaseRemainder whether suppressed groups are released together as one remainder row
+ * @param mechanism the noise the analyst asked for ({@code options.mechanism}, default auto)
  */
 public record QueryPrivacyParameters(
     BigDecimal epsilon,
     double delta,
     int minimumDistinctUnits,
     int maxGroupsContributed,
-    boolean releaseRemainder) {
+    boolean releaseRemainder,
+    MechanismPreference mechanism) {
+
+  /** Parameters with the default mechanism choice ({@link MechanismPreference#AUTO}). */
+  public QueryPrivacyParameters(
+      BigDecimal epsilon,
+      double delta,
+      int minimumDistinctUnits,
+      int maxGroupsContributed,
+      boolean releaseRemainder) {
+    this(
+        epsilon,
+        delta,
+        minimumDistinctUnits,
+        maxGroupsContributed,
+        releaseRemainder,
+        MechanismPreference.AUTO);
+  }
 
   public QueryPrivacyParameters {
+    requireNonNull(mechanism, "mechanism is null");
     requireNonNull(epsilon, "epsilon is null");
     if (epsilon.signum() <= 0) {
       throw new IllegalArgumentException("epsilon must be > 0, was " + epsilon);
@@ -38,5 +57,11 @@ public record QueryPrivacyParameters(
       throw new IllegalArgumentException(
           "maxGroupsContributed must be >= 1, was " + maxGroupsContributed);
     }
+  }
+
+  /** The same parameters with another mechanism preference. */
+  public QueryPrivacyParameters withMechanism(MechanismPreference preference) {
+    return new QueryPrivacyParameters(
+        epsilon, delta, minimumDistinctUnits, maxGroupsContributed, releaseRemainder, preference);
   }
 }

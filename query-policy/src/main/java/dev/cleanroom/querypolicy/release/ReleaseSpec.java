@@ -55,6 +55,11 @@ public record ReleaseSpec(
     }
   }
 
+  /** The same spec with other privacy parameters (e.g. another mechanism preference). */
+  public ReleaseSpec withParameters(QueryPrivacyParameters newParameters) {
+    return new ReleaseSpec(columns, distinctUnitsField, newParameters, options, rule);
+  }
+
   /** The same spec with other options. */
   public ReleaseSpec withOptions(ReleaseOptions newOptions) {
     return new ReleaseSpec(columns, distinctUnitsField, parameters, newOptions, rule);

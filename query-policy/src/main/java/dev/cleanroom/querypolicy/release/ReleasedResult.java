@@ -26,9 +26,11 @@ import java.util.OptionalLong;
  * @param epsilonSpent the epsilon this release spent (the query's epsilon)
  * @param deltaSpent the delta this release spent
  * @param threshold the noisy distinct-unit count a group had to reach (under public keys: the noisy
- *     count from which a key's aggregates are shown, k)
+ *     count from which a key's aggregates are shown, k; for the truncated-geometric decision, which
+ *     has none: the exact count released with probability one half)
  * @param spent what each part of the epsilon and delta paid for
  * @param rule the release rule used
+ * @param accounting the mechanism, and for Gaussian noise its ρ and the δ split
  */
 public record ReleasedResult(
     List<Object[]> rows,
@@ -39,7 +41,8 @@ public record ReleasedResult(
     double deltaSpent,
     long threshold,
     List<Spending> spent,
-    ReleaseRule rule) {
+    ReleaseRule rule,
+    ReleaseAccounting accounting) {
 
   public ReleasedResult {
     rows = List.copyOf(requireNonNull(rows, "rows is null"));
@@ -53,5 +56,6 @@ public record ReleasedResult(
     }
     spent = List.copyOf(requireNonNull(spent, "spent is null"));
     requireNonNull(rule, "rule is null");
+    requireNonNull(accounting, "accounting is null");
   }
 }

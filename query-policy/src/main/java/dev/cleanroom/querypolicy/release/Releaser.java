@@ -4,10 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
+import dev.cleanroom.querypolicy.noise.GaussianThresholding;
+import dev.cleanroom.querypolicy.noise.GroupSelection;
 import dev.cleanroom.querypolicy.noise.LaplaceMechanism;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
 import dev.cleanroom.querypolicy.noise.PartitionSelection;
 import dev.cleanroom.querypolicy.noise.Rational;
+import dev.cleanroom.querypolicy.noise.ValueMechanism;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -52,6 +56,11 @@ import java.util.stream.IntStream;
  * order before any noise is drawn (a seeded source then gives the same answer whatever the engine
  * order), and the released rows are returned in {@link ReleaseOrder#canonical canonical order},
  * which depends only on released values.
+ *
+ * <p>Mechanism: the spec's {@link MechanismPreference} may replace the Laplace noise and threshold
+ * by Gaussian noise under zCDP, or the release decision by the truncated geometric ({@link
+ * MechanismChoice} picks for {@code auto}; {@link AlternativeMechanisms} builds them on the same
+ * split of ε).
  */
 public final class Releaser {
 
@@ -60,13 +69,18 @@ public final class Releaser {
 
   private final ReleaseSpec spec;
   private final Rational epsilonShare;
-  private final PartitionSelection groupSelection;
-  private final LaplaceMechanism groupCount;
+  private final GroupSelection groupSelection;
+
+  /** The noise of a group's people count without a decision, for public keys. */
+  private final ToLongFunction<NoiseSource> unitNoise;
+
+  private final ValueMechanism groupCount;
   private final Optional<PartitionSelection> remainderSelection;
-  private final List<LaplaceMechanism> valueMechanisms;
-  private final List<LaplaceMechanism> divisorMechanisms;
+  private final List<ValueMechanism> valueMechanisms;
+  private final List<ValueMechanism> divisorMechanisms;
   private final List<ColumnNoise> noiseReport;
   private final List<Spending> spent;
+  private final ReleaseAccounting accounting;
   private final int[] aggregateFields;
   private final int[] groupKeyFields;
   private final Comparator<Object[]> releasedOrder;
@@ -85,13 +99,15 @@ public final class Releaser {
     }
     this.epsilonShare = Rational.of(parameters.epsilon()).divide(Rational.of(shares, 1));
     double groupDelta = remainder ? parameters.delta() / 2 : parameters.delta();
-    this.groupSelection =
+    PartitionSelection laplaceSelection =
         PartitionSelection.builder()
             .epsilon(epsilonShare)
             .delta(groupDelta)
             .maxGroupsContributed(groups)
             .minimumDistinctUnits(parameters.minimumDistinctUnits())
             .build();
+    this.groupSelection = laplaceSelection;
+    this.unitNoise = laplaceSelection.noise()::sample;
     // One unit can add at most maxGroupsContributed groups to the exact rows.
     this.groupCount = integerMechanism(BigDecimal.ONE, groups);
     this.remainderSelection =
@@ -114,7 +130,7 @@ public final class Releaser {
       LaplaceMechanism divisor = null;
       switch (column.role()) {
         case GROUP_KEY -> {}
-        case DISTINCT_UNITS -> report.add(selectionNoise(column));
+        case DISTINCT_UNITS -> report.add(selectionNoise(column, laplaceSelection));
         case COUNT -> {
           value = integerMechanism(column.maxAbsoluteContribution(), groups);
           report.add(columnNoise(column, value, LAPLACE, epsilonShare));
@@ -133,10 +149,13 @@ public final class Releaser {
       values.add(value);
       divisors.add(divisor);
     }
-    this.valueMechanisms = values;
-    this.divisorMechanisms = divisors;
+    this.valueMechanisms = new ArrayList<>(values);
+    this.divisorMechanisms = new ArrayList<>(divisors);
     this.noiseReport = List.copyOf(report);
-    this.spent = spending(publicKeys, remainder, suppressedCount, groupDelta);
+    this.spent = spending(spec, epsilonShare, publicKeys, remainder, suppressedCount, groupDelta);
+    this.accounting =
+        ReleaseAccounting.laplace(
+            "laplace", parameters.epsilon(), publicKeys ? 0 : parameters.delta());
     this.aggregateFields =
         spec.columns().stream()
             .filter(column -> sharesOf(column.role()) > 0)
@@ -155,9 +174,49 @@ public final class Releaser {
     this.releasedOrder = ReleaseOrder.canonical(spec);
   }
 
+  /** The same query released with other mechanisms, on the same split of ε. */
+  private Releaser(Releaser laplace, AlternativeMechanisms.Mechanisms mechanisms) {
+    this.spec = laplace.spec;
+    this.epsilonShare = mechanisms.epsilonShare();
+    this.groupSelection = mechanisms.selection();
+    // Public keys never use the truncated geometric (it has no noisy count to show).
+    this.unitNoise =
+        mechanisms.selection() instanceof GaussianThresholding gaussian
+            ? gaussian.noise()::sample
+            : laplace.unitNoise;
+    this.groupCount = mechanisms.groupCount();
+    this.remainderSelection = laplace.remainderSelection;
+    this.valueMechanisms = mechanisms.values();
+    this.divisorMechanisms = mechanisms.divisors();
+    this.noiseReport = List.copyOf(mechanisms.noiseReport());
+    this.accounting = mechanisms.accounting();
+    this.spent = mechanisms.spent();
+    this.aggregateFields = laplace.aggregateFields;
+    this.groupKeyFields = laplace.groupKeyFields;
+    this.releasedOrder = laplace.releasedOrder;
+  }
+
   /** Prepares the release of one query; fails if the spec cannot be released privately. */
   public static Releaser forSpec(ReleaseSpec spec) {
-    return new Releaser(requireNonNull(spec, "spec is null"));
+    Releaser laplace = new Releaser(requireNonNull(spec, "spec is null"));
+    return MechanismChoice.choose(laplace)
+        .map(chosen -> new Releaser(laplace, chosen))
+        .orElse(laplace);
+  }
+
+  /** The spec this releases. */
+  ReleaseSpec spec() {
+    return spec;
+  }
+
+  /** The rule that decides which groups are released. */
+  public GroupSelection groupSelection() {
+    return groupSelection;
+  }
+
+  /** Which mechanism this releases with, its ρ and how δ is split; data-independent. */
+  public ReleaseAccounting accounting() {
+    return accounting;
   }
 
   /** Shorthand for {@code forSpec(spec).release(exactRows, source)}. */
@@ -270,7 +329,7 @@ public final class Releaser {
     for (Object[] combination : combinations) {
       Object[] row = byKey.get(keyOf(combination, keyFields));
       long noisyUnits =
-          integerField(row, spec.distinctUnitsField()) + groupSelection.noise().sample(source);
+          integerField(row, spec.distinctUnitsField()) + unitNoise.applyAsLong(source);
       Object[] noisy = noisedRow(row, noisyUnits, false, source);
       released.add(noisyUnits >= minimum ? noisy : withoutAggregates(noisy));
     }
@@ -283,7 +342,7 @@ public final class Releaser {
     if (spec.options().otherRow()) {
       Object[] sums = summed(outside);
       long noisyUnits =
-          integerField(sums, spec.distinctUnitsField()) + groupSelection.noise().sample(source);
+          integerField(sums, spec.distinctUnitsField()) + unitNoise.applyAsLong(source);
       Object[] noisy = noisedRow(sums, noisyUnits, true, source);
       long otherMinimum =
           Math.addExact(
@@ -308,7 +367,8 @@ public final class Releaser {
         deltaSpent,
         threshold,
         spent,
-        spec.rule());
+        spec.rule(),
+        accounting);
   }
 
   /** The noised number of groups, when the query asked for it (sensitivity m). */
@@ -459,7 +519,7 @@ public final class Releaser {
     return stripped.scale() < 0 ? stripped.setScale(0, RoundingMode.UNNECESSARY) : stripped;
   }
 
-  private ColumnNoise selectionNoise(ReleaseColumn column) {
+  private ColumnNoise selectionNoise(ReleaseColumn column, PartitionSelection groupSelection) {
     BigDecimal scale =
         groupSelection.noise().scale().toBigDecimal(MathContext.DECIMAL64).stripTrailingZeros();
     return new ColumnNoise(
@@ -500,8 +560,14 @@ public final class Releaser {
         .build();
   }
 
-  private List<Spending> spending(
-      boolean publicKeys, boolean remainder, boolean suppressedCount, double groupDelta) {
+  /** The spending list of a release that splits ε into equal shares of {@code epsilonShare}. */
+  static List<Spending> spending(
+      ReleaseSpec spec,
+      Rational epsilonShare,
+      boolean publicKeys,
+      boolean remainder,
+      boolean suppressedCount,
+      double groupDelta) {
     BigDecimal share = epsilonShare.toBigDecimal(MathContext.DECIMAL64).stripTrailingZeros();
     List<Spending> list = new ArrayList<>();
     list.add(

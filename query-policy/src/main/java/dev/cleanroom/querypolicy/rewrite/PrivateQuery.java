@@ -2,6 +2,7 @@ package dev.cleanroom.querypolicy.rewrite;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cleanroom.querypolicy.release.MechanismPreference;
 import dev.cleanroom.querypolicy.release.OrderKey;
 import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
@@ -96,5 +97,33 @@ public record PrivateQuery(
             "ORDER BY names value " + key.outputIndex() + " of " + postProcessing.sortableWidth());
       }
     }
+  }
+
+  /**
+   * The same query asked with a mechanism preference ({@code options.mechanism}); a preference
+   * other than {@code auto} is part of the question, so it enters the digest.
+   */
+  public PrivateQuery withMechanism(MechanismPreference mechanism) {
+    requireNonNull(mechanism, "mechanism is null");
+    if (mechanism == releaseSpec.parameters().mechanism()) {
+      return this;
+    }
+    ReleaseSpec spec =
+        releaseSpec.withParameters(releaseSpec.parameters().withMechanism(mechanism));
+    String digest =
+        mechanism == MechanismPreference.AUTO
+            ? canonicalDigest
+            : canonicalDigest + "\nmechanism=" + mechanism.wireName();
+    return new PrivateQuery(
+        plan,
+        spec,
+        order,
+        limit,
+        tablesRead,
+        digest,
+        explanation,
+        planText,
+        rowsPerJoinKey,
+        postProcessing);
   }
 }

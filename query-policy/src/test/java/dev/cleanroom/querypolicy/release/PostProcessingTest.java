@@ -65,7 +65,9 @@ class PostProcessingTest {
         1e-6,
         60,
         List.of(),
-        ReleaseRule.Threshold.PLAIN);
+        ReleaseRule.Threshold.PLAIN,
+        dev.cleanroom.querypolicy.release.ReleaseAccounting.laplace(
+            "laplace", java.math.BigDecimal.ONE, 1e-6));
   }
 
   private static List<List<Object>> values(List<ShownRow> rows) {

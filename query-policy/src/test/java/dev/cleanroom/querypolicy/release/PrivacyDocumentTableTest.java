@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Computes the accuracy table of {@code docs/PRIVACY.md} with the real release code and checks that
- * the document shows exactly these numbers; {@link #main} prints the table to paste in.
+ * the document shows exactly these numbers (for the Laplace threshold; the mechanisms compared are
+ * in {@link MechanismComparisonTableTest}); {@link #main} prints the table to paste in.
  */
 class PrivacyDocumentTableTest {
 
@@ -37,7 +38,8 @@ class PrivacyDocumentTableTest {
                     new ReleaseColumn(
                         "cost", ColumnRole.SUM, 1, -1, BigDecimal.ZERO, new BigDecimal("100"))),
                 3,
-                new QueryPrivacyParameters(new BigDecimal(epsilon), 1e-6, 50, groups, false));
+                new QueryPrivacyParameters(new BigDecimal(epsilon), 1e-6, 50, groups, false)
+                    .withMechanism(MechanismPreference.LAPLACE));
         Releaser releaser = Releaser.forSpec(spec);
         List<ColumnNoise> noise = releaser.noiseReport();
         rows.add(

@@ -215,6 +215,8 @@ class ReleaseOrderTest {
         1e-6,
         60,
         List.of(),
-        ReleaseRule.Threshold.PLAIN);
+        ReleaseRule.Threshold.PLAIN,
+        dev.cleanroom.querypolicy.release.ReleaseAccounting.laplace(
+            "laplace", java.math.BigDecimal.ONE, 1e-6));
   }
 }

@@ -177,7 +177,8 @@ class PublicKeyPrivacyAuditTest {
               honestResult.deltaSpent(),
               honestResult.threshold(),
               honestResult.spent(),
-              honestResult.rule()));
+              honestResult.rule(),
+              honestResult.accounting()));
     };
   }
 
