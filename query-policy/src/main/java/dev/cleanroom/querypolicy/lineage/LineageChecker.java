@@ -542,6 +542,16 @@ public final class LineageChecker {
           case COUNT -> MetricAggregate.COUNT;
           case SUM, SUM0 -> MetricAggregate.SUM;
           case AVG -> MetricAggregate.AVG;
+            // A variance is released from noised sums of the metric: the policy must allow SUM.
+          case VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP -> MetricAggregate.SUM;
+          default -> null;
+        };
+    Measure.Kind spreadKind =
+        switch (kind) {
+          case VAR_POP -> Measure.Kind.VAR_POP;
+          case VAR_SAMP -> Measure.Kind.VAR_SAMP;
+          case STDDEV_POP -> Measure.Kind.STDDEV_POP;
+          case STDDEV_SAMP -> Measure.Kind.STDDEV_SAMP;
           default -> null;
         };
     BaseColumn first = firstColumn(aggregate.arguments());
@@ -551,7 +561,8 @@ public final class LineageChecker {
           first == null ? null : first.qualifiedName(),
           first == null ? positions.ofColumn(null, name) : positionOf(first),
           (aggregate.distinct() ? name + "(DISTINCT ...)" : name)
-              + " is not allowed: only COUNT, SUM and AVG are released");
+              + " is not allowed: only COUNT, SUM, AVG and the variances and standard"
+              + " deviations are released");
       return null;
     }
     if (aggregate.arguments().size() > 1) {
@@ -582,7 +593,8 @@ public final class LineageChecker {
                 + " over "
                 + metric.qualifiedName()
                 + ", not "
-                + allowedKind);
+                + allowedKind
+                + (spreadKind == null ? "" : " (which " + name + " is computed from)"));
         return null;
       }
     }
@@ -609,8 +621,12 @@ public final class LineageChecker {
       return null;
     }
     BaseColumn metric = metrics.iterator().next();
+    Measure.Kind measureKind =
+        spreadKind != null
+            ? spreadKind
+            : allowedKind == MetricAggregate.SUM ? Measure.Kind.SUM : Measure.Kind.AVG;
     return new Measure(
-        allowedKind == MetricAggregate.SUM ? Measure.Kind.SUM : Measure.Kind.AVG,
+        measureKind,
         aggregate.arguments().get(0),
         metric.policy().bounds(),
         metric.qualifiedName());

@@ -11,7 +11,8 @@ import org.apache.calcite.rex.RexNode;
  * @param kind what is aggregated
  * @param argument the argument over the base row; {@code null} for row counts and distinct units;
  *     for conditional units an indicator that is non-NULL on the rows that count
- * @param bounds the metric's bounds for {@link Kind#SUM} and {@link Kind#AVG}, else {@code null}
+ * @param bounds the metric's bounds for {@link Kind#SUM}, {@link Kind#AVG} and the {@link #spread()
+ *     spreads}, else {@code null}
  * @param metric qualified name of the metric read, for explanations; {@code null} for counts
  */
 public record Measure(Kind kind, RexNode argument, MetricBounds bounds, String metric) {
@@ -32,7 +33,15 @@ public record Measure(Kind kind, RexNode argument, MetricBounds bounds, String m
      * {@code COUNT(DISTINCT CASE WHEN c THEN unit END)}: the people with a row where the argument,
      * an indicator, is not NULL; each person counts at most once per group.
      */
-    CONDITIONAL_UNITS
+    CONDITIONAL_UNITS,
+    /** {@code VAR_POP(x)}: over the people of a group, of each one's clamped total of x. */
+    VAR_POP,
+    /** {@code VAR_SAMP(x)} and {@code VARIANCE(x)}: {@link #VAR_POP} times n / (n - 1). */
+    VAR_SAMP,
+    /** {@code STDDEV_POP(x)}: the square root of {@link #VAR_POP}. */
+    STDDEV_POP,
+    /** {@code STDDEV_SAMP(x)} and {@code STDDEV(x)}: the square root of {@link #VAR_SAMP}. */
+    STDDEV_SAMP
   }
 
   public Measure {
@@ -41,15 +50,28 @@ public record Measure(Kind kind, RexNode argument, MetricBounds bounds, String m
         kind == Kind.COUNT_VALUES
             || kind == Kind.SUM
             || kind == Kind.AVG
-            || kind == Kind.CONDITIONAL_UNITS;
+            || kind == Kind.CONDITIONAL_UNITS
+            || isSpread(kind);
     if (needsArgument != (argument != null)) {
       throw new IllegalArgumentException(
           kind + " measure " + (needsArgument ? "needs" : "takes no") + " argument");
     }
-    boolean needsBounds = kind == Kind.SUM || kind == Kind.AVG;
+    boolean needsBounds = kind == Kind.SUM || kind == Kind.AVG || isSpread(kind);
     if (needsBounds != (bounds != null)) {
       throw new IllegalArgumentException(
           kind + " measure " + (needsBounds ? "needs" : "takes no") + " bounds");
     }
+  }
+
+  /** Whether this is a variance or standard deviation, released from three noised parts. */
+  public boolean spread() {
+    return isSpread(kind);
+  }
+
+  private static boolean isSpread(Kind kind) {
+    return kind == Kind.VAR_POP
+        || kind == Kind.VAR_SAMP
+        || kind == Kind.STDDEV_POP
+        || kind == Kind.STDDEV_SAMP;
   }
 }

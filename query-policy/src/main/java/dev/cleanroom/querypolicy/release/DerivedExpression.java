@@ -663,6 +663,56 @@ public sealed interface DerivedExpression {
     }
   }
 
+  /**
+   * A variance or standard deviation from the three released parts of a group (see {@link
+   * SpreadStatistic}).
+   */
+  record Spread(int people, int centeredSum, int centeredSquares, SpreadStatistic statistic)
+      implements DerivedExpression {
+    public Spread {
+      requireNonNull(statistic, "statistic is null");
+      if (people < 0 || centeredSum < 0 || centeredSquares < 0) {
+        throw new IllegalArgumentException("part indexes must be >= 0");
+      }
+    }
+
+    @Override
+    public Type type() {
+      return Type.REAL;
+    }
+
+    @Override
+    public Object evaluate(Object[] parts) {
+      BigDecimal value =
+          statistic.value(
+              number(parts[people]), number(parts[centeredSum]), number(parts[centeredSquares]));
+      return value == null ? null : ofType(value, Type.REAL);
+    }
+
+    @Override
+    public Interval interval(Object[] parts, Interval[] partIntervals) {
+      return statistic.interval(
+          partIntervals[people], partIntervals[centeredSum], partIntervals[centeredSquares]);
+    }
+
+    @Override
+    public String render(IntFunction<String> partNames) {
+      return statistic.render(
+          partNames.apply(people), partNames.apply(centeredSum), partNames.apply(centeredSquares));
+    }
+
+    @Override
+    public void collectParts(Set<Integer> parts) {
+      parts.add(people);
+      parts.add(centeredSum);
+      parts.add(centeredSquares);
+    }
+
+    private static BigDecimal number(Object value) {
+      return value == null ? null : decimal(value);
+    }
+  }
+
   private static void requireNumber(DerivedExpression expression) {
     requireNonNull(expression, "operand is null");
     if (expression.type() != Type.INTEGER && expression.type() != Type.REAL) {

@@ -13,6 +13,7 @@ import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.QueryPrivacyParameters;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
+import dev.cleanroom.querypolicy.release.SpreadStatistic;
 import dev.cleanroom.spi.TableName;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -94,6 +95,21 @@ public final class PrivateRewriter {
                   arguments.size() - 1,
                   BigDecimal.ZERO,
                   BigDecimal.ONE));
+        }
+        case VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP -> {
+          // Three parts (SpreadStatistic): people with a value, and the sums of their centred
+          // clamped totals and of those squared.
+          arguments.add(measure.argument());
+          int argument = arguments.size() - 1;
+          BigDecimal lower = measure.bounds().lower();
+          BigDecimal upper = measure.bounds().upper();
+          indexes.add(partials.size());
+          partials.add(
+              new Partial(Partial.Kind.COUNT_VALUES, argument, BigDecimal.ZERO, BigDecimal.ONE));
+          indexes.add(partials.size());
+          partials.add(new Partial(Partial.Kind.CENTERED_SUM, argument, lower, upper));
+          indexes.add(partials.size());
+          partials.add(new Partial(Partial.Kind.CENTERED_SQUARE, argument, lower, upper));
         }
         case DISTINCT_UNITS -> {}
       }
@@ -223,7 +239,7 @@ public final class PrivateRewriter {
     for (CheckedQuery.Output output : query.outputs()) {
       if (output.derived() == null) {
         int field = output.groupKey() ? output.index() : groups + output.index();
-        if (!partOfField.containsKey(field)) {
+        if (!partOfField.containsKey(field) && !isSpread(query, field)) {
           partOfField.put(field, columns.size());
           columns.add(part(query, field, output.name(), partialsOfMeasure, partials, countUpper));
         }
@@ -237,7 +253,24 @@ public final class PrivateRewriter {
         .forEach(afterNoise::add);
     TreeSet<Integer> hiddenFields = new TreeSet<>();
     afterNoise.forEach(e -> hiddenFields.addAll(RelOptUtil.InputFinder.bits(e).asList()));
+    for (CheckedQuery.Output output : query.outputs()) {
+      if (output.derived() == null && !output.groupKey()) {
+        int field = groups + output.index();
+        if (isSpread(query, field)) {
+          hiddenFields.add(field);
+        }
+      }
+    }
+    Map<Integer, DerivedExpression> spreadOfField = new HashMap<>();
     for (int field : hiddenFields) {
+      if (isSpread(query, field)) {
+        String name =
+            ExpressionText.of(
+                query.flat().aggregates().get(field - groups), PerPersonSteps.inputNames(query));
+        spreadOfField.put(
+            field, spreadParts(query, field, name, partialsOfMeasure, partials, columns));
+        continue;
+      }
       if (!partOfField.containsKey(field)) {
         partOfField.put(field, columns.size());
         IntFunction<String> inputName = PerPersonSteps.inputNames(query);
@@ -251,6 +284,9 @@ public final class PrivateRewriter {
     ReleaseSpec spec = new ReleaseSpec(columns, groups + partials.size(), parameters);
     IntFunction<DerivedExpression> partOf =
         field -> {
+          if (spreadOfField.containsKey(field)) {
+            return spreadOfField.get(field);
+          }
           int part = partOfField.get(field);
           return new DerivedExpression.Part(part, PostProcessing.partType(columns.get(part)));
         };
@@ -278,7 +314,11 @@ public final class PrivateRewriter {
                   o ->
                       o.derived() == null
                           && (o.groupKey() ? o.index() : groups + o.index()) == field);
-      if (!shown && field >= groups) {
+      if (spreadOfField.get(field) instanceof DerivedExpression.Spread spread) {
+        hiddenParts.add(columns.get(spread.people()).name());
+        hiddenParts.add(columns.get(spread.centeredSum()).name());
+        hiddenParts.add(columns.get(spread.centeredSquares()).name());
+      } else if (!shown && field >= groups) {
         hiddenParts.add(columns.get(partOfField.get(field)).name());
       }
     }
@@ -298,6 +338,66 @@ public final class PrivateRewriter {
       throw new IllegalStateException("a checked expression does not translate");
     }
     return translation.expression();
+  }
+
+  private static boolean isSpread(CheckedQuery query, int field) {
+    int groups = query.groupKeys().size();
+    return field >= groups && query.measures().get(field - groups).spread();
+  }
+
+  /**
+   * Adds the three parts of a variance or standard deviation to {@code columns} (a count of people
+   * with a value and two sums, each noised with its own share of epsilon) and returns the
+   * expression that computes the statistic from them after noise.
+   */
+  private static DerivedExpression spreadParts(
+      CheckedQuery query,
+      int field,
+      String name,
+      List<List<Integer>> partialsOfMeasure,
+      List<Partial> partials,
+      List<ReleaseColumn> columns) {
+    int groups = query.groupKeys().size();
+    Measure measure = query.measures().get(field - groups);
+    List<Integer> fields = partialsOfMeasure.get(field - groups);
+    Partial centered = partials.get(fields.get(1));
+    Partial squares = partials.get(fields.get(2));
+    String center = centered.center().stripTrailingZeros().toPlainString();
+    int people = columns.size();
+    columns.add(
+        new ReleaseColumn(
+            name + " part: people with a value",
+            ColumnRole.COUNT,
+            groups + fields.get(0),
+            -1,
+            BigDecimal.ZERO,
+            BigDecimal.ONE));
+    columns.add(
+        centeredColumn(
+            name + " part: sum of (total - " + center + ")", groups + fields.get(1), centered));
+    columns.add(
+        centeredColumn(
+            name + " part: sum of (total - " + center + ")^2", groups + fields.get(2), squares));
+    boolean sample =
+        measure.kind() == Measure.Kind.VAR_SAMP || measure.kind() == Measure.Kind.STDDEV_SAMP;
+    boolean root =
+        measure.kind() == Measure.Kind.STDDEV_POP || measure.kind() == Measure.Kind.STDDEV_SAMP;
+    return new DerivedExpression.Spread(
+        people, people + 1, people + 2, new SpreadStatistic(sample, root, centered.halfWidth()));
+  }
+
+  private static ReleaseColumn centeredColumn(String name, int field, Partial partial) {
+    BigDecimal lower = partial.releasedLower();
+    BigDecimal upper = partial.releasedUpper();
+    return new ReleaseColumn(
+        name,
+        ColumnRole.SUM,
+        field,
+        -1,
+        lower,
+        upper,
+        null,
+        FixedPoint.unit(FixedPoint.unitExponent(lower, upper)));
   }
 
   /** The release column of one field of the aggregate's row: a group key or a measure. */
@@ -342,6 +442,8 @@ public final class PrivateRewriter {
       case CONDITIONAL_UNITS ->
           new ReleaseColumn(
               name, ColumnRole.COUNT, groups + fields.get(0), -1, BigDecimal.ZERO, BigDecimal.ONE);
+      case VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP ->
+          throw new IllegalStateException("a variance is released as three parts, not one");
       case DISTINCT_UNITS ->
           new ReleaseColumn(
               name,
@@ -468,6 +570,18 @@ public final class PrivateRewriter {
             text.append("Each person adds at most ")
                 .append(maxContributions)
                 .append(" to a count per group.\n");
+        case VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP ->
+            text.append("Each person's total of ")
+                .append(measure.metric())
+                .append(" per group is clamped to [")
+                .append(measure.bounds().lower().toPlainString())
+                .append(", ")
+                .append(measure.bounds().upper().toPlainString())
+                .append("]; its ")
+                .append(measure.kind().name())
+                .append(" is over the people of the group, one clamped total each, from three")
+                .append(" noised parts: the people with a value (each adds at most 1), the sum of")
+                .append(" their totals less the bounds' midpoint and the sum of its squares.\n");
         case DISTINCT_UNITS ->
             text.append("Each person adds 1 to the number of people per group.\n");
         case CONDITIONAL_UNITS ->

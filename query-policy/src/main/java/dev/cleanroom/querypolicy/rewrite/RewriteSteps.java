@@ -165,7 +165,8 @@ final class RewriteSteps {
             case COUNT_ROWS -> builder.countStar("p" + i);
             case COUNT_VALUES ->
                 builder.count(false, "p" + i, builder.field(arguments + partial.argument()));
-            case SUM -> builder.sum(false, "p" + i, builder.field(arguments + partial.argument()));
+            case SUM, CENTERED_SUM, CENTERED_SQUARE ->
+                builder.sum(false, "p" + i, builder.field(arguments + partial.argument()));
           });
     }
     builder.aggregate(builder.groupKey(range(0, 1 + groupCount)), calls);
@@ -181,8 +182,12 @@ final class RewriteSteps {
     for (int i = 0; i < partials.size(); i++) {
       Partial partial = partials.get(i);
       RexNode value = builder.field(1 + groupCount + i);
-      if (partial.kind() != Partial.Kind.SUM) {
+      if (!partial.fixedPoint()) {
         fields.add(clamp(builder, value, partial.lower(), partial.upper()));
+        continue;
+      }
+      if (partial.kind() != Partial.Kind.SUM) {
+        fields.add(centered(builder, value, partial));
         continue;
       }
       // Sums leave as whole units (FixedPoint), between bounds rounded inwards to whole units.
@@ -243,6 +248,44 @@ final class RewriteSteps {
     // After the per-unit aggregate each row is one (unit, group), so counting rows counts units.
     calls.add(builder.countStar(DISTINCT_UNITS));
     builder.aggregate(builder.groupKey(range(1, 1 + groupCount)), calls);
+  }
+
+  /**
+   * A unit's sum minus the midpoint of its bounds, clamped to half their width {@code h} (which
+   * clamps the sum to its bounds), and for {@link Partial.Kind#CENTERED_SQUARE} squared and clamped
+   * to {@code [0, h^2]}, in whole fixed-point units between bounds rounded inwards: so one unit
+   * moves the group's centred sum by at most {@code h} and its sum of squares by at most {@code
+   * h^2}, whatever the DOUBLE rounding of the subtraction and the product.
+   */
+  private static RexNode centered(RelBuilder builder, RexNode value, Partial partial) {
+    RexBuilder rex = builder.getRexBuilder();
+    RelDataType doubleType = rex.getTypeFactory().createSqlType(SqlTypeName.DOUBLE);
+    RexNode center =
+        rex.makeApproxLiteral(
+            partial.center(), rex.getTypeFactory().createTypeWithNullability(doubleType, false));
+    int exponent = FixedPoint.unitExponent(partial.releasedLower(), partial.releasedUpper());
+    BigDecimal unit = FixedPoint.unit(exponent);
+    BigDecimal halfWidth = partial.halfWidth();
+    if (partial.kind() == Partial.Kind.CENTERED_SQUARE) {
+      // The centred value's own bound, as CENTERED_SUM rounds it: it only has to stay in bounds.
+      BigDecimal sumUnit = FixedPoint.unit(FixedPoint.unitExponent(halfWidth.negate(), halfWidth));
+      halfWidth = halfWidth.divide(sumUnit).setScale(0, RoundingMode.FLOOR).multiply(sumUnit);
+    } else {
+      halfWidth = halfWidth.divide(unit).setScale(0, RoundingMode.FLOOR).multiply(unit);
+    }
+    RexNode difference = rex.makeCall(SqlStdOperatorTable.MINUS, value, center);
+    RexNode clamped = clamp(builder, difference, halfWidth.negate(), halfWidth);
+    if (partial.kind() == Partial.Kind.CENTERED_SQUARE) {
+      BigDecimal upper =
+          partial.releasedUpper().divide(unit).setScale(0, RoundingMode.FLOOR).multiply(unit);
+      clamped =
+          clamp(
+              builder,
+              rex.makeCall(SqlStdOperatorTable.MULTIPLY, clamped, clamped),
+              BigDecimal.ZERO,
+              upper);
+    }
+    return FixedPoint.toUnits(rex, clamped, exponent);
   }
 
   private static RexNode clamp(
