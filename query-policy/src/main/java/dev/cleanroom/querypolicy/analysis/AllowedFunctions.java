@@ -36,6 +36,9 @@ final class AllowedFunctions implements SqlOperatorTable {
           "STDDEV_POP",
           "STDDEV_SAMP",
           "STDDEV",
+          // Released from one noised histogram per metric (see docs/PRIVACY.md, "Quantiles").
+          "PERCENTILE_CONT",
+          "PERCENTILE_DISC",
           // Released from three noised parts each (see docs/PRIVACY.md, "Variance").
           "MIN",
           "MAX",
@@ -78,8 +81,6 @@ final class AllowedFunctions implements SqlOperatorTable {
           "LAST_VALUE",
           "NTH_VALUE",
           "MODE",
-          "PERCENTILE_CONT",
-          "PERCENTILE_DISC",
           "MEDIAN",
           "COVAR_POP",
           "COVAR_SAMP",

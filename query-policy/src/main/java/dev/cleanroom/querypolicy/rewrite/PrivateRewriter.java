@@ -10,6 +10,7 @@ import dev.cleanroom.querypolicy.release.ColumnRole;
 import dev.cleanroom.querypolicy.release.DerivedExpression;
 import dev.cleanroom.querypolicy.release.OrderKey;
 import dev.cleanroom.querypolicy.release.PostProcessing;
+import dev.cleanroom.querypolicy.release.QuantileHistogram;
 import dev.cleanroom.querypolicy.release.QueryPrivacyParameters;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
@@ -58,6 +59,7 @@ public final class PrivateRewriter {
     List<Partial> partials = new ArrayList<>();
     List<List<Integer>> partialsOfMeasure = new ArrayList<>();
     BigDecimal countUpper = BigDecimal.valueOf(maxContributions);
+    Map<String, Integer> histograms = new HashMap<>();
     for (Measure measure : query.measures()) {
       List<Integer> indexes = new ArrayList<>();
       switch (measure.kind()) {
@@ -110,6 +112,27 @@ public final class PrivateRewriter {
           partials.add(new Partial(Partial.Kind.CENTERED_SUM, argument, lower, upper));
           indexes.add(partials.size());
           partials.add(new Partial(Partial.Kind.CENTERED_SQUARE, argument, lower, upper));
+        }
+        case PERCENTILE_CONT, PERCENTILE_DISC -> {
+          // One histogram per argument and bounds, however many quantiles read it.
+          String histogram = measure.argument() + "|" + measure.bounds();
+          Integer first = histograms.get(histogram);
+          if (first == null) {
+            arguments.add(measure.argument());
+            first = partials.size();
+            for (int bucket = 0; bucket < QuantileHistogram.BUCKETS; bucket++) {
+              partials.add(
+                  new Partial(
+                      Partial.Kind.BUCKET,
+                      arguments.size() - 1,
+                      measure.bounds().lower(),
+                      measure.bounds().upper(),
+                      bucket,
+                      QuantileHistogram.BUCKETS));
+            }
+            histograms.put(histogram, first);
+          }
+          indexes.add(first);
         }
         case DISTINCT_UNITS -> {}
       }
@@ -239,7 +262,9 @@ public final class PrivateRewriter {
     for (CheckedQuery.Output output : query.outputs()) {
       if (output.derived() == null) {
         int field = output.groupKey() ? output.index() : groups + output.index();
-        if (!partOfField.containsKey(field) && !isSpread(query, field)) {
+        if (!partOfField.containsKey(field)
+            && !isSpread(query, field)
+            && !isQuantile(query, field)) {
           partOfField.put(field, columns.size());
           columns.add(part(query, field, output.name(), partialsOfMeasure, partials, countUpper));
         }
@@ -256,13 +281,44 @@ public final class PrivateRewriter {
     for (CheckedQuery.Output output : query.outputs()) {
       if (output.derived() == null && !output.groupKey()) {
         int field = groups + output.index();
-        if (isSpread(query, field)) {
+        if (isSpread(query, field) || isQuantile(query, field)) {
           hiddenFields.add(field);
         }
       }
     }
     Map<Integer, DerivedExpression> spreadOfField = new HashMap<>();
+    Map<Integer, Integer> histogramPartOfPartial = new HashMap<>();
     for (int field : hiddenFields) {
+      if (isQuantile(query, field)) {
+        Measure measure = query.measures().get(field - groups);
+        int first = partialsOfMeasure.get(field - groups).get(0);
+        Integer part = histogramPartOfPartial.get(first);
+        if (part == null) {
+          part = columns.size();
+          histogramPartOfPartial.put(first, part);
+          columns.add(
+              new ReleaseColumn(
+                  "histogram of "
+                      + ExpressionText.of(measure.argument(), PerPersonSteps.inputNames(query))
+                      + " per person ("
+                      + QuantileHistogram.BUCKETS
+                      + " slices of ["
+                      + measure.bounds().lower().toPlainString()
+                      + ", "
+                      + measure.bounds().upper().toPlainString()
+                      + "])",
+                  ColumnRole.HISTOGRAM,
+                  groups + first,
+                  -1,
+                  measure.bounds().lower(),
+                  measure.bounds().upper()));
+        }
+        spreadOfField.put(
+            field,
+            new DerivedExpression.Quantile(
+                part, measure.fraction(), measure.kind() == Measure.Kind.PERCENTILE_DISC));
+        continue;
+      }
       if (isSpread(query, field)) {
         String name =
             ExpressionText.of(
@@ -314,7 +370,12 @@ public final class PrivateRewriter {
                   o ->
                       o.derived() == null
                           && (o.groupKey() ? o.index() : groups + o.index()) == field);
-      if (spreadOfField.get(field) instanceof DerivedExpression.Spread spread) {
+      if (spreadOfField.get(field) instanceof DerivedExpression.Quantile quantile) {
+        String histogram = columns.get(quantile.part()).name();
+        if (!hiddenParts.contains(histogram)) {
+          hiddenParts.add(histogram);
+        }
+      } else if (spreadOfField.get(field) instanceof DerivedExpression.Spread spread) {
         hiddenParts.add(columns.get(spread.people()).name());
         hiddenParts.add(columns.get(spread.centeredSum()).name());
         hiddenParts.add(columns.get(spread.centeredSquares()).name());
@@ -338,6 +399,11 @@ public final class PrivateRewriter {
       throw new IllegalStateException("a checked expression does not translate");
     }
     return translation.expression();
+  }
+
+  private static boolean isQuantile(CheckedQuery query, int field) {
+    int groups = query.groupKeys().size();
+    return field >= groups && query.measures().get(field - groups).percentile();
   }
 
   private static boolean isSpread(CheckedQuery query, int field) {
@@ -442,8 +508,9 @@ public final class PrivateRewriter {
       case CONDITIONAL_UNITS ->
           new ReleaseColumn(
               name, ColumnRole.COUNT, groups + fields.get(0), -1, BigDecimal.ZERO, BigDecimal.ONE);
-      case VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP ->
-          throw new IllegalStateException("a variance is released as three parts, not one");
+      case VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP, PERCENTILE_CONT, PERCENTILE_DISC ->
+          throw new IllegalStateException(
+              "a variance or quantile is released from its own parts, not as one");
       case DISTINCT_UNITS ->
           new ReleaseColumn(
               name,
@@ -582,6 +649,21 @@ public final class PrivateRewriter {
                 .append(" is over the people of the group, one clamped total each, from three")
                 .append(" noised parts: the people with a value (each adds at most 1), the sum of")
                 .append(" their totals less the bounds' midpoint and the sum of its squares.\n");
+        case PERCENTILE_CONT, PERCENTILE_DISC ->
+            text.append("Each person's total of ")
+                .append(measure.metric())
+                .append(" per group is clamped to [")
+                .append(measure.bounds().lower().toPlainString())
+                .append(", ")
+                .append(measure.bounds().upper().toPlainString())
+                .append("]; its ")
+                .append(measure.kind().name())
+                .append("(")
+                .append(measure.fraction().toPlainString())
+                .append(") is over the people of the group, one clamped total each, read from a")
+                .append(" noised histogram of ")
+                .append(QuantileHistogram.BUCKETS)
+                .append(" equal slices of the bounds, to which each person adds 1 in one slice.\n");
         case DISTINCT_UNITS ->
             text.append("Each person adds 1 to the number of people per group.\n");
         case CONDITIONAL_UNITS ->

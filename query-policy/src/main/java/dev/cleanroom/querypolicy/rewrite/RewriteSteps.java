@@ -165,7 +165,7 @@ final class RewriteSteps {
             case COUNT_ROWS -> builder.countStar("p" + i);
             case COUNT_VALUES ->
                 builder.count(false, "p" + i, builder.field(arguments + partial.argument()));
-            case SUM, CENTERED_SUM, CENTERED_SQUARE ->
+            case SUM, CENTERED_SUM, CENTERED_SQUARE, BUCKET ->
                 builder.sum(false, "p" + i, builder.field(arguments + partial.argument()));
           });
     }
@@ -182,6 +182,10 @@ final class RewriteSteps {
     for (int i = 0; i < partials.size(); i++) {
       Partial partial = partials.get(i);
       RexNode value = builder.field(1 + groupCount + i);
+      if (partial.kind() == Partial.Kind.BUCKET) {
+        fields.add(bucket(builder, value, partial));
+        continue;
+      }
       if (!partial.fixedPoint()) {
         fields.add(clamp(builder, value, partial.lower(), partial.upper()));
         continue;
@@ -286,6 +290,59 @@ final class RewriteSteps {
               upper);
     }
     return FixedPoint.toUnits(rex, clamped, exponent);
+  }
+
+  /**
+   * 1 when the unit's sum, clamped to the bounds, falls into the partial's slice {@code [edge, next
+   * edge)} (the last slice includes the upper bound), 0 otherwise, NULL for a unit without a value:
+   * each unit with a value adds 1 to exactly one slice of its group's histogram.
+   */
+  private static RexNode bucket(RelBuilder builder, RexNode value, Partial partial) {
+    RexBuilder rex = builder.getRexBuilder();
+    RexNode clamped = clamp(builder, value, partial.lower(), partial.upper());
+    RelDataType type = clamped.getType();
+    List<RexNode> inSlice = new ArrayList<>();
+    if (partial.bucket() > 0) {
+      inSlice.add(
+          rex.makeCall(
+              SqlStdOperatorTable.GREATER_THAN_OR_EQUAL,
+              clamped,
+              edgeLiteral(rex, partial.bucketEdge(partial.bucket()), type)));
+    }
+    if (partial.bucket() < partial.buckets() - 1) {
+      inSlice.add(
+          rex.makeCall(
+              SqlStdOperatorTable.LESS_THAN,
+              clamped,
+              edgeLiteral(rex, partial.bucketEdge(partial.bucket() + 1), type)));
+    }
+    RelDataType integer = rex.getTypeFactory().createSqlType(SqlTypeName.INTEGER);
+    RexNode one = rex.makeExactLiteral(BigDecimal.ONE, integer);
+    RexNode zero = rex.makeExactLiteral(BigDecimal.ZERO, integer);
+    RexNode condition =
+        inSlice.isEmpty()
+            ? rex.makeLiteral(true)
+            : inSlice.size() == 1 ? inSlice.get(0) : rex.makeCall(SqlStdOperatorTable.AND, inSlice);
+    RelDataType nullableInteger = rex.getTypeFactory().createTypeWithNullability(integer, true);
+    return rex.makeCall(
+        nullableInteger,
+        SqlStdOperatorTable.CASE,
+        List.of(
+            rex.makeCall(SqlStdOperatorTable.IS_NULL, clamped),
+            rex.makeNullLiteral(nullableInteger),
+            condition,
+            one,
+            zero));
+  }
+
+  /** A slice's edge as a literal of the clamped value's type (DOUBLE: the edges are public). */
+  private static RexNode edgeLiteral(RexBuilder rex, BigDecimal edge, RelDataType type) {
+    RelDataType notNull = rex.getTypeFactory().createTypeWithNullability(type, false);
+    return type.getSqlTypeName() == SqlTypeName.DOUBLE
+            || type.getSqlTypeName() == SqlTypeName.FLOAT
+            || type.getSqlTypeName() == SqlTypeName.REAL
+        ? rex.makeApproxLiteral(edge, notNull)
+        : rex.makeExactLiteral(edge, notNull);
   }
 
   private static RexNode clamp(
