@@ -293,7 +293,10 @@ final class StructureCheck {
           add(
               ViolationCode.GROUPING_SETS,
               call.getParserPosition(),
-              call.getKind() + " is not supported: a unit would contribute to several groupings");
+              call.getKind()
+                  + " is not supported: a person counts in every grouping set, so each set needs"
+                  + " its own share of epsilon; ask one query per grouping (each spends its own"
+                  + " epsilon) and add the rolled-up rows yourself");
       case WITHIN_GROUP -> {
         // Quantiles are released from a noised histogram (docs/PRIVACY.md, "Quantiles"); the
         // lineage check requires their ORDER BY to be one ascending metric.

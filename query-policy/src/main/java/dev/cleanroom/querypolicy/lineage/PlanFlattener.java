@@ -354,7 +354,9 @@ public final class PlanFlattener {
                   + " the people");
     }
     if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
-      add(ViolationCode.GROUPING_SETS, "GROUPING SETS, ROLLUP and CUBE are not supported");
+      add(
+          ViolationCode.GROUPING_SETS,
+          "GROUPING SETS, ROLLUP and CUBE are not supported: ask one query per grouping");
     }
     aggregateSeen = true;
     lastAggregateTypes =
