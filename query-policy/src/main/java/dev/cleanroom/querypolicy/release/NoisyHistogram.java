@@ -15,11 +15,13 @@ import java.util.Arrays;
  * @param counts the noised count of each slice, in order from {@code lower}
  * @param lower the metric's lower bound, the first slice's lower edge
  * @param upper the metric's upper bound, the last slice's upper edge
- * @param simultaneousHalfWidth a half-width every slice's noise stays within, all slices at once,
- *     with probability at least 95% (each slice's at confidence {@code 1 - 0.05 / slices})
+ * @param runningTotalHalfWidth a half-width the noise of every running total (the sum of the counts
+ *     of the first slices) stays within, all running totals at once, with probability at least 95%:
+ *     by Kolmogorov's inequality, {@code P(max_j |S_j| >= W) <= Var(S_B) / W^2} for the partial
+ *     sums {@code S_j} of independent zero-mean noises, so {@code W = sqrt(B x variance / 0.05)}
  */
 public record NoisyHistogram(
-    long[] counts, BigDecimal lower, BigDecimal upper, BigDecimal simultaneousHalfWidth)
+    long[] counts, BigDecimal lower, BigDecimal upper, BigDecimal runningTotalHalfWidth)
     implements Comparable<NoisyHistogram> {
   private static final MathContext CONTEXT = DerivedExpression.CONTEXT;
 
@@ -27,7 +29,7 @@ public record NoisyHistogram(
     counts = requireNonNull(counts, "counts is null").clone();
     requireNonNull(lower, "lower is null");
     requireNonNull(upper, "upper is null");
-    requireNonNull(simultaneousHalfWidth, "simultaneousHalfWidth is null");
+    requireNonNull(runningTotalHalfWidth, "runningTotalHalfWidth is null");
     if (counts.length == 0 || lower.compareTo(upper) >= 0) {
       throw new IllegalArgumentException("a histogram has slices and lower < upper");
     }
@@ -71,55 +73,37 @@ public record NoisyHistogram(
 
   /**
    * An interval that holds the quantile of the exact values (each person's clamped total) whenever
-   * every slice's noise is within {@link #simultaneousHalfWidth}, so with probability at least 95%
-   * for a group whose release was never in doubt: from the lower edge of the first slice whose
-   * running total may reach the quantile's rank to the upper edge of the first slice whose running
-   * total surely does, with one person of slack on each side for SQL's interpolation between two
-   * neighbouring values.
+   * every running total's noise is within {@link #runningTotalHalfWidth} {@code W}, so with
+   * probability at least 95% for a group whose release was never in doubt. With {@code C_j} the
+   * running total up to slice j and {@code N} the whole, the exact quantile lies in the first slice
+   * where {@code C_j - q N} reaches 0, give or take one person for SQL's interpolation between two
+   * neighbouring values; the noise moves {@code C_j - q N} by at most {@code (1 + q) W} (a prefix
+   * and a suffix of the noises). So the interval runs from the lower edge of the first slice where
+   * that may have happened to the upper edge of the first slice where it surely has.
    */
   public Interval interval(BigDecimal fraction) {
     requireNonNull(fraction, "fraction is null");
-    int slices = counts.length;
-    BigDecimal[] low = new BigDecimal[slices];
-    BigDecimal[] high = new BigDecimal[slices];
-    for (int slice = 0; slice < slices; slice++) {
-      BigDecimal count = BigDecimal.valueOf(counts[slice]);
-      low[slice] = count.subtract(simultaneousHalfWidth).max(BigDecimal.ZERO);
-      high[slice] = count.add(simultaneousHalfWidth).max(BigDecimal.ZERO);
+    long total = 0;
+    for (long count : counts) {
+      total += count;
     }
-    BigDecimal rest = BigDecimal.ONE.subtract(fraction);
-    int first = slices - 1;
-    int last = slices - 1;
-    BigDecimal mostBelow = BigDecimal.ZERO;
-    BigDecimal leastBelow = BigDecimal.ZERO;
-    BigDecimal leastAbove = sum(low);
-    BigDecimal mostAbove = sum(high);
-    boolean firstFound = false;
-    for (int slice = 0; slice < slices; slice++) {
-      mostBelow = mostBelow.add(high[slice]);
-      leastBelow = leastBelow.add(low[slice]);
-      leastAbove = leastAbove.subtract(low[slice]);
-      mostAbove = mostAbove.subtract(high[slice]);
-      // May the running total reach the rank, fraction x all, less one person?
-      if (!firstFound
-          && rest.multiply(mostBelow)
-                  .subtract(fraction.multiply(leastAbove))
-                  .add(BigDecimal.ONE)
-                  .signum()
-              >= 0) {
+    BigDecimal rank = fraction.multiply(BigDecimal.valueOf(total));
+    BigDecimal slack = BigDecimal.ONE.add(fraction).multiply(runningTotalHalfWidth);
+    int first = -1;
+    int last = counts.length - 1;
+    long running = 0;
+    for (int slice = 0; slice < counts.length; slice++) {
+      running += counts[slice];
+      BigDecimal margin = BigDecimal.valueOf(running).subtract(rank);
+      if (first < 0 && margin.add(slack).add(BigDecimal.ONE).signum() >= 0) {
         first = slice;
-        firstFound = true;
       }
-      // Does it surely reach the rank plus two people?
-      if (rest.multiply(leastBelow)
-              .subtract(fraction.multiply(mostAbove))
-              .subtract(BigDecimal.valueOf(2))
-              .signum()
-          >= 0) {
+      if (margin.subtract(slack).subtract(BigDecimal.valueOf(2)).signum() >= 0) {
         last = slice;
         break;
       }
     }
+    first = first < 0 ? counts.length - 1 : first;
     return new Interval(edge(first), edge(Math.max(first, last) + 1));
   }
 
@@ -131,14 +115,6 @@ public record NoisyHistogram(
     return slice >= counts.length
         ? upper
         : lower.add(width().multiply(BigDecimal.valueOf(slice), CONTEXT), CONTEXT);
-  }
-
-  private static BigDecimal sum(BigDecimal[] values) {
-    BigDecimal total = BigDecimal.ZERO;
-    for (BigDecimal value : values) {
-      total = total.add(value);
-    }
-    return total;
   }
 
   /** Histograms have no natural order; this one is total and stable, for canonical row order. */
@@ -153,7 +129,7 @@ public record NoisyHistogram(
         && Arrays.equals(counts, that.counts)
         && lower.equals(that.lower)
         && upper.equals(that.upper)
-        && simultaneousHalfWidth.equals(that.simultaneousHalfWidth);
+        && runningTotalHalfWidth.equals(that.runningTotalHalfWidth);
   }
 
   @Override

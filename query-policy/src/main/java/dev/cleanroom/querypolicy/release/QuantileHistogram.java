@@ -68,9 +68,20 @@ public final class QuantileHistogram {
               .longValueExact();
     }
     return new NoisyHistogram(
-        counts,
-        column.lowerBound(),
-        column.upperBound(),
-        mechanism.halfWidth(1 - (1 - CONFIDENCE) / BUCKETS));
+        counts, column.lowerBound(), column.upperBound(), runningTotalHalfWidth(mechanism));
+  }
+
+  /**
+   * {@code sqrt(B x 2 scale^2 / 0.05)}: {@code 2 scale^2} bounds the variance of discrete Laplace
+   * noise of that scale, so Kolmogorov's inequality keeps every running total's noise within it
+   * with probability at least 95%.
+   */
+  static BigDecimal runningTotalHalfWidth(LaplaceMechanism mechanism) {
+    BigDecimal variance = mechanism.scale().pow(2).multiply(BigDecimal.valueOf(2));
+    return variance
+        .multiply(BigDecimal.valueOf(BUCKETS))
+        .divide(BigDecimal.valueOf(1 - CONFIDENCE), MathContext.DECIMAL64)
+        .sqrt(MathContext.DECIMAL64)
+        .setScale(0, java.math.RoundingMode.CEILING);
   }
 }
