@@ -293,8 +293,31 @@ final class StructureCheck {
           add(
               ViolationCode.GROUPING_SETS,
               call.getParserPosition(),
-              call.getKind() + " is not supported: a unit would contribute to several groupings");
-      case WITHIN_GROUP, WITHIN_DISTINCT ->
+              call.getKind()
+                  + " is not supported: a person counts in every grouping set, so each set needs"
+                  + " its own share of epsilon; ask one query per grouping (each spends its own"
+                  + " epsilon) and add the rolled-up rows yourself");
+      case WITHIN_GROUP -> {
+        // Quantiles are released from a noised histogram (docs/PRIVACY.md, "Quantiles"); the
+        // lineage check requires their ORDER BY to be one ascending metric.
+        if (!isPercentile(call.operand(0))) {
+          add(
+              ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
+              call.getParserPosition(),
+              "WITHIN GROUP is supported only on PERCENTILE_CONT and PERCENTILE_DISC");
+        } else if (!(call.operand(1) instanceof SqlNodeList order)
+            || order.size() != 1
+            || order.get(0).getKind() == SqlKind.DESCENDING
+            || order.get(0).getKind() == SqlKind.NULLS_FIRST
+            || order.get(0).getKind() == SqlKind.NULLS_LAST) {
+          add(
+              ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
+              call.getParserPosition(),
+              "a quantile's WITHIN GROUP orders by one ascending expression: for a descending"
+                  + " order write PERCENTILE_CONT(1 - q)");
+        }
+      }
+      case WITHIN_DISTINCT ->
           add(
               ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
               call.getParserPosition(),
@@ -352,5 +375,13 @@ final class StructureCheck {
     TooDeep() {
       super("syntax tree too deep", null, false, false);
     }
+  }
+
+  private static boolean isPercentile(SqlNode node) {
+    if (!(node instanceof SqlCall call)) {
+      return false;
+    }
+    String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+    return name.equals("PERCENTILE_CONT") || name.equals("PERCENTILE_DISC");
   }
 }

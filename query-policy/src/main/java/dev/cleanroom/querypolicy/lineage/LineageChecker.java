@@ -12,6 +12,7 @@ import dev.cleanroom.querypolicy.release.DerivedExpression;
 import dev.cleanroom.querypolicy.rewrite.ContributionOrder;
 import dev.cleanroom.spi.FailureModel;
 import dev.cleanroom.spi.TableName;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -497,7 +498,12 @@ public final class LineageChecker {
           ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
           null,
           positions.ofColumn(null, name),
-          "WITHIN GROUP on " + name + " is not supported");
+          Percentiles.isPercentile(aggregate.function())
+              ? name
+                  + " is supported only as "
+                  + name
+                  + "(q) WITHIN GROUP (ORDER BY x), x ascending"
+              : "WITHIN GROUP on " + name + " is not supported");
     }
     if (aggregate.filter() != null) {
       // Only an aggregate of several arguments keeps its filter, and none is supported.
@@ -507,6 +513,9 @@ public final class LineageChecker {
           positions.ofColumn(null, name),
           "FILTER on " + name + " with several arguments is not supported");
       return null;
+    }
+    if (Percentiles.isPercentile(aggregate.function())) {
+      return percentile(aggregate, name);
     }
     if (kind == SqlKind.COUNT && aggregate.distinct()) {
       Integer column =
@@ -542,6 +551,16 @@ public final class LineageChecker {
           case COUNT -> MetricAggregate.COUNT;
           case SUM, SUM0 -> MetricAggregate.SUM;
           case AVG -> MetricAggregate.AVG;
+            // A variance is released from noised sums of the metric: the policy must allow SUM.
+          case VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP -> MetricAggregate.SUM;
+          default -> null;
+        };
+    Measure.Kind spreadKind =
+        switch (kind) {
+          case VAR_POP -> Measure.Kind.VAR_POP;
+          case VAR_SAMP -> Measure.Kind.VAR_SAMP;
+          case STDDEV_POP -> Measure.Kind.STDDEV_POP;
+          case STDDEV_SAMP -> Measure.Kind.STDDEV_SAMP;
           default -> null;
         };
     BaseColumn first = firstColumn(aggregate.arguments());
@@ -551,7 +570,8 @@ public final class LineageChecker {
           first == null ? null : first.qualifiedName(),
           first == null ? positions.ofColumn(null, name) : positionOf(first),
           (aggregate.distinct() ? name + "(DISTINCT ...)" : name)
-              + " is not allowed: only COUNT, SUM and AVG are released");
+              + " is not allowed: only COUNT, SUM, AVG and the variances and standard"
+              + " deviations are released");
       return null;
     }
     if (aggregate.arguments().size() > 1) {
@@ -582,7 +602,8 @@ public final class LineageChecker {
                 + " over "
                 + metric.qualifiedName()
                 + ", not "
-                + allowedKind);
+                + allowedKind
+                + (spreadKind == null ? "" : " (which " + name + " is computed from)"));
         return null;
       }
     }
@@ -609,11 +630,85 @@ public final class LineageChecker {
       return null;
     }
     BaseColumn metric = metrics.iterator().next();
+    Measure.Kind measureKind =
+        spreadKind != null
+            ? spreadKind
+            : allowedKind == MetricAggregate.SUM ? Measure.Kind.SUM : Measure.Kind.AVG;
     return new Measure(
-        allowedKind == MetricAggregate.SUM ? Measure.Kind.SUM : Measure.Kind.AVG,
+        measureKind,
         aggregate.arguments().get(0),
         metric.policy().bounds(),
         metric.qualifiedName());
+  }
+
+  /**
+   * {@code PERCENTILE_CONT(q) WITHIN GROUP (ORDER BY x)}, flattened to arguments {@code [x, q]}: x
+   * must read one metric whose policy allows SUM (a quantile of per-person totals is released from
+   * a noised histogram of them), q a number literal within [0, 1].
+   */
+  private Measure percentile(AggregateUse aggregate, String name) {
+    if (aggregate.arguments().size() != 2) {
+      add(
+          ViolationCode.AGGREGATE_CLAUSE_NOT_ALLOWED,
+          null,
+          positions.ofColumn(null, name),
+          name + " is supported only as " + name + "(q) WITHIN GROUP (ORDER BY x), x ascending");
+      return null;
+    }
+    RexNode ordered = aggregate.arguments().get(0);
+    checkExpression(ordered, Usage.AGGREGATE);
+    RexNode fractionNode = RexUtil.removeCast(aggregate.arguments().get(1));
+    BigDecimal fraction =
+        fractionNode instanceof RexLiteral literal ? literal.getValueAs(BigDecimal.class) : null;
+    if (fraction == null || fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
+      add(
+          ViolationCode.UNSUPPORTED_CONSTRUCT,
+          null,
+          positions.ofColumn(null, name),
+          "the fraction of " + name + " must be a number literal within [0, 1]");
+      return null;
+    }
+    Set<BaseColumn> metrics = new LinkedHashSet<>();
+    for (int index : RelOptUtil.InputFinder.bits(ordered)) {
+      BaseColumn column = flat.columns().get(index);
+      if (column.policy() != null && column.policy().columnClass() == ColumnClass.METRIC) {
+        metrics.add(column);
+      }
+    }
+    BaseColumn first = firstColumn(List.of(ordered));
+    if (metrics.size() != 1) {
+      add(
+          metrics.isEmpty()
+              ? ViolationCode.AGGREGATE_WITHOUT_METRIC
+              : ViolationCode.MULTIPLE_METRICS_IN_AGGREGATE,
+          first == null ? null : first.qualifiedName(),
+          first == null ? positions.ofColumn(null, name) : positionOf(first),
+          name + " must order by an expression of exactly one metric: only metrics have bounds");
+      return null;
+    }
+    BaseColumn metric = metrics.iterator().next();
+    if (!metric.policy().allowedAggregates().contains(MetricAggregate.SUM)) {
+      add(
+          ViolationCode.AGGREGATE_NOT_ALLOWED,
+          metric.qualifiedName(),
+          positionOf(metric),
+          "the policy allows only "
+              + new TreeSet<>(metric.policy().allowedAggregates())
+              + " over "
+              + metric.qualifiedName()
+              + ", not SUM (whose per-person totals "
+              + name
+              + " is computed from)");
+      return null;
+    }
+    return new Measure(
+        aggregate.function().getKind() == SqlKind.PERCENTILE_CONT
+            ? Measure.Kind.PERCENTILE_CONT
+            : Measure.Kind.PERCENTILE_DISC,
+        ordered,
+        metric.policy().bounds(),
+        metric.qualifiedName(),
+        fraction);
   }
 
   /** Checks the functions an expression calls and the class of every column it reads. */

@@ -354,7 +354,9 @@ public final class PlanFlattener {
                   + " the people");
     }
     if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
-      add(ViolationCode.GROUPING_SETS, "GROUPING SETS, ROLLUP and CUBE are not supported");
+      add(
+          ViolationCode.GROUPING_SETS,
+          "GROUPING SETS, ROLLUP and CUBE are not supported: ask one query per grouping");
     }
     aggregateSeen = true;
     lastAggregateTypes =
@@ -368,6 +370,17 @@ public final class PlanFlattener {
         arguments.add(input.expressions().get(argument));
       }
       boolean hasClause = !call.collation.getFieldCollations().isEmpty();
+      if (hasClause && Percentiles.isPercentile(call.getAggregation())) {
+        // PERCENTILE_CONT(q) WITHIN GROUP (ORDER BY x): x becomes the first argument, q the second;
+        // any other ordering keeps the clause, which the lineage check refuses.
+        List<RelFieldCollation> ordering = call.collation.getFieldCollations();
+        if (ordering.size() == 1
+            && ordering.get(0).getDirection() == RelFieldCollation.Direction.ASCENDING
+            && arguments.size() == 1) {
+          arguments.add(0, input.expressions().get(ordering.get(0).getFieldIndex()));
+          hasClause = false;
+        }
+      }
       RexNode filter = call.filterArg >= 0 ? input.expressions().get(call.filterArg) : null;
       aggregates.add(
           new AggregateUse(call.getAggregation(), call.isDistinct(), arguments, hasClause, filter));

@@ -52,7 +52,11 @@ final class AlternativeMechanisms {
    * keys' other row (either sums up to m groups of one unit in one row: see PRIVACY.md).
    */
   static boolean gaussianApplies(ReleaseSpec spec) {
-    return publicKeys(spec) ? !spec.options().otherRow() : !spec.parameters().releaseRemainder();
+    // A quantile histogram is noised with Laplace only (its pure ε would have to join ρ).
+    boolean histogram =
+        spec.columns().stream().anyMatch(column -> column.role() == ColumnRole.HISTOGRAM);
+    return !histogram
+        && (publicKeys(spec) ? !spec.options().otherRow() : !spec.parameters().releaseRemainder());
   }
 
   /**
@@ -220,6 +224,10 @@ final class AlternativeMechanisms {
         case SUM -> {
           value = laplace(column.maxAbsoluteContribution(), share, false);
           report.add(columnNoise(column, value, value.mechanismName(), share));
+        }
+        case HISTOGRAM -> {
+          value = QuantileHistogram.mechanism(share, 1);
+          report.add(QuantileHistogram.noise(column, value, share));
         }
         case AVG -> {
           value = laplace(column.maxAbsoluteContribution(), share, false);

@@ -11,5 +11,11 @@ public enum ColumnRole {
   /** A sum, each unit's contribution per group clamped to {@code [lower, upper]}. */
   SUM,
   /** An average, released as a noisy sum over a noisy count. */
-  AVG
+  AVG,
+  /**
+   * A histogram of people per slice of a metric's bounds ({@link QuantileHistogram}): a block of
+   * {@link QuantileHistogram#BUCKETS} exact fields from {@code valueField}, released as one {@link
+   * NoisyHistogram} for one share.
+   */
+  HISTOGRAM
 }

@@ -32,7 +32,9 @@ public sealed interface DerivedExpression {
     /** A fractional number: anything involving a sum, an average or a fractional literal. */
     REAL,
     TEXT,
-    BOOLEAN
+    BOOLEAN,
+    /** A released {@link NoisyHistogram}: read only by {@link Quantile}. */
+    HISTOGRAM
   }
 
   /** An arithmetic operator. */
@@ -168,6 +170,7 @@ public sealed interface DerivedExpression {
                 case REAL -> value instanceof BigDecimal;
                 case TEXT -> value instanceof String;
                 case BOOLEAN -> value instanceof Boolean;
+                case HISTOGRAM -> false;
               };
       if (!fits) {
         throw new IllegalArgumentException(type + " constant of " + value.getClass().getName());
@@ -660,6 +663,102 @@ public sealed interface DerivedExpression {
     @Override
     public String render(IntFunction<String> partNames) {
       return "(" + operand.render(partNames) + (negated ? " IS NOT NULL)" : " IS NULL)");
+    }
+  }
+
+  /**
+   * A variance or standard deviation from the three released parts of a group (see {@link
+   * SpreadStatistic}).
+   */
+  record Spread(int people, int centeredSum, int centeredSquares, SpreadStatistic statistic)
+      implements DerivedExpression {
+    public Spread {
+      requireNonNull(statistic, "statistic is null");
+      if (people < 0 || centeredSum < 0 || centeredSquares < 0) {
+        throw new IllegalArgumentException("part indexes must be >= 0");
+      }
+    }
+
+    @Override
+    public Type type() {
+      return Type.REAL;
+    }
+
+    @Override
+    public Object evaluate(Object[] parts) {
+      BigDecimal value =
+          statistic.value(
+              number(parts[people]), number(parts[centeredSum]), number(parts[centeredSquares]));
+      return value == null ? null : ofType(value, Type.REAL);
+    }
+
+    @Override
+    public Interval interval(Object[] parts, Interval[] partIntervals) {
+      return statistic.interval(
+          partIntervals[people], partIntervals[centeredSum], partIntervals[centeredSquares]);
+    }
+
+    @Override
+    public String render(IntFunction<String> partNames) {
+      return statistic.render(
+          partNames.apply(people), partNames.apply(centeredSum), partNames.apply(centeredSquares));
+    }
+
+    @Override
+    public void collectParts(Set<Integer> parts) {
+      parts.add(people);
+      parts.add(centeredSum);
+      parts.add(centeredSquares);
+    }
+
+    private static BigDecimal number(Object value) {
+      return value == null ? null : decimal(value);
+    }
+  }
+
+  /**
+   * The {@code fraction} quantile read from a released {@link NoisyHistogram} part; {@code
+   * discrete} only for how it renders ({@code PERCENTILE_DISC} is answered like {@code
+   * PERCENTILE_CONT}: no single person's value is ever released).
+   */
+  record Quantile(int part, BigDecimal fraction, boolean discrete) implements DerivedExpression {
+    public Quantile {
+      requireNonNull(fraction, "fraction is null");
+      if (part < 0) {
+        throw new IllegalArgumentException("part index must be >= 0, was " + part);
+      }
+    }
+
+    @Override
+    public Type type() {
+      return Type.REAL;
+    }
+
+    @Override
+    public Object evaluate(Object[] parts) {
+      if (!(parts[part] instanceof NoisyHistogram histogram)) {
+        return null;
+      }
+      BigDecimal value = histogram.quantile(fraction);
+      return value == null ? null : ofType(value, Type.REAL);
+    }
+
+    @Override
+    public Interval interval(Object[] parts, Interval[] partIntervals) {
+      return parts[part] instanceof NoisyHistogram histogram ? histogram.interval(fraction) : null;
+    }
+
+    @Override
+    public String render(IntFunction<String> partNames) {
+      return (discrete ? "PERCENTILE_DISC(" : "PERCENTILE_CONT(")
+          + fraction.toPlainString()
+          + ") OF "
+          + partNames.apply(part);
+    }
+
+    @Override
+    public void collectParts(Set<Integer> parts) {
+      parts.add(part);
     }
   }
 

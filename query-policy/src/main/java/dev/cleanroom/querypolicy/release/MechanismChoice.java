@@ -78,8 +78,9 @@ public final class MechanismChoice {
         if (!AlternativeMechanisms.gaussianApplies(spec)) {
           throw new PolicyException(
               PolicyErrorCode.INVALID_PRIVACY_PARAMETER,
-              "mechanism 'gaussian' cannot release a remainder row (its values would have the"
-                  + " sensitivity of m groups in one row); ask for 'laplace' or 'auto'");
+              "mechanism 'gaussian' cannot release a remainder row or an other row (their values"
+                  + " would have the sensitivity of m groups in one row) nor a quantile histogram"
+                  + " (noised with Laplace only); ask for 'laplace' or 'auto'");
         }
         yield Optional.of(AlternativeMechanisms.gaussian(spec, shares(laplace)));
       }

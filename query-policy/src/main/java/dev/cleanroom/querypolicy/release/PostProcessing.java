@@ -117,6 +117,7 @@ public record PostProcessing(
       case DISTINCT_UNITS, COUNT -> DerivedExpression.Type.INTEGER;
       case SUM, AVG -> DerivedExpression.Type.REAL;
       case GROUP_KEY -> DerivedExpression.Type.TEXT;
+      case HISTOGRAM -> DerivedExpression.Type.HISTOGRAM;
     };
   }
 
@@ -270,7 +271,7 @@ public record PostProcessing(
           high = high.min(BigDecimal.ZERO);
         }
       }
-      case AVG, GROUP_KEY -> {
+      case AVG, GROUP_KEY, HISTOGRAM -> {
         return null;
       }
     }

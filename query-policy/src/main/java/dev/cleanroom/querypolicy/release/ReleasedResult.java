@@ -44,6 +44,28 @@ public record ReleasedResult(
     ReleaseRule rule,
     ReleaseAccounting accounting) {
 
+  /** A thresholded Laplace release with a suppressed count and no spending list (for tests). */
+  public ReleasedResult(
+      List<Object[]> rows,
+      Optional<Object[]> remainderRow,
+      long suppressedGroups,
+      List<ColumnNoise> noise,
+      BigDecimal epsilonSpent,
+      double deltaSpent,
+      long threshold) {
+    this(
+        rows,
+        remainderRow,
+        OptionalLong.of(suppressedGroups),
+        noise,
+        epsilonSpent,
+        deltaSpent,
+        threshold,
+        List.of(),
+        ReleaseRule.Threshold.PLAIN,
+        ReleaseAccounting.laplace("laplace", epsilonSpent, deltaSpent));
+  }
+
   public ReleasedResult {
     rows = List.copyOf(requireNonNull(rows, "rows is null"));
     requireNonNull(remainderRow, "remainderRow is null");

@@ -145,6 +145,10 @@ public final class Releaser {
           report.add(
               columnNoise(column, value, LAPLACE + "-ratio", epsilonShare.add(epsilonShare)));
         }
+        case HISTOGRAM -> {
+          value = QuantileHistogram.mechanism(epsilonShare, groups);
+          report.add(QuantileHistogram.noise(column, value, epsilonShare));
+        }
       }
       values.add(value);
       divisors.add(divisor);
@@ -161,9 +165,13 @@ public final class Releaser {
             .filter(column -> sharesOf(column.role()) > 0)
             .flatMapToInt(
                 column ->
-                    column.role() == ColumnRole.AVG
-                        ? IntStream.of(column.valueField(), column.countField())
-                        : IntStream.of(column.valueField()))
+                    switch (column.role()) {
+                      case AVG -> IntStream.of(column.valueField(), column.countField());
+                      case HISTOGRAM ->
+                          IntStream.rangeClosed(
+                              column.valueField(), QuantileHistogram.lastField(column));
+                      default -> IntStream.of(column.valueField());
+                    })
             .distinct()
             .toArray();
     this.groupKeyFields =
@@ -476,6 +484,9 @@ public final class Releaser {
                     divisorMechanisms
                         .get(i)
                         .release(decimalField(exact, column.countField()), source));
+            case HISTOGRAM ->
+                QuantileHistogram.release(
+                    column, exact, valueMechanisms.get(i), source, Releaser::decimalField);
           };
     }
     return out;
@@ -578,6 +589,8 @@ public final class Releaser {
       switch (column.role()) {
         case GROUP_KEY, DISTINCT_UNITS -> {}
         case COUNT, SUM -> list.add(new Spending("column " + column.name(), share, 0));
+        case HISTOGRAM ->
+            list.add(new Spending("histogram " + column.name() + " (its quantiles)", share, 0));
         case AVG ->
             list.add(
                 new Spending(
@@ -601,14 +614,14 @@ public final class Releaser {
   private static int sharesOf(ColumnRole role) {
     return switch (role) {
       case GROUP_KEY, DISTINCT_UNITS -> 0;
-      case COUNT, SUM -> 1;
+      case COUNT, SUM, HISTOGRAM -> 1;
       case AVG -> 2;
     };
   }
 
   private void validate(ReleaseColumn column) {
     switch (column.role()) {
-      case GROUP_KEY, SUM -> {}
+      case GROUP_KEY, SUM, HISTOGRAM -> {}
       case AVG -> {
         if (column.countUpperBound() == null) {
           throw invalid(
@@ -664,6 +677,9 @@ public final class Releaser {
     int width = spec.distinctUnitsField() + 1;
     for (ReleaseColumn column : spec.columns()) {
       width = Math.max(width, Math.max(column.valueField(), column.countField()) + 1);
+      if (column.role() == ColumnRole.HISTOGRAM) {
+        width = Math.max(width, QuantileHistogram.lastField(column) + 1);
+      }
     }
     return width;
   }

@@ -10,11 +10,13 @@ import dev.cleanroom.querypolicy.release.ColumnRole;
 import dev.cleanroom.querypolicy.release.DerivedExpression;
 import dev.cleanroom.querypolicy.release.OrderKey;
 import dev.cleanroom.querypolicy.release.PostProcessing;
+import dev.cleanroom.querypolicy.release.QuantileHistogram;
 import dev.cleanroom.querypolicy.release.QueryPrivacyParameters;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.release.ReleaseOptions;
 import dev.cleanroom.querypolicy.release.ReleaseRule;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
+import dev.cleanroom.querypolicy.release.SpreadStatistic;
 import dev.cleanroom.spi.TableName;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +67,7 @@ public final class PrivateRewriter {
     List<Partial> partials = new ArrayList<>();
     List<List<Integer>> partialsOfMeasure = new ArrayList<>();
     BigDecimal countUpper = BigDecimal.valueOf(maxContributions);
+    Map<String, Integer> histograms = new HashMap<>();
     for (Measure measure : query.measures()) {
       List<Integer> indexes = new ArrayList<>();
       switch (measure.kind()) {
@@ -102,6 +105,42 @@ public final class PrivateRewriter {
                   arguments.size() - 1,
                   BigDecimal.ZERO,
                   BigDecimal.ONE));
+        }
+        case VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP -> {
+          // Three parts (SpreadStatistic): people with a value, and the sums of their centred
+          // clamped totals and of those squared.
+          arguments.add(measure.argument());
+          int argument = arguments.size() - 1;
+          BigDecimal lower = measure.bounds().lower();
+          BigDecimal upper = measure.bounds().upper();
+          indexes.add(partials.size());
+          partials.add(
+              new Partial(Partial.Kind.COUNT_VALUES, argument, BigDecimal.ZERO, BigDecimal.ONE));
+          indexes.add(partials.size());
+          partials.add(new Partial(Partial.Kind.CENTERED_SUM, argument, lower, upper));
+          indexes.add(partials.size());
+          partials.add(new Partial(Partial.Kind.CENTERED_SQUARE, argument, lower, upper));
+        }
+        case PERCENTILE_CONT, PERCENTILE_DISC -> {
+          // One histogram per argument and bounds, however many quantiles read it.
+          String histogram = measure.argument() + "|" + measure.bounds();
+          Integer first = histograms.get(histogram);
+          if (first == null) {
+            arguments.add(measure.argument());
+            first = partials.size();
+            for (int bucket = 0; bucket < QuantileHistogram.BUCKETS; bucket++) {
+              partials.add(
+                  new Partial(
+                      Partial.Kind.BUCKET,
+                      arguments.size() - 1,
+                      measure.bounds().lower(),
+                      measure.bounds().upper(),
+                      bucket,
+                      QuantileHistogram.BUCKETS));
+            }
+            histograms.put(histogram, first);
+          }
+          indexes.add(first);
         }
         case DISTINCT_UNITS -> {}
       }
@@ -243,7 +282,9 @@ public final class PrivateRewriter {
     for (CheckedQuery.Output output : query.outputs()) {
       if (output.derived() == null) {
         int field = output.groupKey() ? output.index() : groups + output.index();
-        if (!partOfField.containsKey(field)) {
+        if (!partOfField.containsKey(field)
+            && !isSpread(query, field)
+            && !isQuantile(query, field)) {
           partOfField.put(field, columns.size());
           columns.add(part(query, field, output.name(), partialsOfMeasure, partials, countUpper));
         }
@@ -257,7 +298,55 @@ public final class PrivateRewriter {
         .forEach(afterNoise::add);
     TreeSet<Integer> hiddenFields = new TreeSet<>();
     afterNoise.forEach(e -> hiddenFields.addAll(RelOptUtil.InputFinder.bits(e).asList()));
+    for (CheckedQuery.Output output : query.outputs()) {
+      if (output.derived() == null && !output.groupKey()) {
+        int field = groups + output.index();
+        if (isSpread(query, field) || isQuantile(query, field)) {
+          hiddenFields.add(field);
+        }
+      }
+    }
+    Map<Integer, DerivedExpression> spreadOfField = new HashMap<>();
+    Map<Integer, Integer> histogramPartOfPartial = new HashMap<>();
     for (int field : hiddenFields) {
+      if (isQuantile(query, field)) {
+        Measure measure = query.measures().get(field - groups);
+        int first = partialsOfMeasure.get(field - groups).get(0);
+        Integer part = histogramPartOfPartial.get(first);
+        if (part == null) {
+          part = columns.size();
+          histogramPartOfPartial.put(first, part);
+          columns.add(
+              new ReleaseColumn(
+                  "histogram of "
+                      + ExpressionText.of(measure.argument(), PerPersonSteps.inputNames(query))
+                      + " per person ("
+                      + QuantileHistogram.BUCKETS
+                      + " slices of ["
+                      + measure.bounds().lower().toPlainString()
+                      + ", "
+                      + measure.bounds().upper().toPlainString()
+                      + "])",
+                  ColumnRole.HISTOGRAM,
+                  groups + first,
+                  -1,
+                  measure.bounds().lower(),
+                  measure.bounds().upper()));
+        }
+        spreadOfField.put(
+            field,
+            new DerivedExpression.Quantile(
+                part, measure.fraction(), measure.kind() == Measure.Kind.PERCENTILE_DISC));
+        continue;
+      }
+      if (isSpread(query, field)) {
+        String name =
+            ExpressionText.of(
+                query.flat().aggregates().get(field - groups), PerPersonSteps.inputNames(query));
+        spreadOfField.put(
+            field, spreadParts(query, field, name, partialsOfMeasure, partials, columns));
+        continue;
+      }
       if (!partOfField.containsKey(field)) {
         partOfField.put(field, columns.size());
         IntFunction<String> inputName = PerPersonSteps.inputNames(query);
@@ -272,6 +361,9 @@ public final class PrivateRewriter {
         new ReleaseSpec(columns, groups + partials.size(), parameters, options, rule);
     IntFunction<DerivedExpression> partOf =
         field -> {
+          if (spreadOfField.containsKey(field)) {
+            return spreadOfField.get(field);
+          }
           int part = partOfField.get(field);
           return new DerivedExpression.Part(part, PostProcessing.partType(columns.get(part)));
         };
@@ -299,7 +391,16 @@ public final class PrivateRewriter {
                   o ->
                       o.derived() == null
                           && (o.groupKey() ? o.index() : groups + o.index()) == field);
-      if (!shown && field >= groups) {
+      if (spreadOfField.get(field) instanceof DerivedExpression.Quantile quantile) {
+        String histogram = columns.get(quantile.part()).name();
+        if (!hiddenParts.contains(histogram)) {
+          hiddenParts.add(histogram);
+        }
+      } else if (spreadOfField.get(field) instanceof DerivedExpression.Spread spread) {
+        hiddenParts.add(columns.get(spread.people()).name());
+        hiddenParts.add(columns.get(spread.centeredSum()).name());
+        hiddenParts.add(columns.get(spread.centeredSquares()).name());
+      } else if (!shown && field >= groups) {
         hiddenParts.add(columns.get(partOfField.get(field)).name());
       }
     }
@@ -319,6 +420,71 @@ public final class PrivateRewriter {
       throw new IllegalStateException("a checked expression does not translate");
     }
     return translation.expression();
+  }
+
+  private static boolean isQuantile(CheckedQuery query, int field) {
+    int groups = query.groupKeys().size();
+    return field >= groups && query.measures().get(field - groups).percentile();
+  }
+
+  private static boolean isSpread(CheckedQuery query, int field) {
+    int groups = query.groupKeys().size();
+    return field >= groups && query.measures().get(field - groups).spread();
+  }
+
+  /**
+   * Adds the three parts of a variance or standard deviation to {@code columns} (a count of people
+   * with a value and two sums, each noised with its own share of epsilon) and returns the
+   * expression that computes the statistic from them after noise.
+   */
+  private static DerivedExpression spreadParts(
+      CheckedQuery query,
+      int field,
+      String name,
+      List<List<Integer>> partialsOfMeasure,
+      List<Partial> partials,
+      List<ReleaseColumn> columns) {
+    int groups = query.groupKeys().size();
+    Measure measure = query.measures().get(field - groups);
+    List<Integer> fields = partialsOfMeasure.get(field - groups);
+    Partial centered = partials.get(fields.get(1));
+    Partial squares = partials.get(fields.get(2));
+    String center = centered.center().stripTrailingZeros().toPlainString();
+    int people = columns.size();
+    columns.add(
+        new ReleaseColumn(
+            name + " part: people with a value",
+            ColumnRole.COUNT,
+            groups + fields.get(0),
+            -1,
+            BigDecimal.ZERO,
+            BigDecimal.ONE));
+    columns.add(
+        centeredColumn(
+            name + " part: sum of (total - " + center + ")", groups + fields.get(1), centered));
+    columns.add(
+        centeredColumn(
+            name + " part: sum of (total - " + center + ")^2", groups + fields.get(2), squares));
+    boolean sample =
+        measure.kind() == Measure.Kind.VAR_SAMP || measure.kind() == Measure.Kind.STDDEV_SAMP;
+    boolean root =
+        measure.kind() == Measure.Kind.STDDEV_POP || measure.kind() == Measure.Kind.STDDEV_SAMP;
+    return new DerivedExpression.Spread(
+        people, people + 1, people + 2, new SpreadStatistic(sample, root, centered.halfWidth()));
+  }
+
+  private static ReleaseColumn centeredColumn(String name, int field, Partial partial) {
+    BigDecimal lower = partial.releasedLower();
+    BigDecimal upper = partial.releasedUpper();
+    return new ReleaseColumn(
+        name,
+        ColumnRole.SUM,
+        field,
+        -1,
+        lower,
+        upper,
+        null,
+        FixedPoint.unit(FixedPoint.unitExponent(lower, upper)));
   }
 
   /** The release column of one field of the aggregate's row: a group key or a measure. */
@@ -363,6 +529,9 @@ public final class PrivateRewriter {
       case CONDITIONAL_UNITS ->
           new ReleaseColumn(
               name, ColumnRole.COUNT, groups + fields.get(0), -1, BigDecimal.ZERO, BigDecimal.ONE);
+      case VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP, PERCENTILE_CONT, PERCENTILE_DISC ->
+          throw new IllegalStateException(
+              "a variance or quantile is released from its own parts, not as one");
       case DISTINCT_UNITS ->
           new ReleaseColumn(
               name,
@@ -489,6 +658,33 @@ public final class PrivateRewriter {
             text.append("Each person adds at most ")
                 .append(maxContributions)
                 .append(" to a count per group.\n");
+        case VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP ->
+            text.append("Each person's total of ")
+                .append(measure.metric())
+                .append(" per group is clamped to [")
+                .append(measure.bounds().lower().toPlainString())
+                .append(", ")
+                .append(measure.bounds().upper().toPlainString())
+                .append("]; its ")
+                .append(measure.kind().name())
+                .append(" is over the people of the group, one clamped total each, from three")
+                .append(" noised parts: the people with a value (each adds at most 1), the sum of")
+                .append(" their totals less the bounds' midpoint and the sum of its squares.\n");
+        case PERCENTILE_CONT, PERCENTILE_DISC ->
+            text.append("Each person's total of ")
+                .append(measure.metric())
+                .append(" per group is clamped to [")
+                .append(measure.bounds().lower().toPlainString())
+                .append(", ")
+                .append(measure.bounds().upper().toPlainString())
+                .append("]; its ")
+                .append(measure.kind().name())
+                .append("(")
+                .append(measure.fraction().toPlainString())
+                .append(") is over the people of the group, one clamped total each, read from a")
+                .append(" noised histogram of ")
+                .append(QuantileHistogram.BUCKETS)
+                .append(" equal slices of the bounds, to which each person adds 1 in one slice.\n");
         case DISTINCT_UNITS ->
             text.append("Each person adds 1 to the number of people per group.\n");
         case CONDITIONAL_UNITS ->

@@ -165,7 +165,8 @@ final class RewriteSteps {
             case COUNT_ROWS -> builder.countStar("p" + i);
             case COUNT_VALUES ->
                 builder.count(false, "p" + i, builder.field(arguments + partial.argument()));
-            case SUM -> builder.sum(false, "p" + i, builder.field(arguments + partial.argument()));
+            case SUM, CENTERED_SUM, CENTERED_SQUARE, BUCKET ->
+                builder.sum(false, "p" + i, builder.field(arguments + partial.argument()));
           });
     }
     builder.aggregate(builder.groupKey(range(0, 1 + groupCount)), calls);
@@ -181,8 +182,16 @@ final class RewriteSteps {
     for (int i = 0; i < partials.size(); i++) {
       Partial partial = partials.get(i);
       RexNode value = builder.field(1 + groupCount + i);
-      if (partial.kind() != Partial.Kind.SUM) {
+      if (partial.kind() == Partial.Kind.BUCKET) {
+        fields.add(bucket(builder, value, partial));
+        continue;
+      }
+      if (!partial.fixedPoint()) {
         fields.add(clamp(builder, value, partial.lower(), partial.upper()));
+        continue;
+      }
+      if (partial.kind() != Partial.Kind.SUM) {
+        fields.add(centered(builder, value, partial));
         continue;
       }
       // Sums leave as whole units (FixedPoint), between bounds rounded inwards to whole units.
@@ -243,6 +252,97 @@ final class RewriteSteps {
     // After the per-unit aggregate each row is one (unit, group), so counting rows counts units.
     calls.add(builder.countStar(DISTINCT_UNITS));
     builder.aggregate(builder.groupKey(range(1, 1 + groupCount)), calls);
+  }
+
+  /**
+   * A unit's sum minus the midpoint of its bounds, clamped to half their width {@code h} (which
+   * clamps the sum to its bounds), and for {@link Partial.Kind#CENTERED_SQUARE} squared and clamped
+   * to {@code [0, h^2]}, in whole fixed-point units between bounds rounded inwards: so one unit
+   * moves the group's centred sum by at most {@code h} and its sum of squares by at most {@code
+   * h^2}, whatever the DOUBLE rounding of the subtraction and the product.
+   */
+  private static RexNode centered(RelBuilder builder, RexNode value, Partial partial) {
+    RexBuilder rex = builder.getRexBuilder();
+    RelDataType doubleType = rex.getTypeFactory().createSqlType(SqlTypeName.DOUBLE);
+    RexNode center =
+        rex.makeApproxLiteral(
+            partial.center(), rex.getTypeFactory().createTypeWithNullability(doubleType, false));
+    int exponent = FixedPoint.unitExponent(partial.releasedLower(), partial.releasedUpper());
+    BigDecimal unit = FixedPoint.unit(exponent);
+    BigDecimal halfWidth = partial.halfWidth();
+    if (partial.kind() == Partial.Kind.CENTERED_SQUARE) {
+      // The centred value's own bound, as CENTERED_SUM rounds it: it only has to stay in bounds.
+      BigDecimal sumUnit = FixedPoint.unit(FixedPoint.unitExponent(halfWidth.negate(), halfWidth));
+      halfWidth = halfWidth.divide(sumUnit).setScale(0, RoundingMode.FLOOR).multiply(sumUnit);
+    } else {
+      halfWidth = halfWidth.divide(unit).setScale(0, RoundingMode.FLOOR).multiply(unit);
+    }
+    RexNode difference = rex.makeCall(SqlStdOperatorTable.MINUS, value, center);
+    RexNode clamped = clamp(builder, difference, halfWidth.negate(), halfWidth);
+    if (partial.kind() == Partial.Kind.CENTERED_SQUARE) {
+      BigDecimal upper =
+          partial.releasedUpper().divide(unit).setScale(0, RoundingMode.FLOOR).multiply(unit);
+      clamped =
+          clamp(
+              builder,
+              rex.makeCall(SqlStdOperatorTable.MULTIPLY, clamped, clamped),
+              BigDecimal.ZERO,
+              upper);
+    }
+    return FixedPoint.toUnits(rex, clamped, exponent);
+  }
+
+  /**
+   * 1 when the unit's sum, clamped to the bounds, falls into the partial's slice {@code [edge, next
+   * edge)} (the last slice includes the upper bound), 0 otherwise, NULL for a unit without a value:
+   * each unit with a value adds 1 to exactly one slice of its group's histogram.
+   */
+  private static RexNode bucket(RelBuilder builder, RexNode value, Partial partial) {
+    RexBuilder rex = builder.getRexBuilder();
+    RexNode clamped = clamp(builder, value, partial.lower(), partial.upper());
+    RelDataType type = clamped.getType();
+    List<RexNode> inSlice = new ArrayList<>();
+    if (partial.bucket() > 0) {
+      inSlice.add(
+          rex.makeCall(
+              SqlStdOperatorTable.GREATER_THAN_OR_EQUAL,
+              clamped,
+              edgeLiteral(rex, partial.bucketEdge(partial.bucket()), type)));
+    }
+    if (partial.bucket() < partial.buckets() - 1) {
+      inSlice.add(
+          rex.makeCall(
+              SqlStdOperatorTable.LESS_THAN,
+              clamped,
+              edgeLiteral(rex, partial.bucketEdge(partial.bucket() + 1), type)));
+    }
+    RelDataType integer = rex.getTypeFactory().createSqlType(SqlTypeName.INTEGER);
+    RexNode one = rex.makeExactLiteral(BigDecimal.ONE, integer);
+    RexNode zero = rex.makeExactLiteral(BigDecimal.ZERO, integer);
+    RexNode condition =
+        inSlice.isEmpty()
+            ? rex.makeLiteral(true)
+            : inSlice.size() == 1 ? inSlice.get(0) : rex.makeCall(SqlStdOperatorTable.AND, inSlice);
+    RelDataType nullableInteger = rex.getTypeFactory().createTypeWithNullability(integer, true);
+    return rex.makeCall(
+        nullableInteger,
+        SqlStdOperatorTable.CASE,
+        List.of(
+            rex.makeCall(SqlStdOperatorTable.IS_NULL, clamped),
+            rex.makeNullLiteral(nullableInteger),
+            condition,
+            one,
+            zero));
+  }
+
+  /** A slice's edge as a literal of the clamped value's type (DOUBLE: the edges are public). */
+  private static RexNode edgeLiteral(RexBuilder rex, BigDecimal edge, RelDataType type) {
+    RelDataType notNull = rex.getTypeFactory().createTypeWithNullability(type, false);
+    return type.getSqlTypeName() == SqlTypeName.DOUBLE
+            || type.getSqlTypeName() == SqlTypeName.FLOAT
+            || type.getSqlTypeName() == SqlTypeName.REAL
+        ? rex.makeApproxLiteral(edge, notNull)
+        : rex.makeExactLiteral(edge, notNull);
   }
 
   private static RexNode clamp(

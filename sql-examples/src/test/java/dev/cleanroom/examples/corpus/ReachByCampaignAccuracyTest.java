@@ -12,6 +12,7 @@ import dev.cleanroom.querypolicy.noise.PartitionSelection;
 import dev.cleanroom.querypolicy.noise.Rational;
 import dev.cleanroom.querypolicy.release.ColumnNoise;
 import dev.cleanroom.querypolicy.release.ColumnRole;
+import dev.cleanroom.querypolicy.release.MechanismPreference;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.release.ReleaseOptions;
 import dev.cleanroom.querypolicy.release.ReleaseRule;
@@ -80,13 +81,16 @@ class ReachByCampaignAccuracyTest {
     return pipeline.accepted(README_REACH).releaseSpec();
   }
 
-  /** The same query as released before issue #15: a threshold, and a share for the count. */
+  /**
+   * The same query as released before issue #15: Laplace noise (the only mechanism then), a
+   * threshold, and a share for the count.
+   */
   private static ReleaseSpec before() {
     ReleaseSpec now = now();
     return new ReleaseSpec(
         now.columns(),
         now.distinctUnitsField(),
-        now.parameters(),
+        now.parameters().withMechanism(MechanismPreference.LAPLACE),
         new ReleaseOptions(true, false),
         ReleaseRule.Threshold.PLAIN);
   }

@@ -10,6 +10,7 @@ import dev.cleanroom.querypolicy.budget.BudgetRefresh;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.PrivacyParameters;
 import dev.cleanroom.querypolicy.policy.TestPolicies;
+import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.spi.TableName;
@@ -69,6 +70,11 @@ final class RewritePipeline {
     this.query = pipeline.accepted(requireNonNull(sql, "sql is null"));
     this.allocator = requireNonNull(allocator, "allocator is null");
     this.engine = new ReferenceEngine(allocator);
+  }
+
+  /** What the answer computes from the released columns; the same for every dataset. */
+  PostProcessing postProcessing() {
+    return query.postProcessing();
   }
 
   /** The release spec of the query; the same for every dataset. */
