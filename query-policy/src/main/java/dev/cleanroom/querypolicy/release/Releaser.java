@@ -54,6 +54,7 @@ public final class Releaser {
   private final int[] aggregateFields;
   private final int[] groupKeyFields;
   private final Comparator<Object[]> releasedOrder;
+  private final int averageColumns;
 
   private Releaser(ReleaseSpec spec) {
     this.spec = spec;
@@ -133,6 +134,8 @@ public final class Releaser {
             .mapToInt(ReleaseColumn::valueField)
             .toArray();
     this.releasedOrder = ReleaseOrder.canonical(spec);
+    this.averageColumns =
+        (int) spec.columns().stream().filter(column -> column.role() == ColumnRole.AVG).count();
   }
 
   /** Prepares the release of one query; fails if the spec cannot be released privately. */
@@ -159,6 +162,20 @@ public final class Releaser {
   /** The noisy distinct-unit count a group must reach. */
   public long threshold() {
     return groupSelection.threshold();
+  }
+
+  /** The decision which groups are released (its noise and threshold), for accuracy reports. */
+  public PartitionSelection groupSelection() {
+    return groupSelection;
+  }
+
+  /**
+   * For the {@link ColumnRole#AVG} column at {@code column} (its index in the spec), the 95%
+   * half-width of the noise on the count it divides by; empty for other columns.
+   */
+  public Optional<BigDecimal> divisorHalfWidth(int column) {
+    LaplaceMechanism divisor = divisorMechanisms.get(column);
+    return divisor == null ? Optional.empty() : Optional.of(divisor.halfWidth(CONFIDENCE));
   }
 
   /** The remainder row's threshold on its summed distinct units, when the remainder is on. */
@@ -247,7 +264,9 @@ public final class Releaser {
   private Object[] noisedRow(
       Object[] exact, long noisyUnits, boolean remainder, NoiseSource source) {
     List<ReleaseColumn> columns = spec.columns();
-    Object[] out = new Object[columns.size()];
+    // After the parts, each AVG column's noisy sum and count (see ReleasedResult#rows).
+    Object[] out = new Object[columns.size() + 2 * averageColumns];
+    int ratioParts = columns.size();
     for (int i = 0; i < columns.size(); i++) {
       ReleaseColumn column = columns.get(i);
       out[i] =
@@ -263,13 +282,17 @@ public final class Releaser {
                         .longValueExact());
             case SUM ->
                 clampSum(column, valueMechanisms.get(i).release(exactValue(exact, column), source));
-            case AVG ->
-                average(
-                    column,
-                    valueMechanisms.get(i).release(exactValue(exact, column), source),
-                    divisorMechanisms
-                        .get(i)
-                        .release(decimalField(exact, column.countField()), source));
+            case AVG -> {
+              BigDecimal noisySum =
+                  valueMechanisms.get(i).release(exactValue(exact, column), source);
+              BigDecimal noisyCount =
+                  divisorMechanisms
+                      .get(i)
+                      .release(decimalField(exact, column.countField()), source);
+              out[ratioParts++] = noisySum;
+              out[ratioParts++] = noisyCount;
+              yield average(column, noisySum, noisyCount);
+            }
           };
     }
     return out;
