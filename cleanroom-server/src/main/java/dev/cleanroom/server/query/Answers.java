@@ -1,6 +1,8 @@
 package dev.cleanroom.server.query;
 
+import dev.cleanroom.querypolicy.release.CellIntervals;
 import dev.cleanroom.querypolicy.release.ColumnNoise;
+import dev.cleanroom.querypolicy.release.ColumnRole;
 import dev.cleanroom.querypolicy.release.DerivedExpression;
 import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
@@ -15,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.type.SqlTypeName;
 
@@ -56,8 +59,40 @@ final class Answers {
             false,
             noise,
             derivedReports(query, released, rows));
-    return new Answer(queryId, columns, values, report, policyVersions, dataVersions);
+    return new Answer(
+        queryId,
+        columns,
+        values,
+        report,
+        policyVersions,
+        dataVersions,
+        intervals(CellIntervals.of(spec, released.noise()).cells(post, rows)));
   }
+
+  /** Each row's intervals as JSON numbers, {@code [low, high]} or null per column. */
+  private static List<List<List<Number>>> intervals(List<DerivedExpression.Interval[]> cells) {
+    List<List<List<Number>>> rows = new ArrayList<>(cells.size());
+    for (DerivedExpression.Interval[] row : cells) {
+      List<List<Number>> converted = new ArrayList<>(row.length);
+      for (DerivedExpression.Interval interval : row) {
+        converted.add(
+            interval == null ? null : List.of(number(interval.low()), number(interval.high())));
+      }
+      rows.add(converted);
+    }
+    return rows;
+  }
+
+  /** A whole number as a long (as counts are shown), anything else as a double. */
+  private static Number number(BigDecimal value) {
+    BigDecimal stripped = value.stripTrailingZeros();
+    if (stripped.scale() <= 0 && stripped.abs().compareTo(LONG_RANGE) < 0) {
+      return stripped.longValueExact();
+    }
+    return value.doubleValue();
+  }
+
+  private static final BigDecimal LONG_RANGE = BigDecimal.valueOf(Long.MAX_VALUE);
 
   /** For each output computed from noised parts: its parts and its interval in every row. */
   private static List<Answer.DerivedReport> derivedReports(
@@ -104,9 +139,17 @@ final class Answers {
           output.expression() instanceof DerivedExpression.Part part
               ? typeOf(query.releaseSpec().columns().get(part.index()), planTypes)
               : typeOf(output.expression().type());
-      columns.add(new Answer.AnswerColumn(output.name(), type));
+      columns.add(new Answer.AnswerColumn(output.name(), type, readsNoise(query, output)));
     }
     return columns;
+  }
+
+  /** Whether an output reads a noised part, and so has an interval. */
+  private static boolean readsNoise(PrivateQuery query, PostProcessing.OutputColumn output) {
+    TreeSet<Integer> parts = new TreeSet<>();
+    output.expression().collectParts(parts);
+    return parts.stream()
+        .anyMatch(part -> query.releaseSpec().columns().get(part).role() != ColumnRole.GROUP_KEY);
   }
 
   /** A derived output's type: whole numbers BIGINT, fractions (ratios) DOUBLE. */

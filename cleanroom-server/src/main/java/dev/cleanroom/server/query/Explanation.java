@@ -1,15 +1,18 @@
 package dev.cleanroom.server.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.cleanroom.querypolicy.release.AccuracyPlanner;
 import dev.cleanroom.querypolicy.release.DerivedExpression;
 import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.server.problem.Problem;
+import dev.cleanroom.server.problem.ServerException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -20,6 +23,8 @@ import java.util.TreeSet;
  *     derived output, HAVING or ORDER BY are named in {@code explanation} and in the parts of the
  *     derived columns that read them)
  * @param plan the private plan as text (the server's secret key masked)
+ * @param accuracy what epsilon gives each noised column plus or minus X, and from how many people a
+ *     group is shown
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Explanation(
@@ -33,7 +38,19 @@ public record Explanation(
     List<ExplainedColumn> columns,
     List<RowsPerJoinKey> rowsPerJoinKey,
     String explanation,
-    String plan) {
+    String plan,
+    Accuracy accuracy) {
+
+  /**
+   * Accuracy before anything runs, computed by the release code from the plan's parameters.
+   *
+   * @param groupsShown the threshold, and the smallest exact number of people whose group is shown
+   *     half of the time and 95% of the time
+   * @param columns each noised column: its 95% half-width now, and the epsilon per query each
+   *     target half-width needs
+   */
+  public record Accuracy(
+      AccuracyPlanner.GroupsShown groupsShown, List<AccuracyPlanner.ColumnAccuracy> columns) {}
 
   /** In a join, at most {@code maxRows} rows of {@code table} per value of {@code columns}. */
   public record RowsPerJoinKey(String table, List<String> columns, int maxRows) {}
@@ -52,10 +69,26 @@ public record Explanation(
       List<String> parts) {}
 
   static Explanation rejected(List<Problem.Violation> violations) {
-    return new Explanation(false, violations, null, null, null, null, null, null, null, null, null);
+    return new Explanation(
+        false, violations, null, null, null, null, null, null, null, null, null, null);
   }
 
-  static Explanation accepted(PrivateQuery query, List<String> tables) {
+  /**
+   * The accuracy of {@code query}; {@code targets} are the half-widths the analyst asked about, by
+   * column.
+   */
+  static Accuracy accuracy(PrivateQuery query, Map<String, BigDecimal> targets) {
+    try {
+      return new Accuracy(
+          AccuracyPlanner.groupsShown(query.releaseSpec()),
+          AccuracyPlanner.columns(query.releaseSpec(), targets));
+    } catch (IllegalArgumentException e) {
+      // The message names the analyst's own columns and numbers, never data.
+      throw ServerException.malformed("options.targetHalfWidth: " + e.getMessage());
+    }
+  }
+
+  static Explanation accepted(PrivateQuery query, List<String> tables, Accuracy accuracy) {
     var parameters = query.releaseSpec().parameters();
     return new Explanation(
         true,
@@ -70,7 +103,8 @@ public record Explanation(
             .map(cap -> new RowsPerJoinKey(cap.table().toString(), cap.columns(), cap.maxRows()))
             .toList(),
         query.explanation(),
-        query.planText());
+        query.planText(),
+        accuracy);
   }
 
   private static List<ExplainedColumn> columns(PrivateQuery query) {

@@ -37,11 +37,12 @@ public class QueryResource {
           "{\"sql\": \"SELECT i.campaign_id, COUNT(DISTINCT c.customer_id) AS reach FROM"
               + " advertiser.impressions i JOIN retailer.customers c ON i.email_hash ="
               + " c.email_hash GROUP BY i.campaign_id\"}")
-  public record QueryRequest(String sql) {
+  public record QueryRequest(String sql, QueryOptions options) {
     public QueryRequest {
       if (sql == null || sql.isBlank()) {
         throw ServerException.malformed("'sql' is required");
       }
+      options = options == null ? QueryOptions.NONE : options;
     }
   }
 
@@ -81,10 +82,14 @@ public class QueryResource {
           "Violations, or the rewritten plan and its cost (analyst); nothing runs, no budget moves")
   @APIResponse(
       responseCode = "200",
-      description = "Accepted with its plan and epsilon, or rejected with its violations")
+      description =
+          "Accepted with its plan, epsilon and accuracy (what epsilon gives each noised column ±X,"
+              + " from how many people a group is shown), or rejected with its violations")
   @APIResponse(
       responseCode = "400",
-      description = "The SQL cannot be parsed or names unknown tables or columns")
+      description =
+          "The SQL cannot be parsed or names unknown tables or columns, or options.targetHalfWidth"
+              + " names a column that is not noised or a target that is not positive")
   @APIResponse(responseCode = "403", description = "Not an analyst")
   @POST
   @Path("/explain")
@@ -93,6 +98,7 @@ public class QueryResource {
   public Explanation explain(
       @PathParam("collaboration") String collaboration, QueryRequest request) {
     Caller analyst = caller.get().require(collaboration, Role.ANALYST);
-    return queries.explain(analyst, Bodies.require(request).sql());
+    QueryRequest body = Bodies.require(request);
+    return queries.explain(analyst, body.sql(), body.options().targetHalfWidth());
   }
 }

@@ -112,6 +112,14 @@ public class QueryService {
 
   /** Steps 1 to 4 only: the violations, or the private plan and its cost. Nothing runs. */
   public Explanation explain(Caller analyst, String sql) {
+    return explain(analyst, sql, Map.of());
+  }
+
+  /**
+   * Steps 1 to 4 only, with the epsilon each of {@code targetHalfWidths} (by column) would need.
+   * Nothing runs.
+   */
+  public Explanation explain(Caller analyst, String sql, Map<String, BigDecimal> targetHalfWidths) {
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
     AnalysisResult result =
         analyze(
@@ -122,8 +130,9 @@ public class QueryService {
     }
     PrivateQuery query = ((AnalysisResult.Accepted) result).query();
     List<String> tables = query.tablesRead().stream().map(TableName::toString).toList();
+    Explanation.Accuracy accuracy = Explanation.accuracy(query, targetHalfWidths);
     record(analyst, QueryAuditEvent.explainedAccepted(analyst.member(), tables));
-    return Explanation.accepted(query, tables);
+    return Explanation.accepted(query, tables, accuracy);
   }
 
   /**

@@ -142,7 +142,7 @@ class ClientEndToEndTest {
     // "-": the SQL from stdin; the same query again is the stored answer, at no cost.
     assertEquals(0, toCsv.status(), toCsv::toString);
     List<String> csvLines = Files.readAllLines(csv);
-    assertEquals("campaign_id,reach", csvLines.get(0));
+    assertEquals("campaign_id,reach,reach_low95,reach_high95", csvLines.get(0));
     int tableRows = lines.indexOf("") - 2;
     assertEquals(tableRows + 1, csvLines.size(), "the header and the same rows as the table");
     assertTrue(toCsv.out().contains("(the same answer as before"), toCsv::toString);

@@ -4,9 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.querypolicy.PolicyException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Answers accuracy questions before anything runs, with the release code itself: what epsilon per
@@ -36,6 +40,72 @@ public final class AccuracyPlanner {
    * @param almostAlways the smallest exact number of people shown with probability at least 95%
    */
   public record GroupsShown(long threshold, long halfOfTheTime, long almostAlways) {}
+
+  /**
+   * The epsilon per query a column needs for a 95% half-width.
+   *
+   * @param halfWidth the target: plus or minus this at 95%
+   * @param epsilon the smallest epsilon per query that gives it, or {@code null} when even 1000
+   *     does not
+   */
+  public record Target(BigDecimal halfWidth, BigDecimal epsilon) {}
+
+  /**
+   * One noised column: its 95% half-width at the query's epsilon, and the epsilon it needs for each
+   * target.
+   */
+  public record ColumnAccuracy(String column, BigDecimal ci95, List<Target> targets) {
+    public ColumnAccuracy {
+      targets = List.copyOf(targets);
+    }
+  }
+
+  /**
+   * Every noised column of {@code spec} (as its noise report names it): the target the analyst gave
+   * for it in {@code targets}, or else {@link #standardTargets}.
+   *
+   * @throws IllegalArgumentException when {@code targets} names a column that is not noised, or a
+   *     target that is not positive
+   */
+  public static List<ColumnAccuracy> columns(ReleaseSpec spec, Map<String, BigDecimal> targets) {
+    requireNonNull(spec, "spec is null");
+    requireNonNull(targets, "targets is null");
+    List<ColumnNoise> noise = Releaser.forSpec(spec).noiseReport();
+    Set<String> noised = new LinkedHashSet<>();
+    noise.forEach(entry -> noised.add(entry.column()));
+    for (Map.Entry<String, BigDecimal> target : targets.entrySet()) {
+      if (!noised.contains(target.getKey())) {
+        throw new IllegalArgumentException(
+            "'"
+                + target.getKey()
+                + "' is not a noised column of this query; its noised columns"
+                + " are "
+                + String.join(", ", noised));
+      }
+      if (target.getValue() == null || target.getValue().signum() <= 0) {
+        throw new IllegalArgumentException(
+            "the target half-width of '" + target.getKey() + "' must be > 0");
+      }
+    }
+    ColumnNoise[] byPart = PostProcessing.noiseByPart(spec, noise);
+    List<ColumnAccuracy> columns = new ArrayList<>();
+    for (int part = 0; part < byPart.length; part++) {
+      ColumnNoise entry = byPart[part];
+      if (entry == null) {
+        continue;
+      }
+      List<BigDecimal> widths =
+          targets.containsKey(entry.column())
+              ? List.of(targets.get(entry.column()))
+              : standardTargets(spec.columns().get(part));
+      List<Target> reached = new ArrayList<>();
+      for (BigDecimal width : widths) {
+        reached.add(new Target(width, epsilonFor(spec, entry.column(), width).orElse(null)));
+      }
+      columns.add(new ColumnAccuracy(entry.column(), entry.ci95HalfWidth(), reached));
+    }
+    return columns;
+  }
 
   /** From how many people a group of a query of {@code spec} is shown. */
   public static GroupsShown groupsShown(ReleaseSpec spec) {

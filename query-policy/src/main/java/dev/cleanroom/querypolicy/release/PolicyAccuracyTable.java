@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cleanroom.querypolicy.PolicyException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class PolicyAccuracyTable {
       Map<String, BigDecimal> sums) {
     public Row {
       requireNonNull(epsilonPerQuery, "epsilonPerQuery is null");
-      sums = Map.copyOf(sums);
+      sums = Collections.unmodifiableMap(new LinkedHashMap<>(sums));
     }
   }
 

@@ -1,0 +1,111 @@
+package dev.cleanroom.server.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cleanroom.server.Api;
+import dev.cleanroom.server.Api.Collaboration;
+import dev.cleanroom.server.TestData;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The policy dry-run shows the accuracy table of README's "What a privacy officer chooses" for the
+ * draft's own k, delta, groups per unit and bounds.
+ */
+@QuarkusTest
+class PolicyDryRunAccuracyApiTest {
+  private static final JsonPathConfig DOUBLES =
+      new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE);
+
+  @Test
+  void dryRun_showsTheDraftsAccuracyTable_asTheReadmeDoesForTheSameSettings() {
+    Collaboration room = withCustomers();
+    // The README's settings: k = 50, delta 1e-6, one group per person; spend bounded to [0, 100].
+    String readme =
+        TestData.demoPolicyWithoutJoins("retailer.customers")
+            .replace("\"maxGroupsContributed\": 4", "\"maxGroupsContributed\": 1")
+            .replace("\"upper\": 10000", "\"upper\": 100");
+    propose(room, readme, 1);
+    JsonPath table = dryRun(room, 1);
+    assertEquals(
+        List.of(0.1, 0.5, 1.0, 2.0, 5.0),
+        table.getList("accuracy.rows.epsilonPerQuery", Double.class));
+    assertEquals(List.of(false, true, false, false, false), table.getList("accuracy.rows.policy"));
+    // README's table: shown from 576, 156, 103, 77, 61 people; reach ± 120, 24, 12, 6, 2; spend
+    // ± 11982, 2396.5, 1198.25, 599.125, 239.6875 (the README rounds).
+    assertEquals(
+        List.of(576.0, 156.0, 103.0, 77.0, 61.0),
+        table.getList("accuracy.rows.threshold", Double.class));
+    assertEquals(
+        List.of(120.0, 24.0, 12.0, 6.0, 2.0), table.getList("accuracy.rows.reach", Double.class));
+    assertEquals(
+        List.of(11982.0, 2396.5, 1198.25, 599.125, 239.6875),
+        table.getList("accuracy.rows.sums.lifetime_spend", Double.class));
+    List<Double> halfOfTheTime = table.getList("accuracy.rows.shownHalfOfTheTime", Double.class);
+    List<Double> almostAlways = table.getList("accuracy.rows.shownAlmostAlways", Double.class);
+    for (int i = 0; i < 5; i++) {
+      assertTrue(almostAlways.get(i) > halfOfTheTime.get(i));
+    }
+
+    // Another draft, m = 4 and its own epsilon 0.3: noise four times as large, its own row added.
+    String demo =
+        TestData.demoPolicyWithoutJoins("retailer.customers")
+            .replace("\"epsilonPerQuery\": 0.5", "\"epsilonPerQuery\": 0.3");
+    propose(room, demo, 2);
+    JsonPath other = dryRun(room, 2);
+    assertEquals(
+        List.of(0.1, 0.3, 0.5, 1.0, 2.0, 5.0),
+        other.getList("accuracy.rows.epsilonPerQuery", Double.class));
+    assertEquals(
+        List.of(false, true, false, false, false, false), other.getList("accuracy.rows.policy"));
+    double reachAtOne = other.getDouble("accuracy.rows[3].reach");
+    assertTrue(reachAtOne >= 4 * 12 - 1 && reachAtOne <= 4 * 12 + 1, "reach ± " + reachAtOne);
+    assertTrue(
+        other.getDouble("accuracy.rows[3].sums.lifetime_spend") > 100 * 1198.25 * 3,
+        "bounded to 10,000 instead of 100, four groups per person");
+    assertTrue(other.getDouble("accuracy.rows[3].threshold") > 103);
+  }
+
+  private static JsonPath dryRun(Collaboration room, int version) {
+    return room.as("privacy")
+        .contentType(ContentType.JSON)
+        .body(
+            Map.of(
+                "cases",
+                List.of(
+                    Map.of(
+                        "name",
+                        "reach by age",
+                        "sql",
+                        "SELECT age_band, COUNT(DISTINCT customer_id) AS reach"
+                            + " FROM retailer.customers GROUP BY age_band"))))
+        .post(room.path() + "/datasets/customers/policy/" + version + "/dry-run")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .using(DOUBLES);
+  }
+
+  private static void propose(Collaboration room, String policy, int version) {
+    room.as("privacy")
+        .contentType(ContentType.JSON)
+        .body(policy)
+        .put(room.path() + "/datasets/customers/policy")
+        .then()
+        .statusCode(201)
+        .body("version", org.hamcrest.Matchers.equalTo(version));
+  }
+
+  private static Collaboration withCustomers() {
+    Collaboration collaboration = Api.newCollaboration();
+    collaboration.declareCustomers();
+    return collaboration;
+  }
+}
