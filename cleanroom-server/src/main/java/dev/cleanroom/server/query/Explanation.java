@@ -1,6 +1,7 @@
 package dev.cleanroom.server.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.release.AccuracyPlanner;
 import dev.cleanroom.querypolicy.release.DerivedExpression;
 import dev.cleanroom.querypolicy.release.PostProcessing;
@@ -24,7 +25,7 @@ import java.util.TreeSet;
  *     derived columns that read them)
  * @param plan the private plan as text (the server's secret key masked)
  * @param accuracy what epsilon gives each noised column plus or minus X, and from how many people a
- *     group is shown
+ *     group is shown; absent when the release refuses the query's parameters
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Explanation(
@@ -85,6 +86,9 @@ public record Explanation(
     } catch (IllegalArgumentException e) {
       // The message names the analyst's own columns and numbers, never data.
       throw ServerException.malformed("options.targetHalfWidth: " + e.getMessage());
+    } catch (PolicyException e) {
+      // A spec the release refuses (asking the query fails with its problem): no accuracy to show.
+      return null;
     }
   }
 

@@ -20,8 +20,8 @@ import java.util.Optional;
  * noisy threshold get the set {@link ThresholdRelease#exactCounts} conditioned on the release; an
  * average is its noisy sum's interval divided by its noisy count's, by interval arithmetic, cut to
  * what an average can be. A derived output gets interval arithmetic over its parts' intervals
- * ({@link DerivedExpression#interval}). A column role added later gets its value plus or minus its
- * {@link ColumnNoise#ci95HalfWidth} unless it is given a rule of its own in {@link #partInterval}.
+ * ({@link DerivedExpression#interval}). A new column role adds its case to {@code partInterval}:
+ * usually its value plus or minus its {@link ColumnNoise#ci95HalfWidth}, or a rule of its own.
  */
 public final class CellIntervals {
 
