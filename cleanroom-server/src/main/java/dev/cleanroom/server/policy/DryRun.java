@@ -1,6 +1,7 @@
 package dev.cleanroom.server.policy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.cleanroom.querypolicy.release.PolicyAccuracyTable;
 import dev.cleanroom.server.problem.Problem;
 import dev.cleanroom.server.problem.ServerException;
 import java.util.List;
@@ -63,7 +64,29 @@ public final class DryRun {
       String message,
       Boolean passed) {}
 
-  /** Every case's result, and how many met their expectation. */
+  /**
+   * Every case's result, and how many met their expectation.
+   *
+   * @param accuracy what the version's settings cost in accuracy, at standard epsilons and its own
+   */
   public record Report(
-      int policyVersion, String analyst, int passed, int failed, List<CaseResult> cases) {}
+      int policyVersion,
+      String analyst,
+      int passed,
+      int failed,
+      List<CaseResult> cases,
+      Accuracy accuracy) {}
+
+  /**
+   * The accuracy table of a policy version (README, "What a privacy officer chooses, and what it
+   * costs"), computed by the release code for its k, delta, groups per unit and bounds.
+   *
+   * @param query the query the half-widths are for
+   * @param rows one per epsilon per query
+   */
+  public record Accuracy(String query, List<PolicyAccuracyTable.Row> rows) {
+    public Accuracy {
+      rows = List.copyOf(rows);
+    }
+  }
 }

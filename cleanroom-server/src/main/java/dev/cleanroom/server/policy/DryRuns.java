@@ -3,13 +3,20 @@ package dev.cleanroom.server.policy;
 import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
+import dev.cleanroom.querypolicy.policy.ColumnClass;
+import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
+import dev.cleanroom.querypolicy.policy.PrivacyParameters;
+import dev.cleanroom.querypolicy.release.PolicyAccuracyTable;
+import dev.cleanroom.querypolicy.release.QueryPrivacyParameters;
 import dev.cleanroom.server.dataset.Dataset;
 import dev.cleanroom.server.policy.QueryCatalog.Visible;
 import dev.cleanroom.server.problem.PolicyProblems;
 import dev.cleanroom.server.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +49,36 @@ public class DryRuns {
     List<DryRun.CaseResult> results =
         cases.stream().map(example -> tryCase(visible, example)).toList();
     return new DryRun.Report(
-        version, analyst, count(results, Boolean.TRUE), count(results, Boolean.FALSE), results);
+        version,
+        analyst,
+        count(results, Boolean.TRUE),
+        count(results, Boolean.FALSE),
+        results,
+        accuracy(draft));
+  }
+
+  /** The accuracy table for the draft's own settings. */
+  static DryRun.Accuracy accuracy(DatasetPolicy draft) {
+    PrivacyParameters privacy = draft.privacy();
+    QueryPrivacyParameters parameters =
+        new QueryPrivacyParameters(
+            privacy.epsilonPerQuery(),
+            privacy.delta(),
+            draft.minimumDistinctUnits(),
+            privacy.maxGroupsContributed(),
+            privacy.releaseRemainder());
+    Map<String, BigDecimal[]> metrics = new LinkedHashMap<>();
+    for (ColumnPolicy column : draft.columns()) {
+      if (column.columnClass() == ColumnClass.METRIC) {
+        metrics.put(
+            column.name(), new BigDecimal[] {column.bounds().lower(), column.bounds().upper()});
+      }
+    }
+    return new DryRun.Accuracy(
+        "SELECT key, COUNT(DISTINCT unit) AS reach, COUNT(*) AS rows, SUM(metric) ... GROUP BY"
+            + " key, one metric at a time: the smallest exact number of people whose group is"
+            + " shown 50% and 95% of the time, and each column's noise half-width at 95%",
+        PolicyAccuracyTable.of(parameters, privacy.maxContributionsPerGroup(), metrics));
   }
 
   private DryRun.CaseResult tryCase(Visible visible, DryRun.Case example) {

@@ -103,7 +103,10 @@ public class PolicyResource {
           "Try example queries against a policy version (privacy officer); nothing runs, no budget moves")
   @APIResponse(
       responseCode = "200",
-      description = "Each case accepted or rejected with its violations")
+      description =
+          "Each case accepted or rejected with its violations, and the version's accuracy table"
+              + " (from how many people a group is shown, ± at 95% for reach, a row count and each"
+              + " metric's sum, at standard epsilons and the version's own)")
   @APIResponse(responseCode = "400", description = "The body is malformed")
   @APIResponse(responseCode = "403", description = "Not a privacy officer")
   @APIResponse(responseCode = "404", description = "No such dataset or version")

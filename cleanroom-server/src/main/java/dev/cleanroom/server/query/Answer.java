@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.cleanroom.querypolicy.release.CellIntervals;
 import dev.cleanroom.querypolicy.release.ReleaseAccounting;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -17,16 +18,40 @@ import java.util.Map;
  *
  * @param policyVersions the approved policy version of every table read, by table
  * @param dataVersions the data version of every table read, by table
+ * @param intervals parallel to {@code rows}: for each row, for each column, the 95% interval {@code
+ *     [low, high]} of the value without noise ({@link CellIntervals#METHOD}), or {@code null} for a
+ *     group key and where it is unknown or unbounded; absent in an answer stored before intervals
+ *     existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"queryId", "columns", "rows", "privacy", "policyVersions", "dataVersions"})
+@JsonPropertyOrder({
+  "queryId",
+  "columns",
+  "rows",
+  "intervals",
+  "privacy",
+  "policyVersions",
+  "dataVersions"
+})
 public record Answer(
     String queryId,
     List<AnswerColumn> columns,
     List<List<Object>> rows,
     PrivacyReport privacy,
     Map<String, Integer> policyVersions,
-    Map<String, Integer> dataVersions) {
+    Map<String, Integer> dataVersions,
+    List<List<List<Number>>> intervals) {
+
+  /** An answer without intervals. */
+  public Answer(
+      String queryId,
+      List<AnswerColumn> columns,
+      List<List<Object>> rows,
+      PrivacyReport privacy,
+      Map<String, Integer> policyVersions,
+      Map<String, Integer> dataVersions) {
+    this(queryId, columns, rows, privacy, policyVersions, dataVersions, null);
+  }
 
   public Answer {
     requireNonNull(queryId, "queryId is null");
@@ -44,13 +69,38 @@ public record Answer(
     requireNonNull(privacy, "privacy is null");
     policyVersions = Map.copyOf(policyVersions);
     dataVersions = Map.copyOf(dataVersions);
+    if (intervals != null) {
+      if (intervals.size() != rows.size()) {
+        throw new IllegalArgumentException(
+            intervals.size() + " rows of intervals for " + rows.size() + " rows");
+      }
+      List<List<List<Number>>> copiedIntervals = new ArrayList<>(intervals.size());
+      for (List<List<Number>> row : intervals) {
+        if (row.size() != columns.size()) {
+          throw new IllegalArgumentException(
+              "a row has " + row.size() + " intervals for " + columns.size() + " columns");
+        }
+        // A group key's interval is null, which List.copyOf refuses.
+        copiedIntervals.add(Collections.unmodifiableList(new ArrayList<>(row)));
+      }
+      intervals = Collections.unmodifiableList(copiedIntervals);
+    }
   }
 
-  /** One output column and its SQL type name ({@code VARCHAR}, {@code BIGINT}, ...). */
-  public record AnswerColumn(String name, String type) {
+  /**
+   * One output column and its SQL type name ({@code VARCHAR}, {@code BIGINT}, ...).
+   *
+   * @param noised whether its values carry noise, and so an interval ({@code false} for group keys)
+   */
+  public record AnswerColumn(String name, String type, boolean noised) {
     public AnswerColumn {
       requireNonNull(name, "name is null");
       requireNonNull(type, "type is null");
+    }
+
+    /** A column without noise (a group key). */
+    public AnswerColumn(String name, String type) {
+      this(name, type, false);
     }
   }
 
@@ -267,6 +317,12 @@ public record Answer(
   /** The same answer served again from the cache. */
   public Answer asCached(String newQueryId, BigDecimal remaining) {
     return new Answer(
-        newQueryId, columns, rows, privacy.asCached(remaining), policyVersions, dataVersions);
+        newQueryId,
+        columns,
+        rows,
+        privacy.asCached(remaining),
+        policyVersions,
+        dataVersions,
+        intervals);
   }
 }

@@ -62,6 +62,43 @@ public final class AnswerBatches {
     batch.setRowCount(answer.rows().size());
   }
 
+  /**
+   * The schema of the Arrow IPC download: the answer's columns, each noised one followed by its
+   * interval's low and high as doubles ({@link IntervalColumns}).
+   */
+  static Schema downloadSchema(Answer answer) {
+    List<Field> fields = new ArrayList<>();
+    for (Answer.AnswerColumn column : answer.columns()) {
+      fields.add(new Field(column.name(), FieldType.nullable(arrowType(column.type())), null));
+      if (column.noised()) {
+        for (String suffix : List.of(IntervalColumns.LOW, IntervalColumns.HIGH)) {
+          fields.add(
+              new Field(
+                  column.name() + suffix,
+                  FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
+                  null));
+        }
+      }
+    }
+    return new Schema(fields);
+  }
+
+  /** Fills {@code batch}, created with {@link #downloadSchema}, with the answer's rows. */
+  static void fillDownload(Answer answer, VectorSchemaRoot batch) {
+    batch.allocateNew();
+    int rows = answer.rows().size();
+    for (int r = 0; r < rows; r++) {
+      List<Object> row = IntervalColumns.row(answer, r);
+      for (int c = 0; c < row.size(); c++) {
+        set(batch.getVector(c), r, row.get(c));
+      }
+    }
+    for (FieldVector vector : batch.getFieldVectors()) {
+      vector.setValueCount(rows);
+    }
+    batch.setRowCount(rows);
+  }
+
   /** The Arrow type of a column of SQL type {@code sqlType}. */
   public static ArrowType arrowType(String sqlType) {
     String base = sqlType.toUpperCase(Locale.ROOT);

@@ -1,6 +1,8 @@
 package dev.cleanroom.server.query;
 
+import dev.cleanroom.querypolicy.release.CellIntervals;
 import dev.cleanroom.querypolicy.release.ColumnNoise;
+import dev.cleanroom.querypolicy.release.ColumnRole;
 import dev.cleanroom.querypolicy.release.DerivedExpression;
 import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
@@ -17,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.type.SqlTypeName;
 
@@ -65,7 +68,14 @@ final class Answers {
             releaseNote(released.rule()),
             spent(released.spent()),
             Answer.Mechanism.of(released.accounting()));
-    return new Answer(queryId, columns, values, report, policyVersions, dataVersions);
+    return new Answer(
+        queryId,
+        columns,
+        values,
+        report,
+        policyVersions,
+        dataVersions,
+        intervals(CellIntervals.of(spec, released.noise()).cells(post, rows)));
   }
 
   /** The number of key combinations under public keys, else {@code null}. */
@@ -85,6 +95,31 @@ final class Answers {
         .map(s -> new Answer.SpentReport(s.purpose(), s.epsilon(), s.delta()))
         .toList();
   }
+
+  /** Each row's intervals as JSON numbers, {@code [low, high]} or null per column. */
+  private static List<List<List<Number>>> intervals(List<DerivedExpression.Interval[]> cells) {
+    List<List<List<Number>>> rows = new ArrayList<>(cells.size());
+    for (DerivedExpression.Interval[] row : cells) {
+      List<List<Number>> converted = new ArrayList<>(row.length);
+      for (DerivedExpression.Interval interval : row) {
+        converted.add(
+            interval == null ? null : List.of(number(interval.low()), number(interval.high())));
+      }
+      rows.add(converted);
+    }
+    return rows;
+  }
+
+  /** A whole number as a long (as counts are shown), anything else as a double. */
+  private static Number number(BigDecimal value) {
+    BigDecimal stripped = value.stripTrailingZeros();
+    if (stripped.scale() <= 0 && stripped.abs().compareTo(LONG_RANGE) < 0) {
+      return stripped.longValueExact();
+    }
+    return value.doubleValue();
+  }
+
+  private static final BigDecimal LONG_RANGE = BigDecimal.valueOf(Long.MAX_VALUE);
 
   /** For each output computed from noised parts: its parts and its interval in every row. */
   private static List<Answer.DerivedReport> derivedReports(
@@ -131,9 +166,17 @@ final class Answers {
           output.expression() instanceof DerivedExpression.Part part
               ? typeOf(query.releaseSpec().columns().get(part.index()), planTypes)
               : typeOf(output.expression().type());
-      columns.add(new Answer.AnswerColumn(output.name(), type));
+      columns.add(new Answer.AnswerColumn(output.name(), type, readsNoise(query, output)));
     }
     return columns;
+  }
+
+  /** Whether an output reads a noised part, and so has an interval. */
+  private static boolean readsNoise(PrivateQuery query, PostProcessing.OutputColumn output) {
+    TreeSet<Integer> parts = new TreeSet<>();
+    output.expression().collectParts(parts);
+    return parts.stream()
+        .anyMatch(part -> query.releaseSpec().columns().get(part).role() != ColumnRole.GROUP_KEY);
   }
 
   /** A derived output's type: whole numbers BIGINT, fractions (ratios) DOUBLE. */
@@ -143,6 +186,8 @@ final class Answers {
       case REAL -> "DOUBLE";
       case TEXT -> "VARCHAR";
       case BOOLEAN -> "BOOLEAN";
+        // A histogram is only ever read by its quantiles, which are REAL.
+      case HISTOGRAM -> "DOUBLE";
     };
   }
 
@@ -158,7 +203,7 @@ final class Answers {
     return switch (column.role()) {
       case GROUP_KEY -> sqlName(planTypes.get(column.valueField()));
       case DISTINCT_UNITS, COUNT -> "BIGINT";
-      case SUM, AVG -> "DOUBLE";
+      case SUM, AVG, HISTOGRAM -> "DOUBLE";
     };
   }
 

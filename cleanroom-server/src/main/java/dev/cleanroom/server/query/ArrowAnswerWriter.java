@@ -20,7 +20,8 @@ import org.apache.arrow.vector.ipc.ArrowWriter;
 
 /**
  * Writes an answer as one Arrow IPC record batch (stream or file format), built by {@link
- * AnswerBatches}; the privacy report travels in response headers.
+ * AnswerBatches}, each noised column followed by its 95% interval ({@link IntervalColumns}); the
+ * privacy report travels in response headers.
  */
 @Provider
 @Produces({AnswerFormats.ARROW_STREAM, AnswerFormats.ARROW_FILE})
@@ -54,8 +55,8 @@ public class ArrowAnswerWriter implements MessageBodyWriter<Answer> {
     try (BufferAllocator allocator =
             root.newChildAllocator("answer-" + answer.queryId(), 0, Long.MAX_VALUE);
         VectorSchemaRoot batch =
-            VectorSchemaRoot.create(AnswerBatches.schema(answer.columns()), allocator)) {
-      AnswerBatches.fill(answer, batch);
+            VectorSchemaRoot.create(AnswerBatches.downloadSchema(answer), allocator)) {
+      AnswerBatches.fillDownload(answer, batch);
       boolean file = mediaType.toString().startsWith(AnswerFormats.ARROW_FILE);
       try (ArrowWriter writer =
           file

@@ -17,8 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Writes an answer as RFC 4180 CSV with a header row; the privacy report travels in response
- * headers, since CSV has no place for it.
+ * Writes an answer as RFC 4180 CSV with a header row, each noised column followed by its 95%
+ * interval ({@link IntervalColumns}); the privacy report travels in response headers, since CSV has
+ * no place for it.
  */
 @Provider
 @Produces(AnswerFormats.CSV)
@@ -48,9 +49,9 @@ public class CsvAnswerWriter implements MessageBodyWriter<Answer> {
       throws IOException {
     PrivacyHeaders.add(answer, headers, json);
     Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-    writeRow(writer, answer.columns().stream().map(c -> (Object) c.name()).toList());
-    for (List<Object> row : answer.rows()) {
-      writeRow(writer, row);
+    writeRow(writer, List.copyOf(IntervalColumns.header(answer)));
+    for (int row = 0; row < answer.rows().size(); row++) {
+      writeRow(writer, IntervalColumns.row(answer, row));
     }
     writer.flush();
   }

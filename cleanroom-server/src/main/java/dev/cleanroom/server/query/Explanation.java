@@ -1,6 +1,8 @@
 package dev.cleanroom.server.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.cleanroom.querypolicy.PolicyException;
+import dev.cleanroom.querypolicy.release.AccuracyPlanner;
 import dev.cleanroom.querypolicy.release.DerivedExpression;
 import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseColumn;
@@ -8,9 +10,11 @@ import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.querypolicy.release.Releaser;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.server.problem.Problem;
+import dev.cleanroom.server.problem.ServerException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -28,6 +32,8 @@ import java.util.TreeSet;
  * @param spent what each part of the epsilon and delta would pay for
  * @param mechanism the noise and release rule the query would be released with (chosen from its
  *     parameters and options only)
+ * @param accuracy what epsilon gives each noised column plus or minus X, and from how many people a
+ *     group is shown; absent when the release refuses the query's parameters
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Explanation(
@@ -46,7 +52,19 @@ public record Explanation(
     Long publicKeys,
     String releaseNote,
     List<Answer.SpentReport> spent,
-    Answer.Mechanism mechanism) {
+    Answer.Mechanism mechanism,
+    Accuracy accuracy) {
+
+  /**
+   * Accuracy before anything runs, computed by the release code from the plan's parameters.
+   *
+   * @param groupsShown the threshold, and the smallest exact number of people whose group is shown
+   *     half of the time and 95% of the time
+   * @param columns each noised column: its 95% half-width now, and the epsilon per query each
+   *     target half-width needs
+   */
+  public record Accuracy(
+      AccuracyPlanner.GroupsShown groupsShown, List<AccuracyPlanner.ColumnAccuracy> columns) {}
 
   /** In a join, at most {@code maxRows} rows of {@code table} per value of {@code columns}. */
   public record RowsPerJoinKey(String table, List<String> columns, int maxRows) {}
@@ -81,10 +99,29 @@ public record Explanation(
         null,
         null,
         null,
+        null,
         null);
   }
 
-  static Explanation accepted(PrivateQuery query, List<String> tables) {
+  /**
+   * The accuracy of {@code query}; {@code targets} are the half-widths the analyst asked about, by
+   * column.
+   */
+  static Accuracy accuracy(PrivateQuery query, Map<String, BigDecimal> targets) {
+    try {
+      return new Accuracy(
+          AccuracyPlanner.groupsShown(query.releaseSpec()),
+          AccuracyPlanner.columns(query.releaseSpec(), targets));
+    } catch (IllegalArgumentException e) {
+      // The message names the analyst's own columns and numbers, never data.
+      throw ServerException.malformed("options.targetHalfWidth: " + e.getMessage());
+    } catch (PolicyException e) {
+      // A spec the release refuses (asking the query fails with its problem): no accuracy to show.
+      return null;
+    }
+  }
+
+  static Explanation accepted(PrivateQuery query, List<String> tables, Accuracy accuracy) {
     var parameters = query.releaseSpec().parameters();
     return new Explanation(
         true,
@@ -104,7 +141,8 @@ public record Explanation(
         Answers.publicKeys(query.releaseSpec().rule()),
         Answers.releaseNote(query.releaseSpec().rule()),
         Answers.spent(Releaser.forSpec(query.releaseSpec()).spent()),
-        Answer.Mechanism.of(Releaser.forSpec(query.releaseSpec()).accounting()));
+        Answer.Mechanism.of(Releaser.forSpec(query.releaseSpec()).accounting()),
+        accuracy);
   }
 
   private static List<ExplainedColumn> columns(PrivateQuery query) {

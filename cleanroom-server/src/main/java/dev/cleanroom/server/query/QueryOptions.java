@@ -4,8 +4,11 @@ import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.release.MechanismPreference;
 import dev.cleanroom.querypolicy.release.ReleaseOptions;
 import dev.cleanroom.server.problem.ServerException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -20,6 +23,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *     whose keys are outside the key set (free; default false)
  * @param mechanism {@code auto} (default: the more accurate for this query, chosen from its
  *     parameters only), {@code laplace} or {@code gaussian}
+ * @param targetHalfWidth explain only: for a noised column (by name), the 95% half-width the
+ *     analyst wants; explain answers the epsilon per query it needs (default: a table at standard
+ *     targets for every noised column). It changes no answer, so it is not part of an answer's
+ *     cache key
  */
 @Schema(description = "What the release does beyond the SQL; every field optional")
 public record QueryOptions(
@@ -38,10 +45,15 @@ public record QueryOptions(
             description =
                 "Noise: auto (default, the more accurate for this query), laplace or gaussian",
             enumeration = {"auto", "laplace", "gaussian"})
-        String mechanism) {
+        String mechanism,
+    @Schema(
+            description =
+                "Explain only: per noised column, the 95% half-width wanted; explain answers the"
+                    + " epsilon per query that gives it")
+        Map<String, BigDecimal> targetHalfWidth) {
 
   /** No option asked: every default. */
-  public static final QueryOptions DEFAULT = new QueryOptions(false, false, null);
+  public static final QueryOptions DEFAULT = new QueryOptions(false, false, null, null);
 
   public QueryOptions {
     suppressedGroups = Boolean.TRUE.equals(suppressedGroups);
@@ -49,6 +61,8 @@ public record QueryOptions(
     if (mechanism != null) {
       mechanismPreference(mechanism);
     }
+    // A null target is refused by explain with its column's name, so it is kept here.
+    targetHalfWidth = targetHalfWidth == null ? Map.of() : new LinkedHashMap<>(targetHalfWidth);
   }
 
   /** The options as the release reads them. */

@@ -92,11 +92,15 @@ public class QueryResource {
           "Violations, or the rewritten plan and its cost (analyst); nothing runs, no budget moves")
   @APIResponse(
       responseCode = "200",
-      description = "Accepted with its plan and epsilon, or rejected with its violations")
+      description =
+          "Accepted with its plan, epsilon and accuracy (what epsilon gives each noised column ±X,"
+              + " from how many people a group is shown), or rejected with its violations")
   @APIResponse(
       responseCode = "400",
       description =
-          "The SQL cannot be parsed or names unknown tables or columns, or an option is unknown")
+          "The SQL cannot be parsed or names unknown tables or columns, an option is unknown, or"
+              + " options.targetHalfWidth names a column that is not noised or a target that is not"
+              + " positive")
   @APIResponse(responseCode = "403", description = "Not an analyst")
   @APIResponse(
       responseCode = "422",

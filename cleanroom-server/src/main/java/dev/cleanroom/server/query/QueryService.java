@@ -136,8 +136,9 @@ public class QueryService {
     }
     PrivateQuery query = ((AnalysisResult.Accepted) result).query();
     List<String> tables = query.tablesRead().stream().map(TableName::toString).toList();
+    Explanation.Accuracy accuracy = Explanation.accuracy(query, options.targetHalfWidth());
     record(analyst, QueryAuditEvent.explainedAccepted(analyst.member(), tables));
-    return Explanation.accepted(query, tables);
+    return Explanation.accepted(query, tables, accuracy);
   }
 
   /**

@@ -134,7 +134,9 @@ class ClientEndToEndTest {
     assertTrue(lines.get(2).matches("\\S+ +\\d+"), query::toString);
     assertTrue(lines.contains("epsilon charged:   0.5"), query::toString);
     assertTrue(query.out().contains("epsilon left:"), query::toString);
-    assertTrue(query.out().contains("groups suppressed: "), query::toString);
+    // Not asked for (options.suppressedGroups), so neither spent on nor shown.
+    assertFalse(query.out().contains("groups suppressed"), query::toString);
+    assertTrue(query.out().contains("noise on reach: "), query::toString);
 
     Path csv = directory.resolve("answer.csv");
     Run toCsv =
@@ -142,7 +144,7 @@ class ClientEndToEndTest {
     // "-": the SQL from stdin; the same query again is the stored answer, at no cost.
     assertEquals(0, toCsv.status(), toCsv::toString);
     List<String> csvLines = Files.readAllLines(csv);
-    assertEquals("campaign_id,reach", csvLines.get(0));
+    assertEquals("campaign_id,reach,reach_low95,reach_high95", csvLines.get(0));
     int tableRows = lines.indexOf("") - 2;
     assertEquals(tableRows + 1, csvLines.size(), "the header and the same rows as the table");
     assertTrue(toCsv.out().contains("(the same answer as before"), toCsv::toString);

@@ -155,7 +155,9 @@ class DerivedMetricsApiTest {
             .post(room.path() + "/queries");
     assertEquals(200, csv.statusCode());
     List<String> lines = csv.asString().lines().toList();
-    assertEquals("campaign_id,cpm,reach", lines.get(0));
+    // Each noised column is followed by its 95% interval.
+    assertEquals(
+        "campaign_id,cpm,cpm_low95,cpm_high95,reach,reach_low95,reach_high95", lines.get(0));
     assertEquals(rows.size(), lines.size() - 1);
     for (int i = 0; i < rows.size(); i++) {
       String[] fields = lines.get(i + 1).split(",");
@@ -168,7 +170,7 @@ class DerivedMetricsApiTest {
     assertEquals(2, header.path("derived").path(0).path("parts").size());
     assertTrue(header.path("derived").path(0).path("intervals").isMissingNode());
 
-    // Arrow: the ratio is a DOUBLE column, reach a BIGINT.
+    // Arrow: the ratio is a DOUBLE column, reach a BIGINT, each followed by its interval.
     byte[] arrow =
         room.as("advertiser")
             .contentType(ContentType.JSON)
@@ -187,7 +189,8 @@ class DerivedMetricsApiTest {
       assertEquals(
           new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE),
           batch.getSchema().getFields().get(1).getType());
-      assertEquals(new ArrowType.Int(64, true), batch.getSchema().getFields().get(2).getType());
+      assertEquals("reach", batch.getSchema().getFields().get(4).getName());
+      assertEquals(new ArrowType.Int(64, true), batch.getSchema().getFields().get(4).getType());
       assertEquals(rows.size(), batch.getRowCount());
       assertEquals(
           ((Number) rows.get(0).get(1)).doubleValue(), (Double) batch.getVector(1).getObject(0), 0);

@@ -44,7 +44,7 @@ class QueryAuditEventTest {
                 7,
                 2L,
                 HALF,
-                new QueryOptions(true, false, null),
+                new QueryOptions(true, false, null, null),
                 "threshold")
             .toEntry());
   }
@@ -70,7 +70,7 @@ class QueryAuditEventTest {
                 12,
                 null,
                 HALF,
-                new QueryOptions(null, true, null),
+                new QueryOptions(null, true, null, null),
                 "public keys: policy")
             .toEntry());
   }

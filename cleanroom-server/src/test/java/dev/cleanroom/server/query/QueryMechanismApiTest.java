@@ -130,11 +130,12 @@ public class QueryMechanismApiTest {
             Api.newCollaboration(),
             policy -> policy.replace("\"releaseRemainder\": false", "\"releaseRemainder\": true"));
 
-    ask(room, QueryStoryTest.REACH, Map.of("mechanism", "gaussian"))
+    // By age band: no published keys, so the remainder row applies (campaigns are public keys).
+    ask(room, QueryStoryTest.SPEND, Map.of("mechanism", "gaussian"))
         .statusCode(422)
         .contentType("application/problem+json")
         .body("detail", containsString("remainder row"));
-    explain(room, QueryStoryTest.REACH, Map.of("mechanism", "gaussian")).statusCode(422);
+    explain(room, QueryStoryTest.SPEND, Map.of("mechanism", "gaussian")).statusCode(422);
     QueryStoryTest.budgetOfCustomers(room, "0");
     // auto keeps Laplace there.
     ask(room, QueryStoryTest.REACH, Map.of("mechanism", "auto"))

@@ -37,6 +37,12 @@ class QueryOptionsApiTest {
           + JOIN
           + " GROUP BY i.campaign_id ORDER BY reach DESC";
 
+  /**
+   * Laplace noise named, so that the split of epsilon reads in equal shares (auto may choose
+   * Gaussian for two columns at four groups per person; that choice is QueryMechanismApiTest's).
+   */
+  private static final Map<String, String> LAPLACE = Map.of("mechanism", "laplace");
+
   private static ValidatableResponse ask(Collaboration room, String sql, Map<String, ?> options) {
     return room.as("advertiser")
         .contentType(ContentType.JSON)
@@ -50,7 +56,7 @@ class QueryOptionsApiTest {
     Collaboration room = loadedRoom("10");
 
     // Reach and spend by age band: two shares (release + reach, spend), no suppressed count.
-    JsonPath plain = ask(room, SPEND_BY_AGE, null).statusCode(200).extract().jsonPath();
+    JsonPath plain = ask(room, SPEND_BY_AGE, LAPLACE).statusCode(200).extract().jsonPath();
     assertNull(plain.get("privacy.suppressedGroups"));
     assertEquals("threshold", plain.getString("privacy.releaseRule"));
     assertEquals(
@@ -62,7 +68,7 @@ class QueryOptionsApiTest {
 
     // Asked for: another question (not the stored answer), charged again, a third share.
     JsonPath asked =
-        ask(room, SPEND_BY_AGE, Map.of("suppressedGroups", true))
+        ask(room, SPEND_BY_AGE, Map.of("suppressedGroups", true, "mechanism", "laplace"))
             .statusCode(200)
             .body("privacy.cached", equalTo(false))
             .extract()
@@ -74,11 +80,11 @@ class QueryOptionsApiTest {
     budgetOfCustomers(room, "1");
 
     // Each question has its stored answer: asking either again is free.
-    ask(room, SPEND_BY_AGE, Map.of("suppressedGroups", false))
+    ask(room, SPEND_BY_AGE, Map.of("suppressedGroups", false, "mechanism", "laplace"))
         .statusCode(200)
         .body("privacy.cached", equalTo(true))
         .body("privacy.suppressedGroups", nullValue());
-    ask(room, SPEND_BY_AGE, Map.of("suppressedGroups", true))
+    ask(room, SPEND_BY_AGE, Map.of("suppressedGroups", true, "mechanism", "laplace"))
         .statusCode(200)
         .body("privacy.cached", equalTo(true))
         .body("privacy.suppressedGroups", equalTo(asked.getInt("privacy.suppressedGroups")));
@@ -88,7 +94,7 @@ class QueryOptionsApiTest {
     room.as("advertiser")
         .contentType(ContentType.JSON)
         .accept("text/csv")
-        .body(Map.of("sql", SPEND_BY_AGE))
+        .body(Map.of("sql", SPEND_BY_AGE, "options", LAPLACE))
         .post(room.path() + "/queries")
         .then()
         .statusCode(200)

@@ -109,7 +109,10 @@ public class QueryStoryTest {
             .post(room.path() + "/queries");
     assertEquals(200, csv.statusCode());
     assertTrue(csv.contentType().startsWith("text/csv"));
-    assertTrue(csv.asString().startsWith("age_band,reach,spend\r\n"));
+    assertTrue(
+        csv.asString()
+            .startsWith(
+                "age_band,reach,reach_low95,reach_high95,spend,spend_low95,spend_high95\r\n"));
     assertEquals("0.5", csv.header("Cleanroom-Epsilon-Spent"));
     assertEquals("1", csv.header("Cleanroom-Epsilon-Remaining"));
 

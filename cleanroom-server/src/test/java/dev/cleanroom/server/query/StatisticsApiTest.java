@@ -73,7 +73,10 @@ class StatisticsApiTest {
             .post(room.path() + "/queries");
     assertEquals(200, csv.statusCode());
     List<String> lines = csv.asString().lines().toList();
-    assertEquals("campaign_id,spread,median_cost,p90", lines.get(0));
+    assertEquals(
+        "campaign_id,spread,spread_low95,spread_high95,median_cost,median_cost_low95,"
+            + "median_cost_high95,p90,p90_low95,p90_high95",
+        lines.get(0));
     assertEquals(rows.size(), lines.size() - 1);
   }
 }

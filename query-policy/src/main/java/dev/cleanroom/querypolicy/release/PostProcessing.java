@@ -3,7 +3,6 @@ package dev.cleanroom.querypolicy.release;
 import static java.util.Objects.requireNonNull;
 
 import dev.cleanroom.querypolicy.release.DerivedExpression.Interval;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,9 +35,8 @@ public record PostProcessing(
   public static final String INTERVAL_METHOD =
       "interval arithmetic over each part's 95% interval; approximate: it holds the value without"
           + " noise when every part's interval holds the part's, so with probability at least"
-          + " 1 - 0.05 x (number of parts) for a group whose release was never in doubt; it"
-          + " ignores the release decision, so for groups near the release threshold it leans"
-          + " upward";
+          + " 1 - 0.05 x (number of parts); a group's number of people is the set conditioned on"
+          + " its release by the noisy threshold, so groups near the threshold do not lean upward";
 
   /**
    * One output column.
@@ -223,63 +221,21 @@ public record PostProcessing(
 
   /**
    * The approximate 95% interval of a derived output in each shown row ({@code null} where it is
-   * unknown or unbounded), by {@link #INTERVAL_METHOD}.
+   * unknown or unbounded), by {@link #INTERVAL_METHOD} over the parts' intervals of {@link
+   * CellIntervals}.
    */
   public List<Interval> intervals(
       int output, List<ShownRow> rows, ReleaseSpec spec, List<ColumnNoise> noise) {
-    ColumnNoise[] byPart = noiseByPart(spec, noise);
+    CellIntervals cells = CellIntervals.of(spec, noise);
     List<Interval> intervals = new ArrayList<>();
     for (ShownRow row : rows) {
-      Interval[] partIntervals = new Interval[spec.columns().size()];
-      for (int part = 0; part < partIntervals.length; part++) {
-        partIntervals[part] =
-            partInterval(spec.columns().get(part), byPart[part], row.parts()[part]);
-        // A released group has at least k people, whatever its noise: the release's rule.
-        if (partIntervals[part] != null
-            && !row.remainder()
-            && spec.columns().get(part).role() == ColumnRole.DISTINCT_UNITS) {
-          BigDecimal k = BigDecimal.valueOf(spec.parameters().minimumDistinctUnits());
-          partIntervals[part] =
-              new Interval(partIntervals[part].low().max(k), partIntervals[part].high().max(k));
-        }
-      }
-      intervals.add(outputs.get(output).expression().interval(row.parts(), partIntervals));
+      intervals.add(outputs.get(output).expression().interval(row.parts(), cells.parts(row)));
     }
     return intervals;
   }
 
-  /**
-   * A part's released value plus or minus its 95% half-width, cut to what its exact value can be
-   * (counts are not negative, nor sums of values that are not; {@link #intervals} also raises a
-   * released group's people to at least k); unknown for averages, whose report describes only the
-   * noise of their sum.
-   */
-  private static Interval partInterval(ReleaseColumn column, ColumnNoise noise, Object value) {
-    if (noise == null || !(value instanceof Number number)) {
-      return null;
-    }
-    BigDecimal center = DerivedExpression.decimal(number);
-    BigDecimal low = center.subtract(noise.ci95HalfWidth());
-    BigDecimal high = center.add(noise.ci95HalfWidth());
-    switch (column.role()) {
-      case DISTINCT_UNITS, COUNT -> low = low.max(BigDecimal.ZERO);
-      case SUM -> {
-        if (column.lowerBound().signum() >= 0) {
-          low = low.max(BigDecimal.ZERO);
-        }
-        if (column.upperBound().signum() <= 0) {
-          high = high.min(BigDecimal.ZERO);
-        }
-      }
-      case AVG, GROUP_KEY, HISTOGRAM -> {
-        return null;
-      }
-    }
-    return new Interval(low, high.max(low));
-  }
-
   /** Each part's noise: the release reports one entry per noised column, in column order. */
-  private static ColumnNoise[] noiseByPart(ReleaseSpec spec, List<ColumnNoise> noise) {
+  static ColumnNoise[] noiseByPart(ReleaseSpec spec, List<ColumnNoise> noise) {
     ColumnNoise[] byPart = new ColumnNoise[spec.columns().size()];
     int next = 0;
     for (int part = 0; part < byPart.length && next < noise.size(); part++) {

@@ -14,7 +14,9 @@ import java.util.OptionalLong;
  * @param rows released rows, one value per spec column (its <em>parts</em>): group keys as the
  *     engine returned them, noised aggregates; in the canonical order of {@link ReleaseOrder},
  *     which depends only on these values. {@link PostProcessing} computes what an answer shows from
- *     them
+ *     them. A row of a spec with {@link ColumnRole#AVG} columns carries after its parts, for each
+ *     such column in spec order, the noisy sum and the noisy count it divided (released values,
+ *     read by {@link CellIntervals})
  * @param remainderRow all suppressed groups together (group keys null), when the policy asks for it
  *     and it passes the same test; its distinct-unit value counts a unit once per suppressed group
  *     it is in. An answer shows it after the other rows ({@link ReleaseOrder#arrange})

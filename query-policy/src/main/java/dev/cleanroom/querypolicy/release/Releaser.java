@@ -84,6 +84,7 @@ public final class Releaser {
   private final int[] aggregateFields;
   private final int[] groupKeyFields;
   private final Comparator<Object[]> releasedOrder;
+  private final int averageColumns;
 
   private Releaser(ReleaseSpec spec) {
     this.spec = spec;
@@ -180,6 +181,8 @@ public final class Releaser {
             .mapToInt(ReleaseColumn::valueField)
             .toArray();
     this.releasedOrder = ReleaseOrder.canonical(spec);
+    this.averageColumns =
+        (int) spec.columns().stream().filter(column -> column.role() == ColumnRole.AVG).count();
   }
 
   /** The same query released with other mechanisms, on the same split of ε. */
@@ -202,6 +205,7 @@ public final class Releaser {
     this.aggregateFields = laplace.aggregateFields;
     this.groupKeyFields = laplace.groupKeyFields;
     this.releasedOrder = laplace.releasedOrder;
+    this.averageColumns = laplace.averageColumns;
   }
 
   /** Prepares the release of one query; fails if the spec cannot be released privately. */
@@ -256,6 +260,15 @@ public final class Releaser {
     return spec.rule() instanceof ReleaseRule.PublicKeys
         ? spec.parameters().minimumDistinctUnits()
         : groupSelection.threshold();
+  }
+
+  /**
+   * For the {@link ColumnRole#AVG} column at {@code column} (its index in the spec), the 95%
+   * half-width of the noise on the count it divides by; empty for other columns.
+   */
+  public Optional<BigDecimal> divisorHalfWidth(int column) {
+    ValueMechanism divisor = divisorMechanisms.get(column);
+    return divisor == null ? Optional.empty() : Optional.of(divisor.halfWidth(CONFIDENCE));
   }
 
   /** The remainder row's threshold on its summed distinct units, when the remainder is on. */
@@ -461,7 +474,9 @@ public final class Releaser {
   private Object[] noisedRow(
       Object[] exact, long noisyUnits, boolean remainder, NoiseSource source) {
     List<ReleaseColumn> columns = spec.columns();
-    Object[] out = new Object[columns.size()];
+    // After the parts, each AVG column's noisy sum and count (see ReleasedResult#rows).
+    Object[] out = new Object[columns.size() + 2 * averageColumns];
+    int ratioParts = columns.size();
     for (int i = 0; i < columns.size(); i++) {
       ReleaseColumn column = columns.get(i);
       out[i] =
@@ -477,13 +492,17 @@ public final class Releaser {
                         .longValueExact());
             case SUM ->
                 clampSum(column, valueMechanisms.get(i).release(exactValue(exact, column), source));
-            case AVG ->
-                average(
-                    column,
-                    valueMechanisms.get(i).release(exactValue(exact, column), source),
-                    divisorMechanisms
-                        .get(i)
-                        .release(decimalField(exact, column.countField()), source));
+            case AVG -> {
+              BigDecimal noisySum =
+                  valueMechanisms.get(i).release(exactValue(exact, column), source);
+              BigDecimal noisyCount =
+                  divisorMechanisms
+                      .get(i)
+                      .release(decimalField(exact, column.countField()), source);
+              out[ratioParts++] = noisySum;
+              out[ratioParts++] = noisyCount;
+              yield average(column, noisySum, noisyCount);
+            }
             case HISTOGRAM ->
                 QuantileHistogram.release(
                     column, exact, valueMechanisms.get(i), source, Releaser::decimalField);

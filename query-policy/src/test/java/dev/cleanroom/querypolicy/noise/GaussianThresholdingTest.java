@@ -31,7 +31,17 @@ class GaussianThresholdingTest {
 
   @Test
   void select_neverReleasesBelowTheExactMinimum() {
-    GaussianThresholding selection = thresholding(1);
+    // A δ near 1 puts the threshold just above k, so the noisy count of a group of k - 1 often
+    // reaches it: only the exact minimum keeps such a group back.
+    GaussianThresholding selection =
+        GaussianThresholding.builder()
+            .rho(Rational.of(1, 100))
+            .delta(0.9)
+            .maxGroupsContributed(1)
+            .minimumDistinctUnits(50)
+            .build();
+    assertTrue(selection.threshold() <= 55, "threshold " + selection.threshold());
+    assertTrue(selection.noise().atLeast(selection.threshold() - 49) > 0.2);
     NoiseSource source = new SeededNoiseSource(11);
     for (int i = 0; i < 1000; i++) {
       assertTrue(selection.select(49, source).isEmpty());
