@@ -348,7 +348,10 @@ public final class Releaser {
     List<Object[]> released = new ArrayList<>();
     // One noise draw per key, in the keys' canonical order: the same work whatever the data.
     for (Object[] combination : combinations) {
-      Object[] row = byKey.get(keyOf(combination, keyFields));
+      // The key shown is the key set's own value, never the engine's (whose type could differ
+      // between keys with and without rows, and so order the rows by the data).
+      Object[] row = byKey.get(keyOf(combination, keyFields)).clone();
+      System.arraycopy(combination, 0, row, 0, keyFields);
       long noisyUnits =
           integerField(row, spec.distinctUnitsField()) + unitNoise.applyAsLong(source);
       Object[] noisy = noisedRow(row, noisyUnits, false, source);
@@ -370,7 +373,8 @@ public final class Releaser {
               Math.multiplyExact((long) spec.parameters().maxGroupsContributed(), minimum - 1), 1);
       other = Optional.of(noisyUnits >= otherMinimum ? noisy : withoutAggregates(noisy));
     }
-    return result(released, other, suppressedGroups, 0, minimum);
+    // No δ for the release decision; Gaussian noise still spends its conversion's δ.
+    return result(released, other, suppressedGroups, accounting.delta(), minimum);
   }
 
   private ReleasedResult result(

@@ -176,7 +176,7 @@ public final class PrivateRewriter {
         limit,
         tables,
         digest(planText, spec, released.post(), order, limit),
-        explanation(query, parameters, maxContributions)
+        explanation(query, parameters, maxContributions, spec.rule())
             + releaseExplanation(spec)
             + postProcessingExplanation(released),
         planText,
@@ -590,7 +590,10 @@ public final class PrivateRewriter {
   }
 
   private static String explanation(
-      CheckedQuery query, QueryPrivacyParameters parameters, int maxContributions) {
+      CheckedQuery query,
+      QueryPrivacyParameters parameters,
+      int maxContributions,
+      ReleaseRule rule) {
     StringBuilder text = new StringBuilder();
     for (Scan scan : query.flat().scans()) {
       text.append("Reads ").append(scan.table());
@@ -693,9 +696,15 @@ public final class PrivateRewriter {
                     + " condition per group.\n");
       }
     }
-    text.append("Groups with fewer than ")
+    text.append(
+            rule instanceof ReleaseRule.PublicKeys
+                ? "A key's numbers are shown when its noised number of people reaches "
+                : "Groups with fewer than ")
         .append(parameters.minimumDistinctUnits())
-        .append(" people are never released; every released number gets noise (epsilon ")
+        .append(
+            rule instanceof ReleaseRule.PublicKeys
+                ? "; every released number gets noise (epsilon "
+                : " people are never released; every released number gets noise (epsilon ")
         .append(parameters.epsilon().toPlainString())
         .append(", delta ")
         .append(parameters.delta())
@@ -726,7 +735,8 @@ public final class PrivateRewriter {
                     ? " published"
                     : " named in the query");
       }
-      text.append("), a key without rows with noised zeros; no threshold and no delta. A key's")
+      text.append(
+              "), a key without rows with noised zeros; no threshold, so no delta for it. A key's")
           .append(" aggregates are NULL when its noised number of people is below ")
           .append(spec.parameters().minimumDistinctUnits())
           .append(" (post-processing).")

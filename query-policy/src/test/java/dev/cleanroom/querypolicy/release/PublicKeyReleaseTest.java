@@ -69,6 +69,27 @@ class PublicKeyReleaseTest {
   }
 
   @Test
+  void gaussianNoise_underPublicKeys_reportsTheDeltaOfItsConversion_andShowsTheKeySetsOwnKeys() {
+    ReleaseSpec laplace = spec("1", ReleaseOptions.DEFAULT, "a", "b");
+    ReleaseSpec spec =
+        laplace.withParameters(laplace.parameters().withMechanism(MechanismPreference.GAUSSIAN));
+    // The engine's key is a Character here; the row shows the published String.
+    ReleasedResult result =
+        Releaser.release(
+            spec,
+            rows(
+                new Object[] {Character.valueOf('a'), 0.0, 900L, 800L},
+                new Object[] {"c1", 0.0, 900L, 800L}),
+            new SeededNoiseSource(3));
+    assertEquals("gaussian", result.accounting().mechanism());
+    // No release decision, but the zCDP conversion spends all of delta.
+    assertEquals(1e-6, result.deltaSpent());
+    assertEquals(1e-6, result.accounting().conversionDelta());
+    assertEquals(List.of("a", "b"), result.rows().stream().map(row -> row[0]).toList());
+    assertTrue(result.rows().stream().allMatch(row -> row[0] instanceof String));
+  }
+
+  @Test
   void publicKeys_spendNoDeltaNoRemainderShare() {
     Releaser releaser = Releaser.forSpec(spec("1", ReleaseOptions.DEFAULT, "c1"));
     // The policy turns the remainder on, but nothing is suppressed under public keys: 2 shares.
