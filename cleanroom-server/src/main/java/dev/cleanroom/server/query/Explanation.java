@@ -123,6 +123,8 @@ public record Explanation(
 
   static Explanation accepted(PrivateQuery query, List<String> tables, Accuracy accuracy) {
     var parameters = query.releaseSpec().parameters();
+    // Built once: with the auto mechanism it weighs every candidate mechanism.
+    Releaser releaser = Releaser.forSpec(query.releaseSpec());
     return new Explanation(
         true,
         null,
@@ -140,8 +142,8 @@ public record Explanation(
         query.releaseSpec().rule().describe(),
         Answers.publicKeys(query.releaseSpec().rule()),
         Answers.releaseNote(query.releaseSpec().rule()),
-        Answers.spent(Releaser.forSpec(query.releaseSpec()).spent()),
-        Answer.Mechanism.of(Releaser.forSpec(query.releaseSpec()).accounting()),
+        Answers.spent(releaser.spent()),
+        Answer.Mechanism.of(releaser.accounting()),
         accuracy);
   }
 
