@@ -10,8 +10,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * <p>The executor caches encodings (dictionaries of string columns) per instance, so an instance
  * must never change its data: a new version of a dataset is a new instance.
  */
-public interface ArrowTableData {
+public interface ArrowTableData extends TableData {
   /** The table's columns; every batch has exactly these fields. */
+  @Override
   Schema schema();
 
   /** The table's rows, batch by batch; the executor only reads them. */

@@ -37,6 +37,15 @@ public interface Engine {
   String name();
 
   /**
+   * The form of table this engine reads: {@link ArrowTableData} (loaded into the server's memory)
+   * for the in-process engines, {@link ParquetTableData} (left in shared storage) for an engine
+   * outside the server's process. {@link #execute} is given every table in this form.
+   */
+  default Class<? extends TableData> reads() {
+    return ArrowTableData.class;
+  }
+
+  /**
    * Lets the engine compute what it keeps per table version before the first query reads it (the
    * vectorized executor's string dictionaries, for example), for the columns in {@code columns}.
    * Optional: a query prepares what it needs anyway. {@code table} never changes its data.
@@ -50,5 +59,5 @@ public interface Engine {
    * @throws ExecutionException when the plan cannot be run or fails
    */
   List<Object[]> execute(
-      RelNode plan, Map<TableName, ? extends ArrowTableData> tables, ExecutionLimits limits);
+      RelNode plan, Map<TableName, ? extends TableData> tables, ExecutionLimits limits);
 }

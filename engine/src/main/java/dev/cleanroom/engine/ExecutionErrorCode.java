@@ -18,6 +18,11 @@ public enum ExecutionErrorCode {
   ARITHMETIC_ERROR,
   /** The query's thread was interrupted (its time limit passed or it was cancelled). */
   INTERRUPTED,
+  /**
+   * An engine outside the server's process (a Spark cluster) cannot be reached or refused the
+   * connection; decided before the plan runs, never by the data.
+   */
+  ENGINE_UNAVAILABLE,
   /** A worker thread failed, or the engine failed in a way it does not classify. */
   INTERNAL_ERROR
 }

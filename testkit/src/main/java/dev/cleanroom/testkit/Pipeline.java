@@ -2,9 +2,9 @@ package dev.cleanroom.testkit;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cleanroom.engine.ArrowTableData;
 import dev.cleanroom.engine.Engine;
 import dev.cleanroom.engine.ExecutionLimits;
+import dev.cleanroom.engine.TableData;
 import dev.cleanroom.querypolicy.analysis.AnalysisContext;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
@@ -70,7 +70,7 @@ public final class Pipeline {
 
   /** The exact rows of {@code query}'s private plan, run on {@code engine} over {@code tables}. */
   public List<Object[]> exactRows(
-      PrivateQuery query, Engine engine, Map<TableName, ? extends ArrowTableData> tables) {
+      PrivateQuery query, Engine engine, Map<TableName, ? extends TableData> tables) {
     requireNonNull(query, "query is null");
     requireNonNull(engine, "engine is null");
     return engine.execute(query.plan(), tables, limits);
@@ -78,7 +78,7 @@ public final class Pipeline {
 
   /** The exact rows with every fixed-point sum as the double it stands for, to read and compare. */
   public List<Object[]> plainRows(
-      PrivateQuery query, Engine engine, Map<TableName, ? extends ArrowTableData> tables) {
+      PrivateQuery query, Engine engine, Map<TableName, ? extends TableData> tables) {
     return query.releaseSpec().plainRows(exactRows(query, engine, tables));
   }
 
@@ -86,7 +86,7 @@ public final class Pipeline {
   public ReleasedResult release(
       PrivateQuery query,
       Engine engine,
-      Map<TableName, ? extends ArrowTableData> tables,
+      Map<TableName, ? extends TableData> tables,
       NoiseSource noise) {
     requireNonNull(noise, "noise is null");
     return Releaser.release(query.releaseSpec(), exactRows(query, engine, tables), noise);

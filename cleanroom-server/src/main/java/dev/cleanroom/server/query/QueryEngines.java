@@ -7,6 +7,7 @@ import dev.cleanroom.engine.Engine;
 import dev.cleanroom.engine.ExecutionErrorCode;
 import dev.cleanroom.engine.ExecutionException;
 import dev.cleanroom.engine.ExecutionLimits;
+import dev.cleanroom.engine.TableData;
 import dev.cleanroom.engine.reference.ReferenceEngine;
 import dev.cleanroom.engine.vectorized.VectorizedExecutor;
 import dev.cleanroom.spi.TableName;
@@ -58,7 +59,7 @@ public class QueryEngines {
    */
   List<Object[]> execute(
       RelNode plan,
-      Map<TableName, ? extends ArrowTableData> tables,
+      Map<TableName, ? extends TableData> tables,
       ExecutionLimits limits,
       String queryId,
       Consumer<String> running) {

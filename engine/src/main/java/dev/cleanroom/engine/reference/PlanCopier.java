@@ -1,10 +1,10 @@
 package dev.cleanroom.engine.reference;
 
-import dev.cleanroom.engine.ArrowTableData;
 import dev.cleanroom.engine.BoundTables;
 import dev.cleanroom.engine.ExecutionErrorCode;
 import dev.cleanroom.engine.ExecutionException;
 import dev.cleanroom.engine.QueryMemory;
+import dev.cleanroom.engine.TableData;
 import dev.cleanroom.spi.TableName;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +72,7 @@ final class PlanCopier {
   }
 
   static RelNode forEnumerable(
-      RelNode plan, Map<TableName, ? extends ArrowTableData> tables, QueryMemory memory) {
+      RelNode plan, Map<TableName, ? extends TableData> tables, QueryMemory memory) {
     // Rules Calcite adds while preparing (the date-range rewrite of EXTRACT and FLOOR filters)
     // read the connection config from the planner's context: without one they fail.
     VolcanoPlanner planner = new VolcanoPlanner(Contexts.of(UTC_CONFIG));
@@ -114,7 +114,7 @@ final class PlanCopier {
 
   /** One copy: the bound tables, the query's memory account and the fresh cluster. */
   private record Copier(
-      Map<TableName, ? extends ArrowTableData> tables, QueryMemory memory, RelOptCluster cluster) {
+      Map<TableName, ? extends TableData> tables, QueryMemory memory, RelOptCluster cluster) {
     private RelNode copy(RelNode rel) {
       List<RelNode> inputs = new ArrayList<>();
       for (RelNode input : rel.getInputs()) {

@@ -2,12 +2,12 @@ package dev.cleanroom.engine.reference;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.cleanroom.engine.ArrowTableData;
 import dev.cleanroom.engine.Engine;
 import dev.cleanroom.engine.ExecutionErrorCode;
 import dev.cleanroom.engine.ExecutionException;
 import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.engine.QueryMemory;
+import dev.cleanroom.engine.TableData;
 import dev.cleanroom.spi.TableName;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -62,7 +62,7 @@ public final class ReferenceEngine implements Engine {
 
   @Override
   public List<Object[]> execute(
-      RelNode plan, Map<TableName, ? extends ArrowTableData> tables, ExecutionLimits limits) {
+      RelNode plan, Map<TableName, ? extends TableData> tables, ExecutionLimits limits) {
     requireNonNull(plan, "plan is null");
     requireNonNull(tables, "tables is null");
     requireNonNull(limits, "limits is null");

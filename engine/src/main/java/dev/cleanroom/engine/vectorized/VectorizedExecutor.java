@@ -9,6 +9,7 @@ import dev.cleanroom.engine.ExecutionErrorCode;
 import dev.cleanroom.engine.ExecutionException;
 import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.engine.QueryMemory;
+import dev.cleanroom.engine.TableData;
 import dev.cleanroom.spi.ContributionHash;
 import dev.cleanroom.spi.KeyedHashFunction;
 import dev.cleanroom.spi.TableName;
@@ -109,7 +110,7 @@ public final class VectorizedExecutor implements Engine {
 
   @Override
   public List<Object[]> execute(
-      RelNode plan, Map<TableName, ? extends ArrowTableData> tables, ExecutionLimits limits) {
+      RelNode plan, Map<TableName, ? extends TableData> tables, ExecutionLimits limits) {
     requireNonNull(plan, "plan is null");
     requireNonNull(tables, "tables is null");
     requireNonNull(limits, "limits is null");
@@ -151,12 +152,12 @@ public final class VectorizedExecutor implements Engine {
 
   /** The state of one execution. */
   private static final class Run {
-    private final Map<TableName, ? extends ArrowTableData> tables;
+    private final Map<TableName, ? extends TableData> tables;
     private final QueryContext context;
     private final ExpressionEvaluator evaluator;
 
     Run(
-        Map<TableName, ? extends ArrowTableData> tables,
+        Map<TableName, ? extends TableData> tables,
         QueryContext context,
         ExpressionEvaluator evaluator) {
       this.tables = tables;
