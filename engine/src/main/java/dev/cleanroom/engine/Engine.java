@@ -46,6 +46,15 @@ public interface Engine {
   }
 
   /**
+   * Checks, before a query is charged, that the engine can run plans now: an engine outside the
+   * server's process (Spark) checks that its cluster answers. Never reads data, so its outcome does
+   * not depend on anyone's rows.
+   *
+   * @throws ExecutionException {@link ExecutionErrorCode#ENGINE_UNAVAILABLE} when it cannot
+   */
+  default void checkAvailable() {}
+
+  /**
    * Lets the engine compute what it keeps per table version before the first query reads it (the
    * vectorized executor's string dictionaries, for example), for the columns in {@code columns}.
    * Optional: a query prepares what it needs anyway. {@code table} never changes its data.
