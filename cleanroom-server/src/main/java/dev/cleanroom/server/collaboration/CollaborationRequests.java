@@ -4,8 +4,10 @@ import dev.cleanroom.server.api.Names;
 import dev.cleanroom.server.auth.Role;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
+import dev.cleanroom.server.query.EngineMode;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -13,7 +15,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public final class CollaborationRequests {
   private CollaborationRequests() {}
 
-  /** {@code POST /collaborations}. */
+  /**
+   * {@code POST /collaborations}.
+   *
+   * @param engine the engine that runs its queries ({@code vectorized}, {@code spark} or {@code
+   *     auto}); absent or {@code null}: the server's {@code cleanroom.query.engine}
+   */
   @Schema(
       description = "A new collaboration and its members; each member gets its first API key",
       example =
@@ -21,9 +28,10 @@ public final class CollaborationRequests {
               + " \"roles\": [\"PROVIDER\"]}, {\"name\": \"advertiser\", \"roles\":"
               + " [\"PROVIDER\", \"ANALYST\"]}, {\"name\": \"privacy\", \"roles\":"
               + " [\"PRIVACY_OFFICER\"]}]}")
-  public record CreateCollaboration(String name, List<NewMember> members) {
+  public record CreateCollaboration(String name, List<NewMember> members, String engine) {
     public CreateCollaboration {
       Names.require("name", name);
+      requireEngine(engine);
       if (members == null || members.isEmpty()) {
         throw ServerException.malformed("'members' must list at least one member");
       }
@@ -34,6 +42,43 @@ public final class CollaborationRequests {
           throw ServerException.malformed("member '" + member.name() + "' is listed twice");
         }
       }
+    }
+
+    /** A collaboration that follows the server's engine setting. */
+    public CreateCollaboration(String name, List<NewMember> members) {
+      this(name, members, null);
+    }
+
+    /** The engine asked for, if any. */
+    Optional<EngineMode> engineMode() {
+      return EngineMode.named(engine);
+    }
+  }
+
+  /**
+   * {@code PUT /collaborations/{c}/engine}.
+   *
+   * @param engine {@code vectorized}, {@code spark} or {@code auto}; {@code null}: the server's
+   *     {@code cleanroom.query.engine} again
+   */
+  @Schema(
+      description = "The engine that runs the collaboration's queries",
+      example = "{\"engine\": \"auto\"}")
+  public record EngineSetting(String engine) {
+    public EngineSetting {
+      requireEngine(engine);
+    }
+
+    Optional<EngineMode> engineMode() {
+      return EngineMode.named(engine);
+    }
+  }
+
+  private static void requireEngine(String engine) {
+    if (engine != null && EngineMode.named(engine).isEmpty()) {
+      throw new ServerException(
+          ServerErrorCode.INVALID_INPUT,
+          "'engine' must be one of " + EngineMode.names() + ", or null for the server's setting");
     }
   }
 
@@ -63,9 +108,18 @@ public final class CollaborationRequests {
 
   public record CreatedMember(String name, Set<Role> roles, String apiKey) {}
 
-  /** {@code GET /collaborations/{c}}. */
+  /**
+   * {@code GET /collaborations/{c}}.
+   *
+   * @param engine the engine setting in force: the collaboration's own, or the server's
+   * @param engineSource {@code collaboration} when it has its own setting, else {@code server}
+   */
   public record CollaborationView(
-      String name, List<MemberView> members, List<DatasetView> datasets) {}
+      String name,
+      List<MemberView> members,
+      List<DatasetView> datasets,
+      String engine,
+      String engineSource) {}
 
   public record MemberView(String name, Set<Role> roles) {}
 

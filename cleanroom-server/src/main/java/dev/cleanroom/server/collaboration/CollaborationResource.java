@@ -6,11 +6,13 @@ import dev.cleanroom.server.auth.CurrentCaller;
 import dev.cleanroom.server.collaboration.CollaborationRequests.CollaborationView;
 import dev.cleanroom.server.collaboration.CollaborationRequests.CreateCollaboration;
 import dev.cleanroom.server.collaboration.CollaborationRequests.CreatedCollaboration;
+import dev.cleanroom.server.collaboration.CollaborationRequests.EngineSetting;
 import dev.cleanroom.server.problem.ServerException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -54,7 +56,30 @@ public class CollaborationResource {
   }
 
   @Operation(
-      summary = "Members, datasets and their current versions (members of the collaboration)")
+      summary =
+          "Set the engine that runs the collaboration's queries (operator key): vectorized, spark,"
+              + " auto, or null for the server's setting")
+  @APIResponse(responseCode = "204", description = "Set")
+  @APIResponse(responseCode = "400", description = "The body is malformed")
+  @APIResponse(responseCode = "403", description = "Not the operator key")
+  @APIResponse(responseCode = "404", description = "No such collaboration")
+  @APIResponse(responseCode = "422", description = "Not an engine this server knows")
+  @PUT
+  @Path("/{collaboration}/engine")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response setEngine(
+      @PathParam("collaboration") String collaboration, EngineSetting setting) {
+    if (!caller.get().operator()) {
+      throw ServerException.forbidden("only the operator key may set a collaboration's engine");
+    }
+    collaborations.setEngine(collaboration, Bodies.require(setting), "operator");
+    return Response.noContent().build();
+  }
+
+  @Operation(
+      summary =
+          "Members, datasets, their current versions and the engine setting (members of the"
+              + " collaboration)")
   @APIResponse(responseCode = "200", description = "The collaboration")
   @APIResponse(responseCode = "403", description = "Not a member of this collaboration")
   @APIResponse(responseCode = "404", description = "No such collaboration")

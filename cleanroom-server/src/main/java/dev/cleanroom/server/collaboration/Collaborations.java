@@ -10,12 +10,14 @@ import dev.cleanroom.server.collaboration.CollaborationRequests.CreateCollaborat
 import dev.cleanroom.server.collaboration.CollaborationRequests.CreatedCollaboration;
 import dev.cleanroom.server.collaboration.CollaborationRequests.CreatedMember;
 import dev.cleanroom.server.collaboration.CollaborationRequests.DatasetView;
+import dev.cleanroom.server.collaboration.CollaborationRequests.EngineSetting;
 import dev.cleanroom.server.collaboration.CollaborationRequests.MemberView;
 import dev.cleanroom.server.collaboration.CollaborationRequests.NewMember;
 import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.keys.MemberKeys;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
+import dev.cleanroom.server.query.EngineMode;
 import dev.cleanroom.server.store.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,7 +30,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Creating and describing collaborations. */
 @ApplicationScoped
@@ -36,12 +40,80 @@ public class Collaborations {
   private final Jdbc jdbc;
   private final DatasetCatalog datasets;
   private final MemberKeys memberKeys;
+  private final EngineMode serverEngine;
 
   @Inject
-  public Collaborations(Jdbc jdbc, DatasetCatalog datasets, MemberKeys memberKeys) {
+  public Collaborations(
+      Jdbc jdbc,
+      DatasetCatalog datasets,
+      MemberKeys memberKeys,
+      @ConfigProperty(name = "cleanroom.query.engine") String serverEngine) {
     this.jdbc = jdbc;
     this.datasets = datasets;
     this.memberKeys = memberKeys;
+    this.serverEngine = serverEngine(serverEngine);
+  }
+
+  /** The server's {@code cleanroom.query.engine}, checked. */
+  public static EngineMode serverEngine(String configured) {
+    return EngineMode.named(configured)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "cleanroom.query.engine must be one of "
+                        + EngineMode.names()
+                        + ", was '"
+                        + configured
+                        + "'"));
+  }
+
+  /** The engine setting in force for a collaboration: its own, or the server's. */
+  public EngineMode engine(long collaborationId) {
+    return ownEngine(collaborationId).orElse(serverEngine);
+  }
+
+  /** The collaboration's own engine setting, if it has one. */
+  private Optional<EngineMode> ownEngine(long collaborationId) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement("select query_engine from collaboration where id = ?")) {
+            statement.setLong(1, collaborationId);
+            try (ResultSet row = statement.executeQuery()) {
+              return row.next() ? EngineMode.named(row.getString(1)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  /**
+   * Sets the engine that runs a collaboration's queries ({@code null}: the server's setting again),
+   * audited; 404 when there is no such collaboration.
+   */
+  public void setEngine(String name, EngineSetting setting, String actor) {
+    jdbc.inTransaction(
+        connection -> {
+          Long collaborationId = idOf(connection, name);
+          if (collaborationId == null) {
+            throw ServerException.notFound("collaboration '" + name + "'");
+          }
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "update collaboration set query_engine = ? where id = ?")) {
+            statement.setString(1, setting.engineMode().map(EngineMode::configName).orElse(null));
+            statement.setLong(2, collaborationId);
+            statement.executeUpdate();
+          }
+          AuditLog.append(
+              connection,
+              collaborationId,
+              AuditEntry.success(
+                  actor,
+                  "COLLABORATION_ENGINE_SET",
+                  List.of(),
+                  "engine=" + setting.engineMode().map(EngineMode::configName).orElse("server")));
+          return null;
+        });
   }
 
   /**
@@ -77,8 +149,10 @@ public class Collaborations {
           long collaborationId;
           try (PreparedStatement statement =
               connection.prepareStatement(
-                  "insert into collaboration (name) values (?)", Statement.RETURN_GENERATED_KEYS)) {
+                  "insert into collaboration (name, query_engine) values (?, ?)",
+                  Statement.RETURN_GENERATED_KEYS)) {
             statement.setString(1, request.name());
+            statement.setString(2, request.engineMode().map(EngineMode::configName).orElse(null));
             statement.executeUpdate();
             collaborationId = generatedId(statement);
           }
@@ -107,7 +181,12 @@ public class Collaborations {
                   actor,
                   "COLLABORATION_CREATED",
                   List.of(),
-                  "members=" + request.members().size()));
+                  "members="
+                      + request.members().size()
+                      + request
+                          .engineMode()
+                          .map(mode -> " engine=" + mode.configName())
+                          .orElse("")));
           return new CreatedCollaboration(request.name(), created);
         });
   }
@@ -127,7 +206,13 @@ public class Collaborations {
                         d.currentVersion(),
                         d.currentPolicyVersion()))
             .toList();
-    return new CollaborationView(name, members, datasetViews);
+    Optional<EngineMode> own = ownEngine(collaborationId);
+    return new CollaborationView(
+        name,
+        members,
+        datasetViews,
+        own.orElse(serverEngine).configName(),
+        own.isPresent() ? "collaboration" : "server");
   }
 
   /** Every member of a collaboration with its roles, by name. */

@@ -11,6 +11,9 @@ import java.util.List;
  *
  * @param currentVersion newest data version, {@code null} before the first upload
  * @param currentPolicyVersion approved policy in force, {@code null} when none (not queryable)
+ * @param currentVersionScaleOut whether the current version is marked for the scale-out engine
+ *     under {@code cleanroom.query.engine=auto} ({@link ScaleOutMarks}); {@code false} before the
+ *     first upload
  */
 public record Dataset(
     long id,
@@ -20,7 +23,8 @@ public record Dataset(
     String owner,
     List<DeclaredColumn> columns,
     Integer currentVersion,
-    Integer currentPolicyVersion) {
+    Integer currentPolicyVersion,
+    boolean currentVersionScaleOut) {
 
   public Dataset {
     requireNonNull(name, "name is null");

@@ -10,7 +10,9 @@ import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
 import dev.cleanroom.server.store.Jdbc;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,22 +21,62 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /** Dataset declarations and their current versions in the metadata store. */
 @ApplicationScoped
 public class DatasetCatalog implements OwnedTables {
   private static final String SELECT =
       "select d.id, d.collaboration_id, d.name, d.owner_member_id, m.name, d.columns_json,"
-          + " d.current_version, d.current_policy_version"
-          + " from dataset d join member m on m.id = d.owner_member_id";
+          + " d.current_version, d.current_policy_version, v.scale_out"
+          + " from dataset d join member m on m.id = d.owner_member_id"
+          + " left join dataset_version v"
+          + " on v.dataset_id = d.id and v.version = d.current_version";
+
+  private static final Logger LOG = Logger.getLogger(DatasetCatalog.class);
 
   private final Jdbc jdbc;
   private final ObjectMapper json;
+  private final ScaleOutMarks marks;
 
   @Inject
-  public DatasetCatalog(Jdbc jdbc, ObjectMapper json) {
+  public DatasetCatalog(Jdbc jdbc, ObjectMapper json, ScaleOutMarks marks) {
     this.jdbc = jdbc;
     this.json = json;
+    this.marks = marks;
+  }
+
+  /**
+   * Marks, once, the versions stored before the scale-out mark existed ({@link ScaleOutMarks}), so
+   * that {@code auto} treats every version alike.
+   */
+  void onStart(@Observes StartupEvent event) {
+    int marked =
+        jdbc.inTransaction(
+            connection -> {
+              int count = 0;
+              try (PreparedStatement select =
+                      connection.prepareStatement(
+                          "select dataset_id, version, row_count from dataset_version"
+                              + " where scale_out is null for update");
+                  PreparedStatement update =
+                      connection.prepareStatement(
+                          "update dataset_version set scale_out = ?"
+                              + " where dataset_id = ? and version = ?");
+                  ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                  update.setBoolean(1, marks.mark(row.getLong(3)));
+                  update.setLong(2, row.getLong(1));
+                  update.setInt(3, row.getInt(2));
+                  update.executeUpdate();
+                  count++;
+                }
+              }
+              return count;
+            });
+    if (marked > 0) {
+      LOG.infof("event=scale_out_marks_backfilled versions=%d", marked);
+    }
   }
 
   public Dataset declare(Caller owner, DatasetDeclaration declaration) {
@@ -78,15 +120,16 @@ public class DatasetCatalog implements OwnedTables {
         connection -> {
           try (PreparedStatement statement =
               connection.prepareStatement(
-                  "insert into dataset_version"
-                      + " (dataset_id, version, storage_ref, row_count, reason, created_by)"
-                      + " values (?, ?, ?, ?, ?, ?)")) {
+                  "insert into dataset_version (dataset_id, version, storage_ref, row_count,"
+                      + " reason, created_by, scale_out) values (?, ?, ?, ?, ?, ?, ?)")) {
             statement.setLong(1, dataset.id());
             statement.setInt(2, version);
             statement.setString(3, storageRef);
             statement.setLong(4, rows);
             statement.setString(5, reason);
             statement.setLong(6, by.memberId());
+            // Decided here, once per version, with noise: never from an exact size at query time.
+            statement.setBoolean(7, marks.mark(rows));
             statement.executeUpdate();
           }
           try (PreparedStatement statement =
@@ -163,7 +206,8 @@ public class DatasetCatalog implements OwnedTables {
         row.getString(5),
         read(row.getString(6)),
         (Integer) row.getObject(7),
-        (Integer) row.getObject(8));
+        (Integer) row.getObject(8),
+        Boolean.TRUE.equals(row.getObject(9)));
   }
 
   private String write(List<DeclaredColumn> columns) {

@@ -16,7 +16,9 @@ public enum ServerErrorCode {
   TOO_MANY_QUERIES(429, "too-many-queries", "Too many concurrent queries"),
   QUERY_FAILED(500, "execution-failed", "Query execution failed"),
   INTERNAL(500, "internal-error", "Internal server error"),
-  UNAVAILABLE(503, "unavailable", "Service unavailable");
+  UNAVAILABLE(503, "unavailable", "Service unavailable"),
+  /** The engine a query would run on (Spark) cannot be reached now; nothing was charged. */
+  ENGINE_UNAVAILABLE(503, "engine-unavailable", "The query engine is unavailable");
 
   private final int status;
   private final String slug;

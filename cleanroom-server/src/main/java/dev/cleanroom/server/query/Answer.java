@@ -124,6 +124,8 @@ public record Answer(
    * @param spent what each part of the epsilon and delta paid for
    * @param mechanism which noise and release rule were used, with zCDP's ρ and the δ split for
    *     Gaussian noise; absent in answers stored before it was reported
+   * @param engine the engine that computed the exact rows ({@code vectorized}, {@code reference} or
+   *     {@code spark}); absent in answers stored before it was reported
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({
@@ -139,7 +141,8 @@ public record Answer(
     "publicKeys",
     "releaseNote",
     "spent",
-    "mechanism"
+    "mechanism",
+    "engine"
   })
   public record PrivacyReport(
       BigDecimal epsilonSpent,
@@ -154,7 +157,8 @@ public record Answer(
       Long publicKeys,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) String releaseNote,
       List<SpentReport> spent,
-      Mechanism mechanism) {
+      Mechanism mechanism,
+      String engine) {
     public PrivacyReport {
       requireNonNull(epsilonSpent, "epsilonSpent is null");
       noise = List.copyOf(noise);
@@ -184,6 +188,7 @@ public record Answer(
           null,
           null,
           List.of(),
+          null,
           null);
     }
 
@@ -201,7 +206,8 @@ public record Answer(
           publicKeys,
           releaseNote,
           spent,
-          mechanism);
+          mechanism,
+          engine);
     }
 
     /**
@@ -222,7 +228,8 @@ public record Answer(
           publicKeys,
           releaseNote,
           spent,
-          mechanism);
+          mechanism,
+          engine);
     }
   }
 

@@ -36,7 +36,8 @@ final class Answers {
       ReleasedResult released,
       BigDecimal remaining,
       Map<String, Integer> policyVersions,
-      Map<String, Integer> dataVersions) {
+      Map<String, Integer> dataVersions,
+      String engine) {
     ReleaseSpec spec = query.releaseSpec();
     PostProcessing post = query.postProcessing();
     List<Answer.AnswerColumn> columns = columnsOf(query);
@@ -67,7 +68,8 @@ final class Answers {
             publicKeys(released.rule()),
             releaseNote(released.rule()),
             spent(released.spent()),
-            Answer.Mechanism.of(released.accounting()));
+            Answer.Mechanism.of(released.accounting()),
+            engine);
     return new Answer(
         queryId,
         columns,

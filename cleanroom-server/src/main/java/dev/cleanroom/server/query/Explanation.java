@@ -34,6 +34,8 @@ import java.util.TreeSet;
  *     parameters and options only)
  * @param accuracy what epsilon gives each noised column plus or minus X, and from how many people a
  *     group is shown; absent when the release refuses the query's parameters
+ * @param engine the engine the query would run on ({@code vectorized} or {@code spark}), from the
+ *     collaboration's engine setting and the versions it reads now
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Explanation(
@@ -53,7 +55,8 @@ public record Explanation(
     String releaseNote,
     List<Answer.SpentReport> spent,
     Answer.Mechanism mechanism,
-    Accuracy accuracy) {
+    Accuracy accuracy,
+    String engine) {
 
   /**
    * Accuracy before anything runs, computed by the release code from the plan's parameters.
@@ -100,6 +103,7 @@ public record Explanation(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -121,7 +125,8 @@ public record Explanation(
     }
   }
 
-  static Explanation accepted(PrivateQuery query, List<String> tables, Accuracy accuracy) {
+  static Explanation accepted(
+      PrivateQuery query, List<String> tables, Accuracy accuracy, String engine) {
     var parameters = query.releaseSpec().parameters();
     // Built once: with the auto mechanism it weighs every candidate mechanism.
     Releaser releaser = Releaser.forSpec(query.releaseSpec());
@@ -144,7 +149,8 @@ public record Explanation(
         Answers.releaseNote(query.releaseSpec().rule()),
         Answers.spent(releaser.spent()),
         Answer.Mechanism.of(releaser.accounting()),
-        accuracy);
+        accuracy,
+        engine);
   }
 
   private static List<ExplainedColumn> columns(PrivateQuery query) {

@@ -28,6 +28,9 @@ final class PrivacyHeaders {
     if (answer.privacy().mechanism() != null) {
       headers.putSingle("Cleanroom-Mechanism", answer.privacy().mechanism().name());
     }
+    if (answer.privacy().engine() != null) {
+      headers.putSingle("Cleanroom-Engine", answer.privacy().engine());
+    }
     try {
       headers.putSingle(
           "Cleanroom-Privacy", json.writeValueAsString(answer.privacy().withoutRowIntervals()));

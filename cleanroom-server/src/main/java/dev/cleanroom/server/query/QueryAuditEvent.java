@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  * @param violations the distinct codes of a rejection, in the order first met, else {@code null}
  * @param options the release options of an answered query ({@code options=...}), else {@code null}
  * @param releaseRule the release rule of a fresh answer, else {@code null}
+ * @param engine the engine that computed a fresh answer or ran a failed query, or that an
+ *     unavailable-engine refusal would have used, else {@code null}
  */
 record QueryAuditEvent(
     String analyst,
@@ -43,10 +45,11 @@ record QueryAuditEvent(
     Long suppressedGroups,
     BigDecimal epsilon,
     boolean cached,
-    PolicyErrorCode errorCode,
+    String errorCode,
     List<ViolationCode> violations,
     String options,
-    String releaseRule) {
+    String releaseRule,
+    String engine) {
 
   /** What came of the query or explanation, and the audit action that records it. */
   enum Kind {
@@ -85,7 +88,8 @@ record QueryAuditEvent(
       Long suppressedGroups,
       BigDecimal epsilonSpent,
       QueryOptions options,
-      String releaseRule) {
+      String releaseRule,
+      String engine) {
     return new QueryAuditEvent(
         analyst,
         Kind.ANSWERED,
@@ -99,7 +103,8 @@ record QueryAuditEvent(
         null,
         null,
         options.auditText(),
-        requireNonNull(releaseRule, "releaseRule is null"));
+        requireNonNull(releaseRule, "releaseRule is null"),
+        engine);
   }
 
   static QueryAuditEvent answeredFromCache(
@@ -117,11 +122,16 @@ record QueryAuditEvent(
         null,
         null,
         options.auditText(),
+        null,
         null);
   }
 
   static QueryAuditEvent failed(
-      String analyst, String queryId, ReadVersions versions, BigDecimal epsilonSpent) {
+      String analyst,
+      String queryId,
+      ReadVersions versions,
+      BigDecimal epsilonSpent,
+      String engine) {
     return new QueryAuditEvent(
         analyst,
         Kind.FAILED,
@@ -135,7 +145,8 @@ record QueryAuditEvent(
         null,
         null,
         null,
-        null);
+        null,
+        engine);
   }
 
   /** A query whose budget reservation was refused. */
@@ -151,10 +162,31 @@ record QueryAuditEvent(
         null,
         null,
         false,
-        requireNonNull(code, "code is null"),
+        requireNonNull(code, "code is null").name(),
+        null,
         null,
         null,
         null);
+  }
+
+  /** A query not run because the engine chosen for it cannot be reached; nothing was charged. */
+  static QueryAuditEvent engineUnavailable(
+      String analyst, String queryId, List<String> tables, String engine) {
+    return new QueryAuditEvent(
+        analyst,
+        Kind.REFUSED,
+        requireNonNull(queryId, "queryId is null"),
+        tables,
+        null,
+        null,
+        null,
+        null,
+        false,
+        "ENGINE_UNAVAILABLE",
+        null,
+        null,
+        null,
+        requireNonNull(engine, "engine is null"));
   }
 
   /** A query whose SQL could not be analysed (malformed, unknown table, too complex). */
@@ -189,6 +221,7 @@ record QueryAuditEvent(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -209,9 +242,10 @@ record QueryAuditEvent(
                   suppressedGroups == null ? null : "suppressedGroups=" + suppressedGroups,
                   options,
                   "releaseRule=" + releaseRule.replace(": ", ":").replace(' ', '-'),
+                  engineText(),
                   versions.auditText());
-      case FAILED -> join(idText(), versions.auditText());
-      case REFUSED, EXPLAIN_REFUSED -> join(idText(), "code=" + errorCode);
+      case FAILED -> join(idText(), engineText(), versions.auditText());
+      case REFUSED, EXPLAIN_REFUSED -> join(idText(), "code=" + errorCode, engineText());
       case REJECTED -> violationsText();
       case EXPLAINED -> violations == null ? "accepted" : violationsText();
     };
@@ -221,10 +255,14 @@ record QueryAuditEvent(
     return switch (kind) {
       case ANSWERED -> "SUCCESS";
       case FAILED -> "FAILED";
-      case REFUSED, EXPLAIN_REFUSED -> errorCode.name();
+      case REFUSED, EXPLAIN_REFUSED -> errorCode;
       case REJECTED -> "REJECTED";
       case EXPLAINED -> violations == null ? "ACCEPTED" : "REJECTED";
     };
+  }
+
+  private String engineText() {
+    return engine == null ? null : "engine=" + engine;
   }
 
   private String idText() {
@@ -252,7 +290,8 @@ record QueryAuditEvent(
         null,
         null,
         false,
-        requireNonNull(code, "code is null"),
+        requireNonNull(code, "code is null").name(),
+        null,
         null,
         null,
         null);
@@ -272,6 +311,7 @@ record QueryAuditEvent(
         false,
         null,
         violations.stream().map(Violation::code).distinct().toList(),
+        null,
         null,
         null);
   }

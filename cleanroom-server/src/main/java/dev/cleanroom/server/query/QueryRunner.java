@@ -174,22 +174,12 @@ public class QueryRunner {
         return List.of();
       }
       try {
-        try (LeasedTables tables = loadPhase()) {
+        try (LeasedTables tables = loadPhase(load)) {
           return execution.execute(tables, limits);
         }
       } finally {
         slot.close();
       }
-    }
-
-    private static boolean causedByMemory(Throwable failure) {
-      for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-        if (cause instanceof org.apache.arrow.memory.OutOfMemoryException
-            || cause instanceof OutOfMemoryError) {
-          return true;
-        }
-      }
-      return false;
     }
 
     /** Lets go of the slot unless the thread has started the work. */
@@ -198,23 +188,33 @@ public class QueryRunner {
         slot.close();
       }
     }
+  }
 
-    /**
-     * The load phase. What the store reports about the stored bytes (unreadable, tampered with, a
-     * key that does not unwrap) is a load failure: it says nothing about the rows. Anything else
-     * stays an ordinary, charged failure: running out of the process's Arrow memory while a version
-     * is decrypted depends on how large the versions are, which one row can tip, and an {@link
-     * Error} is the JVM's trouble, not the load's.
-     */
-    private LeasedTables loadPhase() {
-      try {
-        return load.load();
-      } catch (ConnectorException e) {
-        if (causedByMemory(e)) {
-          throw e;
-        }
-        throw new LoadPhaseFailure(e);
+  /**
+   * The load phase. What the store reports about the stored bytes (unreadable, tampered with, a key
+   * that does not unwrap) is a load failure: it says nothing about the rows. Anything else stays an
+   * ordinary, charged failure: running out of the process's Arrow memory while a version is
+   * decrypted depends on how large the versions are, which one row can tip, and an {@link Error} is
+   * the JVM's trouble, not the load's.
+   */
+  static LeasedTables loadPhase(Load load) {
+    try {
+      return load.load();
+    } catch (ConnectorException e) {
+      if (causedByMemory(e)) {
+        throw e;
+      }
+      throw new LoadPhaseFailure(e);
+    }
+  }
+
+  private static boolean causedByMemory(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof org.apache.arrow.memory.OutOfMemoryException
+          || cause instanceof OutOfMemoryError) {
+        return true;
       }
     }
+    return false;
   }
 }

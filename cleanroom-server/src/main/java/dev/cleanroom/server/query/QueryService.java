@@ -1,5 +1,8 @@
 package dev.cleanroom.server.query;
 
+import dev.cleanroom.engine.Engine;
+import dev.cleanroom.engine.ExecutionErrorCode;
+import dev.cleanroom.engine.ExecutionException;
 import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.PolicyException;
@@ -14,9 +17,12 @@ import dev.cleanroom.server.audit.AuditLog;
 import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.budget.BudgetAccounts;
 import dev.cleanroom.server.budget.Settlement;
+import dev.cleanroom.server.collaboration.Collaborations;
 import dev.cleanroom.server.policy.QueryCatalog;
 import dev.cleanroom.server.policy.QueryCatalog.Visible;
 import dev.cleanroom.server.problem.PolicyProblems;
+import dev.cleanroom.server.problem.ServerErrorCode;
+import dev.cleanroom.server.problem.ServerException;
 import dev.cleanroom.spi.TableName;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * The flow of a query (DESIGN.md) as named steps: admit it, analyse it against the analyst's
@@ -40,6 +47,8 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class QueryService {
+  private static final Logger LOG = Logger.getLogger(QueryService.class);
+
   private final QueryAdmission admission;
   private final QueryCatalog catalog;
   private final QueryAnalyzer analyzer;
@@ -51,6 +60,8 @@ public class QueryService {
   private final NoiseSource noise;
   private final AuditLog audit;
   private final QueryMetrics metrics;
+  private final Collaborations collaborations;
+  private final ParquetVersions parquet;
 
   @Inject
   public QueryService(
@@ -64,7 +75,9 @@ public class QueryService {
       QueryEngines engines,
       NoiseSource noise,
       AuditLog audit,
-      QueryMetrics metrics) {
+      QueryMetrics metrics,
+      Collaborations collaborations,
+      ParquetVersions parquet) {
     this.admission = admission;
     this.catalog = catalog;
     this.analyzer = analyzer;
@@ -76,6 +89,8 @@ public class QueryService {
     this.noise = noise;
     this.audit = audit;
     this.metrics = metrics;
+    this.collaborations = collaborations;
+    this.parquet = parquet;
   }
 
   /** Answers an analyst's query without options, or refuses it; either way one audit event. */
@@ -95,9 +110,10 @@ public class QueryService {
         outcome = QueryMetrics.Outcome.CACHED;
         return cached.get();
       }
+      Engine chosen = chooseEngine(accepted);
       Settlement settlement = account(accepted);
       outcome = QueryMetrics.Outcome.FAILED;
-      Answer answer = runToAnswer(accepted, settlement, slot, engine::set);
+      Answer answer = runToAnswer(accepted, chosen, settlement, slot, engine);
       outcome = QueryMetrics.Outcome.ANSWERED;
       return answer;
     } finally {
@@ -137,8 +153,13 @@ public class QueryService {
     PrivateQuery query = ((AnalysisResult.Accepted) result).query();
     List<String> tables = query.tablesRead().stream().map(TableName::toString).toList();
     Explanation.Accuracy accuracy = Explanation.accuracy(query, options.targetHalfWidth());
+    boolean readsMarkedVersion =
+        query.tablesRead().stream()
+            .anyMatch(table -> visible.tables().get(table).dataset().currentVersionScaleOut());
+    String engine =
+        engines.nameOf(collaborations.engine(analyst.collaborationId()), readsMarkedVersion);
     record(analyst, QueryAuditEvent.explainedAccepted(analyst.member(), tables));
-    return Explanation.accepted(query, tables, accuracy);
+    return Explanation.accepted(query, tables, accuracy, engine);
   }
 
   /**
@@ -186,6 +207,36 @@ public class QueryService {
         cached.get().asCached(accepted.queryId(), budgets.remaining(accepted.charge())));
   }
 
+  /**
+   * The engine the query runs on (the collaboration's setting, or the server's), checked to be
+   * reachable before anything is charged: an unreachable engine is a 503, audited, with no epsilon
+   * reserved. Decided from settings and the versions' stored marks only.
+   */
+  private Engine chooseEngine(AcceptedQuery accepted) {
+    Caller analyst = accepted.analyst();
+    EngineMode mode = collaborations.engine(analyst.collaborationId());
+    try {
+      Engine chosen = engines.choose(mode, accepted.read().readsMarkedVersion());
+      chosen.checkAvailable();
+      return chosen;
+    } catch (ExecutionException e) {
+      if (e.code() != ExecutionErrorCode.ENGINE_UNAVAILABLE) {
+        throw e;
+      }
+      LOG.warnf(
+          "event=engine_unavailable queryId=%s mode=%s reason=%s",
+          accepted.queryId(), mode.configName(), e.getMessage());
+      record(
+          analyst,
+          QueryAuditEvent.engineUnavailable(
+              analyst.member(), accepted.queryId(), accepted.versions().tables(), "spark"));
+      throw new ServerException(
+          ServerErrorCode.ENGINE_UNAVAILABLE,
+          "the Spark engine that runs this collaboration's queries cannot be reached now;"
+              + " nothing was charged, ask again later");
+    }
+  }
+
   /** Reserves the query's epsilon on every account it charges; a refusal (429) is audited. */
   private Settlement account(AcceptedQuery accepted) {
     try {
@@ -210,41 +261,64 @@ public class QueryService {
    */
   private Answer runToAnswer(
       AcceptedQuery accepted,
+      Engine chosen,
       Settlement settlement,
       QueryAdmission.Slot slot,
-      Consumer<String> engine) {
+      AtomicReference<String> engine) {
     try {
       List<Object[]> exactRows =
           runner.run(
               accepted.queryId(),
               slot,
-              () -> load(accepted),
-              (tables, limits) -> execute(accepted, tables, limits, engine));
+              () -> load(accepted, chosen),
+              (tables, limits) -> execute(accepted, chosen, tables, limits, engine::set));
       ReleasedResult released = release(accepted, exactRows);
-      return answer(accepted, settlement, released);
+      return answer(accepted, settlement, released, engine.get());
     } catch (LoadPhaseFailure failure) {
-      fail(accepted, settlement::refund, BigDecimal.ZERO, failure.failure());
+      fail(accepted, settlement::refund, BigDecimal.ZERO, failure.failure(), engine.get());
       throw failure.failure();
     } catch (RuntimeException | Error failure) {
       // After the commit of an answer, this commits nothing more.
-      fail(accepted, settlement::commit, accepted.charge().epsilon(), failure);
+      fail(accepted, settlement::commit, accepted.charge().epsilon(), failure, engine.get());
       throw failure;
     }
   }
 
-  /** The load phase: leases the versions the query reads, loading those not kept already. */
-  private LeasedTables load(AcceptedQuery accepted) {
-    return versions.leaseAll(accepted.read().versionsToLease());
+  /**
+   * The load phase: for an in-process engine, leases the versions the query reads, loading those
+   * not kept already; for the scale-out engine, only locates their Parquet form (nothing is
+   * decrypted here), a version without one being a load failure.
+   */
+  private LeasedTables load(AcceptedQuery accepted, Engine chosen) {
+    if (!QueryEngines.readsParquet(chosen)) {
+      return versions.leaseAll(accepted.read().versionsToLease());
+    }
+    try {
+      return LeasedTables.located(accepted.read().locate(parquet));
+    } catch (ServerException e) {
+      throw new LoadPhaseFailure(e);
+    }
   }
 
-  /** The execution phase: the private plan's exact rows over the leased versions. */
+  /**
+   * The execution phase: the private plan's exact rows over the versions the load phase gave. A
+   * plan shape the scale-out engine refuses runs in the process, its versions loaded then (a
+   * failure of that load is a load failure too: nothing had been computed from the data).
+   */
   private List<Object[]> execute(
       AcceptedQuery accepted,
+      Engine chosen,
       LeasedTables tables,
       ExecutionLimits limits,
       Consumer<String> engine) {
     return engines.execute(
-        accepted.query().plan(), tables.tables(), limits, accepted.queryId(), engine);
+        chosen,
+        accepted.query().plan(),
+        tables,
+        () -> QueryRunner.loadPhase(() -> versions.leaseAll(accepted.read().versionsToLease())),
+        limits,
+        accepted.queryId(),
+        engine);
   }
 
   /** Noise on every aggregate; groups below the thresholds withheld. */
@@ -253,7 +327,8 @@ public class QueryService {
   }
 
   /** Commits the epsilon, then builds, stores and audits the answer. */
-  private Answer answer(AcceptedQuery accepted, Settlement settlement, ReleasedResult released) {
+  private Answer answer(
+      AcceptedQuery accepted, Settlement settlement, ReleasedResult released, String engine) {
     if (settlement.commit()) {
       metrics.committed(accepted.charge());
     }
@@ -268,7 +343,8 @@ public class QueryService {
             released,
             BudgetAccounts.least(remaining),
             read.policies(),
-            read.data());
+            read.data(),
+            engine);
     cache.store(analyst.collaborationId(), analyst.memberId(), accepted.cacheKey(), answer);
     record(
         analyst,
@@ -282,7 +358,8 @@ public class QueryService {
                 : null,
             released.epsilonSpent(),
             accepted.options(),
-            released.rule().describe()));
+            released.rule().describe(),
+            engine));
     return answer;
   }
 
@@ -291,7 +368,11 @@ public class QueryService {
    * is added to {@code failure} rather than hiding it.
    */
   private void fail(
-      AcceptedQuery accepted, BooleanSupplier settle, BigDecimal epsilonSpent, Throwable failure) {
+      AcceptedQuery accepted,
+      BooleanSupplier settle,
+      BigDecimal epsilonSpent,
+      Throwable failure,
+      String engine) {
     try {
       if (settle.getAsBoolean() && epsilonSpent.signum() > 0) {
         metrics.committed(accepted.charge());
@@ -303,7 +384,11 @@ public class QueryService {
       record(
           accepted.analyst(),
           QueryAuditEvent.failed(
-              accepted.analyst().member(), accepted.queryId(), accepted.versions(), epsilonSpent));
+              accepted.analyst().member(),
+              accepted.queryId(),
+              accepted.versions(),
+              epsilonSpent,
+              QueryMetrics.NO_ENGINE.equals(engine) ? null : engine));
     } catch (RuntimeException auditing) {
       failure.addSuppressed(auditing);
     }

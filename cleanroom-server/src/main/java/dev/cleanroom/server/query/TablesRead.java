@@ -58,6 +58,41 @@ record TablesRead(Map<TableName, VisibleTable> tables) {
     return policies;
   }
 
+  /**
+   * Whether a version read was marked for the scale-out engine when it was stored (what {@code
+   * auto} decides by; never an exact size, never a sum over tables).
+   */
+  boolean readsMarkedVersion() {
+    return tables.values().stream().anyMatch(visible -> visible.dataset().currentVersionScaleOut());
+  }
+
+  /**
+   * Each version's encrypted Parquet form, for the scale-out engine; nothing is decrypted in the
+   * server.
+   *
+   * @throws ServerException {@code ENGINE_UNAVAILABLE} when a version has no complete Parquet form
+   */
+  Map<TableName, ParquetVersion> locate(ParquetVersions parquet) {
+    Map<TableName, ParquetVersion> located = new LinkedHashMap<>();
+    tables.forEach(
+        (table, visible) -> {
+          Dataset dataset = visible.dataset();
+          String location =
+              parquet
+                  .location(dataset.storageId(), dataset.currentVersion())
+                  .orElseThrow(
+                      () ->
+                          new ServerException(
+                              ServerErrorCode.ENGINE_UNAVAILABLE,
+                              "table '"
+                                  + table
+                                  + "' has no Parquet form for the Spark engine yet; nothing was"
+                                  + " charged"));
+          located.put(table, new ParquetVersion(dataset.schema().arrowSchema(), location));
+        });
+    return located;
+  }
+
   /** The version of each table to lease, with the columns worth preparing when it is loaded. */
   Map<TableName, LoadedVersions.Wanted> versionsToLease() {
     Map<TableName, LoadedVersions.Wanted> wanted = new LinkedHashMap<>();

@@ -151,7 +151,7 @@ class BudgetAccountsTest {
   }
 
   private static Dataset dataset(long id, String owner, String name) {
-    return new Dataset(id, 1, name, id + 10, owner, List.of(), 1, 1);
+    return new Dataset(id, 1, name, id + 10, owner, List.of(), 1, 1, false);
   }
 
   /** A clock a test moves by hand. */

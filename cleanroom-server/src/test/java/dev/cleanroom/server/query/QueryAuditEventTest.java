@@ -32,7 +32,7 @@ class QueryAuditEventTest {
             "queryId="
                 + ID
                 + " cached=false rows=7 suppressedGroups=2 options=suppressedGroups"
-                + " releaseRule=threshold"
+                + " releaseRule=threshold engine=vectorized"
                 + " data={advertiser.impressions=1, retailer.customers=3}"
                 + " policies={advertiser.impressions=1, retailer.customers=2}",
             HALF,
@@ -45,7 +45,8 @@ class QueryAuditEventTest {
                 2L,
                 HALF,
                 new QueryOptions(true, false, null, null),
-                "threshold")
+                "threshold",
+                "vectorized")
             .toEntry());
   }
 
@@ -59,6 +60,7 @@ class QueryAuditEventTest {
             "queryId="
                 + ID
                 + " cached=false rows=12 options=otherRow releaseRule=public-keys:policy"
+                + " engine=spark"
                 + " data={advertiser.impressions=1, retailer.customers=3}"
                 + " policies={advertiser.impressions=1, retailer.customers=2}",
             HALF,
@@ -71,7 +73,8 @@ class QueryAuditEventTest {
                 null,
                 HALF,
                 new QueryOptions(null, true, null, null),
-                "public keys: policy")
+                "public keys: policy",
+                "spark")
             .toEntry());
   }
 
@@ -102,11 +105,25 @@ class QueryAuditEventTest {
             TABLES,
             "queryId="
                 + ID
+                + " engine=vectorized"
                 + " data={advertiser.impressions=1, retailer.customers=3}"
                 + " policies={advertiser.impressions=1, retailer.customers=2}",
             HALF,
             "FAILED"),
-        QueryAuditEvent.failed("advertiser", ID, VERSIONS, HALF).toEntry());
+        QueryAuditEvent.failed("advertiser", ID, VERSIONS, HALF, "vectorized").toEntry());
+  }
+
+  @Test
+  void engineUnavailable_theQueryIdTheCodeAndTheEngine_nothingCharged() {
+    assertEquals(
+        new AuditEntry(
+            "advertiser",
+            "QUERY_REFUSED",
+            TABLES,
+            "queryId=" + ID + " code=ENGINE_UNAVAILABLE engine=spark",
+            null,
+            "ENGINE_UNAVAILABLE"),
+        QueryAuditEvent.engineUnavailable("advertiser", ID, TABLES, "spark").toEntry());
   }
 
   @Test
