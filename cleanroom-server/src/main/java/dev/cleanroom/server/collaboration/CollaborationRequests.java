@@ -4,7 +4,7 @@ import dev.cleanroom.server.api.Names;
 import dev.cleanroom.server.auth.Role;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
-import dev.cleanroom.server.query.EngineMode;
+import dev.cleanroom.server.scaleout.EngineMode;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;

@@ -17,7 +17,8 @@ import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.keys.MemberKeys;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
-import dev.cleanroom.server.query.EngineMode;
+import dev.cleanroom.server.scaleout.EngineMode;
+import dev.cleanroom.server.scaleout.ScaleOutEngine;
 import dev.cleanroom.server.store.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,17 +42,32 @@ public class Collaborations {
   private final DatasetCatalog datasets;
   private final MemberKeys memberKeys;
   private final EngineMode serverEngine;
+  private final boolean sparkConfigured;
 
   @Inject
   public Collaborations(
       Jdbc jdbc,
       DatasetCatalog datasets,
       MemberKeys memberKeys,
-      @ConfigProperty(name = "cleanroom.query.engine") String serverEngine) {
+      @ConfigProperty(name = "cleanroom.query.engine") String serverEngine,
+      ScaleOutEngine scaleOut) {
     this.jdbc = jdbc;
     this.datasets = datasets;
     this.memberKeys = memberKeys;
     this.serverEngine = serverEngine(serverEngine);
+    this.sparkConfigured = scaleOut.configured();
+  }
+
+  /** 422 for a setting that needs Spark on a server without a Spark engine. */
+  private void requireRunnable(Optional<EngineMode> mode) {
+    if (mode.isPresent() && mode.get() != EngineMode.VECTORIZED && !sparkConfigured) {
+      throw new ServerException(
+          ServerErrorCode.INVALID_INPUT,
+          "'engine' "
+              + mode.get().configName()
+              + " needs a Spark engine, and this server has none (cleanroom.spark.remote or"
+              + " cleanroom.spark.embedded)");
+    }
   }
 
   /** The server's {@code cleanroom.query.engine}, checked. */
@@ -91,6 +107,7 @@ public class Collaborations {
    * audited; 404 when there is no such collaboration.
    */
   public void setEngine(String name, EngineSetting setting, String actor) {
+    requireRunnable(setting.engineMode());
     jdbc.inTransaction(
         connection -> {
           Long collaborationId = idOf(connection, name);
@@ -140,6 +157,7 @@ public class Collaborations {
       Function<String, String> keyOf,
       Instant now,
       Instant keysExpireAt) {
+    requireRunnable(request.engineMode());
     return jdbc.inTransaction(
         connection -> {
           if (idOf(connection, request.name()) != null) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.cleanroom.querypolicy.noise.DiscreteLaplace;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
 import dev.cleanroom.querypolicy.noise.Rational;
+import dev.cleanroom.querypolicy.noise.SecureNoiseSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -28,10 +29,14 @@ public class ScaleOutMarks {
   private final DiscreteLaplace spread;
   private final NoiseSource noise;
 
+  /** Marks drawn from secure noise of their own, apart from the noise of answers. */
   @Inject
   public ScaleOutMarks(
-      @ConfigProperty(name = "cleanroom.query.spark-threshold-rows") long thresholdRows,
-      NoiseSource noise) {
+      @ConfigProperty(name = "cleanroom.query.spark-threshold-rows") long thresholdRows) {
+    this(thresholdRows, SecureNoiseSource.create());
+  }
+
+  ScaleOutMarks(long thresholdRows, NoiseSource noise) {
     if (thresholdRows < 64) {
       throw new IllegalArgumentException(
           "cleanroom.query.spark-threshold-rows must be at least 64, was " + thresholdRows);

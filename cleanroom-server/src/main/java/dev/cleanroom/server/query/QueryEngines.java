@@ -11,6 +11,8 @@ import dev.cleanroom.engine.ParquetTableData;
 import dev.cleanroom.engine.TableData;
 import dev.cleanroom.engine.reference.ReferenceEngine;
 import dev.cleanroom.engine.vectorized.VectorizedExecutor;
+import dev.cleanroom.server.scaleout.EngineMode;
+import dev.cleanroom.server.scaleout.ScaleOutEngine;
 import dev.cleanroom.spi.TableName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -23,6 +23,8 @@ import dev.cleanroom.server.policy.QueryCatalog.Visible;
 import dev.cleanroom.server.problem.PolicyProblems;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
+import dev.cleanroom.server.scaleout.EngineMode;
+import dev.cleanroom.server.scaleout.ParquetVersions;
 import dev.cleanroom.spi.TableName;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;

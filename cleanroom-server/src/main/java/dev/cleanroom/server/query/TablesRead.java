@@ -9,6 +9,7 @@ import dev.cleanroom.server.policy.QueryCatalog.Visible;
 import dev.cleanroom.server.policy.QueryCatalog.VisibleTable;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
+import dev.cleanroom.server.scaleout.ParquetVersions;
 import dev.cleanroom.spi.TableName;
 import java.util.Collections;
 import java.util.LinkedHashMap;

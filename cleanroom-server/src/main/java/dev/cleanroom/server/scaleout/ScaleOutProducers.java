@@ -1,7 +1,5 @@
 package dev.cleanroom.server.scaleout;
 
-import dev.cleanroom.server.query.ParquetVersions;
-import dev.cleanroom.server.query.ScaleOutEngine;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.Optional;

@@ -241,4 +241,56 @@ class CollaborationApiTest {
     given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/collaborations"));
     given().redirects().follow(true).get("/q/swagger-ui/").then().statusCode(200);
   }
+
+  @Test
+  void withoutASparkEngine_onlyTheVectorizedSettingIsAccepted_andTheServersIsShown() {
+    Collaboration collaboration = Api.newCollaboration();
+    collaboration
+        .as("advertiser")
+        .get(collaboration.path())
+        .then()
+        .body("engine", equalTo("vectorized"))
+        .body("engineSource", equalTo("server"));
+    for (String engine : List.of("spark", "auto")) {
+      as(Api.OPERATOR_KEY)
+          .contentType(ContentType.JSON)
+          .body(Map.of("engine", engine))
+          .put(collaboration.path() + "/engine")
+          .then()
+          .statusCode(422)
+          .contentType("application/problem+json")
+          .body(
+              "detail",
+              equalTo(
+                  "'engine' "
+                      + engine
+                      + " needs a Spark engine, and this server has none"
+                      + " (cleanroom.spark.remote or cleanroom.spark.embedded)"));
+    }
+    as(Api.OPERATOR_KEY)
+        .contentType(ContentType.JSON)
+        .body(
+            Map.of(
+                "name",
+                collaboration.name() + "_spark",
+                "members",
+                List.of(Map.of("name", "advertiser", "roles", List.of("ANALYST"))),
+                "engine",
+                "spark"))
+        .post("/api/v1/collaborations")
+        .then()
+        .statusCode(422);
+    as(Api.OPERATOR_KEY)
+        .contentType(ContentType.JSON)
+        .body(Map.of("engine", "vectorized"))
+        .put(collaboration.path() + "/engine")
+        .then()
+        .statusCode(204);
+    collaboration
+        .as("advertiser")
+        .get(collaboration.path())
+        .then()
+        .body("engine", equalTo("vectorized"))
+        .body("engineSource", equalTo("collaboration"));
+  }
 }

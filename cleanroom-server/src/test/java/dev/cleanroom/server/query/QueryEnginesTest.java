@@ -10,6 +10,8 @@ import dev.cleanroom.engine.ExecutionException;
 import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.engine.ParquetTableData;
 import dev.cleanroom.engine.TableData;
+import dev.cleanroom.server.scaleout.EngineMode;
+import dev.cleanroom.server.scaleout.ScaleOutEngine;
 import dev.cleanroom.spi.TableName;
 import java.util.ArrayList;
 import java.util.List;

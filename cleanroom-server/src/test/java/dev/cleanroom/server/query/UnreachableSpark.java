@@ -6,6 +6,7 @@ import dev.cleanroom.engine.ExecutionException;
 import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.engine.ParquetTableData;
 import dev.cleanroom.engine.TableData;
+import dev.cleanroom.server.scaleout.ScaleOutEngine;
 import dev.cleanroom.spi.TableName;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;

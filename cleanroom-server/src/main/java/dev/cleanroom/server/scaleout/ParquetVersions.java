@@ -1,4 +1,4 @@
-package dev.cleanroom.server.query;
+package dev.cleanroom.server.scaleout;
 
 import java.util.Optional;
 
