@@ -191,13 +191,17 @@ class DeploymentFilesTest {
   void everyCleanroomSetting_isOneTheServerReads() throws IOException {
     Set<String> known = serverPropertiesAsEnvironmentVariables();
     Set<String> used = new HashSet<>();
-    single("compose.yaml")
-        .at("/services/cleanroom/environment")
-        .fieldNames()
-        .forEachRemaining(used::add);
-    deployment()
-        .at("/spec/template/spec/containers/0/env")
-        .forEach(e -> used.add(e.at("/name").asText()));
+    for (String compose : List.of("compose.yaml", "compose.spark.yaml")) {
+      single(compose)
+          .at("/services/cleanroom/environment")
+          .fieldNames()
+          .forEachRemaining(used::add);
+    }
+    for (String manifest : List.of("k8s/deployment.yaml", "k8s/spark/server-spark.yaml")) {
+      single(manifest)
+          .at("/spec/template/spec/containers/0/env")
+          .forEach(e -> used.add(e.at("/name").asText()));
+    }
     for (String variable : used) {
       if (variable.startsWith("CLEANROOM_")) {
         assertTrue(known.contains(variable), variable + " is not a setting the server reads");
@@ -215,6 +219,161 @@ class DeploymentFilesTest {
     assertTrue(dockerfile.contains("HEALTHCHECK"));
     assertTrue(dockerfile.contains("127.0.0.1:9000/q/health/live"));
     assertTrue(dockerfile.contains("quarkus-app/"), "copies the Quarkus fast-jar layout");
+  }
+
+  @Test
+  void sparkCompose_sharesTheDatasetVolumeReadOnly_andTheMasterKeyAtThePathSparkIsTold()
+      throws IOException {
+    JsonNode base = single("compose.yaml").at("/services/cleanroom");
+    String dataDir = base.at("/environment/CLEANROOM_DATA_DIR").asText();
+    assertTrue(listOf(base.at("/volumes")).contains("datasets:" + dataDir));
+    JsonNode spark = single("compose.spark.yaml");
+    JsonNode connect = spark.at("/services/spark-connect");
+    List<String> command = listOf(connect.at("/command"));
+    String keyFile = "/run/secrets/master-key";
+    for (String setting : sparkSettings(keyFile)) {
+      assertTrue(command.contains(setting), "spark-connect is not given " + setting);
+    }
+    String port = settingIn(command, "spark.connect.grpc.binding.port");
+    assertEquals(
+        "sc://spark-connect:" + port,
+        spark.at("/services/cleanroom/environment/CLEANROOM_SPARK_REMOTE").asText());
+    for (String service : List.of("spark-connect", "spark-worker")) {
+      JsonNode node = spark.at("/services/" + service);
+      assertTrue(
+          listOf(node.at("/volumes")).contains("datasets:" + dataDir + ":ro"),
+          service + " reads the dataset volume read-only, at the server's path");
+      assertTrue(listOf(node.at("/secrets")).contains("master-key"), service);
+    }
+    spark
+        .at("/services")
+        .fields()
+        .forEachRemaining(
+            service ->
+                assertTrue(
+                    service.getKey().equals("cleanroom")
+                        || service.getValue().at("/ports").isMissingNode(),
+                    service.getKey() + " publishes no port: Spark and its UIs stay internal"));
+    assertTrue(spark.at("/networks/spark/internal").asBoolean());
+  }
+
+  @Test
+  void sparkKubernetes_sharesTheVolumeAndTheMasterKey_andOnlyTheServerReachesSparkConnect()
+      throws IOException {
+    JsonNode kustomization = single("k8s/spark/kustomization.yaml");
+    for (JsonNode resource : kustomization.at("/resources")) {
+      assertTrue(
+          Files.exists(DEPLOY.resolve("k8s/spark").resolve(resource.asText())), resource.asText());
+    }
+    for (JsonNode patch : kustomization.at("/patches")) {
+      if (patch.has("path")) {
+        assertTrue(Files.exists(DEPLOY.resolve("k8s/spark").resolve(patch.at("/path").asText())));
+      }
+    }
+    String dataDir = env(deployment().at("/spec/template/spec/containers/0"), "CLEANROOM_DATA_DIR");
+    JsonNode connectDeployment = documents(DEPLOY.resolve("k8s/spark/spark-connect.yaml")).get(0);
+    JsonNode connectService = documents(DEPLOY.resolve("k8s/spark/spark-connect.yaml")).get(1);
+    JsonNode connect = connectDeployment.at("/spec/template/spec/containers/0");
+    List<String> command = listOf(connect.at("/command"));
+    String keyFile = "/run/secrets/cleanroom/master-key";
+    for (String setting : sparkSettings(keyFile)) {
+      assertTrue(command.contains(setting), "spark-connect is not given " + setting);
+    }
+    String port = settingIn(command, "spark.connect.grpc.binding.port");
+    assertEquals(port, connectService.at("/spec/ports/0/port").asText());
+    assertEquals(
+        "sc://" + connectService.at("/metadata/name").asText() + ":" + port,
+        env(
+            single("k8s/spark/server-spark.yaml").at("/spec/template/spec/containers/0"),
+            "CLEANROOM_SPARK_REMOTE"));
+    JsonNode worker =
+        documents(DEPLOY.resolve("k8s/spark/spark-workers.yaml")).get(0).at("/spec/template/spec");
+    for (JsonNode pod : List.of(connectDeployment.at("/spec/template/spec"), worker)) {
+      JsonNode container = pod.at("/containers/0");
+      assertEquals(dataDir, mountPath(container, "datasets"));
+      assertTrue(readOnlyMount(container, "datasets"));
+      assertEquals(
+          "cleanroom-datasets",
+          volume(pod, "datasets").at("/persistentVolumeClaim/claimName").asText());
+      assertEquals(
+          keyFile,
+          mountPath(container, "master-key")
+              + "/"
+              + volume(pod, "master-key").at("/secret/items/0/path").asText());
+      assertEquals(
+          "cleanroom-secrets", volume(pod, "master-key").at("/secret/secretName").asText());
+      assertEquals("master-key", volume(pod, "master-key").at("/secret/items/0/key").asText());
+      assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean());
+    }
+    assertEquals(
+        "[\"ReadWriteMany\"]",
+        single("k8s/spark/pvc-shared.yaml").at("/spec/accessModes").toString(),
+        "pods on other nodes read the dataset volume");
+    JsonNode sparkPolicy = single("k8s/spark/networkpolicy-spark.yaml");
+    boolean serverAdmitted = false;
+    for (JsonNode rule : sparkPolicy.at("/spec/ingress")) {
+      if (rule.at("/from/0/podSelector/matchLabels/app.kubernetes.io~1name")
+          .asText()
+          .equals("cleanroom-server")) {
+        serverAdmitted = true;
+        assertEquals(port, rule.at("/ports/0/port").asText());
+        assertEquals(1, rule.at("/ports").size(), "the server reaches Spark Connect only");
+      }
+    }
+    assertTrue(serverAdmitted, "the server may not reach Spark Connect");
+    assertTrue(kustomization.at("/patches").toString().contains("port: " + port));
+  }
+
+  /** The Spark settings of the storage's encrypted Parquet and the sealed contribution key. */
+  private static List<String> sparkSettings(String keyFile) {
+    return List.of(
+        "spark.cleanroom.master-key-files=" + keyFile,
+        "spark.hadoop.cleanroom.master-key-files=" + keyFile,
+        "spark.hadoop.parquet.crypto.factory.class="
+            + "org.apache.parquet.crypto.keytools.PropertiesDrivenCryptoFactory",
+        "spark.hadoop.parquet.encryption.kms.client.class="
+            + "dev.cleanroom.connectors.crypto.MasterKeyKmsClient",
+        "spark.sql.extensions=dev.cleanroom.sparkruntime.CleanroomSparkExtensions");
+  }
+
+  private static String settingIn(List<String> command, String name) {
+    return command.stream()
+        .filter(argument -> argument.startsWith(name + "="))
+        .map(argument -> argument.substring(name.length() + 1))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " in " + command));
+  }
+
+  private static List<String> listOf(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(value -> values.add(value.asText()));
+    return values;
+  }
+
+  private static String mountPath(JsonNode container, String volume) {
+    return mount(container, volume).at("/mountPath").asText();
+  }
+
+  private static boolean readOnlyMount(JsonNode container, String volume) {
+    return mount(container, volume).at("/readOnly").asBoolean();
+  }
+
+  private static JsonNode mount(JsonNode container, String volume) {
+    for (JsonNode mount : container.at("/volumeMounts")) {
+      if (mount.at("/name").asText().equals(volume)) {
+        return mount;
+      }
+    }
+    throw new AssertionError("no mount of " + volume);
+  }
+
+  private static JsonNode volume(JsonNode pod, String name) {
+    for (JsonNode volume : pod.at("/volumes")) {
+      if (volume.at("/name").asText().equals(name)) {
+        return volume;
+      }
+    }
+    throw new AssertionError("no volume " + name);
   }
 
   /**
