@@ -67,6 +67,34 @@ final class ParquetForms {
     }
   }
 
+  /** The rows of loaded Arrow batches, in this class's plain Java values. */
+  static List<List<Object>> rows(List<VectorSchemaRoot> batches) {
+    List<List<Object>> rows = new ArrayList<>();
+    for (VectorSchemaRoot batch : batches) {
+      for (int r = 0; r < batch.getRowCount(); r++) {
+        List<Object> row = new ArrayList<>();
+        for (FieldVector vector : batch.getFieldVectors()) {
+          row.add(vector.isNull(r) ? null : value(vector, r));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  private static Object value(FieldVector vector, int row) {
+    if (vector instanceof VarCharVector strings) {
+      return new String(strings.get(row), StandardCharsets.UTF_8);
+    }
+    if (vector instanceof TimeStampMicroVector timestamps) {
+      return timestamps.get(row);
+    }
+    if (vector instanceof DateDayVector dates) {
+      return dates.get(row);
+    }
+    return vector.getObject(row);
+  }
+
   /** The Hadoop configuration a Spark executor has, from the Spark settings given to Spark. */
   static Configuration sparkHadoopConfiguration(List<Path> keyFiles) {
     Configuration configuration = new Configuration(false);
