@@ -43,7 +43,9 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 /**
  * Encrypted, versioned dataset storage under one directory: {@code <root>/<datasetId>/} holds, per
  * version, an AES-256-GCM encrypted Arrow IPC stream and its data key wrapped by the master key.
- * Versions are immutable; one writer per dataset at a time.
+ * Optionally every version also has a Parquet form with Parquet modular encryption under {@code
+ * <parquetRoot>/<datasetId>/v<version>/}, for engines outside the process (Spark); a version is
+ * committed only with both. Versions are immutable; one writer per dataset at a time.
  */
 public final class DatasetStore {
   private static final Pattern DATASET_ID =
@@ -53,18 +55,62 @@ public final class DatasetStore {
   private final SecureRandom random;
   private final KeyWrapper keyWrapper;
   private final Map<String, Semaphore> writeLocks = new ConcurrentHashMap<>();
+  private final ParquetForm parquetForm;
+  private final BufferAllocator maintenanceAllocator;
   private volatile MasterKeyRing keys;
 
+  /** A store of the Arrow form only. */
   public DatasetStore(Path root, MasterKeyRing keys, SecureRandom random) {
+    this(root, keys, random, null, null);
+  }
+
+  /**
+   * A store that also keeps every version in Parquet form under {@code parquetRoot}. The store's
+   * own work on existing versions (the Parquet backfill, rewriting the Parquet form on a master key
+   * rotation) takes named child allocators of {@code maintenanceAllocator}.
+   */
+  public DatasetStore(
+      Path root,
+      MasterKeyRing keys,
+      SecureRandom random,
+      Path parquetRoot,
+      BufferAllocator maintenanceAllocator) {
     this.root = requireNonNull(root, "root is null");
     this.keys = requireNonNull(keys, "keys is null");
     this.random = requireNonNull(random, "random is null");
     this.keyWrapper = new KeyWrapper(random);
+    if ((parquetRoot == null) != (maintenanceAllocator == null)) {
+      throw new IllegalArgumentException(
+          "the Parquet form needs both its root and an allocator, or neither");
+    }
     try {
       Files.createDirectories(root);
     } catch (IOException e) {
       throw VersionFiles.failure("cannot create the store directory", e);
     }
+    this.parquetForm = parquetRoot == null ? null : new ParquetForm(parquetRoot);
+    this.maintenanceAllocator = maintenanceAllocator;
+  }
+
+  /** Whether every version is also kept in Parquet form. */
+  public boolean keepsParquetForm() {
+    return parquetForm != null;
+  }
+
+  /**
+   * The directory of a committed version's complete Parquet form (its encrypted Parquet files, read
+   * with {@link ParquetVersionWriter#sparkSettings}); empty if the store keeps no Parquet form, the
+   * version does not exist, or its Parquet form is not written yet (see {@link
+   * #backfillParquet()}).
+   */
+  public Optional<Path> parquetLocation(String datasetId, long version) {
+    Path directory = directory(datasetId);
+    if (parquetForm == null
+        || version < 1
+        || !Files.isRegularFile(directory.resolve(VersionFiles.dataFileName(version)))) {
+      return Optional.empty();
+    }
+    return parquetForm.location(datasetId, version);
   }
 
   /** Committed versions of a dataset, oldest first; empty if it has none. */
@@ -116,13 +162,26 @@ public final class DatasetStore {
     try {
       Files.createDirectories(directory);
       deleteLeftovers(directory);
+      if (parquetForm != null) {
+        parquetForm.removeLeftovers(datasetId, versions(datasetId));
+      }
       long version = latestVersion(datasetId).orElse(0L) + 1;
       Path keyFile = directory.resolve(VersionFiles.keyFileName(version));
+      MasterKey current = keys.current();
       WrappedKey wrapped =
-          keyWrapper.wrap(keys.current(), dataKey, VersionFiles.context(datasetId, version));
+          keyWrapper.wrap(current, dataKey, VersionFiles.context(datasetId, version));
       VersionFiles.writeAtomically(keyFile, wrapped.text() + "\n");
       return new VersionWriter(
-          datasetId, version, schema, directory, keyFile, dataKey, allocator, onClose);
+          datasetId,
+          version,
+          schema,
+          directory,
+          keyFile,
+          dataKey,
+          allocator,
+          parquetForm,
+          List.of(current),
+          onClose);
     } catch (IOException e) {
       dataKey.destroy();
       throw VersionFiles.failure("cannot start a new version of '" + datasetId + "'", e);
@@ -280,10 +339,15 @@ public final class DatasetStore {
   }
 
   /**
-   * Re-wraps every data key under {@code newKey}; data files are not touched. Keys already under
-   * the new key are skipped, so an interrupted rotation is completed by running it again with the
-   * old key among the retired ones. Uploads may continue: new versions use the new key at once, and
-   * each dataset is re-wrapped under its lock, after any upload begun under the old key.
+   * Re-wraps every data key under {@code newKey}; Arrow data files are not touched. Keys already
+   * under the new key are skipped, so an interrupted rotation is completed by running it again with
+   * the old key among the retired ones. Uploads may continue: new versions use the new key at once,
+   * and each dataset is re-wrapped under its lock, after any upload begun under the old key.
+   *
+   * <p>The Parquet form keeps its data keys inside each file's footer, where they cannot be
+   * re-wrapped alone: a version whose key file is re-wrapped gets its Parquet form rewritten from
+   * the Arrow form under the new key first (written aside, then renamed over the old one), so the
+   * Parquet form is never under an older key than the key file and a rotation run again finds it.
    *
    * @return the number of key files re-wrapped
    */
@@ -340,6 +404,9 @@ public final class DatasetStore {
       if (wrapped.masterKeyId().equals(newKey.id())) {
         continue;
       }
+      if (parquetForm != null) {
+        writeParquetForm(datasetId, version, "rotate");
+      }
       String context = VersionFiles.context(datasetId, version);
       WrappedKey rewrappedKey =
           keyWrapper.rewrap(rotated.keyWithId(wrapped.masterKeyId()), newKey, wrapped, context);
@@ -348,6 +415,87 @@ public final class DatasetStore {
       progress.onRewrapped(datasetId, version);
     }
     return rewrapped;
+  }
+
+  /**
+   * Writes the Parquet form of every committed version that lacks it (all of them when the store
+   * starts keeping the Parquet form), and removes what a crash left of earlier writes. Each form is
+   * written aside and renamed into place, so the backfill may be killed and run again; versions
+   * with a complete form are skipped. Runs each dataset under its lock, beside uploads.
+   *
+   * @return the number of Parquet forms written
+   */
+  public int backfillParquet() {
+    if (parquetForm == null) {
+      return 0;
+    }
+    int written = 0;
+    try (Stream<Path> datasets = Files.list(root)) {
+      for (Path directory : datasets.filter(Files::isDirectory).sorted().toList()) {
+        String datasetId = directory.getFileName().toString();
+        Semaphore lock = lockFor(datasetId);
+        lock.acquireUninterruptibly();
+        try {
+          List<Long> versions = versions(datasetId);
+          parquetForm.removeLeftovers(datasetId, versions);
+          for (long version : versions) {
+            if (parquetForm.location(datasetId, version).isEmpty()) {
+              writeParquetForm(datasetId, version, "backfill");
+              written++;
+            }
+          }
+        } finally {
+          lock.release();
+        }
+      }
+    } catch (IOException e) {
+      throw VersionFiles.failure("the Parquet backfill failed", e);
+    }
+    return written;
+  }
+
+  /** (Re)writes a committed version's Parquet form from its Arrow form, under the current key. */
+  private void writeParquetForm(String datasetId, long version, String purpose) throws IOException {
+    try (BufferAllocator allocator =
+            maintenanceAllocator.newChildAllocator(
+                purpose + "-" + datasetId + "-v" + version, 0, maintenanceAllocator.getLimit());
+        StoredVersionReader reader = openVersion(datasetId, version, allocator);
+        ParquetForm.Staged staged =
+            parquetForm.stage(
+                datasetId, version, reader.root().getSchema(), List.of(keys.current()))) {
+      while (reader.loadNextBatch()) {
+        staged.write(reader.root());
+      }
+      staged.publish();
+    }
+  }
+
+  /**
+   * Removes a committed version in both forms: first its Arrow data file (after which it is no
+   * version), then its key file and its Parquet form. A crash in between leaves only files that no
+   * read takes and the next write of the dataset removes.
+   */
+  public void removeVersion(String datasetId, long version) {
+    Path directory = directory(datasetId);
+    Semaphore lock = lockFor(datasetId);
+    lock.acquireUninterruptibly();
+    try {
+      Path dataFile = directory.resolve(VersionFiles.dataFileName(version));
+      if (!Files.isRegularFile(dataFile)) {
+        throw notFound(datasetId, version);
+      }
+      Files.delete(dataFile);
+      VersionFiles.syncDirectory(directory);
+      Files.deleteIfExists(directory.resolve(VersionFiles.keyFileName(version)));
+      if (parquetForm != null) {
+        parquetForm.remove(datasetId, version);
+      }
+    } catch (IOException e) {
+      throw VersionFiles.failure(
+          "removing version " + version + " of '" + datasetId + "' failed", e);
+    } finally {
+      lock.release();
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.crypto.DataKey;
 import dev.cleanroom.connectors.crypto.EncryptingOutputStream;
+import dev.cleanroom.connectors.crypto.MasterKey;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -23,9 +25,11 @@ import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 
 /**
- * Writes one new version: batches go encrypted into a temporary file; {@link #commit()} fsyncs and
- * renames it into place. Closing without committing deletes everything written, so a failed upload
- * leaves no trace and the previous version stays current.
+ * Writes one new version: batches go encrypted into a temporary file (and, when the store keeps the
+ * Parquet form, into a temporary Parquet directory); {@link #commit()} fsyncs both and renames them
+ * into place, the Parquet form first, so a version whose Arrow form is committed has both. Closing
+ * without committing deletes everything written, so a failed upload leaves no trace of either form
+ * and the previous version stays current.
  */
 public final class VersionWriter implements AutoCloseable {
   private final String datasetId;
@@ -39,6 +43,7 @@ public final class VersionWriter implements AutoCloseable {
   private final ArrowStreamWriter writer;
   private final Runnable onClose;
   private final DataKey dataKey;
+  private final ParquetForm.Staged parquet;
   private long rows;
   private boolean committed;
   private boolean closed;
@@ -51,6 +56,8 @@ public final class VersionWriter implements AutoCloseable {
       Path keyFile,
       DataKey dataKey,
       BufferAllocator parentAllocator,
+      ParquetForm parquetForm,
+      List<MasterKey> parquetKeys,
       Runnable onClose)
       throws IOException {
     this.datasetId = datasetId;
@@ -68,6 +75,7 @@ public final class VersionWriter implements AutoCloseable {
     FileChannel openedChannel = null;
     BufferAllocator openedAllocator = null;
     VectorSchemaRoot openedRoot = null;
+    ParquetForm.Staged openedParquet = null;
     try {
       openedChannel =
           FileChannel.open(tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -83,8 +91,14 @@ public final class VersionWriter implements AutoCloseable {
       openedRoot = VectorSchemaRoot.create(schema.arrowSchema(), openedAllocator);
       this.writer = new ArrowStreamWriter(openedRoot, null, encrypted);
       writer.start();
+      if (parquetForm != null) {
+        openedParquet = parquetForm.stage(datasetId, version, schema.arrowSchema(), parquetKeys);
+      }
     } catch (IOException | RuntimeException e) {
       // Undo what was opened so far; the caller releases the dataset lock and the key.
+      if (openedParquet != null) {
+        openedParquet.close();
+      }
       if (openedRoot != null) {
         openedRoot.close();
       }
@@ -101,6 +115,7 @@ public final class VersionWriter implements AutoCloseable {
     this.channel = openedChannel;
     this.allocator = openedAllocator;
     this.root = openedRoot;
+    this.parquet = openedParquet;
   }
 
   public String datasetId() {
@@ -123,6 +138,9 @@ public final class VersionWriter implements AutoCloseable {
       new VectorLoader(root).load(recordBatch);
       writer.writeBatch();
     }
+    if (parquet != null) {
+      parquet.write(batch);
+    }
     rows += batch.getRowCount();
     root.clear();
   }
@@ -141,7 +159,15 @@ public final class VersionWriter implements AutoCloseable {
             ConnectorErrorCode.STORAGE_FAILURE,
             "version " + version + " of dataset '" + datasetId + "' already exists");
       }
-      Files.move(tempFile, target, StandardCopyOption.ATOMIC_MOVE);
+      if (parquet != null) {
+        parquet.publish();
+      }
+      try {
+        Files.move(tempFile, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException | RuntimeException e) {
+        unpublishParquet(e);
+        throw e;
+      }
       VersionFiles.syncDirectory(directory);
     } catch (IOException e) {
       throw VersionFiles.failure(
@@ -163,6 +189,9 @@ public final class VersionWriter implements AutoCloseable {
         failure = attempt(failure, writer::close);
         failure = attempt(failure, () -> closeChannelAndDelete());
       }
+      if (parquet != null) {
+        failure = attempt(failure, parquet::close);
+      }
       failure = attempt(failure, root::close);
       failure = attempt(failure, allocator::close);
     } finally {
@@ -181,6 +210,19 @@ public final class VersionWriter implements AutoCloseable {
       Files.deleteIfExists(keyFile);
     } catch (IOException e) {
       throw VersionFiles.failure("discarding an unfinished version of '" + datasetId + "'", e);
+    }
+  }
+
+  /** Takes the published Parquet form back after the Arrow form failed to commit. */
+  private void unpublishParquet(Exception failure) {
+    if (parquet == null) {
+      return;
+    }
+    try {
+      parquet.unpublish();
+    } catch (IOException | RuntimeException e) {
+      // Left for the next write of this dataset, which removes a Parquet form without its version.
+      failure.addSuppressed(e);
     }
   }
 
