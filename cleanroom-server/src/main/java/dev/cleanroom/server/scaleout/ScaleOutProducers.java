@@ -1,8 +1,8 @@
 package dev.cleanroom.server.scaleout;
 
+import dev.cleanroom.connectors.storage.DatasetStore;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.Optional;
 
 /** Wires the scale-out engine (Spark) and the versions' Parquet form into the query flow. */
 public class ScaleOutProducers {
@@ -14,10 +14,16 @@ public class ScaleOutProducers {
     return ScaleOutEngine.none();
   }
 
-  /** Where each version's Parquet form is: nowhere until the store writes one. */
+  /**
+   * Where each version's encrypted Parquet form is, as an absolute file URI (the store writes it
+   * when {@code cleanroom.storage.parquet.enabled} is on, which a configured Spark forces).
+   */
   @Produces
   @Singleton
-  ParquetVersions parquetVersions() {
-    return (storageId, version) -> Optional.empty();
+  ParquetVersions parquetVersions(DatasetStore store) {
+    return (storageId, version) ->
+        store
+            .parquetLocation(storageId, version)
+            .map(location -> location.toAbsolutePath().toUri().toString());
   }
 }
