@@ -98,7 +98,10 @@ public class LibraryProducers {
    * generated once into {@code <data-dir>/master.key} (owner-only) so the run command needs no
    * setup (production refuses to start without one configured). The keys in {@code
    * cleanroom.master-key.previous-files} still unwrap data keys a rotation has not re-wrapped yet
-   * ({@code MasterKeyRotation}).
+   * ({@code MasterKeyRotation}). With {@code cleanroom.storage.parquet.enabled}, every version is
+   * also kept as encrypted Parquet under {@code cleanroom.storage.parquet.root} (default {@code
+   * <data-dir>/parquet}), for Spark; the store's own rewrites of it take children of the data
+   * allocator.
    */
   @Produces
   @Singleton
@@ -107,7 +110,10 @@ public class LibraryProducers {
       @ConfigProperty(name = "cleanroom.master-key") Optional<String> masterKey,
       @ConfigProperty(name = "cleanroom.master-key-file") Optional<String> masterKeyFile,
       @ConfigProperty(name = "cleanroom.master-key.previous-files")
-          Optional<List<String>> previousKeyFiles) {
+          Optional<List<String>> previousKeyFiles,
+      @ConfigProperty(name = "cleanroom.storage.parquet.enabled") boolean parquetEnabled,
+      @ConfigProperty(name = "cleanroom.storage.parquet.root") Optional<String> parquetRoot,
+      ArrowMemory memory) {
     SecureRandom random = new SecureRandom();
     MasterKey key;
     if (masterKey.filter(k -> !k.isBlank()).isPresent()) {
@@ -124,8 +130,18 @@ public class LibraryProducers {
             .map(file -> MasterKey.fromFile(Path.of(file.strip())))
             .filter(previousKey -> !previousKey.id().equals(current.id()))
             .toList();
-    return new DatasetStore(
-        Path.of(dataDir, "datasets"), new MasterKeyRing(current, previous), random);
+    MasterKeyRing ring = new MasterKeyRing(current, previous);
+    Path datasets = Path.of(dataDir, "datasets");
+    if (!parquetEnabled) {
+      return new DatasetStore(datasets, ring, random);
+    }
+    Path parquet =
+        parquetRoot
+            .filter(root -> !root.isBlank())
+            .map(root -> Path.of(root.strip()))
+            .orElse(Path.of(dataDir, "parquet"));
+    LOG.infof("event=parquet_form_enabled root=%s", parquet);
+    return new DatasetStore(datasets, ring, random, parquet, memory.data());
   }
 
   /**
