@@ -20,7 +20,10 @@ public enum ForbiddenLibrary {
       "javax.ws.rs..",
       "javax.inject..",
       "javax.enterprise.."),
-  /** Apache Spark (through Spark Connect) is one of the engines: only the engine module uses it. */
+  /**
+   * Apache Spark (through Spark Connect) is one of the engines: only the Spark engine and what runs
+   * inside Spark use it.
+   */
   SPARK("org.apache.spark.."),
   /**
    * Arrow is how data is stored and executed; the SPI and the policy layer reason on plans only.

@@ -19,7 +19,18 @@ public enum ProjectModule {
   SPI("dev.cleanroom.spi", EnumSet.of(FRAMEWORK, SPARK, ARROW, PARQUET)),
   QUERY_POLICY("dev.cleanroom.querypolicy", EnumSet.of(FRAMEWORK, SPARK, ARROW, PARQUET), SPI),
   CONNECTORS("dev.cleanroom.connectors", EnumSet.of(FRAMEWORK, SPARK), SPI),
-  ENGINE("dev.cleanroom.engine", EnumSet.of(FRAMEWORK, PARQUET), SPI),
+  ENGINE("dev.cleanroom.engine", EnumSet.of(FRAMEWORK, SPARK, PARQUET), SPI),
+  /**
+   * The Spark engine, a Spark Connect client: it translates the private plan to DataFrame
+   * operations; Spark runs outside the server.
+   */
+  ENGINE_SPARK("dev.cleanroom.engine.spark", EnumSet.of(FRAMEWORK, ARROW, PARQUET), SPI, ENGINE),
+  /**
+   * What runs inside Spark: the keyed hash as a Spark function, unsealing its key with the
+   * connectors' crypto.
+   */
+  SPARK_RUNTIME(
+      "dev.cleanroom.sparkruntime", EnumSet.of(FRAMEWORK, ARROW, PARQUET), SPI, CONNECTORS),
   /**
    * The standalone command-line client: the connectors' fingerprints and CSV for {@code encrypt},
    * Parquet for answers written as files; it talks to the server over HTTP only.

@@ -1,0 +1,11 @@
+package dev.cleanroom.sparkruntime;
+
+import dev.cleanroom.boundaries.ModuleArchitectureTest;
+import dev.cleanroom.boundaries.ProjectModule;
+
+/** This module's import rules (DESIGN.md, "Layout"), checked on its compiled main classes. */
+class ArchitectureTest extends ModuleArchitectureTest {
+  ArchitectureTest() {
+    super(ProjectModule.SPARK_RUNTIME);
+  }
+}
