@@ -45,6 +45,7 @@ public enum ProjectModule {
       QUERY_POLICY,
       CONNECTORS,
       ENGINE,
+      ENGINE_SPARK,
       SQL_EXAMPLES),
   /** The allocator extension every module's tests share; below the engine and connectors. */
   TESTKIT_ARROW("dev.cleanroom.testkit.arrow", EnumSet.of(FRAMEWORK, SPARK, PARQUET)),
