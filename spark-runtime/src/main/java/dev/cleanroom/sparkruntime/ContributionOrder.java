@@ -43,8 +43,18 @@ import scala.jdk.javaapi.CollectionConverters;
  * with the master keys of Spark setting {@value SealedSecret#SPARK_MASTER_KEY_FILES}; it never
  * appears in the expression's string or SQL form.
  */
-public final class ContributionOrder extends Expression implements CodegenFallback {
+public final class ContributionOrder extends Expression
+    implements CodegenFallback, java.io.Serializable {
   static final String NAME = "cr_contribution_order";
+
+  /**
+   * Spark setting {@code spark.sql.redaction.string.regex} for sessions that send sealed keys: the
+   * parsed plan shows the function's arguments before this class is resolved, so the sealed literal
+   * ({@code 0x01...}, {@link SealedSecret}'s format byte) is redacted from EXPLAIN and the Spark UI
+   * by Spark's own redaction. The Spark engine sets the same value.
+   */
+  public static final String SEALED_KEY_REDACTION_REGEX = "0x01[0-9A-Fa-f]{60,}";
+
   private static final String HIDDEN_KEY = "<sealed key>";
   private static final long serialVersionUID = 1L;
 
