@@ -6,6 +6,7 @@ import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.connectors.storage.ParquetVersionWriter;
 import dev.cleanroom.engine.spark.LocalSparkConnect;
 import dev.cleanroom.engine.spark.SecretSealer;
+import dev.cleanroom.engine.spark.SparkEngine;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
@@ -23,9 +24,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Wires the scale-out engine (Spark) and the versions' Parquet form into the query flow: the Spark
- * Connect server at {@code cleanroom.spark.remote}, or one the server starts itself ({@code
- * cleanroom.spark.embedded}) and stops when it stops.
+ * Wires the scale-out engine (Spark) and the versions' Parquet form into the query flow: a {@link
+ * SparkEngine} on the Spark Connect server at {@code cleanroom.spark.remote}, or on one the server
+ * starts itself ({@code cleanroom.spark.embedded}) and stops when it stops.
  */
 public class ScaleOutProducers {
   private static final Logger LOG = Logger.getLogger(ScaleOutProducers.class);
@@ -102,16 +103,33 @@ public class ScaleOutProducers {
     return secret -> SealedSecret.seal(store.keys().current(), secret, random);
   }
 
-  /** The scale-out engine: none until the Spark engine is wired. */
+  /**
+   * The scale-out engine: a {@link SparkEngine} on the configured Spark Connect server, whose
+   * contribution key is sealed by {@code sealer}; none without Spark. The server's {@code
+   * cleanroom.query.engine} of {@code spark} or {@code auto} needs one.
+   */
   @Produces
   @Singleton
-  ScaleOutEngine scaleOutEngine() {
-    return ScaleOutEngine.none();
+  ScaleOutEngine scaleOutEngine(
+      Optional<SparkConnection> connection,
+      SecretSealer sealer,
+      @ConfigProperty(name = "cleanroom.query.engine") String engineSetting) {
+    if (connection.isEmpty()) {
+      if (EngineMode.named(engineSetting).orElse(EngineMode.VECTORIZED) != EngineMode.VECTORIZED) {
+        throw new IllegalStateException(
+            "cleanroom.query.engine="
+                + engineSetting
+                + " needs a Spark engine: set cleanroom.spark.remote or"
+                + " cleanroom.spark.embedded=true");
+      }
+      return ScaleOutEngine.none();
+    }
+    return new ScaleOutEngine(Optional.of(new SparkEngine(connection.get().remote(), sealer)));
   }
 
-  /** Starts the embedded Spark (if configured) with the application, not at the first query. */
-  void startWithTheServer(@Observes StartupEvent event, Optional<SparkConnection> connection) {
-    connection.ifPresent(spark -> LOG.infof("event=spark_connection remote=%s", spark.remote()));
+  /** Builds the Spark engine (and starts the embedded Spark) with the application. */
+  void startWithTheServer(@Observes StartupEvent event, ScaleOutEngine engine) {
+    engine.engine().ifPresent(spark -> LOG.infof("event=scale_out_engine name=%s", spark.name()));
   }
 
   /**
