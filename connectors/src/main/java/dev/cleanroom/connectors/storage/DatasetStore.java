@@ -471,9 +471,10 @@ public final class DatasetStore {
   }
 
   /**
-   * Removes a committed version in both forms: first its Arrow data file (after which it is no
-   * version), then its key file and its Parquet form. A crash in between leaves only files that no
-   * read takes and the next write of the dataset removes.
+   * Removes a committed version other than the latest in both forms: first its Arrow data file
+   * (after which it is no version), then its key file and its Parquet form. A crash in between
+   * leaves only files that no read takes and the next write of the dataset removes. The latest
+   * version is refused, so a version number is never used twice.
    */
   public void removeVersion(String datasetId, long version) {
     Path directory = directory(datasetId);
@@ -483,6 +484,15 @@ public final class DatasetStore {
       Path dataFile = directory.resolve(VersionFiles.dataFileName(version));
       if (!Files.isRegularFile(dataFile)) {
         throw notFound(datasetId, version);
+      }
+      if (latestVersion(datasetId).orElseThrow() == version) {
+        throw new ConnectorException(
+            ConnectorErrorCode.INVALID_ARGUMENT,
+            "version "
+                + version
+                + " is the latest of dataset '"
+                + datasetId
+                + "'; only an older version can be removed");
       }
       Files.delete(dataFile);
       VersionFiles.syncDirectory(directory);

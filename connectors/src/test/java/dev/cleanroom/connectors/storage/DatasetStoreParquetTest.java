@@ -119,6 +119,15 @@ class DatasetStoreParquetTest {
     ConnectorException e =
         assertThrows(ConnectorException.class, () -> store.removeVersion(DATASET, 1));
     assertEquals(ConnectorErrorCode.NOT_FOUND, e.code());
+    ConnectorException latest =
+        assertThrows(ConnectorException.class, () -> store.removeVersion(DATASET, 2));
+    assertEquals(ConnectorErrorCode.INVALID_ARGUMENT, latest.code());
+    assertEquals(
+        "version 2 is the latest of dataset '"
+            + DATASET
+            + "'; only an older version can be removed",
+        latest.getMessage());
+    assertTrue(store.parquetLocation(DATASET, 2).isPresent());
   }
 
   @Test
