@@ -59,8 +59,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.connect.Dataset;
 import org.apache.spark.sql.connect.SparkSession;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -162,7 +162,12 @@ final class PlanTranslator {
     for (RelDataTypeField column : columns) {
       sparkType(column.getType());
     }
-    scans.add(new ScanCheck(String.join(".", scan.getTable().getQualifiedName()), table.location(), files, columns));
+    scans.add(
+        new ScanCheck(
+            String.join(".", scan.getTable().getQualifiedName()),
+            table.location(),
+            files,
+            columns));
     List<String> names = names(columns.size());
     List<Column> selected = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
@@ -390,15 +395,13 @@ final class PlanTranslator {
         return rex(operands.get(0), input).eqNullSafe(lit(true));
       }
       case IS_NOT_TRUE -> {
-        return functions.not(
-            rex(operands.get(0), input).eqNullSafe(lit(true)));
+        return functions.not(rex(operands.get(0), input).eqNullSafe(lit(true)));
       }
       case IS_FALSE -> {
         return rex(operands.get(0), input).eqNullSafe(lit(false));
       }
       case IS_NOT_FALSE -> {
-        return functions.not(
-            rex(operands.get(0), input).eqNullSafe(lit(false)));
+        return functions.not(rex(operands.get(0), input).eqNullSafe(lit(false)));
       }
       case PLUS, MINUS -> {
         return plusOrMinus(call, input);
