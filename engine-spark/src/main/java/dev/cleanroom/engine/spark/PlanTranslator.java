@@ -60,6 +60,7 @@ import org.apache.spark.sql.connect.Dataset;
 import org.apache.spark.sql.connect.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -96,7 +97,8 @@ final class PlanTranslator {
   }
 
   /** A scan to check against the Parquet schema before running: the plan's columns and types. */
-  record ScanCheck(String table, Dataset<Row> files, List<RelDataTypeField> columns) {}
+  record ScanCheck(
+      String table, String location, Dataset<Row> files, List<RelDataTypeField> columns) {}
 
   /** One translated operator: a DataFrame whose columns have the given unique names, in order. */
   record Relation(Dataset<Row> frame, List<String> names) {
@@ -121,9 +123,9 @@ final class PlanTranslator {
       Column value = relation.ref(i);
       SqlTypeName type = fields.get(i).getType().getSqlTypeName();
       if (type == SqlTypeName.DATE) {
-        value = org.apache.spark.sql.functions.unix_date(value);
+        value = functions.unix_date(value);
       } else if (type == SqlTypeName.TIMESTAMP) {
-        value = org.apache.spark.sql.functions.unix_millis(value.cast(DataTypes.TimestampType));
+        value = functions.unix_millis(value.cast(DataTypes.TimestampType));
       }
       output.add(value.as("out" + i));
     }
@@ -160,7 +162,12 @@ final class PlanTranslator {
     for (RelDataTypeField column : columns) {
       sparkType(column.getType());
     }
-    scans.add(new ScanCheck(String.join(".", scan.getTable().getQualifiedName()), files, columns));
+    scans.add(
+        new ScanCheck(
+            String.join(".", scan.getTable().getQualifiedName()),
+            table.location(),
+            files,
+            columns));
     List<String> names = names(columns.size());
     List<Column> selected = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
@@ -376,7 +383,7 @@ final class PlanTranslator {
         return result;
       }
       case NOT -> {
-        return org.apache.spark.sql.functions.not(rex(operands.get(0), input));
+        return functions.not(rex(operands.get(0), input));
       }
       case IS_NULL -> {
         return rex(operands.get(0), input).isNull();
@@ -388,15 +395,13 @@ final class PlanTranslator {
         return rex(operands.get(0), input).eqNullSafe(lit(true));
       }
       case IS_NOT_TRUE -> {
-        return org.apache.spark.sql.functions.not(
-            rex(operands.get(0), input).eqNullSafe(lit(true)));
+        return functions.not(rex(operands.get(0), input).eqNullSafe(lit(true)));
       }
       case IS_FALSE -> {
         return rex(operands.get(0), input).eqNullSafe(lit(false));
       }
       case IS_NOT_FALSE -> {
-        return org.apache.spark.sql.functions.not(
-            rex(operands.get(0), input).eqNullSafe(lit(false)));
+        return functions.not(rex(operands.get(0), input).eqNullSafe(lit(false)));
       }
       case PLUS, MINUS -> {
         return plusOrMinus(call, input);
@@ -410,7 +415,7 @@ final class PlanTranslator {
       }
       case MINUS_PREFIX -> {
         requireArithmetic(call);
-        return org.apache.spark.sql.functions.negate(rex(operands.get(0), input));
+        return functions.negate(rex(operands.get(0), input));
       }
       case CASE -> {
         Column result = null;
@@ -445,10 +450,10 @@ final class PlanTranslator {
       default -> {}
     }
     if (call.getOperator() == SqlStdOperatorTable.UPPER) {
-      return org.apache.spark.sql.functions.upper(rex(operands.get(0), input));
+      return functions.upper(rex(operands.get(0), input));
     }
     if (call.getOperator() == SqlStdOperatorTable.LOWER) {
-      return org.apache.spark.sql.functions.lower(rex(operands.get(0), input));
+      return functions.lower(rex(operands.get(0), input));
     }
     if (call.getOperator().getName().equals(ContributionHash.NAME)) {
       return contributionOrder(call, input);
@@ -512,9 +517,9 @@ final class PlanTranslator {
         if (signed % 86_400_000L != 0) {
           throw unsupportedExpression("a DATE plus an interval that is not whole days");
         }
-        return org.apache.spark.sql.functions.date_add(value, lit((int) (signed / 86_400_000L)));
+        return functions.date_add(value, lit((int) (signed / 86_400_000L)));
       }
-      return org.apache.spark.sql.functions.timestamp_add("MILLISECOND", lit(signed), value);
+      return functions.timestamp_add("MILLISECOND", lit(signed), value);
     }
     requireArithmetic(call);
     Column left = rex(first, input);
@@ -575,7 +580,7 @@ final class PlanTranslator {
       Column text = value.cast(DataTypes.StringType);
       if (to == SqlTypeName.VARCHAR
           && target.getPrecision() != RelDataType.PRECISION_NOT_SPECIFIED) {
-        text = org.apache.spark.sql.functions.substring(text, 1, target.getPrecision());
+        text = functions.substring(text, 1, target.getPrecision());
       }
       return text;
     }
@@ -627,7 +632,7 @@ final class PlanTranslator {
     return text.rlike(LikeTokens.regex(tokens, ignoreCase));
   }
 
-  /** FLOOR(datetime TO unit), Calcite's truncation; weeks start on Monday in both. */
+  /** FLOOR(datetime TO unit), Calcite's truncation (its weeks start on Sunday). */
   private Column floor(RexCall call, Relation input) {
     if (call.getOperands().size() != 2
         || !(call.getOperands().get(1) instanceof RexLiteral unitLiteral)
@@ -655,19 +660,25 @@ final class PlanTranslator {
           && unit != TimeUnitRange.DAY) {
         throw unsupportedExpression("FLOOR of a DATE to " + unit);
       }
-      return unit == TimeUnitRange.DAY
-          ? value
-          : org.apache.spark.sql.functions.trunc(value, format);
+      if (unit == TimeUnitRange.DAY) {
+        return value;
+      }
+      if (unit == TimeUnitRange.WEEK) {
+        // Calcite's weeks start on Sunday, Spark's on Monday: the Monday of the next day's week,
+        // one day back.
+        return functions.date_add(functions.trunc(functions.date_add(value, 1), format), -1);
+      }
+      return functions.trunc(value, format);
     }
     if (type != SqlTypeName.TIMESTAMP) {
       throw unsupportedExpression("FLOOR of a " + type);
     }
-    return org.apache
-        .spark
-        .sql
-        .functions
-        .date_trunc(format, value)
-        .cast(DataTypes.TimestampNTZType);
+    if (unit == TimeUnitRange.WEEK) {
+      Column nextDay = functions.timestamp_add("DAY", lit(1), value);
+      Column monday = functions.date_trunc(format, nextDay).cast(DataTypes.TimestampNTZType);
+      return functions.timestamp_add("DAY", lit(-1), monday);
+    }
+    return functions.date_trunc(format, value).cast(DataTypes.TimestampNTZType);
   }
 
   /** EXTRACT(unit FROM datetime) as Calcite reads it (WEEK is the ISO week, DOW 1 = Sunday). */
@@ -683,14 +694,14 @@ final class PlanTranslator {
     Column value = rex(call.getOperands().get(1), input);
     boolean date = type == SqlTypeName.DATE;
     return switch (unit) {
-      case YEAR -> org.apache.spark.sql.functions.year(value);
-      case QUARTER -> org.apache.spark.sql.functions.quarter(value);
-      case MONTH -> org.apache.spark.sql.functions.month(value);
-      case WEEK -> org.apache.spark.sql.functions.weekofyear(value);
-      case DAY -> org.apache.spark.sql.functions.dayofmonth(value);
-      case DOW -> org.apache.spark.sql.functions.dayofweek(value);
-      case HOUR -> date ? lit(0) : org.apache.spark.sql.functions.hour(value);
-      case MINUTE -> date ? lit(0) : org.apache.spark.sql.functions.minute(value);
+      case YEAR -> functions.year(value);
+      case QUARTER -> functions.quarter(value);
+      case MONTH -> functions.month(value);
+      case WEEK -> functions.weekofyear(value);
+      case DAY -> functions.dayofmonth(value);
+      case DOW -> functions.dayofweek(value);
+      case HOUR -> date ? lit(0) : functions.hour(value);
+      case MINUTE -> date ? lit(0) : functions.minute(value);
       default -> throw unsupportedExpression("EXTRACT of " + unit);
     };
   }
@@ -755,7 +766,7 @@ final class PlanTranslator {
     Column cast = value.cast(sparkType(type));
     if (type.getSqlTypeName() == SqlTypeName.CHAR
         && type.getPrecision() != RelDataType.PRECISION_NOT_SPECIFIED) {
-      return org.apache.spark.sql.functions.rpad(cast, type.getPrecision(), " ");
+      return functions.rpad(cast, type.getPrecision(), " ");
     }
     return cast;
   }

@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -72,6 +74,9 @@ public final class SparkEngine implements Engine {
             return thread;
           });
   private volatile boolean configured;
+  // Parquet locations whose columns were found as the plan reads them: a location is one
+  // immutable table version, so it is checked once.
+  private final Set<String> checkedScans = ConcurrentHashMap.newKeySet();
 
   /**
    * An engine on the Spark Connect server at {@code remote} ({@code sc://host:port}); connects on
@@ -172,8 +177,12 @@ public final class SparkEngine implements Engine {
    * Each scanned column is in the Parquet files under its declared name with the plan's type, or
    * the query fails with {@code COLUMN_MISMATCH} naming it (before any row is read).
    */
-  private static void checkScans(List<PlanTranslator.ScanCheck> scans) {
+  private void checkScans(List<PlanTranslator.ScanCheck> scans) {
     for (PlanTranslator.ScanCheck scan : scans) {
+      String checked = scan.location() + "\n" + scan.columns();
+      if (checkedScans.contains(checked)) {
+        continue;
+      }
       StructType schema = scan.files().schema();
       Map<String, DataType> stored = new LinkedHashMap<>();
       for (StructField field : schema.fields()) {
@@ -192,6 +201,7 @@ public final class SparkEngine implements Engine {
                   + column.getType().getSqlTypeName());
         }
       }
+      checkedScans.add(checked);
     }
   }
 

@@ -208,7 +208,7 @@ class EngineDifferentialTest {
   }
 
   /** Each row as text, values with their Java type, sorted: the comparison ignores row order. */
-  private static List<String> canonical(List<Object[]> rows) {
+  static List<String> canonical(List<Object[]> rows) {
     return rows.stream()
         .map(
             row -> {
@@ -240,7 +240,7 @@ class EngineDifferentialTest {
    * many under a fingerprint no customer has, as an analyst who uploads its own table can plant
    * them: far more than a policy's rows per join key, so the cap before the join decides.
    */
-  private static Map<TableName, InMemoryTable> demo(int plantedRows, BufferAllocator allocator) {
+  static Map<TableName, InMemoryTable> demo(int plantedRows, BufferAllocator allocator) {
     // Any deterministic fingerprint joins the two tables the same way in both engines.
     DemoDataGenerator generator =
         new DemoDataGenerator(
