@@ -9,12 +9,14 @@ import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.spi.TableName;
 import dev.cleanroom.testkit.InMemoryTable;
 import dev.cleanroom.testkit.Pipeline;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
@@ -29,8 +31,10 @@ import org.apache.calcite.tools.RelBuilder;
 /**
  * Times, in one JVM on the same Arrow data: (a) DuckDB running the plain query, (b) the vectorized
  * executor running the same plain plan, (c) the private query through the real pipeline (analysis
- * and rewrite, the executor, the release). Arguments: customers impressions [iterations] [warm-ups]
- * [purchases, default half the impressions].
+ * and rewrite, the executor, the release), and, unless {@code -Dbench.spark=false}, (d) the same
+ * private query with the plan run by the Spark engine on a local Spark Connect server ({@code
+ * local[2]}, its own JVM) over the tables written as encrypted Parquet. Arguments: customers
+ * impressions [iterations] [warm-ups] [purchases, default half the impressions].
  */
 public final class CampaignOverlapBenchmark {
   private static final int THREADS = 2;
@@ -106,33 +110,65 @@ public final class CampaignOverlapBenchmark {
             Locale.ROOT,
             "executor dictionary-encoded the string columns in %.1f s (once per loaded table)%n",
             seconds(start));
-        Runner runner = new Runner(duckDb, root, tables, executor, warmUps, iterations);
+        SparkColumn spark = null;
+        if (Boolean.parseBoolean(System.getProperty("bench.spark", "true"))) {
+          start = System.nanoTime();
+          spark =
+              SparkColumn.start(
+                  tables,
+                  Path.of(
+                      System.getProperty(
+                          "bench.spark.jars", "../spark-runtime/target/spark-runtime/jars")),
+                  Path.of(System.getProperty("bench.spark.work", "target/bench-spark")),
+                  System.getProperty("bench.spark.memory", "4g"));
+          System.out.printf(
+              Locale.ROOT,
+              "wrote the tables as encrypted Parquet and started Spark (local[2]) in %.1f s%n",
+              seconds(start));
+        }
+        try {
+          Runner runner = new Runner(duckDb, root, tables, executor, spark, warmUps, iterations);
 
-        Result join =
-            runner.run("Q1 join", BenchmarkQueries.Q1_SQL, BenchmarkQueries::plainJoinPlan);
-        Result scan =
-            runner.run(
-                "Q2 scan-aggregate",
-                BenchmarkQueries.Q2_SQL,
-                BenchmarkQueries::plainSingleTablePlan);
-        Result conversions =
-            runner.run(
-                "Q3 conversions", BenchmarkQueries.Q3_SQL, BenchmarkQueries::plainConversionsPlan);
-        scan.print();
-        join.print();
-        conversions.print();
-        System.out.printf(
-            Locale.ROOT,
-            "join private/duckdb=%.2f plain/duckdb=%.2f rows=%dx%d%n",
-            join.privateSeconds() / join.duckDbSeconds(),
-            join.plainSeconds() / join.duckDbSeconds(),
-            customerCount,
-            impressionCount);
-        System.out.printf(
-            Locale.ROOT,
-            "conversions private/duckdb=%.2f plain/duckdb=%.2f%n",
-            conversions.privateSeconds() / conversions.duckDbSeconds(),
-            conversions.plainSeconds() / conversions.duckDbSeconds());
+          Result join =
+              runner.run("Q1 join", BenchmarkQueries.Q1_SQL, BenchmarkQueries::plainJoinPlan);
+          Result scan =
+              runner.run(
+                  "Q2 scan-aggregate",
+                  BenchmarkQueries.Q2_SQL,
+                  BenchmarkQueries::plainSingleTablePlan);
+          Result conversions =
+              runner.run(
+                  "Q3 conversions",
+                  BenchmarkQueries.Q3_SQL,
+                  BenchmarkQueries::plainConversionsPlan);
+          scan.print();
+          join.print();
+          conversions.print();
+          if (spark != null) {
+            System.out.printf(
+                Locale.ROOT,
+                "spark private/duckdb: join=%.2f scan=%.2f conversions=%.2f%n",
+                join.sparkSeconds() / join.duckDbSeconds(),
+                scan.sparkSeconds() / scan.duckDbSeconds(),
+                conversions.sparkSeconds() / conversions.duckDbSeconds());
+          }
+          System.out.printf(
+              Locale.ROOT,
+              "conversions private/duckdb=%.2f plain/duckdb=%.2f%n",
+              conversions.privateSeconds() / conversions.duckDbSeconds(),
+              conversions.plainSeconds() / conversions.duckDbSeconds());
+          System.out.printf(
+              Locale.ROOT,
+              "join private/duckdb=%.2f plain/duckdb=%.2f rows=%dx%d%n",
+              join.privateSeconds() / join.duckDbSeconds(),
+              join.plainSeconds() / join.duckDbSeconds(),
+              customerCount,
+              impressionCount);
+        } finally {
+          if (spark != null) {
+            spark.close();
+          }
+        }
       } finally {
         customerTable.close();
         impressionTable.close();
@@ -155,13 +191,14 @@ public final class CampaignOverlapBenchmark {
       double planningAloneP50Millis,
       double planningAloneP90Millis,
       double coldPlainSeconds,
+      double sparkSeconds,
       String check) {
     void print() {
       System.out.printf(
           Locale.ROOT,
           "%s: duckdb %.3f s | plain %.3f s (plain/duckdb=%.2f; first run %.3f s) | private %.3f s"
-              + " (private/duckdb=%.2f; of which planning %.2f ms) | planning alone, %d in a"
-              + " row: p50 %.2f ms, p90 %.2f ms | %s%n",
+              + " (private/duckdb=%.2f; of which planning %.2f ms) | spark private %s |"
+              + " planning alone, %d in a row: p50 %.2f ms, p90 %.2f ms | %s%n",
           name,
           duckDbSeconds,
           plainSeconds,
@@ -170,6 +207,13 @@ public final class CampaignOverlapBenchmark {
           privateSeconds,
           privateSeconds / duckDbSeconds,
           planningMillis,
+          Double.isNaN(sparkSeconds)
+              ? "off"
+              : String.format(
+                  Locale.ROOT,
+                  "%.3f s (spark/duckdb=%.2f)",
+                  sparkSeconds,
+                  sparkSeconds / duckDbSeconds),
           PLANNING_RUNS,
           planningAloneP50Millis,
           planningAloneP90Millis,
@@ -186,6 +230,7 @@ public final class CampaignOverlapBenchmark {
     private final int warmUps;
     private final int iterations;
     private final VectorizedExecutor executor;
+    private final SparkColumn spark;
     private final ExecutionLimits limits = new ExecutionLimits(64L << 30, THREADS);
 
     Runner(
@@ -193,10 +238,12 @@ public final class CampaignOverlapBenchmark {
         SchemaPlus root,
         Map<TableName, InMemoryTable> tables,
         VectorizedExecutor executor,
+        SparkColumn spark,
         int warmUps,
         int iterations) {
       this.duckDb = duckDb;
       this.executor = executor;
+      this.spark = spark;
       this.root = root;
       this.tables = tables;
       this.pipeline = PolicyPipeline.demo(root, limits);
@@ -221,6 +268,7 @@ public final class CampaignOverlapBenchmark {
       double[] plainTimes = new double[iterations];
       double[] privateTimes = new double[iterations];
       double[] planningTimes = new double[iterations];
+      double[] sparkTimes = new double[iterations];
       double coldPlain = 0;
       for (int i = -warmUps; i < iterations; i++) {
         long start = System.nanoTime();
@@ -244,8 +292,23 @@ public final class CampaignOverlapBenchmark {
         }
         privateRows = pipeline.release(query, executor, tables, noise).rows();
         record(privateTimes, i, start);
+
+        if (spark != null) {
+          start = System.nanoTime();
+          PrivateQuery onSpark = pipeline.accepted(sql);
+          pipeline.release(onSpark, spark.engine(), spark.tables(), noise);
+          record(sparkTimes, i, start);
+        }
       }
       String check = compare(duckDbRows, plainRows) + ", private groups " + privateRows.size();
+      if (spark != null) {
+        PrivateQuery query = pipeline.accepted(sql);
+        check +=
+            ", "
+                + sameRows(
+                    executor.execute(query.plan(), tables, limits),
+                    spark.engine().execute(query.plan(), spark.tables(), limits));
+      }
       // Inside an iteration, planning follows an execution whose garbage the collector may be
       // clearing; in a row it shows what analysis and rewrite cost with warm caches.
       double[] planningAlone = new double[PLANNING_RUNS];
@@ -263,6 +326,7 @@ public final class CampaignOverlapBenchmark {
           median(planningAlone),
           percentile(planningAlone, 0.9),
           coldPlain,
+          spark == null ? Double.NaN : median(sparkTimes),
           check);
     }
 
@@ -271,6 +335,25 @@ public final class CampaignOverlapBenchmark {
         times[iteration] = seconds(startNanos);
       }
     }
+  }
+
+  /** Whether Spark's exact rows of the private plan are the executor's, as multisets. */
+  static String sameRows(List<Object[]> executorRows, List<Object[]> sparkRows) {
+    Map<List<Object>, Integer> counts = new HashMap<>();
+    for (Object[] row : executorRows) {
+      counts.merge(Arrays.asList(row), 1, Integer::sum);
+    }
+    for (Object[] row : sparkRows) {
+      counts.merge(Arrays.asList(row), -1, Integer::sum);
+    }
+    boolean same = counts.values().stream().allMatch(count -> Objects.equals(count, 0));
+    return same
+        ? "spark's exact rows equal the executor's (" + sparkRows.size() + ")"
+        : "SPARK MISMATCH: "
+            + executorRows.size()
+            + " rows of the executor, "
+            + sparkRows.size()
+            + " of Spark";
   }
 
   /** Same groups and counts; sums equal up to the order doubles were added in. */
