@@ -346,14 +346,32 @@ public final class CampaignOverlapBenchmark {
     for (Object[] row : sparkRows) {
       counts.merge(Arrays.asList(row), -1, Integer::sum);
     }
-    boolean same = counts.values().stream().allMatch(count -> Objects.equals(count, 0));
-    return same
+    List<String> differences = new ArrayList<>();
+    counts.forEach(
+        (row, count) -> {
+          if (!Objects.equals(count, 0)) {
+            differences.add((count > 0 ? "executor only " : "spark only ") + describe(row));
+          }
+        });
+    return differences.isEmpty()
         ? "spark's exact rows equal the executor's (" + sparkRows.size() + ")"
         : "SPARK MISMATCH: "
             + executorRows.size()
             + " rows of the executor, "
             + sparkRows.size()
-            + " of Spark";
+            + " of Spark; "
+            + differences.size()
+            + " differ, e.g. "
+            + differences.subList(0, Math.min(4, differences.size()));
+  }
+
+  /** A generated row with each value's Java type, so that Long 5 and Integer 5 tell apart. */
+  private static String describe(List<Object> row) {
+    List<String> cells = new ArrayList<>();
+    for (Object value : row) {
+      cells.add(value == null ? "null" : value + ":" + value.getClass().getSimpleName());
+    }
+    return cells.toString();
   }
 
   /** Same groups and counts; sums equal up to the order doubles were added in. */

@@ -14,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -54,11 +56,19 @@ final class SparkColumn implements AutoCloseable {
     Path keyFile = workDirectory.resolve("master.key");
     Files.createDirectories(workDirectory);
     Files.writeString(keyFile, masterKey.toBase64(), StandardCharsets.US_ASCII);
+    Path parquetRoot = workDirectory.resolve("parquet");
+    if (Files.exists(parquetRoot)) {
+      // The previous run's versions: this run writes its own data.
+      try (Stream<Path> paths = Files.walk(parquetRoot)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
     Map<TableName, ParquetTableData> parquet = new HashMap<>();
     for (Map.Entry<TableName, InMemoryTable> entry : tables.entrySet()) {
       Path directory =
-          workDirectory.resolve(
-              "parquet/" + entry.getKey().member() + "." + entry.getKey().dataset() + "/v1");
+          parquetRoot.resolve(entry.getKey().member() + "." + entry.getKey().dataset() + "/v1");
       try (ParquetVersionWriter writer =
           ParquetVersionWriter.open(directory, entry.getValue().schema(), List.of(masterKey))) {
         for (VectorSchemaRoot batch : entry.getValue().batches()) {
