@@ -83,6 +83,14 @@ final class SparkColumn implements AutoCloseable {
     Map<String, String> settings =
         new LinkedHashMap<>(ParquetVersionWriter.sparkSettings(List.of(keyFile)));
     settings.put("spark.driver.memory", driverMemory);
+    // -Dbench.spark.conf=key=value,key=value: more Spark settings for the server (e.g. to turn
+    // whole-stage code generation or adaptive execution off while comparing).
+    for (String setting : System.getProperty("bench.spark.conf", "").split(",")) {
+      int equals = setting.indexOf('=');
+      if (equals > 0) {
+        settings.put(setting.substring(0, equals).strip(), setting.substring(equals + 1).strip());
+      }
+    }
     LocalSparkConnect server =
         LocalSparkConnect.start(
             jarsDirectory, workDirectory.resolve("spark"), settings, Duration.ofMinutes(3));
