@@ -2,6 +2,7 @@ package dev.cleanroom.server.query;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cleanroom.engine.ExecutionErrorCode;
 import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.analysis.Violation;
 import dev.cleanroom.querypolicy.analysis.ViolationCode;
@@ -152,26 +153,24 @@ record QueryAuditEvent(
   /** A query whose budget reservation was refused. */
   static QueryAuditEvent overBudget(
       String analyst, String queryId, List<String> tables, PolicyErrorCode code) {
-    return new QueryAuditEvent(
-        analyst,
-        Kind.REFUSED,
-        requireNonNull(queryId, "queryId is null"),
-        tables,
-        null,
-        null,
-        null,
-        null,
-        false,
-        requireNonNull(code, "code is null").name(),
-        null,
-        null,
-        null,
-        null);
+    return refusedBeforeCharge(
+        analyst, queryId, tables, requireNonNull(code, "code is null").name(), null);
   }
 
   /** A query not run because the engine chosen for it cannot be reached; nothing was charged. */
   static QueryAuditEvent engineUnavailable(
       String analyst, String queryId, List<String> tables, String engine) {
+    return refusedBeforeCharge(
+        analyst,
+        queryId,
+        tables,
+        ExecutionErrorCode.ENGINE_UNAVAILABLE.name(),
+        requireNonNull(engine, "engine is null"));
+  }
+
+  /** A query refused after its analysis and before anything was reserved or run. */
+  private static QueryAuditEvent refusedBeforeCharge(
+      String analyst, String queryId, List<String> tables, String code, String engine) {
     return new QueryAuditEvent(
         analyst,
         Kind.REFUSED,
@@ -182,11 +181,11 @@ record QueryAuditEvent(
         null,
         null,
         false,
-        "ENGINE_UNAVAILABLE",
+        code,
         null,
         null,
         null,
-        requireNonNull(engine, "engine is null"));
+        engine);
   }
 
   /** A query whose SQL could not be analysed (malformed, unknown table, too complex). */
