@@ -2,6 +2,7 @@ package dev.cleanroom.querypolicy.rewrite;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
@@ -16,11 +17,22 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *
  * <p>The unit is {@code 2^(floor(log2 c) - 26)} for a bound {@code c = max(|lower|, |upper|)}: a
  * clamped partial is at most {@code 2^27} units and loses less than one unit, {@code c / 2^26}, to
- * the truncation; a group of the at most {@code 2^31} rows an engine holds sums to below {@code
+ * the rounding; a group of the at most {@code 2^31} rows an engine holds sums to below {@code
  * 2^58}, so the BIGINT sum never overflows. The clamp's bounds are rounded inwards to whole units
- * first, so the units of a partial never leave the declared bounds. In the plan it is {@code
- * CAST(clamped * 2^-e AS BIGINT)}: the product by a power of two is exact, and the cast truncates
- * toward zero on every engine (Java's narrowing, which never fails).
+ * first, so the units of a partial never leave the declared bounds.
+ *
+ * <p>In the plan it is {@code CASE WHEN s < 0 THEN CAST(s - 0.5 AS BIGINT) ELSE CAST(s + 0.5 AS
+ * BIGINT) END} for {@code s = clamped * 2^-e}: the product by a power of two is exact, and the
+ * casts truncate toward zero on every engine (Java's narrowing, which never fails), so this rounds
+ * half away from zero, and a value between two whole bounds stays between them. Rounding to the
+ * nearest unit, not truncating, makes the units independent of the order in which an engine added
+ * the person's DOUBLE values: sums of values with a few decimals (cents) land on or near whole
+ * units of {@code 2^e}, where a truncation flips by one unit with the last bit of the sum (seen
+ * between Spark and the executor at a million people), but not within rounding error of a half unit
+ * while the unit is at most {@code 1/4} (bounds below {@code 2^24}): a multiple of {@code 1/100} is
+ * then never closer than {@code 1/(25 * 2^(1-e))} to one. Values with more digits can still,
+ * rarely, sit that close to a half unit, and engines may then differ by one unit in that person's
+ * partial: never more, and within the bounds either way.
  */
 public final class FixedPoint {
   private static final int UNIT_BITS_BELOW_BOUND = 26;
@@ -45,19 +57,31 @@ public final class FixedPoint {
         : BigDecimal.valueOf(5).pow(-exponent).scaleByPowerOfTen(exponent);
   }
 
-  /** {@code CAST(value * 2^-exponent AS BIGINT)} for a DOUBLE value within the rounded bounds. */
+  /**
+   * {@code value * 2^-exponent} rounded half away from zero to a BIGINT, for a DOUBLE value within
+   * the rounded bounds.
+   */
   static RexNode toUnits(RexBuilder rex, RexNode value, int exponent) {
-    RelDataType doubleType = rex.getTypeFactory().createSqlType(SqlTypeName.DOUBLE);
-    RexNode scale =
-        rex.makeApproxLiteral(
-            new BigDecimal(Math.scalb(1.0, -exponent)),
-            rex.getTypeFactory().createTypeWithNullability(doubleType, false));
+    RelDataType doubleType =
+        rex.getTypeFactory()
+            .createTypeWithNullability(
+                rex.getTypeFactory().createSqlType(SqlTypeName.DOUBLE), false);
+    RexNode scale = rex.makeApproxLiteral(new BigDecimal(Math.scalb(1.0, -exponent)), doubleType);
+    RexNode half = rex.makeApproxLiteral(new BigDecimal("0.5"), doubleType);
+    RexNode zero = rex.makeApproxLiteral(BigDecimal.ZERO, doubleType);
     RexNode scaled = rex.makeCall(SqlStdOperatorTable.MULTIPLY, value, scale);
     RelDataType bigint =
         rex.getTypeFactory()
             .createTypeWithNullability(
                 rex.getTypeFactory().createSqlType(SqlTypeName.BIGINT),
                 value.getType().isNullable());
-    return rex.makeCast(bigint, scaled);
+    // NULL < 0 is not true: a NULL value takes the second branch and stays NULL.
+    return rex.makeCall(
+        bigint,
+        SqlStdOperatorTable.CASE,
+        List.of(
+            rex.makeCall(SqlStdOperatorTable.LESS_THAN, scaled, zero),
+            rex.makeCast(bigint, rex.makeCall(SqlStdOperatorTable.MINUS, scaled, half)),
+            rex.makeCast(bigint, rex.makeCall(SqlStdOperatorTable.PLUS, scaled, half))));
   }
 }

@@ -65,7 +65,7 @@ class FixedPointSumTest {
 
   @Test
   void groupSum_isTheExactSumOfWholeUnits() {
-    long perPerson = (long) (0.1 / unit().doubleValue());
+    long perPerson = Math.round(0.1 / unit().doubleValue());
 
     assertEquals(PEOPLE * perPerson, exactSum(rows(false)));
     double naive = 0;
@@ -88,6 +88,27 @@ class FixedPointSumTest {
     long difference = exactSum(rows(true)) - exactSum(rows(false));
 
     // The person's own total 0.1 + 0.2 in doubles, in whole units: nothing else moves.
-    assertEquals((long) ((0.1 + 0.2) / unit().doubleValue()), difference);
+    assertEquals(Math.round((0.1 + 0.2) / unit().doubleValue()), difference);
+  }
+
+  /**
+   * One person's own values added in another order: 0.1 + 0.2 + 0.7 is 1.0 as doubles, 0.7 + 0.2 +
+   * 0.1 is 0.9999999999999999, one bit below a whole unit. Truncated to units the person's partial
+   * differed by one with the engine's order of addition (Spark and the executor disagreed so at a
+   * million people); rounded to the nearest unit it does not.
+   */
+  @Test
+  void onePersonsPartial_doesNotDependOnTheOrderTheirValuesAreAdded() {
+    List<Object[]> rows = new ArrayList<>();
+    double[] costs = {0.1, 0.2, 0.7};
+    for (int i = 0; i < costs.length; i++) {
+      rows.add(new Object[] {(long) i, "target", "c1", TestTables.MONDAY, false, costs[i]});
+    }
+    List<Object[]> reversed = new ArrayList<>(rows);
+    Collections.reverse(reversed);
+    assertNotEquals((0.1 + 0.2) + 0.7, (0.7 + 0.2) + 0.1, "the two orders' doubles differ");
+
+    assertEquals(Math.round(1.0 / unit().doubleValue()), exactSum(rows));
+    assertEquals(exactSum(rows), exactSum(reversed));
   }
 }
