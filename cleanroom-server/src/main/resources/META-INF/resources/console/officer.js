@@ -269,6 +269,21 @@ function fieldAt(path) {
   return best;
 }
 
+/**
+ * A rule checked on a whole object (the policy, its privacy parameters) is reported at the
+ * object's path with a sentence that starts with the field's name: placed at that field.
+ */
+function refinedPath(violation) {
+  const first = /^([A-Za-z]+)\b/.exec(violation.message || '');
+  if (first) {
+    const candidate = violation.path + '.' + first[1];
+    if (editing.pathToField.has(candidate)) {
+      return candidate;
+    }
+  }
+  return violation.path;
+}
+
 async function propose(event) {
   event.preventDefault();
   const form = byId('policy-form');
@@ -289,7 +304,7 @@ async function propose(event) {
     }
     const unplaced = [];
     for (const violation of error.problem.violations || []) {
-      const field = violation.path ? fieldAt(violation.path) : null;
+      const field = violation.path ? fieldAt(refinedPath(violation)) : null;
       if (field) {
         showFieldError(field, violation.message);
       } else {
