@@ -23,7 +23,9 @@ export async function showAnalyst(current) {
         drawChart(byId('answer-chart'), lastAnswer, Number(byId('chart-column').value));
       }
     });
-    byId('download-csv').addEventListener('click', () => downloadCsv().catch(() => {}));
+    byId('download-csv').addEventListener('click', () => download('text/csv', 'csv', 'CSV').catch(() => {}));
+    byId('download-arrow').addEventListener('click', () =>
+      download('application/vnd.apache.arrow.stream', 'arrows', 'Arrow IPC').catch(() => {}));
     wired = true;
   }
   await loadBudget();
@@ -197,21 +199,21 @@ function showAnswer(answer) {
   byId('download-status').textContent = '';
 }
 
-/** Asks the same question as CSV: the stored answer again, at no cost. */
-async function downloadCsv() {
+/** Asks the same question in another format: the stored answer again, at no cost. */
+async function download(mediaType, extension, formatName) {
   if (!lastSql) {
     return;
   }
   const status = byId('download-status');
   try {
-    const response = await api('POST', base() + '/queries', { sql: lastSql }, { accept: 'text/csv', raw: true });
+    const response = await api('POST', base() + '/queries', { sql: lastSql }, { accept: mediaType, raw: true });
     const blob = await response.blob();
-    const link = el('a', { href: URL.createObjectURL(blob), download: 'answer-' + lastAnswer.queryId + '.csv' });
+    const link = el('a', { href: URL.createObjectURL(blob), download: 'answer-' + lastAnswer.queryId + '.' + extension });
     document.body.append(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-    status.textContent = 'Downloaded the answer as CSV (' + formatNumber(blob.size) + ' bytes).';
+    status.textContent = 'Downloaded the answer as ' + formatName + ' (' + formatNumber(blob.size) + ' bytes).';
   } catch (error) {
     status.textContent = 'Download refused: ' + error.message + '.';
   }

@@ -94,25 +94,39 @@ async function signIn(event) {
   }
 }
 
+const NOTICES = {
+  'signed-out': 'You are signed out.',
+  ended: 'Your session has ended. Sign in again.',
+};
+
+/** A fresh page, so that nothing of the member who was signed in stays in this one. */
+function restart(notice) {
+  window.location.assign('/?notice=' + notice);
+}
+
 async function signOut() {
   try {
     await api('DELETE', SESSION_PATH);
   } catch (ignored) {
     // The session is gone either way.
   }
-  showSignIn('You are signed out.');
+  restart('signed-out');
 }
 
 async function start() {
   byId('sign-in-form').addEventListener('submit', signIn);
   byId('sign-out').addEventListener('click', signOut);
-  onSessionEnded(() => showSignIn('Your session has ended. Sign in again.'));
+  onSessionEnded(() => restart('ended'));
+  const notice = NOTICES[new URLSearchParams(window.location.search).get('notice')] || '';
+  if (window.location.search) {
+    window.history.replaceState(null, '', '/');
+  }
   try {
     const view = await api('GET', SESSION_PATH);
     if (view.signedIn) {
       signedIn(view);
     } else {
-      showSignIn('');
+      showSignIn(notice);
     }
   } catch (failed) {
     showSignIn('The server could not be reached: ' + failed.message);

@@ -2,6 +2,7 @@
 // the field from the server's problem+json), versions with approval, a diff between versions, and
 // a dry-run of example queries with the cost table.
 import { api, ApiError, collaborationPath, segment } from './api.js';
+import { showAudit } from './audit.js';
 import { byId, cell, clear, clearFieldErrors, el, formatNumber, showFieldError, showProblem } from './dom.js';
 
 const CLASSES = ['', 'PRIVACY_UNIT', 'JOIN_KEY', 'DIMENSION', 'METRIC', 'CONSENT', 'PII'];
@@ -20,6 +21,7 @@ export async function showOfficer(current) {
     wired = true;
   }
   await loadDatasets();
+  await showAudit(byId('officer-audit'), session, 'officer-audit', false);
 }
 
 function base() {

@@ -1,6 +1,7 @@
 // The data provider's view: declare a dataset, upload a version with a progress bar, see each
 // version of its own datasets with its row count.
 import { api, ApiError, collaborationPath, csrfHeader, readProblem, segment, sessionEnded } from './api.js';
+import { showAudit } from './audit.js';
 import { byId, cell, clear, clearFieldErrors, el, formatNumber, showFieldError } from './dom.js';
 
 const MEDIA_TYPES = {
@@ -18,9 +19,11 @@ export async function showProvider(current) {
   if (!wired) {
     byId('declare-form').addEventListener('submit', (event) => declare(event).catch(() => {}));
     byId('upload-form').addEventListener('submit', upload);
+    byId('erase-form').addEventListener('submit', (event) => erase(event).catch(() => {}));
     wired = true;
   }
   await loadDatasets();
+  await showAudit(byId('provider-audit'), session, 'provider-audit', true);
 }
 
 function base() {
@@ -39,6 +42,15 @@ async function loadDatasets(selected) {
   if (mine.some((d) => d.name === keep)) {
     select.value = keep;
   }
+  const erasable = byId('erase-dataset');
+  const keepErasable = erasable.value;
+  clear(erasable);
+  for (const dataset of mine.filter((d) => d.currentVersion !== null)) {
+    erasable.append(el('option', { value: dataset.name, text: dataset.table }));
+  }
+  if ([...erasable.options].some((option) => option.value === keepErasable)) {
+    erasable.value = keepErasable;
+  }
   const body = byId('versions-table').tBodies[0];
   clear(body);
   for (const dataset of mine) {
@@ -54,6 +66,36 @@ async function loadDatasets(selected) {
         cell(version.reason.toLowerCase()),
         cell(new Date(version.createdAt).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))));
     }
+  }
+}
+
+async function erase(event) {
+  event.preventDefault();
+  const value = byId('erase-value');
+  const status = byId('erase-status');
+  clearFieldErrors(byId('erase-form'));
+  status.textContent = '';
+  const dataset = byId('erase-dataset').value;
+  if (!dataset) {
+    status.textContent = 'None of your datasets has data yet.';
+    return;
+  }
+  if (!value.value.trim()) {
+    showFieldError(value, 'Give the identifier of the person to erase.');
+    value.focus();
+    return;
+  }
+  try {
+    const outcome = await api('DELETE', base() + '/datasets/' + segment(dataset) + '/units/' + segment(value.value.trim()));
+    status.textContent = 'Stored version ' + outcome.version + ' without that person: ' + formatNumber(outcome.rowsRemoved) + ' rows removed.';
+    value.value = '';
+    await loadDatasets();
+  } catch (error) {
+    if (!(error instanceof ApiError)) {
+      throw error;
+    }
+    showFieldError(value, 'Refused: ' + error.message + '.');
+    value.focus();
   }
 }
 

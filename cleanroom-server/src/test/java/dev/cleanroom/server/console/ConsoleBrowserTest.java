@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
 import dev.cleanroom.server.Api;
 import dev.cleanroom.server.Api.Collaboration;
+import dev.cleanroom.server.MovableClock;
 import dev.cleanroom.server.TestData;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.File;
 import java.io.IOException;
 import java.net.URL;
@@ -32,6 +34,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -41,6 +44,7 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -48,9 +52,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the server on its test port: the privacy officer edits a policy (a refusal shown at its field)
  * and a second officer approves it; the provider declares a dataset and uploads a CSV with a
  * progress bar; the analyst explains a refused query, runs an accepted one and sees its table,
- * chart with 95% intervals, privacy report and budget, and downloads it as CSV. Every page is
- * checked for console errors, labels, button names, contrast and keyboard reach; screenshots go to
- * {@code target/screenshots}.
+ * chart with 95% intervals, privacy report and budget, downloads it as CSV, and is sent back to the
+ * sign-in once the session has been idle too long; the provider then sees who queried its data, and
+ * the officer's audit log verifies its chain. Every page is checked for console errors, labels,
+ * button names, contrast and keyboard reach; screenshots go to {@code target/screenshots}.
  */
 @QuarkusTest
 class ConsoleBrowserTest {
@@ -72,6 +77,8 @@ class ConsoleBrowserTest {
 
   @TestHTTPResource("/")
   URL root;
+
+  @Inject MovableClock clock;
 
   private ChromeDriver driver;
   private WebDriverWait wait;
@@ -120,6 +127,8 @@ class ConsoleBrowserTest {
             .build();
     driver = new ChromeDriver(service, options);
     wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+    // Signing out loads a fresh page: an element found just before may be gone when read.
+    wait.ignoring(StaleElementReferenceException.class);
     Files.createDirectories(SCREENSHOTS);
   }
 
@@ -160,6 +169,7 @@ class ConsoleBrowserTest {
       secondOfficerApproves(room);
       providerDeclaresAndUploads(room, csv);
       analystExplainsRunsAndDownloads(room);
+      providerSeesWhoQueried(room);
     } finally {
       Files.deleteIfExists(csv);
     }
@@ -207,6 +217,18 @@ class ConsoleBrowserTest {
     assertTrue(text("policy-cost-table").contains("0.5 (this version)"), text("policy-cost-table"));
     checkPage("officer");
     tallScreenshot("console-policy", "policy-editor-heading");
+
+    // The audit log: filtered by action, and its chain verified by the server.
+    new Select(driver.findElement(By.id("officer-audit-action")))
+        .selectByVisibleText("POLICY_APPROVED");
+    List<WebElement> approvals =
+        driver.findElements(By.cssSelector("#officer-audit-table tbody tr"));
+    assertEquals(2, approvals.size(), "the two approvals of the setup");
+    for (WebElement approval : approvals) {
+      assertEquals("POLICY_APPROVED", approval.findElements(By.tagName("td")).get(3).getText());
+    }
+    click(By.id("officer-audit-verify"));
+    wait.until(driver -> text("officer-audit-verification").startsWith("The chain is intact: "));
     signOut();
   }
 
@@ -250,7 +272,7 @@ class ConsoleBrowserTest {
         "'name' must be 1 to 63 lower-case letters, digits or '_', starting with a letter",
         text("declare-name-error"));
 
-    new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("upload-dataset")))
+    new Select(driver.findElement(By.id("upload-dataset")))
         .selectByVisibleText("retailer.customers");
     driver.findElement(By.id("upload-file")).sendKeys(csv.toAbsolutePath().toString());
     click(By.id("upload-button"));
@@ -258,6 +280,16 @@ class ConsoleBrowserTest {
     assertEquals("100", value("upload-progress"));
     wait.until(driver -> text("versions-table").contains("retailer.customers 1 3,000 upload"));
     assertTrue(text("versions-table").contains("retailer.stores no data uploaded yet"));
+
+    // One customer's erasure: a new version without its row.
+    new Select(driver.findElement(By.id("erase-dataset")))
+        .selectByVisibleText("retailer.customers");
+    replace("erase-value", "1000007");
+    click(By.id("erase-button"));
+    wait.until(
+        driver ->
+            text("erase-status").equals("Stored version 2 without that person: 1 rows removed."));
+    wait.until(driver -> text("versions-table").contains("retailer.customers 2 2,999 erasure"));
     checkPage("provider");
     scrollTo("upload-heading");
     screenshot("console-provider");
@@ -317,6 +349,29 @@ class ConsoleBrowserTest {
     List<String> lines = Files.readAllLines(downloaded, StandardCharsets.UTF_8);
     assertEquals("campaign_id,reach,reach_low95,reach_high95", lines.get(0));
     assertEquals(released + 1, lines.size());
+
+    // A session idle longer than its timeout sends the browser back to the sign-in.
+    clock.moveAhead(Duration.ofMinutes(31));
+    try {
+      click(By.id("explain-button"));
+      visible("sign-in-view");
+      assertEquals("Your session has ended. Sign in again.", text("sign-in-notice"));
+      assertFalse(driver.findElement(By.id("analyst-view")).isDisplayed());
+    } finally {
+      clock.reset();
+    }
+  }
+
+  private void providerSeesWhoQueried(Collaboration room) {
+    signIn(room.keys().get("retailer"));
+    visible("provider-audit-table");
+    String events = text("provider-audit-table");
+    assertTrue(
+        events.contains(
+            "advertiser QUERY_ANSWERED advertiser.impressions, retailer.customers SUCCESS 0.5"),
+        events);
+    assertFalse(events.contains("POLICY_APPROVED"), "queries only, by default: " + events);
+    checkPage("provider-audit");
     signOut();
   }
 
