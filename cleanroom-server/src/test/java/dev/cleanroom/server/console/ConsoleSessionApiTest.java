@@ -146,6 +146,18 @@ class ConsoleSessionApiTest {
   }
 
   @Test
+  void signIn_fromAForm_refused415_soAnotherSiteCannotSignABrowserIn() {
+    Collaboration room = Api.newCollaboration();
+    Response response =
+        given()
+            .contentType("application/x-www-form-urlencoded")
+            .formParam("apiKey", room.keys().get("retailer"))
+            .post(SESSION);
+    response.then().statusCode(415).contentType("application/problem+json");
+    assertEquals(null, response.getHeader("Set-Cookie"));
+  }
+
+  @Test
   void noSession_sessionReadsSignedOut_andApiRefuses401() {
     given()
         .get(SESSION)
