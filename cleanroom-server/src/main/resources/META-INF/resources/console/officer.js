@@ -21,7 +21,24 @@ export async function showOfficer(current) {
     wired = true;
   }
   await loadDatasets();
+  await loadBudgets();
   await showAudit(byId('officer-audit'), session, 'officer-audit', false);
+}
+
+async function loadBudgets() {
+  const spending = await api('GET', base() + '/budget/analysts');
+  const body = byId('officer-budgets').tBodies[0];
+  clear(body);
+  for (const spent of spending) {
+    body.append(el('tr', {},
+      cell(spent.dataset),
+      cell(spent.analyst),
+      cell(spent.period),
+      cell(formatNumber(Number(spent.spent)), true)));
+  }
+  if (!spending.length) {
+    body.append(el('tr', {}, el('td', { colspan: 4, text: 'No analyst has spent any ε yet.' })));
+  }
 }
 
 function base() {

@@ -170,6 +170,7 @@ class ConsoleBrowserTest {
       providerDeclaresAndUploads(room, csv);
       analystExplainsRunsAndDownloads(room);
       providerSeesWhoQueried(room);
+      officerSeesTheBudgetsSpent(room);
     } finally {
       Files.deleteIfExists(csv);
     }
@@ -372,6 +373,17 @@ class ConsoleBrowserTest {
         events);
     assertFalse(events.contains("POLICY_APPROVED"), "queries only, by default: " + events);
     checkPage("provider-audit");
+    signOut();
+  }
+
+  private void officerSeesTheBudgetsSpent(Collaboration room) {
+    signIn(room.keys().get("privacy"));
+    visible("officer-budgets");
+    wait.until(
+        driver ->
+            text("officer-budgets").contains("advertiser.impressions advertiser lifetime 0.5")
+                && text("officer-budgets").contains("retailer.customers advertiser lifetime 0.5"));
+    checkPage("officer-budgets");
     signOut();
   }
 
