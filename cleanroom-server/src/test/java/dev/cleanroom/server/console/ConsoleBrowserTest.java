@@ -87,12 +87,14 @@ class ConsoleBrowserTest {
 
   @BeforeEach
   void startBrowser() throws IOException {
-    if (!Files.isExecutable(CHROMEDRIVER) || !Files.isExecutable(CHROMIUM)) {
+    if (!Files.isExecutable(CHROMEDRIVER)) {
+      // Skipped on a developer's machine without the browser; under CI (.ci/run installs it) a
+      // missing browser is a failure, never a silent skip.
       if (System.getenv("CI") != null) {
-        fail("CI is set but " + CHROMEDRIVER + " or " + CHROMIUM + " is missing");
+        fail("CI is set but " + CHROMEDRIVER + " is missing (apt-get install chromium-driver)");
       }
       Assumptions.assumeTrue(
-          false, "no chromium/chromedriver here (apt-get install chromium chromium-driver)");
+          false, CHROMEDRIVER + " is missing (apt-get install chromium chromium-driver)");
     }
     profile = Files.createTempDirectory("console-chromium-");
     downloads = Files.createTempDirectory("console-downloads-");
