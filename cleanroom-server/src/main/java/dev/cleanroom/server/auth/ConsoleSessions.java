@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +33,12 @@ public class ConsoleSessions {
 
   /** The header a state-changing request made with the cookie must carry. */
   public static final String CSRF_HEADER = "X-CSRF-Token";
+
+  /**
+   * Sessions one member may hold at once (browsers, tabs signed in anew); a sign-in beyond it ends
+   * the member's least recently used session, so that a key holder cannot fill the server's memory.
+   */
+  public static final int MAX_SESSIONS_PER_MEMBER = 20;
 
   private static final Logger LOG = Logger.getLogger(ConsoleSessions.class);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -79,6 +87,7 @@ public class ConsoleSessions {
     }
     Instant now = clock.instant();
     removeExpired(now);
+    removeLeastRecentlyUsedBeyondLimit(caller.memberId());
     String sessionId = randomToken();
     String csrfToken = randomToken();
     sessions.put(
@@ -144,6 +153,17 @@ public class ConsoleSessions {
     sessions
         .entrySet()
         .removeIf(entry -> !now.isBefore(entry.getValue().lastUsed().plus(idleTimeout)));
+  }
+
+  private synchronized void removeLeastRecentlyUsedBeyondLimit(long memberId) {
+    List<Map.Entry<String, Session>> own =
+        sessions.entrySet().stream()
+            .filter(entry -> entry.getValue().memberId == memberId)
+            .sorted(Comparator.comparing(entry -> entry.getValue().lastUsed()))
+            .toList();
+    for (int i = 0; i <= own.size() - MAX_SESSIONS_PER_MEMBER; i++) {
+      sessions.remove(own.get(i).getKey(), own.get(i).getValue());
+    }
   }
 
   private static String randomToken() {

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cleanroom.server.Api;
 import dev.cleanroom.server.Api.Collaboration;
 import dev.cleanroom.server.MovableClock;
+import dev.cleanroom.server.auth.ConsoleSessions;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -106,6 +107,31 @@ class ConsoleSessionApiTest {
     Browser two = signedIn(room.keys().get("retailer"));
     assertNotEquals(one.sessionId(), two.sessionId());
     assertNotEquals(one.csrfToken(), two.csrfToken());
+  }
+
+  @Test
+  void aMembersSessionsBeyondTheLimit_endTheLeastRecentlyUsed() {
+    Collaboration room = Api.newCollaboration();
+    String key = room.keys().get("retailer");
+    Browser oldest = signedIn(key);
+    clock.moveAhead(Duration.ofSeconds(1));
+    Browser idle = signedIn(key);
+    for (int i = 2; i < ConsoleSessions.MAX_SESSIONS_PER_MEMBER; i++) {
+      clock.moveAhead(Duration.ofSeconds(1));
+      signedIn(key);
+    }
+    // The oldest session is in use again: the second one is now the least recently used.
+    clock.moveAhead(Duration.ofSeconds(1));
+    oldest.request().get(room.path()).then().statusCode(200);
+    Browser other = signedIn(room.keys().get("advertiser"));
+
+    // One more sign-in: the retailer's least recently used session ends; the others live.
+    clock.moveAhead(Duration.ofSeconds(1));
+    Browser newest = signedIn(key);
+    idle.request().get(room.path()).then().statusCode(401);
+    oldest.request().get(room.path()).then().statusCode(200);
+    newest.request().get(room.path()).then().statusCode(200);
+    other.request().get(room.path()).then().statusCode(200);
   }
 
   @Test
