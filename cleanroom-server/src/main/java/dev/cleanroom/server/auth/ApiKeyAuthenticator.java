@@ -56,6 +56,14 @@ public class ApiKeyAuthenticator {
         .orElseThrow(() -> unauthenticated("the API key is not valid"));
   }
 
+  /**
+   * The member holding a key with this hash that still works now (not revoked, not expired), for a
+   * console session opened with that key.
+   */
+  public Optional<Caller> memberHoldingKeyHash(String keyHash) {
+    return members.findByKeyHash(keyHash, clock.instant());
+  }
+
   private static ServerException unauthenticated(String detail) {
     return new ServerException(ServerErrorCode.UNAUTHENTICATED, detail);
   }

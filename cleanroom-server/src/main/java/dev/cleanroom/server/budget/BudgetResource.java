@@ -26,7 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The calling analyst's epsilon spent and left per dataset it may query, next to what all analysts
- * of the dataset together have spent of its shared ceiling.
+ * of the dataset together have spent of its shared ceiling; for privacy officers, what every
+ * analyst has spent.
  */
 @Tag(name = "Budgets")
 @Path("/api/v1/collaborations/{collaboration}/budget")
@@ -37,6 +38,7 @@ public class BudgetResource {
   private final Policies policies;
   private final CurrentCaller caller;
   private final Clock clock;
+  private final BudgetSpending spending;
 
   @Inject
   public BudgetResource(
@@ -44,7 +46,9 @@ public class BudgetResource {
       DatasetCatalog catalog,
       Policies policies,
       CurrentCaller caller,
-      Clock clock) {
+      Clock clock,
+      BudgetSpending spending) {
+    this.spending = spending;
     this.accounts = accounts;
     this.catalog = catalog;
     this.policies = policies;
@@ -117,5 +121,19 @@ public class BudgetResource {
                   balance.limit().datasetTotal())));
     }
     return new Budgets(analyst.member(), budgets);
+  }
+
+  @Operation(
+      summary =
+          "What every analyst has spent of each dataset's budget, per refresh period (privacy officer)")
+  @APIResponse(
+      responseCode = "200",
+      description = "Per dataset, analyst and period (newest first): the epsilon spent or reserved")
+  @APIResponse(responseCode = "403", description = "Not a privacy officer")
+  @GET
+  @Path("/analysts")
+  public List<BudgetSpending.Spent> analysts(@PathParam("collaboration") String collaboration) {
+    Caller officer = caller.get().require(collaboration, Role.PRIVACY_OFFICER);
+    return spending.of(officer.collaboration());
   }
 }

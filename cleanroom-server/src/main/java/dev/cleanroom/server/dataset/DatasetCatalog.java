@@ -18,6 +18,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -152,6 +154,41 @@ public class DatasetCatalog implements OwnedTables {
           return find(connection, dataset.collaborationId(), dataset.name()).orElseThrow();
         });
   }
+
+  /**
+   * A dataset's data versions, newest first, with their exact row counts: for its owner only, whose
+   * own rows they count.
+   */
+  public List<DataVersionView> versions(Dataset dataset) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "select version, row_count, reason, created_at from dataset_version"
+                      + " where dataset_id = ? order by version desc")) {
+            statement.setLong(1, dataset.id());
+            List<DataVersionView> versions = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+              while (row.next()) {
+                versions.add(
+                    new DataVersionView(
+                        row.getInt(1),
+                        row.getLong(2),
+                        row.getString(3),
+                        row.getObject(4, OffsetDateTime.class).toInstant()));
+              }
+            }
+            return versions;
+          }
+        });
+  }
+
+  /**
+   * One data version of a dataset.
+   *
+   * @param reason {@code UPLOAD} or {@code ERASURE}
+   */
+  public record DataVersionView(int version, long rowCount, String reason, Instant createdAt) {}
 
   public List<Dataset> list(long collaborationId) {
     return jdbc.inTransaction(

@@ -4,9 +4,11 @@ import dev.cleanroom.server.api.Bodies;
 import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.auth.CurrentCaller;
 import dev.cleanroom.server.auth.Role;
+import dev.cleanroom.server.problem.ServerException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -17,6 +19,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -87,6 +90,26 @@ public class DatasetResource {
     Dataset dataset = catalog.require(provider.collaborationId(), datasetName);
     Dataset updated = uploads.upload(provider, dataset, body, contentType);
     return new DataVersion(updated.table(), updated.currentVersion());
+  }
+
+  /** The dataset's data versions with their row counts, for its owner. */
+  @Operation(
+      summary = "The data versions of a dataset, newest first, with their row counts (its owner)")
+  @APIResponse(responseCode = "200", description = "The versions")
+  @APIResponse(responseCode = "403", description = "Not the dataset's owner")
+  @APIResponse(responseCode = "404", description = "No such dataset")
+  @GET
+  @Path("/{dataset}/versions")
+  public List<DatasetCatalog.DataVersionView> versions(
+      @PathParam("collaboration") String collaboration, @PathParam("dataset") String datasetName) {
+    Caller provider = caller.get().require(collaboration, Role.PROVIDER);
+    Dataset dataset = catalog.require(provider.collaborationId(), datasetName);
+    if (provider.memberId() != dataset.ownerId()) {
+      // Another party's exact row count changes with one person of it.
+      throw ServerException.forbidden(
+          "only the owner of dataset '" + dataset.name() + "' sees its versions");
+    }
+    return catalog.versions(dataset);
   }
 
   /** Removes every row of one privacy unit (an erasure request) in a new version. */

@@ -5,6 +5,10 @@ public enum ServerErrorCode {
   MALFORMED_REQUEST(400, "malformed-request", "The request is malformed"),
   UNAUTHENTICATED(401, "unauthenticated", "Missing or invalid credentials"),
   FORBIDDEN(403, "forbidden", "Not allowed"),
+  /** A state-changing request authenticated by the console's session cookie without its token. */
+  CSRF_TOKEN_MISSING(403, "csrf-token-missing", "The request has no CSRF token"),
+  /** A state-changing request authenticated by the console's session cookie, with a wrong token. */
+  CSRF_TOKEN_MISMATCH(403, "csrf-token-mismatch", "The request's CSRF token does not match"),
   NOT_FOUND(404, "not-found", "Not found"),
   METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
   NOT_ACCEPTABLE(406, "not-acceptable", "No acceptable representation"),
