@@ -1,5 +1,6 @@
 package dev.cleanroom.benchmarks;
 
+import dev.cleanroom.engine.ExecutionException;
 import dev.cleanroom.engine.ExecutionLimits;
 import dev.cleanroom.engine.vectorized.VectorizedExecutor;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
@@ -80,14 +81,21 @@ public final class CampaignOverlapBenchmark {
       purchases = null;
       System.out.printf(Locale.ROOT, "loaded into Arrow in %.1f s%n", seconds(start));
 
+      // -Dbench.duckdb=false leaves DuckDB out (its ratios print as NaN): at 5M x 25M the JVM,
+      // DuckDB's copy of the tables and a Spark server do not fit the 24 GiB machine together.
+      boolean withDuckDb = Boolean.parseBoolean(System.getProperty("bench.duckdb", "true"));
       try (DuckDbEngine duckDb =
-          new DuckDbEngine(THREADS, System.getProperty("bench.duckdb.memory", "6GB"))) {
-        start = System.nanoTime();
-        duckDb.load("retailer.customers", customerTable, allocator);
-        duckDb.load("advertiser.impressions", impressionTable, allocator);
-        duckDb.load("retailer.purchases", purchaseTable, allocator);
-        System.out.printf(
-            Locale.ROOT, "DuckDB loaded the Arrow streams in %.1f s%n", seconds(start));
+          withDuckDb
+              ? new DuckDbEngine(THREADS, System.getProperty("bench.duckdb.memory", "6GB"))
+              : null) {
+        if (duckDb != null) {
+          start = System.nanoTime();
+          duckDb.load("retailer.customers", customerTable, allocator);
+          duckDb.load("advertiser.impressions", impressionTable, allocator);
+          duckDb.load("retailer.purchases", purchaseTable, allocator);
+          System.out.printf(
+              Locale.ROOT, "DuckDB loaded the Arrow streams in %.1f s%n", seconds(start));
+        }
 
         SchemaPlus root = Frameworks.createRootSchema(true);
         SchemaPlus retailer = root.add("retailer", new AbstractSchema());
@@ -129,34 +137,46 @@ public final class CampaignOverlapBenchmark {
         try {
           Runner runner = new Runner(duckDb, root, tables, executor, spark, warmUps, iterations);
 
+          // Each query's line is printed as soon as it is measured, so a later query running out
+          // of memory (Q3's plain plan at 5M x 25M needs more than 9g of heap) loses nothing.
           Result join =
               runner.run("Q1 join", BenchmarkQueries.Q1_SQL, BenchmarkQueries::plainJoinPlan);
+          join.print();
           Result scan =
               runner.run(
                   "Q2 scan-aggregate",
                   BenchmarkQueries.Q2_SQL,
                   BenchmarkQueries::plainSingleTablePlan);
-          Result conversions =
-              runner.run(
-                  "Q3 conversions",
-                  BenchmarkQueries.Q3_SQL,
-                  BenchmarkQueries::plainConversionsPlan);
           scan.print();
-          join.print();
-          conversions.print();
+          Result conversions = null;
+          try {
+            conversions =
+                runner.run(
+                    "Q3 conversions",
+                    BenchmarkQueries.Q3_SQL,
+                    BenchmarkQueries::plainConversionsPlan);
+            conversions.print();
+          } catch (ExecutionException e) {
+            // The plain three-table plan needs more than an 11g heap at 5M x 25M.
+            System.out.println("Q3 conversions: not measured at this scale: " + e.getMessage());
+          }
           if (spark != null) {
             System.out.printf(
                 Locale.ROOT,
                 "spark private/duckdb: join=%.2f scan=%.2f conversions=%.2f%n",
                 join.sparkSeconds() / join.duckDbSeconds(),
                 scan.sparkSeconds() / scan.duckDbSeconds(),
-                conversions.sparkSeconds() / conversions.duckDbSeconds());
+                conversions == null
+                    ? Double.NaN
+                    : conversions.sparkSeconds() / conversions.duckDbSeconds());
           }
-          System.out.printf(
-              Locale.ROOT,
-              "conversions private/duckdb=%.2f plain/duckdb=%.2f%n",
-              conversions.privateSeconds() / conversions.duckDbSeconds(),
-              conversions.plainSeconds() / conversions.duckDbSeconds());
+          if (conversions != null) {
+            System.out.printf(
+                Locale.ROOT,
+                "conversions private/duckdb=%.2f plain/duckdb=%.2f%n",
+                conversions.privateSeconds() / conversions.duckDbSeconds(),
+                conversions.plainSeconds() / conversions.duckDbSeconds());
+          }
           System.out.printf(
               Locale.ROOT,
               "join private/duckdb=%.2f plain/duckdb=%.2f rows=%dx%d%n",
@@ -272,8 +292,10 @@ public final class CampaignOverlapBenchmark {
       double coldPlain = 0;
       for (int i = -warmUps; i < iterations; i++) {
         long start = System.nanoTime();
-        duckDbRows = duckDb.query(sql);
-        record(duckDbTimes, i, start);
+        if (duckDb != null) {
+          duckDbRows = duckDb.query(sql);
+          record(duckDbTimes, i, start);
+        }
 
         start = System.nanoTime();
         plainRows = executor.execute(plain, tables, limits);
@@ -300,7 +322,10 @@ public final class CampaignOverlapBenchmark {
           record(sparkTimes, i, start);
         }
       }
-      String check = compare(duckDbRows, plainRows) + ", private groups " + privateRows.size();
+      String check =
+          (duckDb == null ? "DuckDB left out" : compare(duckDbRows, plainRows))
+              + ", private groups "
+              + privateRows.size();
       if (spark != null) {
         PrivateQuery query = pipeline.accepted(sql);
         check +=
@@ -319,7 +344,7 @@ public final class CampaignOverlapBenchmark {
       }
       return new Result(
           name,
-          median(duckDbTimes),
+          duckDb == null ? Double.NaN : median(duckDbTimes),
           median(plainTimes),
           median(privateTimes),
           median(planningTimes),
