@@ -16,7 +16,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * than their clamped contribution: by a rounding step of the whole total.
  *
  * <p>The unit is {@code 2^(floor(log2 c) - 26)} for a bound {@code c = max(|lower|, |upper|)}: a
- * clamped partial is at most {@code 2^27} units and loses less than one unit, {@code c / 2^26}, to
+ * clamped partial is at most {@code 2^27} units and loses at most half a unit, {@code c / 2^27}, to
  * the rounding; a group of the at most {@code 2^31} rows an engine holds sums to below {@code
  * 2^58}, so the BIGINT sum never overflows. The clamp's bounds are rounded inwards to whole units
  * first, so the units of a partial never leave the declared bounds.
