@@ -12,10 +12,15 @@ import dev.cleanroom.examples.demo.DemoDataGenerator;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,9 +31,12 @@ import org.apache.arrow.memory.RootAllocator;
 
 /**
  * Upload time of the demo tables (CSV, as a provider uploads them) into the encrypted store, with
- * and without the Parquet form: the median of {@code iterations} uploads after {@code warmUps}, and
- * the bytes each form takes on disk. Run: {@code java -cp <benchmarks classpath>
- * dev.cleanroom.benchmarks.UploadBenchmark [customers] [impressions] [iterations] [warmUps]}.
+ * and without the Parquet form: the median of {@code iterations} uploads after {@code warmUps}, in
+ * rows/s, CSV MB/s and CSV MB per second of the process's CPU time (the upload runs on one thread,
+ * the collector and compiler on others: this is the per-core figure), the bytes each form takes on
+ * disk, and DuckDB reading the same CSV file into a table, on one thread and on all. Run: {@code
+ * java -cp <benchmarks classpath> dev.cleanroom.benchmarks.UploadBenchmark [customers]
+ * [impressions] [iterations] [warmUps]}.
  */
 public final class UploadBenchmark {
   private UploadBenchmark() {}
@@ -49,6 +57,11 @@ public final class UploadBenchmark {
     byte[] impressionBytes = impressionCsv.toString().getBytes(StandardCharsets.UTF_8);
 
     Path directory = Files.createTempDirectory("upload-benchmark-");
+    System.out.printf(
+        Locale.ROOT,
+        "CSV: customers %,d B, impressions %,d B%n",
+        customerBytes.length,
+        impressionBytes.length);
     SecureRandom random = new SecureRandom();
     MasterKeyRing keys = MasterKeyRing.of(MasterKey.generate(random));
     try (BufferAllocator allocator = new RootAllocator()) {
@@ -72,6 +85,7 @@ public final class UploadBenchmark {
                 allocator,
                 iterations,
                 warmUps),
+            customerBytes.length,
             root,
             "customers");
         report(
@@ -86,15 +100,21 @@ public final class UploadBenchmark {
                 allocator,
                 iterations,
                 warmUps),
+            impressionBytes.length,
             root,
             "impressions");
       }
+      duckDb(directory, "customers", customerBytes, customerCount, iterations, warmUps);
+      duckDb(directory, "impressions", impressionBytes, impressionCount, iterations, warmUps);
     } finally {
       deleteTree(directory);
     }
   }
 
-  private static double time(
+  /** One measurement: the median wall time and the median process CPU time of the uploads. */
+  private record Timing(double seconds, double cpuSeconds) {}
+
+  private static Timing time(
       DatasetStore store,
       String dataset,
       DatasetSchema schema,
@@ -103,7 +123,9 @@ public final class UploadBenchmark {
       int iterations,
       int warmUps) {
     List<Double> seconds = new ArrayList<>();
+    List<Double> cpuSeconds = new ArrayList<>();
     for (int i = 0; i < warmUps + iterations; i++) {
+      long cpuStart = processCpuNanos();
       long start = System.nanoTime();
       store.upload(
           dataset,
@@ -115,24 +137,77 @@ public final class UploadBenchmark {
           IngestProgress.NONE);
       if (i >= warmUps) {
         seconds.add((System.nanoTime() - start) / 1e9);
+        cpuSeconds.add((processCpuNanos() - cpuStart) / 1e9);
       }
     }
-    Collections.sort(seconds);
-    return seconds.get(seconds.size() / 2);
+    return new Timing(median(seconds), median(cpuSeconds));
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /**
+   * DuckDB (in this JVM, JDBC) reading the same CSV bytes from a file into a table (column types as
+   * it detects them), on one thread and on all the machine's: its median wall time.
+   */
+  private static void duckDb(
+      Path directory, String table, byte[] csv, int rows, int iterations, int warmUps)
+      throws IOException, SQLException {
+    Path file = directory.resolve(table + ".csv");
+    Files.write(file, csv);
+    for (int threads : new int[] {1, Runtime.getRuntime().availableProcessors()}) {
+      try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+          Statement statement = connection.createStatement()) {
+        statement.execute("SET threads TO " + threads);
+        List<Double> seconds = new ArrayList<>();
+        for (int i = 0; i < warmUps + iterations; i++) {
+          long start = System.nanoTime();
+          statement.execute(
+              "CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv('"
+                  + file
+                  + "', header = true, auto_detect = true)");
+          if (i >= warmUps) {
+            seconds.add((System.nanoTime() - start) / 1e9);
+          }
+        }
+        double median = median(seconds);
+        System.out.printf(
+            Locale.ROOT,
+            "DuckDB %d thread%s %-12s %,10d rows  median %7.1f ms  %,9.0f rows/s  %6.1f MB/s%n",
+            threads,
+            threads == 1 ? " " : "s",
+            table,
+            rows,
+            median * 1e3,
+            rows / median,
+            csv.length / median / 1e6);
+      }
+    }
+    Files.delete(file);
   }
 
   private static void report(
-      String form, String table, int rows, double seconds, Path root, String dataset)
+      String form, String table, int rows, Timing timing, long csvBytes, Path root, String dataset)
       throws IOException {
     System.out.printf(
         Locale.ROOT,
-        "%-16s %-12s %,10d rows  median %7.1f ms  %,9.0f rows/s  Arrow %,d B  Parquet %,d B"
-            + " (one version)%n",
+        "%-16s %-12s %,10d rows  median %7.1f ms  %,9.0f rows/s  %6.1f MB/s  %6.1f MB per CPU-s"
+            + "  Arrow %,d B  Parquet %,d B (one version)%n",
         form,
         table,
         rows,
-        seconds * 1e3,
-        rows / seconds,
+        timing.seconds() * 1e3,
+        rows / timing.seconds(),
+        csvBytes / timing.seconds() / 1e6,
+        csvBytes / timing.cpuSeconds() / 1e6,
         bytesOf(root.resolve("datasets").resolve(dataset), "v0000000001.arrows.enc"),
         bytesOf(root.resolve("parquet").resolve(dataset).resolve("v1"), "part-00000.parquet"));
   }

@@ -69,6 +69,20 @@ public final class CsvRecordReader {
         quoted = true;
         c = readQuoted();
       } else {
+        String whole = c == ',' || c == '\n' || c == '\r' || c == EOF ? null : unquotedInBuffer();
+        if (whole != null) {
+          recordChars += whole.length();
+          if (recordChars > MAX_RECORD_CHARS) {
+            throw malformed("a row longer than " + MAX_RECORD_CHARS + " characters");
+          }
+          fields.add(whole);
+          c = read();
+          if (c == ',') {
+            c = read();
+            continue;
+          }
+          return endOfRecord(c, fields);
+        }
         while (c != ',' && c != '\n' && c != '\r' && c != EOF) {
           if (c == '"') {
             throw malformed("a quote inside an unquoted field");
@@ -86,17 +100,49 @@ public final class CsvRecordReader {
         c = read();
         continue;
       }
-      if (c == '\r') {
-        if (read() != '\n') {
-          throw malformed("a carriage return not followed by a line feed");
-        }
-        c = '\n';
-      }
-      if (c == '\n') {
-        line++;
-      }
-      return fields;
+      return endOfRecord(c, fields);
     }
+  }
+
+  /**
+   * The fast path of a non-empty unquoted field whose first character was just read: when the field
+   * ends inside the buffer, its text, with the position left on its terminator (a comma or line
+   * end); null when it runs to the buffer's end, is too long or holds a quote, and then the caller
+   * reads it character by character from its first character, the position unchanged.
+   */
+  private String unquotedInBuffer() {
+    int start = position - 1;
+    int end = position;
+    while (end < length) {
+      char ch = buffer[end];
+      if (ch == ',' || ch == '\n' || ch == '\r') {
+        break;
+      }
+      if (ch == '"') {
+        return null;
+      }
+      end++;
+    }
+    // A field inside the buffer is shorter than MAX_FIELD_CHARS: the buffer is.
+    if (end == length) {
+      return null;
+    }
+    position = end;
+    return new String(buffer, start, end - start);
+  }
+
+  /** Ends a record at {@code c} (a line end or end of input) and returns its fields. */
+  private List<String> endOfRecord(int c, List<String> fields) {
+    if (c == '\r') {
+      if (read() != '\n') {
+        throw malformed("a carriage return not followed by a line feed");
+      }
+      c = '\n';
+    }
+    if (c == '\n') {
+      line++;
+    }
+    return fields;
   }
 
   /** Reads a quoted field after its opening quote; returns the character after the closing one. */
