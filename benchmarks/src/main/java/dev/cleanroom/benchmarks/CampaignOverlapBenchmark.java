@@ -34,8 +34,11 @@ import org.apache.calcite.tools.RelBuilder;
  * executor running the same plain plan, (c) the private query through the real pipeline (analysis
  * and rewrite, the executor, the release), and, unless {@code -Dbench.spark=false}, (d) the same
  * private query with the plan run by the Spark engine on a local Spark Connect server ({@code
- * local[2]}, its own JVM) over the tables written as encrypted Parquet. Arguments: customers
- * impressions [iterations] [warm-ups] [purchases, default half the impressions].
+ * local[2]}, its own JVM) over the tables written as encrypted Parquet, and, unless {@code
+ * -Dbench.duckdb.alone=false}, (e) DuckDB alone in a JVM of its own over the same data, running the
+ * plain SQL and our private plan unparsed to SQL ({@link DuckDbProcess}); the last line then
+ * compares with DuckDB alone. Arguments: customers impressions [iterations] [warm-ups] [purchases,
+ * default half the impressions].
  */
 public final class CampaignOverlapBenchmark {
   private static final int THREADS = 2;
@@ -80,6 +83,26 @@ public final class CampaignOverlapBenchmark {
       impressions = null;
       purchases = null;
       System.out.printf(Locale.ROOT, "loaded into Arrow in %.1f s%n", seconds(start));
+
+      // DuckDB alone, in a JVM of its own, reads the same data from Parquet written now (before
+      // the in-JVM DuckDB and the executor's encodings take their memory).
+      DuckDbProcess alone = null;
+      if (Boolean.parseBoolean(System.getProperty("bench.duckdb.alone", "true"))) {
+        start = System.nanoTime();
+        alone =
+            DuckDbProcess.writeTables(
+                Path.of(System.getProperty("bench.duckdb.dir", "target/bench-duckdb")),
+                Map.of(
+                    "retailer.customers", customerTable,
+                    "advertiser.impressions", impressionTable,
+                    "retailer.purchases", purchaseTable),
+                allocator,
+                System.getProperty("bench.duckdb.memory", "6GB"));
+        System.out.printf(
+            Locale.ROOT,
+            "wrote the tables as Parquet for DuckDB alone in %.1f s%n",
+            seconds(start));
+      }
 
       // -Dbench.duckdb=false leaves DuckDB out (its ratios print as NaN): at 5M x 25M the JVM,
       // DuckDB's copy of the tables and a Spark server do not fit the 24 GiB machine together.
@@ -142,6 +165,12 @@ public final class CampaignOverlapBenchmark {
           Result join =
               runner.run("Q1 join", BenchmarkQueries.Q1_SQL, BenchmarkQueries::plainJoinPlan);
           join.print();
+          if (alone != null) {
+            alone.add("q1-plain", BenchmarkQueries.Q1_SQL);
+            alone.add("q1-private", runner.privatePlanSql(BenchmarkQueries.Q1_SQL));
+            alone.add("q2-plain", BenchmarkQueries.Q2_SQL);
+            alone.add("q2-private", runner.privatePlanSql(BenchmarkQueries.Q2_SQL));
+          }
           Result scan =
               runner.run(
                   "Q2 scan-aggregate",
@@ -170,6 +199,21 @@ public final class CampaignOverlapBenchmark {
                     ? Double.NaN
                     : conversions.sparkSeconds() / conversions.duckDbSeconds());
           }
+          Map<String, Double> aloneSeconds = Map.of();
+          if (alone != null) {
+            if (conversions != null) {
+              alone.add("q3-plain", BenchmarkQueries.Q3_SQL);
+              alone.add("q3-private", runner.privatePlanSql(BenchmarkQueries.Q3_SQL));
+            }
+            aloneSeconds =
+                alone.run(
+                    THREADS, System.getProperty("bench.duckdb.memory", "6GB"), warmUps, iterations);
+            printAgainstAlone(join, "q1", aloneSeconds);
+            printAgainstAlone(scan, "q2", aloneSeconds);
+            if (conversions != null) {
+              printAgainstAlone(conversions, "q3", aloneSeconds);
+            }
+          }
           if (conversions != null) {
             System.out.printf(
                 Locale.ROOT,
@@ -177,13 +221,16 @@ public final class CampaignOverlapBenchmark {
                 conversions.privateSeconds() / conversions.duckDbSeconds(),
                 conversions.plainSeconds() / conversions.duckDbSeconds());
           }
+          // The last line: against DuckDB alone in its own JVM when it ran, else the in-JVM one.
+          double duckDbJoin = aloneSeconds.getOrDefault("q1-plain", join.duckDbSeconds());
           System.out.printf(
               Locale.ROOT,
-              "join private/duckdb=%.2f plain/duckdb=%.2f rows=%dx%d%n",
-              join.privateSeconds() / join.duckDbSeconds(),
-              join.plainSeconds() / join.duckDbSeconds(),
+              "join private/duckdb=%.2f plain/duckdb=%.2f rows=%dx%d (DuckDB %s)%n",
+              join.privateSeconds() / duckDbJoin,
+              join.plainSeconds() / duckDbJoin,
               customerCount,
-              impressionCount);
+              impressionCount,
+              aloneSeconds.containsKey("q1-plain") ? "alone, own JVM" : "in this JVM");
         } finally {
           if (spark != null) {
             spark.close();
@@ -195,6 +242,30 @@ public final class CampaignOverlapBenchmark {
         purchaseTable.close();
       }
     }
+  }
+
+  /**
+   * One query against DuckDB alone: its plain time, and its time running our private plan, beside
+   * ours (the executor's private query, planning and release included).
+   */
+  private static void printAgainstAlone(Result ours, String key, Map<String, Double> alone) {
+    double plain = alone.get(key + "-plain");
+    double privatePlan = alone.get(key + "-private");
+    System.out.printf(
+        Locale.ROOT,
+        "%s against DuckDB alone (own JVM): duckdb %.3f s, duckdb running our private plan %.3f s"
+            + " | ours: plain %.3f s (plain/duckdb=%.2f), private %.3f s (private/duckdb=%.2f,"
+            + " private/duckdb-private-plan=%.2f) | duckdb in our JVM %.3f s (in-JVM/alone=%.2f)%n",
+        ours.name(),
+        plain,
+        privatePlan,
+        ours.plainSeconds(),
+        ours.plainSeconds() / plain,
+        ours.privateSeconds(),
+        ours.privateSeconds() / plain,
+        ours.privateSeconds() / privatePlan,
+        ours.duckDbSeconds(),
+        ours.duckDbSeconds() / plain);
   }
 
   private static double seconds(long startNanos) {
@@ -269,6 +340,11 @@ public final class CampaignOverlapBenchmark {
       this.pipeline = PolicyPipeline.demo(root, limits);
       this.warmUps = warmUps;
       this.iterations = iterations;
+    }
+
+    /** Our private plan of {@code sql}, unparsed for DuckDB. */
+    String privatePlanSql(String sql) {
+      return DuckDbProcess.unparse(pipeline.accepted(sql).plan());
     }
 
     private RelBuilder builder() {

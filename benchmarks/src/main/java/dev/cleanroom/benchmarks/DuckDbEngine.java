@@ -42,6 +42,11 @@ final class DuckDbEngine implements AutoCloseable {
     }
   }
 
+  /** The connection, for statements that return nothing (exports). */
+  Connection connection() {
+    return connection;
+  }
+
   List<Object[]> query(String sql) throws SQLException {
     try (Statement statement = connection.createStatement();
         ResultSet resultSet = statement.executeQuery(sql)) {
