@@ -201,7 +201,8 @@ final class RewriteSteps {
           partial.lower().divide(unit).setScale(0, RoundingMode.CEILING).multiply(unit);
       BigDecimal upper =
           partial.upper().divide(unit).setScale(0, RoundingMode.FLOOR).multiply(unit);
-      fields.add(FixedPoint.toUnits(rex, clamp(builder, value, lower, upper), exponent));
+      fields.add(
+          FixedPoint.toUnits(rex, clamp(builder, value, lower, upper), exponent, lower, upper));
     }
     // Not builder.project: its simplifier folds the clamp into a SEARCH, outside the private-plan
     // contract, and reasons about NaN as if it were ordered.
@@ -288,8 +289,9 @@ final class RewriteSteps {
               rex.makeCall(SqlStdOperatorTable.MULTIPLY, clamped, clamped),
               BigDecimal.ZERO,
               upper);
+      return FixedPoint.toUnits(rex, clamped, exponent, BigDecimal.ZERO, upper);
     }
-    return FixedPoint.toUnits(rex, clamped, exponent);
+    return FixedPoint.toUnits(rex, clamped, exponent, halfWidth.negate(), halfWidth);
   }
 
   /**

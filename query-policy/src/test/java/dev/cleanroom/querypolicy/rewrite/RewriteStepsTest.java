@@ -147,7 +147,7 @@ class RewriteStepsTest {
     RewriteSteps.clampContributions(builder, 1, partials);
     assertEquals(
         """
-        LogicalProject(unit=[$0], g0=[$1], p0=[CASE(<(*(CASE(IS NULL($2), $2, AND(>=($2, 0.0E0), <=($2, 10000.0E0)), $2, >($2, 10000.0E0), 10000.0E0:DOUBLE, 0.0E0:DOUBLE), 8192.0E0), 0.0E0), CAST(-(*(CASE(IS NULL($2), $2, AND(>=($2, 0.0E0), <=($2, 10000.0E0)), $2, >($2, 10000.0E0), 10000.0E0:DOUBLE, 0.0E0:DOUBLE), 8192.0E0), 0.5E0)):BIGINT, CAST(+(*(CASE(IS NULL($2), $2, AND(>=($2, 0.0E0), <=($2, 10000.0E0)), $2, >($2, 10000.0E0), 10000.0E0:DOUBLE, 0.0E0:DOUBLE), 8192.0E0), 0.5E0)):BIGINT)])
+        LogicalProject(unit=[$0], g0=[$1], p0=[CAST(+(*(CASE(IS NULL($2), $2, AND(>=($2, 0.0E0), <=($2, 10000.0E0)), $2, >($2, 10000.0E0), 10000.0E0:DOUBLE, 0.0E0:DOUBLE), 8192.0E0), 0.5E0)):BIGINT])
           LogicalAggregate(group=[{0, 1}], p0=[SUM($2)])
             LogicalProject(unit=[$0], g0=[$4], x0=[$6])
               LogicalTableScan(table=[[retailer, customers]])""",
