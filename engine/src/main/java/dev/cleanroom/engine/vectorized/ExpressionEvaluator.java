@@ -117,6 +117,10 @@ final class ExpressionEvaluator {
 
   /** The column of {@code call}, or null when no vectorized loop implements it. */
   private Column vectorized(RexCall call, Relation input, RelDataType inputType) {
+    Column shifted = timestampShift(call, input, inputType);
+    if (shifted != null) {
+      return shifted;
+    }
     for (RexNode operand : call.getOperands()) {
       if (!Types.isSupported(operand.getType())) {
         return null;
@@ -333,6 +337,55 @@ final class ExpressionEvaluator {
       }
     }
     return new LongColumn(values, nulls);
+  }
+
+  /**
+   * {@code timestamp + interval} or {@code timestamp - interval} for a literal day-time interval
+   * (as in {@code p.ts <= i.ts + INTERVAL '7' DAY}): the timestamp's milliseconds plus the
+   * interval's, added as Calcite's generated code adds them (Java's {@code long} arithmetic, which
+   * never fails); null for any other call. Year-month intervals need the calendar and stay with
+   * Calcite's code.
+   */
+  private Column timestampShift(RexCall call, Relation input, RelDataType inputType) {
+    SqlKind kind = call.getKind();
+    if ((kind != SqlKind.PLUS && kind != SqlKind.MINUS)
+        || call.getType().getSqlTypeName() != SqlTypeName.TIMESTAMP
+        || call.getOperands().size() != 2) {
+      return null;
+    }
+    RexNode first = call.getOperands().get(0);
+    RexNode second = call.getOperands().get(1);
+    if (kind == SqlKind.PLUS && isDayTimeIntervalLiteral(first)) {
+      RexNode swap = first;
+      first = second;
+      second = swap;
+    }
+    if (first.getType().getSqlTypeName() != SqlTypeName.TIMESTAMP
+        || !isDayTimeIntervalLiteral(second)) {
+      return null;
+    }
+    Long interval = ((RexLiteral) second).getValueAs(Long.class);
+    int n = input.rowCount();
+    if (interval == null) {
+      return new ConstantColumn(null);
+    }
+    long millis = kind == SqlKind.PLUS ? interval : -interval;
+    Column timestamps = eval(first, input, inputType);
+    long[] values = context.memory().longs(n);
+    boolean[] nulls = null;
+    for (int i = 0; i < n; i++) {
+      if (timestamps.isNull(i)) {
+        nulls = setNull(nulls, i, n);
+      } else {
+        values[i] = timestamps.longAt(i) + millis;
+      }
+    }
+    return new LongColumn(values, nulls);
+  }
+
+  private static boolean isDayTimeIntervalLiteral(RexNode node) {
+    return node instanceof RexLiteral
+        && SqlTypeName.DAY_INTERVAL_TYPES.contains(node.getType().getSqlTypeName());
   }
 
   private static final long NULL = Long.MIN_VALUE;

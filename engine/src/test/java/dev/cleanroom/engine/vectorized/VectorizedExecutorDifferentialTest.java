@@ -30,6 +30,7 @@ import java.util.SplittableRandom;
 import java.util.TimeZone;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.calcite.avatica.util.TimeUnit;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.plan.hep.HepPlanner;
@@ -44,6 +45,7 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -57,6 +59,7 @@ import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
 import org.apache.calcite.tools.Frameworks;
 import org.apache.calcite.tools.RelBuilder;
 import org.apache.calcite.tools.RelRunner;
+import org.apache.calcite.util.TimestampString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -411,6 +414,43 @@ class VectorizedExecutorDifferentialTest {
                 b.countStar("clicks").filter(b.field("clicked")),
                 b.sum(b.field("cost2")).as("cost"),
                 b.max(b.field("hour")).as("last_hour"))
+            .build();
+    assertSameRows(plan);
+  }
+
+  /** Vectorized since Q3's time window: a timestamp plus or minus a literal day-time interval. */
+  @Test
+  void timestampPlusAndMinusDayTimeIntervals_matchEnumerableEngine() {
+    loadDemoLikeData(50, 5_000, 6);
+    RelBuilder b = builder();
+    RexNode week =
+        b.getRexBuilder()
+            .makeIntervalLiteral(
+                BigDecimal.valueOf(7L * 24 * 3600 * 1000),
+                new SqlIntervalQualifier(TimeUnit.DAY, null, SqlParserPos.ZERO));
+    RexNode ninetyMinutes =
+        b.getRexBuilder()
+            .makeIntervalLiteral(
+                BigDecimal.valueOf(90L * 60 * 1000),
+                new SqlIntervalQualifier(TimeUnit.MINUTE, null, SqlParserPos.ZERO));
+    RelNode plan =
+        b.scan("advertiser", "impressions")
+            .project(
+                List.of(
+                    b.call(SqlStdOperatorTable.DATETIME_PLUS, b.field("ts"), week),
+                    b.call(SqlStdOperatorTable.MINUS, b.field("ts"), ninetyMinutes),
+                    b.field("campaign_id")),
+                List.of("later", "earlier", "campaign_id"))
+            .filter(
+                b.greaterThan(
+                    b.field("later"),
+                    b.getRexBuilder()
+                        .makeTimestampLiteral(new TimestampString(2026, 3, 1, 0, 0, 0), 3)))
+            .aggregate(
+                b.groupKey(b.field("campaign_id")),
+                b.count().as("n"),
+                b.min(b.field("later")).as("first_later"),
+                b.max(b.field("earlier")).as("last_earlier"))
             .build();
     assertSameRows(plan);
   }
