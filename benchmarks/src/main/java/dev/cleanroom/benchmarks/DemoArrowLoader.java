@@ -49,7 +49,9 @@ final class DemoArrowLoader {
           ColumnDefinition.of("category", "VARCHAR"),
           ColumnDefinition.of("channel", "VARCHAR"),
           ColumnDefinition.of("amount", "DOUBLE"),
-          ColumnDefinition.of("opted_out", "BOOLEAN"));
+          ColumnDefinition.of("opted_out", "BOOLEAN"),
+          ColumnDefinition.of("consent_measurement", "BOOLEAN"),
+          ColumnDefinition.of("consent_targeting", "BOOLEAN"));
 
   private DemoArrowLoader() {}
 
@@ -125,6 +127,10 @@ final class DemoArrowLoader {
         setString(root, "channel", row, purchases.channel()[i]);
         amount.setSafe(row, purchases.amount()[i]);
         optedOut.setSafe(row, purchases.optedOut()[i] ? 1 : 0);
+        ((BitVector) root.getVector("consent_measurement"))
+            .setSafe(row, purchases.consentMeasurement()[i] ? 1 : 0);
+        ((BitVector) root.getVector("consent_targeting"))
+            .setSafe(row, purchases.consentTargeting()[i] ? 1 : 0);
       }
       root.setRowCount(end - start);
       batches.add(root);

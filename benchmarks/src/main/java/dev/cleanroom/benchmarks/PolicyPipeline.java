@@ -21,6 +21,7 @@ import org.apache.calcite.schema.SchemaPlus;
  */
 final class PolicyPipeline {
   private static final String ANALYST = "advertiser";
+  private static final String PURPOSE = "measurement";
 
   private PolicyPipeline() {}
 
@@ -36,7 +37,9 @@ final class PolicyPipeline {
                 TableName.parse("advertiser.impressions"), demoPolicy("advertiser.impressions"),
                 TableName.parse("retailer.purchases"), demoPolicy("retailer.purchases")),
             ANALYST,
-            ContributionKey.of(key)),
+            ContributionKey.of(key),
+            // The demo's purchases record consent by purpose; the benchmark measures.
+            PURPOSE),
         limits);
   }
 

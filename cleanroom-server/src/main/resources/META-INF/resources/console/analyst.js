@@ -9,6 +9,7 @@ let session = null;
 let wired = false;
 let lastAnswer = null;
 let lastSql = null;
+let lastPurpose = null;
 
 export async function showAnalyst(current) {
   session = current;
@@ -53,6 +54,15 @@ function sql() {
   return byId('sql').value;
 }
 
+function purpose() {
+  return byId('purpose').value.trim();
+}
+
+/** The request body: the SQL and, when one is given, the purpose it is asked for. */
+function question(text, purposeName = purpose()) {
+  return purposeName ? { sql: text, purpose: purposeName } : { sql: text };
+}
+
 function resetResults() {
   clear(byId('query-problems'));
   byId('explanation').hidden = true;
@@ -62,7 +72,7 @@ async function explain() {
   resetResults();
   const text = sql();
   try {
-    const explanation = await api('POST', base() + '/queries/explain', { sql: text });
+    const explanation = await api('POST', base() + '/queries/explain', question(text));
     if (!explanation.accepted) {
       showViolations(text, explanation.violations || []);
       return;
@@ -132,9 +142,11 @@ async function run() {
   resetResults();
   const text = sql();
   try {
-    const answer = await api('POST', base() + '/queries', { sql: text });
+    const asked = purpose();
+    const answer = await api('POST', base() + '/queries', question(text, asked));
     lastAnswer = answer;
     lastSql = text;
+    lastPurpose = asked;
     showAnswer(answer);
   } catch (error) {
     showRefusal(text, error);
@@ -196,6 +208,9 @@ function showAnswer(answer) {
   if (privacy.engine) {
     add('Engine', privacy.engine);
   }
+  if (privacy.purpose) {
+    add('Purpose', privacy.purpose);
+  }
   byId('download-status').textContent = '';
 }
 
@@ -206,7 +221,7 @@ async function download(mediaType, extension, formatName) {
   }
   const status = byId('download-status');
   try {
-    const response = await api('POST', base() + '/queries', { sql: lastSql }, { accept: mediaType, raw: true });
+    const response = await api('POST', base() + '/queries', question(lastSql, lastPurpose), { accept: mediaType, raw: true });
     const blob = await response.blob();
     const link = el('a', { href: URL.createObjectURL(blob), download: 'answer-' + lastAnswer.queryId + '.' + extension });
     document.body.append(link);

@@ -157,6 +157,23 @@ class CleanroomClientTest {
   }
 
   @Test
+  void queryWithAPurpose_sendsIt_andPrintsTheAnswersPurpose() {
+    server.on(
+        "POST /api/v1/collaborations/demo/queries",
+        Reply.json(
+            200, ANSWER.replace("\"privacy\": {", "\"privacy\": {\"purpose\": \"measurement\", ")));
+
+    ClientRun run =
+        ClientRun.run(environment, "query", "-c", "demo", "--purpose", "measurement", "SELECT 1");
+
+    assertEquals(0, run.status(), run::toString);
+    assertEquals(
+        "{\"sql\":\"SELECT 1\",\"purpose\":\"measurement\"}",
+        new String(server.received().get(0).body(), StandardCharsets.UTF_8));
+    assertTrue(run.out().contains("purpose:           measurement"), run::toString);
+  }
+
+  @Test
   void queryFromStdinOrFile_sendsThatSql() throws IOException {
     server.on("POST /api/v1/collaborations/demo/queries", Reply.json(200, ANSWER));
     Path sqlFile = Files.writeString(directory.resolve("q.sql"), "SELECT 2");

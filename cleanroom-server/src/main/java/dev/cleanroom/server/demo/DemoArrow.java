@@ -50,7 +50,9 @@ public final class DemoArrow {
           "category VARCHAR",
           "channel VARCHAR",
           "amount DOUBLE",
-          "opted_out BOOLEAN");
+          "opted_out BOOLEAN",
+          "consent_measurement BOOLEAN",
+          "consent_targeting BOOLEAN");
 
   private DemoArrow() {}
 
@@ -123,6 +125,8 @@ public final class DemoArrow {
           text(batch, 3, i, rows.channel()[row]);
           ((Float8Vector) batch.getVector(4)).setSafe(i, rows.amount()[row]);
           ((BitVector) batch.getVector(5)).setSafe(i, rows.optedOut()[row] ? 1 : 0);
+          ((BitVector) batch.getVector(6)).setSafe(i, rows.consentMeasurement()[row] ? 1 : 0);
+          ((BitVector) batch.getVector(7)).setSafe(i, rows.consentTargeting()[row] ? 1 : 0);
         }
         batch.setRowCount(count);
         writer.writeBatch();

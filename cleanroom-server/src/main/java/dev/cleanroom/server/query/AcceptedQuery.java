@@ -30,9 +30,16 @@ record AcceptedQuery(
     return read.versions();
   }
 
-  /** The cache key: the canonical plan and every version it read. */
+  /**
+   * The cache key: the canonical plan, the declared purpose (the plan of a table without purposes
+   * is the same for every purpose, but its answer names the purpose) and every version it read.
+   */
   String cacheKey() {
     ReadVersions versions = versions();
-    return CachedAnswers.key(query.canonicalDigest(), versions.data(), versions.policies());
+    String question =
+        options.purpose() == null
+            ? query.canonicalDigest()
+            : query.canonicalDigest() + " purpose=" + options.purpose();
+    return CachedAnswers.key(question, versions.data(), versions.policies());
   }
 }

@@ -126,6 +126,7 @@ public record Answer(
    *     Gaussian noise; absent in answers stored before it was reported
    * @param engine the engine that computed the exact rows ({@code vectorized}, {@code reference} or
    *     {@code spark}); absent in answers stored before it was reported
+   * @param purpose the purpose the query declared; absent when it declared none
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({
@@ -142,7 +143,8 @@ public record Answer(
     "releaseNote",
     "spent",
     "mechanism",
-    "engine"
+    "engine",
+    "purpose"
   })
   public record PrivacyReport(
       BigDecimal epsilonSpent,
@@ -158,7 +160,8 @@ public record Answer(
       @JsonInclude(JsonInclude.Include.NON_EMPTY) String releaseNote,
       List<SpentReport> spent,
       Mechanism mechanism,
-      String engine) {
+      String engine,
+      String purpose) {
     public PrivacyReport {
       requireNonNull(epsilonSpent, "epsilonSpent is null");
       noise = List.copyOf(noise);
@@ -189,6 +192,7 @@ public record Answer(
           null,
           List.of(),
           null,
+          null,
           null);
     }
 
@@ -207,7 +211,8 @@ public record Answer(
           releaseNote,
           spent,
           mechanism,
-          engine);
+          engine,
+          purpose);
     }
 
     /**
@@ -229,7 +234,8 @@ public record Answer(
           releaseNote,
           spent,
           mechanism,
-          engine);
+          engine,
+          purpose);
     }
   }
 

@@ -37,7 +37,8 @@ final class Answers {
       BigDecimal remaining,
       Map<String, Integer> policyVersions,
       Map<String, Integer> dataVersions,
-      String engine) {
+      String engine,
+      String purpose) {
     ReleaseSpec spec = query.releaseSpec();
     PostProcessing post = query.postProcessing();
     List<Answer.AnswerColumn> columns = columnsOf(query);
@@ -69,7 +70,8 @@ final class Answers {
             releaseNote(released.rule()),
             spent(released.spent()),
             Answer.Mechanism.of(released.accounting()),
-            engine);
+            engine,
+            purpose);
     return new Answer(
         queryId,
         columns,

@@ -28,6 +28,9 @@ final class PrivacyHeaders {
     if (answer.privacy().mechanism() != null) {
       headers.putSingle("Cleanroom-Mechanism", answer.privacy().mechanism().name());
     }
+    if (answer.privacy().purpose() != null) {
+      headers.putSingle("Cleanroom-Purpose", answer.privacy().purpose());
+    }
     if (answer.privacy().engine() != null) {
       headers.putSingle("Cleanroom-Engine", answer.privacy().engine());
     }

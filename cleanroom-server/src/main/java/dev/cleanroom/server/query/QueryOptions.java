@@ -1,6 +1,8 @@
 package dev.cleanroom.server.query;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.cleanroom.querypolicy.PolicyException;
+import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.release.MechanismPreference;
 import dev.cleanroom.querypolicy.release.ReleaseOptions;
 import dev.cleanroom.server.problem.ServerException;
@@ -27,6 +29,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *     analyst wants; explain answers the epsilon per query it needs (default: a table at standard
  *     targets for every noised column). It changes no answer, so it is not part of an answer's
  *     cache key
+ * @param purpose the purpose the query declares (the request's top-level {@code purpose}, not a
+ *     field of {@code options}), or null: a table that records consent by purpose is read only for
+ *     one of its purposes and only the rows consenting to it. Part of the question and of the
+ *     answer's cache key
  */
 @Schema(description = "What the release does beyond the SQL; every field optional")
 public record QueryOptions(
@@ -50,10 +56,25 @@ public record QueryOptions(
             description =
                 "Explain only: per noised column, the 95% half-width wanted; explain answers the"
                     + " epsilon per query that gives it")
-        Map<String, BigDecimal> targetHalfWidth) {
+        Map<String, BigDecimal> targetHalfWidth,
+    @JsonIgnore @Schema(hidden = true) String purpose) {
 
   /** No option asked: every default. */
-  public static final QueryOptions DEFAULT = new QueryOptions(false, false, null, null);
+  public static final QueryOptions DEFAULT = new QueryOptions(false, false, null, null, null);
+
+  /** Options of a query that declares no purpose. */
+  public QueryOptions(
+      Boolean suppressedGroups,
+      Boolean otherRow,
+      String mechanism,
+      Map<String, BigDecimal> targetHalfWidth) {
+    this(suppressedGroups, otherRow, mechanism, targetHalfWidth, null);
+  }
+
+  /** The same options for a query that declares {@code purpose} (null: none). */
+  public QueryOptions withPurpose(String purpose) {
+    return new QueryOptions(suppressedGroups, otherRow, mechanism, targetHalfWidth, purpose);
+  }
 
   public QueryOptions {
     suppressedGroups = Boolean.TRUE.equals(suppressedGroups);
@@ -63,6 +84,11 @@ public record QueryOptions(
     }
     // A null target is refused by explain with its column's name, so it is kept here.
     targetHalfWidth = targetHalfWidth == null ? Map.of() : new LinkedHashMap<>(targetHalfWidth);
+    if (purpose != null && !ColumnPolicy.PURPOSE.matcher(purpose).matches()) {
+      throw ServerException.malformed(
+          "'purpose' must be a lower-case identifier of at most 32 characters ([a-z][a-z0-9_]*),"
+              + " e.g. measurement");
+    }
   }
 
   /** The options as the release reads them. */
@@ -87,7 +113,10 @@ public record QueryOptions(
     if (mechanism != null) {
       asked.add("mechanism:" + mechanismPreference().wireName());
     }
-    return "options=" + (asked.isEmpty() ? "none" : String.join(",", asked));
+    return "options="
+        + (asked.isEmpty() ? "none" : String.join(",", asked))
+        + " purpose="
+        + (purpose == null ? "none" : purpose);
   }
 
   private static MechanismPreference mechanismPreference(String name) {

@@ -30,25 +30,41 @@ public class QueryResource {
     this.caller = caller;
   }
 
-  /** {@code {sql, options}}: the SQL text of one aggregate query and optional release options. */
+  /**
+   * {@code {sql, purpose, options}}: the SQL text of one aggregate query, the purpose it declares
+   * (docs/GOVERNANCE.md, "Consent by purpose"), and optional release options.
+   */
   @Schema(
       description = "One aggregate SQL query over the datasets the caller may read",
       example =
           "{\"sql\": \"SELECT i.campaign_id, COUNT(DISTINCT c.customer_id) AS reach FROM"
               + " advertiser.impressions i JOIN retailer.customers c ON i.email_hash ="
-              + " c.email_hash GROUP BY i.campaign_id\", \"options\": {\"suppressedGroups\":"
-              + " false}}")
-  public record QueryRequest(String sql, QueryOptions options) {
+              + " c.email_hash GROUP BY i.campaign_id\", \"purpose\": \"measurement\","
+              + " \"options\": {\"suppressedGroups\": false}}")
+  public record QueryRequest(
+      String sql,
+      @Schema(
+              description =
+                  "The purpose the query is asked for (e.g. measurement); required by datasets"
+                      + " that record consent by purpose, which then read only the rows"
+                      + " consenting to it")
+          String purpose,
+      QueryOptions options) {
     public QueryRequest {
       if (sql == null || sql.isBlank()) {
         throw ServerException.malformed("'sql' is required");
       }
-      options = options == null ? QueryOptions.DEFAULT : options;
+      options = (options == null ? QueryOptions.DEFAULT : options).withPurpose(purpose);
     }
 
-    /** A request without options. */
+    /** A request without purpose. */
+    public QueryRequest(String sql, QueryOptions options) {
+      this(sql, null, options);
+    }
+
+    /** A request without purpose or options. */
     public QueryRequest(String sql) {
-      this(sql, null);
+      this(sql, null, null);
     }
   }
 

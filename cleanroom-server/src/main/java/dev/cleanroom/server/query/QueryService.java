@@ -346,7 +346,8 @@ public class QueryService {
             BudgetAccounts.least(remaining),
             read.policies(),
             read.data(),
-            engine);
+            engine,
+            accepted.options().purpose());
     cache.store(analyst.collaborationId(), analyst.memberId(), accepted.cacheKey(), answer);
     record(
         analyst,
@@ -404,7 +405,9 @@ public class QueryService {
       QueryOptions options,
       Function<PolicyErrorCode, QueryAuditEvent> refusal) {
     try {
-      AnalysisResult result = analyzer.analyze(sql, visible.context(), options.release());
+      AnalysisResult result =
+          analyzer.analyze(
+              sql, visible.context().withPurpose(options.purpose()), options.release());
       if (result instanceof AnalysisResult.Accepted accepted) {
         PrivateQuery query = accepted.query().withMechanism(options.mechanismPreference());
         // Data-independent: refuses here, before any budget moves, what the release would refuse.

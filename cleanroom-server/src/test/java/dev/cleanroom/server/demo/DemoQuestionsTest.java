@@ -47,7 +47,8 @@ class DemoQuestionsTest {
     given()
         .header("Authorization", "Bearer demo-advertiser-key")
         .contentType("application/json")
-        .body(Map.of("sql", sql))
+        // The demo's purchases record consent by purpose; the other tables accept any purpose.
+        .body(Map.of("sql", sql, "purpose", "measurement"))
         .post("/api/v1/collaborations/demo/queries/explain")
         .then()
         .statusCode(200)

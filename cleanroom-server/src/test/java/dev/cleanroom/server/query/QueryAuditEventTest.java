@@ -31,7 +31,7 @@ class QueryAuditEventTest {
             TABLES,
             "queryId="
                 + ID
-                + " cached=false rows=7 suppressedGroups=2 options=suppressedGroups"
+                + " cached=false rows=7 suppressedGroups=2 options=suppressedGroups purpose=none"
                 + " releaseRule=threshold engine=vectorized"
                 + " data={advertiser.impressions=1, retailer.customers=3}"
                 + " policies={advertiser.impressions=1, retailer.customers=2}",
@@ -59,7 +59,8 @@ class QueryAuditEventTest {
             TABLES,
             "queryId="
                 + ID
-                + " cached=false rows=12 options=otherRow releaseRule=public-keys:policy"
+                + " cached=false rows=12 options=otherRow purpose=measurement"
+                + " releaseRule=public-keys:policy"
                 + " engine=spark"
                 + " data={advertiser.impressions=1, retailer.customers=3}"
                 + " policies={advertiser.impressions=1, retailer.customers=2}",
@@ -72,7 +73,7 @@ class QueryAuditEventTest {
                 12,
                 null,
                 HALF,
-                new QueryOptions(null, true, null, null),
+                new QueryOptions(null, true, null, null).withPurpose("measurement"),
                 "public keys: policy",
                 "spark")
             .toEntry());
@@ -87,7 +88,7 @@ class QueryAuditEventTest {
             TABLES,
             "queryId="
                 + ID
-                + " cached=true options=none"
+                + " cached=true options=none purpose=none"
                 + " data={advertiser.impressions=1, retailer.customers=3}"
                 + " policies={advertiser.impressions=1, retailer.customers=2}",
             BigDecimal.ZERO,

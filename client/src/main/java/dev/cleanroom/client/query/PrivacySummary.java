@@ -20,6 +20,9 @@ final class PrivacySummary {
     if (privacy.hasNonNull("epsilonRemaining")) {
       out.println("epsilon left:      " + JsonText.of(privacy.get("epsilonRemaining")));
     }
+    if (privacy.hasNonNull("purpose")) {
+      out.println("purpose:           " + privacy.get("purpose").asText());
+    }
     if (privacy.hasNonNull("minimumDistinctUnits")) {
       out.println(
           "released groups:   each with at least "

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,8 +77,26 @@ public final class QueryCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the server's JSON answer as it is")
   private boolean json;
 
+  @Option(
+      names = "--purpose",
+      paramLabel = "PURPOSE",
+      description =
+          "the purpose the query is asked for (e.g. measurement); datasets that record consent by"
+              + " purpose require one and read only the rows consenting to it")
+  private String purpose;
+
   public QueryCommand(Console console) {
     this.console = console;
+  }
+
+  /** The request: the SQL and, when given, the purpose. */
+  private Map<String, String> body(String text) {
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("sql", text);
+    if (purpose != null) {
+      body.put("purpose", purpose);
+    }
+    return body;
   }
 
   @Override
@@ -91,7 +110,7 @@ public final class QueryCommand implements Callable<Integer> {
     }
     ServerApi api = server.connect(console);
     if (output == null) {
-      JsonNode answer = api.postJson("/queries", Map.of("sql", text));
+      JsonNode answer = api.postJson("/queries", body(text));
       if (json) {
         console
             .out()
@@ -119,8 +138,7 @@ public final class QueryCommand implements Callable<Integer> {
               api.request("/queries")
                   .header("Content-Type", "application/json")
                   .header("Accept", chosen.accept())
-                  .POST(
-                      HttpRequest.BodyPublishers.ofByteArray(ServerApi.bytes(Map.of("sql", text))))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(ServerApi.bytes(body(text))))
                   .build());
     } catch (RuntimeException e) {
       Files.deleteIfExists(temp);

@@ -166,7 +166,8 @@ public final class QueryAnalyzer {
                 .withInSubQueryThreshold(Integer.MAX_VALUE));
     RelRoot root = converter.convertQuery(validated, false, true);
 
-    PlanFlattener.Result flattened = PlanFlattener.flatten(root, context.policies());
+    PlanFlattener.Result flattened =
+        PlanFlattener.flatten(root, context.policies(), context.purpose());
     // One scan order whatever the FROM clause's, so equivalent joins are one query.
     LineageChecker.Result checked =
         LineageChecker.check(

@@ -81,6 +81,10 @@ public enum ViolationCode {
   TABLE_WITHOUT_POLICY,
   /** A table whose policy does not list the analyst. */
   ANALYST_NOT_ALLOWED,
+  /** A table that records consent by purpose, read by a query that declared no purpose. */
+  PURPOSE_REQUIRED,
+  /** A table read for a purpose it records no consent for: nobody consented to it. */
+  PURPOSE_NOT_CONSENTED,
   /** A construct the policy layer does not understand, refused rather than guessed at. */
   UNSUPPORTED_CONSTRUCT,
   /**

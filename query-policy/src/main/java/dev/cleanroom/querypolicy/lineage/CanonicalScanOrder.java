@@ -43,7 +43,9 @@ public final class CanonicalScanOrder {
     List<BaseColumn> columns = new ArrayList<>();
     for (int position = 0; position < order.size(); position++) {
       Scan scan = flat.scans().get(order.get(position));
-      scans.add(new Scan(scan.table(), scan.relOptTable(), scan.policy(), columns.size()));
+      scans.add(
+          new Scan(
+              scan.table(), scan.relOptTable(), scan.policy(), columns.size(), scan.purpose()));
       for (int i = 0; i < scan.width(); i++) {
         BaseColumn column = flat.columns().get(scan.offset() + i);
         newIndex[scan.offset() + i] = columns.size();

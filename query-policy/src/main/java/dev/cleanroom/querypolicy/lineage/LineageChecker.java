@@ -370,12 +370,31 @@ public final class LineageChecker {
             positions.ofTable(table),
             "the policy of " + table + " does not allow member '" + analyst + "' to query it");
       }
+      if (policy.requiresPurpose() && scan.purpose() == null) {
+        add(
+            ViolationCode.PURPOSE_REQUIRED,
+            table,
+            positions.ofTable(table),
+            table
+                + " records consent by purpose: declare the query's purpose, one of "
+                + policy.purposes());
+      } else if (policy.requiresPurpose() && policy.consentColumnFor(scan.purpose()).isEmpty()) {
+        add(
+            ViolationCode.PURPOSE_NOT_CONSENTED,
+            table,
+            positions.ofTable(table),
+            table
+                + " records no consent for the purpose '"
+                + scan.purpose()
+                + "': it can be read for "
+                + policy.purposes());
+      }
       Set<String> tableColumns = new HashSet<>();
       for (RelDataTypeField field : scan.relOptTable().getRowType().getFieldList()) {
         tableColumns.add(field.getName().toLowerCase(Locale.ROOT));
         if (policy
-                .consentColumn()
-                .map(c -> c.name().equalsIgnoreCase(field.getName()))
+                .column(field.getName().toLowerCase(Locale.ROOT))
+                .map(c -> c.columnClass() == ColumnClass.CONSENT)
                 .orElse(false)
             && field.getType().getSqlTypeName() != SqlTypeName.BOOLEAN) {
           throw new PolicyException(

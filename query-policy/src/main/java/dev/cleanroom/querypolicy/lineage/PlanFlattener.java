@@ -48,6 +48,7 @@ import org.apache.calcite.rex.RexSubQuery;
  */
 public final class PlanFlattener {
   private final Map<TableName, DatasetPolicy> policies;
+  private final String purpose;
   private final RexBuilder rexBuilder;
 
   /** The most nodes one expression may have once sub-queries are inlined into it. */
@@ -72,14 +73,23 @@ public final class PlanFlattener {
   /** A flattened query and the violations found on the way. */
   public record Result(FlatQuery query, List<Violation> violations) {}
 
-  private PlanFlattener(Map<TableName, DatasetPolicy> policies, RexBuilder rexBuilder) {
+  private PlanFlattener(
+      Map<TableName, DatasetPolicy> policies, RexBuilder rexBuilder, String purpose) {
     this.policies = policies;
     this.rexBuilder = rexBuilder;
+    this.purpose = purpose;
   }
 
-  /** Flattens the plan of one analyst query. */
+  /** Flattens the plan of one analyst query that declared no purpose. */
   public static Result flatten(RelRoot root, Map<TableName, DatasetPolicy> policies) {
-    PlanFlattener flattener = new PlanFlattener(policies, root.rel.getCluster().getRexBuilder());
+    return flatten(root, policies, null);
+  }
+
+  /** Flattens the plan of one analyst query, which declared {@code purpose} (or null). */
+  public static Result flatten(
+      RelRoot root, Map<TableName, DatasetPolicy> policies, String purpose) {
+    PlanFlattener flattener =
+        new PlanFlattener(policies, root.rel.getCluster().getRexBuilder(), purpose);
     return flattener.run(root);
   }
 
@@ -249,7 +259,7 @@ public final class PlanFlattener {
     TableName table = TableName.of(scan.getTable().getQualifiedName());
     DatasetPolicy policy = policies.get(table);
     int index = scans.size();
-    scans.add(new Scan(table, scan.getTable(), policy, columns.size()));
+    scans.add(new Scan(table, scan.getTable(), policy, columns.size(), purpose));
     List<RexNode> expressions = new ArrayList<>();
     for (RelDataTypeField field : scan.getRowType().getFieldList()) {
       String name = field.getName().toLowerCase(Locale.ROOT);

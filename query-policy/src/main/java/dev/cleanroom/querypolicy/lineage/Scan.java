@@ -13,12 +13,20 @@ import org.apache.calcite.plan.RelOptTable;
  * @param relOptTable Calcite's handle, reused to scan it in the private plan
  * @param policy its approved policy, or {@code null} when it has none (then the query is refused)
  * @param offset index of its first column in the base row
+ * @param purpose the purpose the query declared, or {@code null}: which purpose's consent column
+ *     (if the policy has one) filters the scan besides the opt-out
  */
-public record Scan(TableName table, RelOptTable relOptTable, DatasetPolicy policy, int offset) {
+public record Scan(
+    TableName table, RelOptTable relOptTable, DatasetPolicy policy, int offset, String purpose) {
 
   public Scan {
     requireNonNull(table, "table is null");
     requireNonNull(relOptTable, "relOptTable is null");
+  }
+
+  /** A scan of a query that declared no purpose. */
+  public Scan(TableName table, RelOptTable relOptTable, DatasetPolicy policy, int offset) {
+    this(table, relOptTable, policy, offset, null);
   }
 
   public int width() {

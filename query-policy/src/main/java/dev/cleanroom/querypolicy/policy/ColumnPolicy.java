@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  *     query grouping by the column releases exactly these keys without a noisy threshold (see
  *     docs/PRIVACY.md, "Public group keys"). Empty when none are published. Text values for a
  *     {@code VARCHAR} column, whole numbers ({@link Long}) for {@code BIGINT} and {@code INTEGER}
+ * @param purpose for {@link ColumnClass#CONSENT} only, optional: the purpose this column records
+ *     consent for (e.g. {@code measurement}); such a column is opt-in: a query declaring that
+ *     purpose reads only the rows where it is TRUE. A consent column without a purpose is the
+ *     table's opt-out: every query reads only the rows where it is FALSE
  */
 public record ColumnPolicy(
     String name,
@@ -36,8 +40,24 @@ public record ColumnPolicy(
     MetricBounds bounds,
     Set<MetricAggregate> allowedAggregates,
     TableName linksToUnitOf,
-    List<Object> publicValues) {
+    List<Object> publicValues,
+    String purpose) {
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,127}");
+
+  /** What a purpose is named: a short lower-case identifier. */
+  public static final Pattern PURPOSE = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+
+  /** A column without a purpose. */
+  public ColumnPolicy(
+      String name,
+      ColumnType type,
+      ColumnClass columnClass,
+      MetricBounds bounds,
+      Set<MetricAggregate> allowedAggregates,
+      TableName linksToUnitOf,
+      List<Object> publicValues) {
+    this(name, type, columnClass, bounds, allowedAggregates, linksToUnitOf, publicValues, null);
+  }
 
   /** The most values a column may publish: the released key set must stay small. */
   public static final int MAX_PUBLIC_VALUES = 1_000;
@@ -99,6 +119,31 @@ public record ColumnPolicy(
       throw new IllegalArgumentException(
           "consent column '" + name + "' has type " + type + ": consent must be BOOLEAN");
     }
+    if (purpose != null) {
+      if (columnClass != ColumnClass.CONSENT) {
+        throw new IllegalArgumentException(
+            "column '" + name + "' is " + columnClass + ": only a CONSENT column has a purpose");
+      }
+      if (!PURPOSE.matcher(purpose).matches()) {
+        throw new IllegalArgumentException(
+            "the purpose of consent column '"
+                + name
+                + "' must be a lower-case identifier of at most 32 characters ([a-z][a-z0-9_]*)");
+      }
+    }
+  }
+
+  /** A consent column recording consent for {@code purpose}. */
+  public static ColumnPolicy consentFor(String name, String purpose) {
+    return new ColumnPolicy(
+        name,
+        ColumnType.parse("BOOLEAN"),
+        ColumnClass.CONSENT,
+        null,
+        Set.of(),
+        null,
+        List.of(),
+        purpose);
   }
 
   /**

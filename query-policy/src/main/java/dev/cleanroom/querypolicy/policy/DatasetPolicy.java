@@ -59,10 +59,23 @@ public record DatasetPolicy(
       throw new IllegalArgumentException(
           table + " declares " + units + " PRIVACY_UNIT columns: at most one is allowed");
     }
-    long consents = columns.stream().filter(c -> c.columnClass() == ColumnClass.CONSENT).count();
-    if (consents > 1) {
+    long optOuts =
+        columns.stream()
+            .filter(c -> c.columnClass() == ColumnClass.CONSENT && c.purpose() == null)
+            .count();
+    if (optOuts > 1) {
       throw new IllegalArgumentException(
-          table + " declares " + consents + " CONSENT columns: at most one is allowed");
+          table
+              + " declares "
+              + optOuts
+              + " CONSENT columns without a purpose: at most one is allowed (the opt-out)");
+    }
+    Set<String> purposes = new HashSet<>();
+    for (ColumnPolicy column : columns) {
+      if (column.purpose() != null && !purposes.add(column.purpose())) {
+        throw new IllegalArgumentException(
+            table + " declares two CONSENT columns for the purpose '" + column.purpose() + "'");
+      }
     }
     boolean linkedKey =
         columns.stream()
@@ -139,9 +152,36 @@ public record DatasetPolicy(
         .orElseThrow();
   }
 
-  /** The consent column, if the table has one. */
+  /** The opt-out consent column (a CONSENT column without a purpose), if the table has one. */
   public Optional<ColumnPolicy> consentColumn() {
-    return columns.stream().filter(c -> c.columnClass() == ColumnClass.CONSENT).findFirst();
+    return columns.stream()
+        .filter(c -> c.columnClass() == ColumnClass.CONSENT && c.purpose() == null)
+        .findFirst();
+  }
+
+  /** The consent column of {@code purpose}, if the table records consent for it. */
+  public Optional<ColumnPolicy> consentColumnFor(String purpose) {
+    return columns.stream()
+        .filter(c -> c.columnClass() == ColumnClass.CONSENT)
+        .filter(c -> c.purpose() != null && c.purpose().equals(purpose))
+        .findFirst();
+  }
+
+  /** The purposes the table records consent for, in the policy's order. */
+  public Set<String> purposes() {
+    Set<String> purposes = new LinkedHashSet<>();
+    columns.stream()
+        .filter(c -> c.columnClass() == ColumnClass.CONSENT && c.purpose() != null)
+        .forEach(c -> purposes.add(c.purpose()));
+    return Collections.unmodifiableSet(purposes);
+  }
+
+  /**
+   * Whether every query of the table must declare one of its {@link #purposes()}: so when it
+   * records consent by purpose at all, since a row's consent is known only for those purposes.
+   */
+  public boolean requiresPurpose() {
+    return !purposes().isEmpty();
   }
 
   /** Whether this policy allows {@code this.column = other.otherColumn}. */

@@ -36,7 +36,15 @@ public final class PolicyJson {
       Set.of(
           "table", "columns", "allowedJoins", "minimumDistinctUnits", "privacy", "allowedAnalysts");
   private static final Set<String> COLUMN_FIELDS =
-      Set.of("name", "type", "class", "bounds", "aggregates", "linksToUnitOf", "publicValues");
+      Set.of(
+          "name",
+          "type",
+          "class",
+          "bounds",
+          "aggregates",
+          "linksToUnitOf",
+          "publicValues",
+          "purpose");
   private static final Set<String> BOUNDS_FIELDS = Set.of("lower", "upper");
   private static final Set<String> JOIN_FIELDS = Set.of("column", "other", "otherColumn");
   private static final Set<String> PRIVACY_FIELDS =
@@ -112,6 +120,9 @@ public final class PolicyJson {
       }
       if (column.linksToUnitOf() != null) {
         node.put("linksToUnitOf", column.linksToUnitOf().toString());
+      }
+      if (column.purpose() != null) {
+        node.put("purpose", column.purpose());
       }
       if (!column.publicValues().isEmpty()) {
         ArrayNode values = node.putArray("publicValues");
@@ -229,6 +240,22 @@ public final class PolicyJson {
           tableName(column.get("linksToUnitOf"), path + ".linksToUnitOf", false, problems);
       List<Object> publicValues =
           publicValues(column.get("publicValues"), path + ".publicValues", problems);
+      JsonNode purposeNode = column.get("purpose");
+      String purpose =
+          purposeNode == null || purposeNode.isNull()
+              ? null
+              : text(purposeNode, path + ".purpose", problems);
+      if (purpose != null && !ColumnPolicy.PURPOSE.matcher(purpose).matches()) {
+        problems.add(
+            new Problem(
+                path + ".purpose",
+                "a purpose is a lower-case identifier of at most 32 characters ([a-z][a-z0-9_]*)"));
+        continue;
+      }
+      if (purpose != null && columnClass != null && columnClass != ColumnClass.CONSENT) {
+        problems.add(new Problem(path + ".purpose", "only a CONSENT column has a purpose"));
+        continue;
+      }
       if (name == null || type == null || columnClass == null || publicValues == null) {
         continue;
       }
@@ -243,7 +270,8 @@ public final class PolicyJson {
       }
       try {
         columns.add(
-            new ColumnPolicy(name, type, columnClass, bounds, aggregates, linksTo, publicValues));
+            new ColumnPolicy(
+                name, type, columnClass, bounds, aggregates, linksTo, publicValues, purpose));
       } catch (IllegalArgumentException e) {
         problems.add(new Problem(path, e.getMessage()));
       }

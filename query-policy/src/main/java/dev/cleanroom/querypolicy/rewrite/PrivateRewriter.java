@@ -604,6 +604,17 @@ public final class PrivateRewriter {
                   text.append(", without the rows whose ")
                       .append(c.name())
                       .append(" is TRUE or NULL"));
+      if (scan.purpose() != null) {
+        scan.policy()
+            .consentColumnFor(scan.purpose())
+            .ifPresent(
+                c ->
+                    text.append(", only the rows whose ")
+                        .append(c.name())
+                        .append(" is TRUE (consent for ")
+                        .append(scan.purpose())
+                        .append(")"));
+      }
       text.append(".\n");
     }
     for (PrivateQuery.RowsPerJoinKey cap : rowsPerJoinKey(query)) {

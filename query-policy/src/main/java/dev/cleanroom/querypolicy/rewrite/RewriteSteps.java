@@ -36,7 +36,11 @@ final class RewriteSteps {
 
   private RewriteSteps() {}
 
-  /** Scans a table and removes rows without consent (consent TRUE or NULL) before anything else. */
+  /**
+   * Scans a table and removes rows without consent before anything else: those whose opt-out column
+   * is TRUE or NULL, and, for a query of a purpose the table records consent for, those whose
+   * column of that purpose is FALSE or NULL.
+   */
   static void scanWithConsent(RelBuilder builder, Scan scan) {
     builder.push(LogicalTableScan.create(builder.getCluster(), scan.relOptTable(), List.of()));
     Optional<ColumnPolicy> consent = scan.policy().consentColumn();
@@ -44,6 +48,18 @@ final class RewriteSteps {
       String column = fieldName(builder, consent.get().name());
       // In a filter NOT(c) keeps exactly the rows where c IS FALSE (NULL and TRUE both drop).
       builder.filter(builder.not(builder.field(column)));
+    }
+    if (scan.policy().requiresPurpose()) {
+      // The lineage check refused a query without one of the table's purposes; fail closed.
+      ColumnPolicy purposeColumn =
+          scan.policy()
+              .consentColumnFor(scan.purpose())
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          scan.table() + " read without a purpose it records consent for"));
+      // A filter keeps exactly the rows where its condition IS TRUE (NULL and FALSE drop).
+      builder.filter(builder.field(fieldName(builder, purposeColumn.name())));
     }
   }
 

@@ -24,6 +24,12 @@ public final class DemoDataGenerator {
   static final String[] CATEGORIES = {"grocery", "apparel", "home", "electronics", "beauty"};
   static final String[] CHANNELS = {"store", "online"};
 
+  /** Percent of customers who consent to their purchases being used for measurement. */
+  static final int MEASUREMENT_CONSENT_PERCENT = 90;
+
+  /** Percent of customers who consent to their purchases being used for targeting. */
+  static final int TARGETING_CONSENT_PERCENT = 55;
+
   /** Impressions are spread over the 12 weeks that start on this day. */
   static final LocalDateTime FIRST_IMPRESSION = LocalDateTime.of(2026, 1, 5, 0, 0);
 
@@ -131,7 +137,9 @@ public final class DemoDataGenerator {
    * {@code purchaseCount} purchases of known customers (many per person), over the thirteen weeks
    * from a week before the first impression. About a quarter are made within fourteen days after
    * the buyer's first impression, more often apparel, so that exposure shows in the sales; each
-   * purchase carries its buyer's consent flag, as the retailer exports it.
+   * purchase carries its buyer's consent flags, as the retailer exports them: the opt-out, and
+   * consent for measurement (most buyers) and for targeting (fewer), drawn per customer from a
+   * stream of their own, so the rest of the data does not change with them.
    */
   public Purchases purchases(Customers customers, Impressions impressions, int purchaseCount) {
     requireNonNull(customers, "customers is null");
@@ -167,6 +175,15 @@ public final class DemoDataGenerator {
     String[] channel = new String[rows];
     double[] amount = new double[rows];
     boolean[] optedOut = new boolean[rows];
+    boolean[] consentMeasurement = new boolean[rows];
+    boolean[] consentTargeting = new boolean[rows];
+    SplittableRandom consents = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    boolean[] measurementOf = new boolean[customerCount];
+    boolean[] targetingOf = new boolean[customerCount];
+    for (int c = 0; c < customerCount; c++) {
+      measurementOf[c] = consents.nextInt(100) < MEASUREMENT_CONSENT_PERCENT;
+      targetingOf[c] = consents.nextInt(100) < TARGETING_CONSENT_PERCENT;
+    }
     for (int i = 0; i < rows; i++) {
       int index;
       long ts;
@@ -186,8 +203,18 @@ public final class DemoDataGenerator {
       // Cents; a few baskets above the policy's bound of 1000.
       amount[i] = Math.round(Math.exp(random.nextDouble(1.5, 7.2)) * 100) / 100.0;
       optedOut[i] = customers.optedOut()[index];
+      consentMeasurement[i] = measurementOf[index];
+      consentTargeting[i] = targetingOf[index];
     }
-    return new Purchases(customerId, tsMicros, category, channel, amount, optedOut);
+    return new Purchases(
+        customerId,
+        tsMicros,
+        category,
+        channel,
+        amount,
+        optedOut,
+        consentMeasurement,
+        consentTargeting);
   }
 
   /** An index in {@code [0, n)}, lower values more likely, so groups differ in size. */
@@ -215,7 +242,10 @@ public final class DemoDataGenerator {
    * The columns of {@code retailer.purchases}.
    *
    * @param tsMicros the timestamp, microseconds since the epoch, UTC, no time zone
-   * @param optedOut the buyer's consent flag, copied from the customer
+   * @param optedOut the buyer's opt-out flag, copied from the customer
+   * @param consentMeasurement whether the buyer consented to measurement (the same on each of their
+   *     purchases)
+   * @param consentTargeting whether the buyer consented to targeting
    */
   public record Purchases(
       long[] customerId,
@@ -223,7 +253,9 @@ public final class DemoDataGenerator {
       String[] category,
       String[] channel,
       double[] amount,
-      boolean[] optedOut) {
+      boolean[] optedOut,
+      boolean[] consentMeasurement,
+      boolean[] consentTargeting) {
     public int size() {
       return customerId.length;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -91,9 +92,19 @@ class DemoDataGeneratorTest {
     }
     int withinTwoWeeksOfExposure = 0;
     Set<Long> buyers = new HashSet<>();
+    java.util.Map<Long, List<Boolean>> consents = new java.util.HashMap<>();
+    int measured = 0;
+    int targeted = 0;
     for (int i = 0; i < purchases.size(); i++) {
       int index = (int) (purchases.customerId()[i] - 1_000_000L);
       assertEquals(customers.optedOut()[index], purchases.optedOut()[i], "row " + i);
+      // Consent is the buyer's: the same on each of their purchases.
+      List<Boolean> flags =
+          List.of(purchases.consentMeasurement()[i], purchases.consentTargeting()[i]);
+      assertEquals(
+          consents.computeIfAbsent(purchases.customerId()[i], id -> flags), flags, "row " + i);
+      measured += purchases.consentMeasurement()[i] ? 1 : 0;
+      targeted += purchases.consentTargeting()[i] ? 1 : 0;
       assertTrue(Set.of(DemoDataGenerator.CATEGORIES).contains(purchases.category()[i]));
       assertTrue(Set.of(DemoDataGenerator.CHANNELS).contains(purchases.channel()[i]));
       assertEquals(0, purchases.tsMicros()[i] % 1_000_000L, "whole seconds");
@@ -108,6 +119,11 @@ class DemoDataGeneratorTest {
         withinTwoWeeksOfExposure > 5_000 && withinTwoWeeksOfExposure < 9_000,
         "purchases within two weeks of exposure: " + withinTwoWeeksOfExposure);
     assertTrue(buyers.size() > 300, "many rows per person, many people: " + buyers.size());
+    // Most buyers consent to measurement, fewer to targeting: the demo's two purposes differ.
+    assertTrue(measured > 0.8 * purchases.size(), "measurement: " + measured);
+    assertTrue(
+        targeted < 0.7 * purchases.size() && targeted > 0.4 * purchases.size(),
+        "targeting: " + targeted);
     assertArrayEquals(
         purchases.amount(), GENERATOR.purchases(customers, impressions, 20_000).amount());
   }
