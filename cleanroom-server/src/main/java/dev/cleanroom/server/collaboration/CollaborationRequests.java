@@ -5,6 +5,7 @@ import dev.cleanroom.server.auth.Role;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
 import dev.cleanroom.server.scaleout.EngineMode;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -28,10 +29,18 @@ public final class CollaborationRequests {
               + " \"roles\": [\"PROVIDER\"]}, {\"name\": \"advertiser\", \"roles\":"
               + " [\"PROVIDER\", \"ANALYST\"]}, {\"name\": \"privacy\", \"roles\":"
               + " [\"PRIVACY_OFFICER\"]}]}")
-  public record CreateCollaboration(String name, List<NewMember> members, String engine) {
+  public record CreateCollaboration(
+      String name,
+      List<NewMember> members,
+      String engine,
+      @Schema(description = "First instant queries are answered (inclusive); default: at once")
+          Instant startsAt,
+      @Schema(description = "Instant from which queries are refused (exclusive); default: none")
+          Instant endsAt) {
     public CreateCollaboration {
       Names.require("name", name);
       requireEngine(engine);
+      new Term(startsAt, endsAt);
       if (members == null || members.isEmpty()) {
         throw ServerException.malformed("'members' must list at least one member");
       }
@@ -44,9 +53,18 @@ public final class CollaborationRequests {
       }
     }
 
-    /** A collaboration that follows the server's engine setting. */
+    /** A collaboration that follows the server's engine setting, without a term. */
     public CreateCollaboration(String name, List<NewMember> members) {
-      this(name, members, null);
+      this(name, members, null, null, null);
+    }
+
+    /** A collaboration without a term. */
+    public CreateCollaboration(String name, List<NewMember> members, String engine) {
+      this(name, members, engine, null, null);
+    }
+
+    Term term() {
+      return new Term(startsAt, endsAt);
     }
 
     /** The engine asked for, if any. */
@@ -71,6 +89,38 @@ public final class CollaborationRequests {
 
     Optional<EngineMode> engineMode() {
       return EngineMode.named(engine);
+    }
+  }
+
+  /**
+   * {@code PUT /collaborations/{c}/term}: when the collaboration answers queries.
+   *
+   * @param startsAt the first instant queries are answered (inclusive); {@code null}: from now
+   * @param endsAt the instant from which queries are refused (exclusive); {@code null}: no end
+   */
+  @Schema(
+      description =
+          "When the collaboration answers queries: from startsAt (inclusive) until endsAt"
+              + " (exclusive), ISO-8601 instants; either may be null",
+      example = "{\"startsAt\": \"2026-01-01T00:00:00Z\", \"endsAt\": \"2026-07-01T00:00:00Z\"}")
+  public record Term(Instant startsAt, Instant endsAt) {
+    public Term {
+      if (startsAt != null && endsAt != null && !endsAt.isAfter(startsAt)) {
+        throw new ServerException(
+            ServerErrorCode.INVALID_INPUT, "'endsAt' must be after 'startsAt'");
+      }
+    }
+
+    /** No start and no end. */
+    public static final Term OPEN = new Term(null, null);
+
+    /** Whether queries are answered at {@code now}. */
+    boolean started(Instant now) {
+      return startsAt == null || !now.isBefore(startsAt);
+    }
+
+    boolean ended(Instant now) {
+      return endsAt != null && !now.isBefore(endsAt);
     }
   }
 
@@ -119,7 +169,9 @@ public final class CollaborationRequests {
       List<MemberView> members,
       List<DatasetView> datasets,
       String engine,
-      String engineSource) {}
+      String engineSource,
+      Instant startsAt,
+      Instant endsAt) {}
 
   public record MemberView(String name, Set<Role> roles) {}
 

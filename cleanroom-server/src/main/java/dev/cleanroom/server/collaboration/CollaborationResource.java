@@ -7,6 +7,7 @@ import dev.cleanroom.server.collaboration.CollaborationRequests.CollaborationVie
 import dev.cleanroom.server.collaboration.CollaborationRequests.CreateCollaboration;
 import dev.cleanroom.server.collaboration.CollaborationRequests.CreatedCollaboration;
 import dev.cleanroom.server.collaboration.CollaborationRequests.EngineSetting;
+import dev.cleanroom.server.collaboration.CollaborationRequests.Term;
 import dev.cleanroom.server.problem.ServerException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -78,8 +79,29 @@ public class CollaborationResource {
 
   @Operation(
       summary =
-          "Members, datasets, their current versions and the engine setting (members of the"
-              + " collaboration)")
+          "Set when the collaboration answers queries (operator key): startsAt and endsAt, ISO-8601"
+              + " instants, either null; outside the term queries are refused with"
+              + " collaboration-not-started or collaboration-ended")
+  @APIResponse(responseCode = "204", description = "Set")
+  @APIResponse(responseCode = "400", description = "The body is malformed")
+  @APIResponse(responseCode = "403", description = "Not the operator key")
+  @APIResponse(responseCode = "404", description = "No such collaboration")
+  @APIResponse(responseCode = "422", description = "endsAt is not after startsAt")
+  @PUT
+  @Path("/{collaboration}/term")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response setTerm(@PathParam("collaboration") String collaboration, Term term) {
+    if (!caller.get().operator()) {
+      throw ServerException.forbidden("only the operator key may set a collaboration's term");
+    }
+    collaborations.setTerm(collaboration, Bodies.require(term), "operator");
+    return Response.noContent().build();
+  }
+
+  @Operation(
+      summary =
+          "Members, datasets, their current versions, the engine setting and the term (members of"
+              + " the collaboration)")
   @APIResponse(responseCode = "200", description = "The collaboration")
   @APIResponse(responseCode = "403", description = "Not a member of this collaboration")
   @APIResponse(responseCode = "404", description = "No such collaboration")

@@ -13,6 +13,7 @@ import dev.cleanroom.server.collaboration.CollaborationRequests.DatasetView;
 import dev.cleanroom.server.collaboration.CollaborationRequests.EngineSetting;
 import dev.cleanroom.server.collaboration.CollaborationRequests.MemberView;
 import dev.cleanroom.server.collaboration.CollaborationRequests.NewMember;
+import dev.cleanroom.server.collaboration.CollaborationRequests.Term;
 import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.keys.MemberKeys;
 import dev.cleanroom.server.problem.ServerErrorCode;
@@ -28,6 +29,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -167,10 +170,13 @@ public class Collaborations {
           long collaborationId;
           try (PreparedStatement statement =
               connection.prepareStatement(
-                  "insert into collaboration (name, query_engine) values (?, ?)",
+                  "insert into collaboration (name, query_engine, starts_at, ends_at)"
+                      + " values (?, ?, ?, ?)",
                   Statement.RETURN_GENERATED_KEYS)) {
             statement.setString(1, request.name());
             statement.setString(2, request.engineMode().map(EngineMode::configName).orElse(null));
+            statement.setObject(3, offset(request.startsAt()));
+            statement.setObject(4, offset(request.endsAt()));
             statement.executeUpdate();
             collaborationId = generatedId(statement);
           }
@@ -201,10 +207,8 @@ public class Collaborations {
                   List.of(),
                   "members="
                       + request.members().size()
-                      + request
-                          .engineMode()
-                          .map(mode -> " engine=" + mode.configName())
-                          .orElse("")));
+                      + request.engineMode().map(mode -> " engine=" + mode.configName()).orElse("")
+                      + termText(request.term())));
           return new CreatedCollaboration(request.name(), created);
         });
   }
@@ -225,12 +229,94 @@ public class Collaborations {
                         d.currentPolicyVersion()))
             .toList();
     Optional<EngineMode> own = ownEngine(collaborationId);
+    Term term = term(collaborationId);
     return new CollaborationView(
         name,
         members,
         datasetViews,
         own.orElse(serverEngine).configName(),
-        own.isPresent() ? "collaboration" : "server");
+        own.isPresent() ? "collaboration" : "server",
+        term.startsAt(),
+        term.endsAt());
+  }
+
+  /** The collaboration's term as stored. */
+  public Term term(long collaborationId) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "select starts_at, ends_at from collaboration where id = ?")) {
+            statement.setLong(1, collaborationId);
+            try (ResultSet row = statement.executeQuery()) {
+              if (!row.next()) {
+                return Term.OPEN;
+              }
+              return new Term(
+                  instant(row.getObject(1, OffsetDateTime.class)),
+                  instant(row.getObject(2, OffsetDateTime.class)));
+            }
+          }
+        });
+  }
+
+  /**
+   * Refuses a query (or explain) outside the collaboration's term, before anything is analysed or
+   * charged: 403 {@code collaboration-not-started} before its start, {@code collaboration-ended}
+   * from its end. Decided from the term and the clock only.
+   */
+  public void requireInTerm(long collaborationId, Instant now) {
+    Term term = term(collaborationId);
+    if (!term.started(now)) {
+      throw new ServerException(
+          ServerErrorCode.COLLABORATION_NOT_STARTED,
+          "the collaboration answers queries from " + term.startsAt());
+    }
+    if (term.ended(now)) {
+      throw new ServerException(
+          ServerErrorCode.COLLABORATION_ENDED,
+          "the collaboration ended at " + term.endsAt() + "; it answers no more queries");
+    }
+  }
+
+  /** Sets a collaboration's term (operator), audited; 404 when there is no such collaboration. */
+  public void setTerm(String name, Term term, String actor) {
+    jdbc.inTransaction(
+        connection -> {
+          Long collaborationId = idOf(connection, name);
+          if (collaborationId == null) {
+            throw ServerException.notFound("collaboration '" + name + "'");
+          }
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "update collaboration set starts_at = ?, ends_at = ? where id = ?")) {
+            statement.setObject(1, offset(term.startsAt()));
+            statement.setObject(2, offset(term.endsAt()));
+            statement.setLong(3, collaborationId);
+            statement.executeUpdate();
+          }
+          AuditLog.append(
+              connection,
+              collaborationId,
+              AuditEntry.success(
+                  actor, "COLLABORATION_TERM_SET", List.of(), termText(term).trim()));
+          return null;
+        });
+  }
+
+  private static String termText(Term term) {
+    return " startsAt="
+        + (term.startsAt() == null ? "none" : term.startsAt())
+        + " endsAt="
+        + (term.endsAt() == null ? "none" : term.endsAt());
+  }
+
+  private static OffsetDateTime offset(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
   }
 
   /** Every member of a collaboration with its roles, by name. */

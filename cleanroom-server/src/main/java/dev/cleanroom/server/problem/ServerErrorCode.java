@@ -22,7 +22,12 @@ public enum ServerErrorCode {
   INTERNAL(500, "internal-error", "Internal server error"),
   UNAVAILABLE(503, "unavailable", "Service unavailable"),
   /** The engine a query would run on (Spark) cannot be reached now; nothing was charged. */
-  ENGINE_UNAVAILABLE(503, "engine-unavailable", "The query engine is unavailable");
+  ENGINE_UNAVAILABLE(503, "engine-unavailable", "The query engine is unavailable"),
+  // Governance (#18): the collaboration's term.
+  /** A query before the collaboration's start; nothing was charged. */
+  COLLABORATION_NOT_STARTED(403, "collaboration-not-started", "The collaboration has not started"),
+  /** A query at or after the collaboration's end; nothing was charged. */
+  COLLABORATION_ENDED(403, "collaboration-ended", "The collaboration has ended");
 
   private final int status;
   private final String slug;

@@ -7,6 +7,7 @@ import dev.cleanroom.querypolicy.PolicyErrorCode;
 import dev.cleanroom.querypolicy.analysis.Violation;
 import dev.cleanroom.querypolicy.analysis.ViolationCode;
 import dev.cleanroom.server.audit.AuditEntry;
+import dev.cleanroom.server.problem.ServerErrorCode;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
@@ -190,12 +191,20 @@ record QueryAuditEvent(
 
   /** A query whose SQL could not be analysed (malformed, unknown table, too complex). */
   static QueryAuditEvent queryRefused(String analyst, PolicyErrorCode code) {
-    return refused(analyst, Kind.REFUSED, code);
+    return refused(analyst, Kind.REFUSED, requireNonNull(code, "code is null").name());
   }
 
   /** An explanation whose SQL could not be analysed. */
   static QueryAuditEvent explainRefused(String analyst, PolicyErrorCode code) {
-    return refused(analyst, Kind.EXPLAIN_REFUSED, code);
+    return refused(analyst, Kind.EXPLAIN_REFUSED, requireNonNull(code, "code is null").name());
+  }
+
+  /** A query or explanation refused outside the collaboration's term, before any analysis. */
+  static QueryAuditEvent outsideTerm(String analyst, boolean explain, ServerErrorCode code) {
+    return refused(
+        analyst,
+        explain ? Kind.EXPLAIN_REFUSED : Kind.REFUSED,
+        requireNonNull(code, "code is null").name());
   }
 
   static QueryAuditEvent rejected(String analyst, List<Violation> violations) {
@@ -278,21 +287,9 @@ record QueryAuditEvent(
     return Arrays.stream(parts).filter(Objects::nonNull).collect(Collectors.joining(" "));
   }
 
-  private static QueryAuditEvent refused(String analyst, Kind kind, PolicyErrorCode code) {
+  private static QueryAuditEvent refused(String analyst, Kind kind, String code) {
     return new QueryAuditEvent(
-        analyst,
-        kind,
-        null,
-        List.of(),
-        null,
-        null,
-        null,
-        null,
-        false,
-        requireNonNull(code, "code is null").name(),
-        null,
-        null,
-        null,
+        analyst, kind, null, List.of(), null, null, null, null, false, code, null, null, null,
         null);
   }
 

@@ -30,6 +30,7 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +65,7 @@ public class QueryService {
   private final QueryMetrics metrics;
   private final Collaborations collaborations;
   private final ParquetVersions parquet;
+  private final Clock clock;
 
   @Inject
   public QueryService(
@@ -79,7 +81,8 @@ public class QueryService {
       AuditLog audit,
       QueryMetrics metrics,
       Collaborations collaborations,
-      ParquetVersions parquet) {
+      ParquetVersions parquet,
+      Clock clock) {
     this.admission = admission;
     this.catalog = catalog;
     this.analyzer = analyzer;
@@ -93,6 +96,7 @@ public class QueryService {
     this.metrics = metrics;
     this.collaborations = collaborations;
     this.parquet = parquet;
+    this.clock = clock;
   }
 
   /** Answers an analyst's query without options, or refuses it; either way one audit event. */
@@ -140,6 +144,7 @@ public class QueryService {
 
   /** Steps 1 to 4 only for a query asked with options. */
   public Explanation explain(Caller analyst, String sql, QueryOptions options) {
+    requireInTerm(analyst, true);
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
     AnalysisResult result =
         analyze(
@@ -169,6 +174,7 @@ public class QueryService {
    * and what it charges, or a rejection (422) or refusal, audited and thrown.
    */
   private AcceptedQuery analyse(Caller analyst, String sql, QueryOptions options) {
+    requireInTerm(analyst, false);
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
     AnalysisResult result =
         analyze(
@@ -417,6 +423,19 @@ public class QueryService {
       return result;
     } catch (PolicyException e) {
       record(analyst, refusal.apply(e.code()));
+      throw e;
+    }
+  }
+
+  /**
+   * Refuses a query or explanation outside the collaboration's term (403), audited, before it is
+   * analysed: nothing is charged, and the refusal depends on the clock and the term only.
+   */
+  private void requireInTerm(Caller analyst, boolean explain) {
+    try {
+      collaborations.requireInTerm(analyst.collaborationId(), clock.instant());
+    } catch (ServerException e) {
+      record(analyst, QueryAuditEvent.outsideTerm(analyst.member(), explain, e.code()));
       throw e;
     }
   }
