@@ -27,7 +27,21 @@ public enum ServerErrorCode {
   /** A query before the collaboration's start; nothing was charged. */
   COLLABORATION_NOT_STARTED(403, "collaboration-not-started", "The collaboration has not started"),
   /** A query at or after the collaboration's end; nothing was charged. */
-  COLLABORATION_ENDED(403, "collaboration-ended", "The collaboration has ended");
+  COLLABORATION_ENDED(403, "collaboration-ended", "The collaboration has ended"),
+  // Governance (#18): query templates.
+  /** Free SQL over a dataset whose policy allows only approved templates. */
+  TEMPLATES_ONLY(403, "templates-only", "The dataset is read through approved templates only"),
+  /** A run of a template that has no approved version. */
+  TEMPLATE_NOT_APPROVED(409, "template-not-approved", "The template is not approved"),
+  /** A parameter value of the wrong type (or a list where one value is expected). */
+  TEMPLATE_PARAMETER_TYPE(
+      422, "template-parameter-type", "A template parameter has the wrong type"),
+  /** A declared parameter without a value, or a value for no declared parameter. */
+  TEMPLATE_PARAMETER_MISSING(
+      422, "template-parameter-missing", "A template parameter is missing or unknown"),
+  /** A placeholder where the SQL needs a name (a table, a column): parameters are values only. */
+  TEMPLATE_PARAMETER_POSITION(
+      422, "template-parameter-position", "A template parameter stands where a value cannot");
 
   private final int status;
   private final String slug;

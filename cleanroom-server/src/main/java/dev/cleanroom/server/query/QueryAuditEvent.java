@@ -199,8 +199,12 @@ record QueryAuditEvent(
     return refused(analyst, Kind.EXPLAIN_REFUSED, requireNonNull(code, "code is null").name());
   }
 
-  /** A query or explanation refused outside the collaboration's term, before any analysis. */
-  static QueryAuditEvent outsideTerm(String analyst, boolean explain, ServerErrorCode code) {
+  /**
+   * A query or explanation refused by governance: outside the term, or free SQL where templates
+   * only.
+   */
+  static QueryAuditEvent refusedByGovernance(
+      String analyst, boolean explain, ServerErrorCode code) {
     return refused(
         analyst,
         explain ? Kind.EXPLAIN_REFUSED : Kind.REFUSED,

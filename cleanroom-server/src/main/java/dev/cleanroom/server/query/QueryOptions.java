@@ -33,6 +33,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *     field of {@code options}), or null: a table that records consent by purpose is read only for
  *     one of its purposes and only the rows consenting to it. Part of the question and of the
  *     answer's cache key
+ * @param template the approved template (and version) the query runs, {@code name@version}, or null
+ *     for free SQL; recorded in the audit log
  */
 @Schema(description = "What the release does beyond the SQL; every field optional")
 public record QueryOptions(
@@ -57,10 +59,11 @@ public record QueryOptions(
                 "Explain only: per noised column, the 95% half-width wanted; explain answers the"
                     + " epsilon per query that gives it")
         Map<String, BigDecimal> targetHalfWidth,
-    @JsonIgnore @Schema(hidden = true) String purpose) {
+    @JsonIgnore @Schema(hidden = true) String purpose,
+    @JsonIgnore @Schema(hidden = true) String template) {
 
   /** No option asked: every default. */
-  public static final QueryOptions DEFAULT = new QueryOptions(false, false, null, null, null);
+  public static final QueryOptions DEFAULT = new QueryOptions(false, false, null, null, null, null);
 
   /** Options of a query that declares no purpose. */
   public QueryOptions(
@@ -68,12 +71,19 @@ public record QueryOptions(
       Boolean otherRow,
       String mechanism,
       Map<String, BigDecimal> targetHalfWidth) {
-    this(suppressedGroups, otherRow, mechanism, targetHalfWidth, null);
+    this(suppressedGroups, otherRow, mechanism, targetHalfWidth, null, null);
   }
 
   /** The same options for a query that declares {@code purpose} (null: none). */
   public QueryOptions withPurpose(String purpose) {
-    return new QueryOptions(suppressedGroups, otherRow, mechanism, targetHalfWidth, purpose);
+    return new QueryOptions(
+        suppressedGroups, otherRow, mechanism, targetHalfWidth, purpose, template);
+  }
+
+  /** The same options for a run of the approved template {@code reference} ({@code name@v}). */
+  public QueryOptions withTemplate(String reference) {
+    return new QueryOptions(
+        suppressedGroups, otherRow, mechanism, targetHalfWidth, purpose, reference);
   }
 
   public QueryOptions {
@@ -116,7 +126,8 @@ public record QueryOptions(
     return "options="
         + (asked.isEmpty() ? "none" : String.join(",", asked))
         + " purpose="
-        + (purpose == null ? "none" : purpose);
+        + (purpose == null ? "none" : purpose)
+        + (template == null ? "" : " template=" + template);
   }
 
   private static MechanismPreference mechanismPreference(String name) {

@@ -104,13 +104,31 @@ public class QueryService {
     return ask(analyst, sql, QueryOptions.DEFAULT);
   }
 
+  /**
+   * A query that comes from an approved template: its reference ({@code name@version}) and the
+   * epsilon per run its privacy officers approved (null: the policies' epsilon per query).
+   */
+  public record TemplateSource(String reference, BigDecimal epsilon) {
+    public TemplateSource {
+      java.util.Objects.requireNonNull(reference, "reference is null");
+    }
+  }
+
   /** Answers an analyst's query asked with options, or refuses it; either way one audit event. */
   public Answer ask(Caller analyst, String sql, QueryOptions options) {
+    return ask(analyst, sql, options, null);
+  }
+
+  /**
+   * Answers a query that is free SQL ({@code source} null) or a run of an approved template, or
+   * refuses it; either way one audit event.
+   */
+  public Answer ask(Caller analyst, String sql, QueryOptions options, TemplateSource source) {
     Timer.Sample sample = metrics.started();
     QueryMetrics.Outcome outcome = QueryMetrics.Outcome.REFUSED;
     AtomicReference<String> engine = new AtomicReference<>(QueryMetrics.NO_ENGINE);
     try (QueryAdmission.Slot slot = admission.admit(analyst.memberId())) {
-      AcceptedQuery accepted = analyse(analyst, sql, options);
+      AcceptedQuery accepted = analyse(analyst, sql, options, source);
       Optional<Answer> cached = answerFromCache(accepted);
       if (cached.isPresent()) {
         outcome = QueryMetrics.Outcome.CACHED;
@@ -134,7 +152,7 @@ public class QueryService {
    * as {@link #ask} would.
    */
   public List<Answer.AnswerColumn> describe(Caller analyst, String sql) {
-    return Answers.columnsOf(analyse(analyst, sql, QueryOptions.DEFAULT).query());
+    return Answers.columnsOf(analyse(analyst, sql, QueryOptions.DEFAULT, null).query());
   }
 
   /** Steps 1 to 4 only: the violations, or the private plan and its cost. Nothing runs. */
@@ -144,6 +162,12 @@ public class QueryService {
 
   /** Steps 1 to 4 only for a query asked with options. */
   public Explanation explain(Caller analyst, String sql, QueryOptions options) {
+    return explain(analyst, sql, options, null);
+  }
+
+  /** Steps 1 to 4 only, for free SQL ({@code source} null) or a template's SQL. */
+  public Explanation explain(
+      Caller analyst, String sql, QueryOptions options, TemplateSource source) {
     requireInTerm(analyst, true);
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
     AnalysisResult result =
@@ -152,12 +176,14 @@ public class QueryService {
             visible,
             sql,
             options,
+            source,
             code -> QueryAuditEvent.explainRefused(analyst.member(), code));
     if (result instanceof AnalysisResult.Rejected rejected) {
       record(analyst, QueryAuditEvent.explainedRejected(analyst.member(), rejected.violations()));
       return Explanation.rejected(PolicyProblems.violations(rejected.violations()));
     }
     PrivateQuery query = ((AnalysisResult.Accepted) result).query();
+    requireTemplateWhereDemanded(analyst, visible, query, source, true);
     List<String> tables = query.tablesRead().stream().map(TableName::toString).toList();
     Explanation.Accuracy accuracy = Explanation.accuracy(query, options.targetHalfWidth());
     boolean readsMarkedVersion =
@@ -173,7 +199,8 @@ public class QueryService {
    * Analyses the SQL against the analyst's catalog: the accepted query with the versions it reads
    * and what it charges, or a rejection (422) or refusal, audited and thrown.
    */
-  private AcceptedQuery analyse(Caller analyst, String sql, QueryOptions options) {
+  private AcceptedQuery analyse(
+      Caller analyst, String sql, QueryOptions options, TemplateSource source) {
     requireInTerm(analyst, false);
     Visible visible = catalog.forAnalyst(analyst.collaborationId(), analyst.member());
     AnalysisResult result =
@@ -182,12 +209,14 @@ public class QueryService {
             visible,
             sql,
             options,
+            source,
             code -> QueryAuditEvent.queryRefused(analyst.member(), code));
     if (result instanceof AnalysisResult.Rejected rejected) {
       record(analyst, QueryAuditEvent.rejected(analyst.member(), rejected.violations()));
       throw PolicyProblems.rejection(rejected.violations());
     }
     PrivateQuery query = ((AnalysisResult.Accepted) result).query();
+    requireTemplateWhereDemanded(analyst, visible, query, source, false);
     TablesRead read = TablesRead.of(query, visible);
     return new AcceptedQuery(
         analyst,
@@ -409,6 +438,7 @@ public class QueryService {
       Visible visible,
       String sql,
       QueryOptions options,
+      TemplateSource source,
       Function<PolicyErrorCode, QueryAuditEvent> refusal) {
     try {
       AnalysisResult result =
@@ -416,6 +446,9 @@ public class QueryService {
               sql, visible.context().withPurpose(options.purpose()), options.release());
       if (result instanceof AnalysisResult.Accepted accepted) {
         PrivateQuery query = accepted.query().withMechanism(options.mechanismPreference());
+        if (source != null && source.epsilon() != null) {
+          query = query.withEpsilon(source.epsilon());
+        }
         // Data-independent: refuses here, before any budget moves, what the release would refuse.
         Releaser.forSpec(query.releaseSpec());
         return new AnalysisResult.Accepted(query);
@@ -428,6 +461,33 @@ public class QueryService {
   }
 
   /**
+   * Refuses free SQL (403 {@code templates-only}), audited, over a dataset whose policy allows only
+   * approved templates; decided from the policies of the tables the plan reads.
+   */
+  private void requireTemplateWhereDemanded(
+      Caller analyst, Visible visible, PrivateQuery query, TemplateSource source, boolean explain) {
+    if (source != null) {
+      return;
+    }
+    for (TableName table : query.tablesRead()) {
+      if (visible.context().policies().get(table).templatesOnly()) {
+        ServerException refusal =
+            new ServerException(
+                ServerErrorCode.TEMPLATES_ONLY,
+                "the policy of "
+                    + table
+                    + " allows only approved query templates: run one with POST"
+                    + " .../templates/{name}/runs");
+        record(
+            analyst,
+            QueryAuditEvent.refusedByGovernance(
+                analyst.member(), explain, ServerErrorCode.TEMPLATES_ONLY));
+        throw refusal;
+      }
+    }
+  }
+
+  /**
    * Refuses a query or explanation outside the collaboration's term (403), audited, before it is
    * analysed: nothing is charged, and the refusal depends on the clock and the term only.
    */
@@ -435,7 +495,7 @@ public class QueryService {
     try {
       collaborations.requireInTerm(analyst.collaborationId(), clock.instant());
     } catch (ServerException e) {
-      record(analyst, QueryAuditEvent.outsideTerm(analyst.member(), explain, e.code()));
+      record(analyst, QueryAuditEvent.refusedByGovernance(analyst.member(), explain, e.code()));
       throw e;
     }
   }

@@ -23,6 +23,8 @@ import java.util.Set;
  * @param minimumDistinctUnits no group with fewer distinct units is released (>= 2, default 50)
  * @param privacy the differential-privacy parameters
  * @param allowedAnalysts members that may query this table, in the order the policy lists them
+ * @param templatesOnly whether analysts may read the table only through approved query templates
+ *     (docs/GOVERNANCE.md): free SQL over it is refused
  */
 public record DatasetPolicy(
     TableName table,
@@ -30,9 +32,21 @@ public record DatasetPolicy(
     List<AllowedJoin> allowedJoins,
     int minimumDistinctUnits,
     PrivacyParameters privacy,
-    Set<String> allowedAnalysts) {
+    Set<String> allowedAnalysts,
+    boolean templatesOnly) {
 
   public static final int DEFAULT_MINIMUM_DISTINCT_UNITS = 50;
+
+  /** A policy that allows free SQL. */
+  public DatasetPolicy(
+      TableName table,
+      List<ColumnPolicy> columns,
+      List<AllowedJoin> allowedJoins,
+      int minimumDistinctUnits,
+      PrivacyParameters privacy,
+      Set<String> allowedAnalysts) {
+    this(table, columns, allowedJoins, minimumDistinctUnits, privacy, allowedAnalysts, false);
+  }
 
   public DatasetPolicy {
     requireNonNull(table, "table is null");

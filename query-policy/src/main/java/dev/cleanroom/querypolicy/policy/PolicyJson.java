@@ -34,7 +34,13 @@ public final class PolicyJson {
 
   private static final Set<String> POLICY_FIELDS =
       Set.of(
-          "table", "columns", "allowedJoins", "minimumDistinctUnits", "privacy", "allowedAnalysts");
+          "table",
+          "columns",
+          "allowedJoins",
+          "minimumDistinctUnits",
+          "privacy",
+          "allowedAnalysts",
+          "queryMode");
   private static final Set<String> COLUMN_FIELDS =
       Set.of(
           "name",
@@ -156,11 +162,36 @@ public final class PolicyJson {
     privacyNode.put("maxRowsPerJoinKey", privacy.maxRowsPerJoinKey());
     ArrayNode analysts = root.putArray("allowedAnalysts");
     new TreeSet<>(policy.allowedAnalysts()).forEach(analysts::add);
+    if (policy.templatesOnly()) {
+      root.put("queryMode", TEMPLATES_ONLY);
+    }
     try {
       return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a policy tree always serialises", e);
     }
+  }
+
+  /** {@code queryMode}: how analysts may read the table. */
+  private static final String TEMPLATES_ONLY = "TEMPLATES_ONLY";
+
+  private static final String FREE_SQL = "FREE_SQL";
+
+  /** Whether {@code queryMode} restricts the table to approved templates (default free SQL). */
+  private static boolean queryMode(JsonNode node, List<Problem> problems) {
+    if (node == null || node.isNull()) {
+      return false;
+    }
+    String mode = node.isTextual() ? node.asText() : null;
+    if (TEMPLATES_ONLY.equals(mode)) {
+      return true;
+    }
+    if (!FREE_SQL.equals(mode)) {
+      problems.add(
+          new Problem(
+              "$.queryMode", "queryMode is " + FREE_SQL + " (the default) or " + TEMPLATES_ONLY));
+    }
+    return false;
   }
 
   private static DatasetPolicy parse(String json, List<Problem> problems) {
@@ -196,11 +227,13 @@ public final class PolicyJson {
             problems);
     PrivacyParameters privacy = privacy(root.get("privacy"), problems);
     Set<String> analysts = analysts(root.get("allowedAnalysts"), problems);
+    boolean templatesOnly = queryMode(root.get("queryMode"), problems);
     if (!problems.isEmpty()) {
       return null;
     }
     try {
-      return new DatasetPolicy(table, columns, joins, minimumDistinctUnits, privacy, analysts);
+      return new DatasetPolicy(
+          table, columns, joins, minimumDistinctUnits, privacy, analysts, templatesOnly);
     } catch (IllegalArgumentException | NullPointerException e) {
       problems.add(new Problem("$", e.getMessage()));
       return null;

@@ -59,6 +59,12 @@ public record QueryPrivacyParameters(
     }
   }
 
+  /** The same parameters with another epsilon (an approved template's epsilon per run). */
+  public QueryPrivacyParameters withEpsilon(BigDecimal newEpsilon) {
+    return new QueryPrivacyParameters(
+        newEpsilon, delta, minimumDistinctUnits, maxGroupsContributed, releaseRemainder, mechanism);
+  }
+
   /** The same parameters with another mechanism preference. */
   public QueryPrivacyParameters withMechanism(MechanismPreference preference) {
     return new QueryPrivacyParameters(

@@ -7,6 +7,7 @@ import dev.cleanroom.querypolicy.release.OrderKey;
 import dev.cleanroom.querypolicy.release.PostProcessing;
 import dev.cleanroom.querypolicy.release.ReleaseSpec;
 import dev.cleanroom.spi.TableName;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.OptionalInt;
 import org.apache.calcite.rel.RelNode;
@@ -97,6 +98,32 @@ public record PrivateQuery(
             "ORDER BY names value " + key.outputIndex() + " of " + postProcessing.sortableWidth());
       }
     }
+  }
+
+  /**
+   * The same query released with another epsilon: an approved template's epsilon per run, which its
+   * datasets' privacy officers approved in place of the policies' epsilon per query. Part of the
+   * question, so it enters the digest.
+   */
+  public PrivateQuery withEpsilon(BigDecimal epsilon) {
+    requireNonNull(epsilon, "epsilon is null");
+    if (epsilon.signum() <= 0) {
+      throw new IllegalArgumentException("epsilon must be > 0, was " + epsilon);
+    }
+    if (epsilon.compareTo(releaseSpec.parameters().epsilon()) == 0) {
+      return this;
+    }
+    return new PrivateQuery(
+        plan,
+        releaseSpec.withParameters(releaseSpec.parameters().withEpsilon(epsilon)),
+        order,
+        limit,
+        tablesRead,
+        canonicalDigest + "\nepsilon=" + epsilon.stripTrailingZeros().toPlainString(),
+        explanation,
+        planText,
+        rowsPerJoinKey,
+        postProcessing);
   }
 
   /**
