@@ -16,6 +16,9 @@ import dev.cleanroom.server.dataset.DatasetDeclaration;
 import dev.cleanroom.server.dataset.DeclaredColumn;
 import dev.cleanroom.server.policy.Policies;
 import dev.cleanroom.server.policy.PolicyVersion;
+import dev.cleanroom.server.template.TemplateParameter;
+import dev.cleanroom.server.template.TemplateRequests.NewTemplate;
+import dev.cleanroom.server.template.Templates;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -60,6 +63,7 @@ public class DemoLoader {
   private final DataUploads uploads;
   private final Policies policies;
   private final BufferAllocator root;
+  private final Templates templates;
 
   @Inject
   public DemoLoader(
@@ -72,7 +76,8 @@ public class DemoLoader {
       DatasetCatalog catalog,
       DataUploads uploads,
       Policies policies,
-      BufferAllocator root) {
+      BufferAllocator root,
+      Templates templates) {
     this.enabled = enabled;
     this.customers = customers;
     this.impressions = impressions;
@@ -83,7 +88,19 @@ public class DemoLoader {
     this.uploads = uploads;
     this.policies = policies;
     this.root = root;
+    this.templates = templates;
   }
+
+  /** The demo's approved template: what a campaign's audience bought, by category, since a day. */
+  static final String TEMPLATE_NAME = "campaign_buyers_since";
+
+  static final String TEMPLATE_SQL =
+      "SELECT p.category, COUNT(DISTINCT c.customer_id) AS buyers"
+          + " FROM advertiser.impressions i"
+          + " JOIN retailer.customers c ON i.email_hash = c.email_hash"
+          + " JOIN retailer.purchases p ON p.customer_id = c.customer_id"
+          + " WHERE i.campaign_id = :campaign AND p.ts >= :since"
+          + " GROUP BY p.category";
 
   void load(@Observes StartupEvent event) {
     if (!enabled) {
@@ -144,6 +161,20 @@ public class DemoLoader {
         retailer,
         catalog.require(collaborationId, "purchases"),
         out -> DemoArrow.writePurchases(purchaseRows, out, root));
+    // One template, proposed by the advertiser and approved by the privacy officer.
+    templates.propose(
+        member(members, collaborationId, "advertiser", Role.ANALYST),
+        new NewTemplate(
+            TEMPLATE_NAME,
+            "Buyers per category among the people a campaign reached, since a day",
+            TEMPLATE_SQL,
+            List.of(
+                new TemplateParameter("campaign", TemplateParameter.Type.STRING),
+                new TemplateParameter("since", TemplateParameter.Type.DATE)),
+            "measurement",
+            new java.math.BigDecimal("0.25"),
+            List.of("advertiser")));
+    templates.approve(privacy, TEMPLATE_NAME, 1);
     LOG.infof(
         "event=demo_loaded customers=%d impressions=%d purchases=%d millis=%d",
         customers, impressions, purchases, (System.nanoTime() - started) / 1_000_000);

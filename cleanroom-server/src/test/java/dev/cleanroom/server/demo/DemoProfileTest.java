@@ -96,6 +96,28 @@ class DemoProfileTest {
         .body("privacy.purpose", equalTo("measurement"));
   }
 
+  @Test
+  void demoTemplate_isApproved_andRunsForMeasurement() {
+    given()
+        .header("Authorization", "Bearer demo-advertiser-key")
+        .get("/api/v1/collaborations/demo/templates")
+        .then()
+        .statusCode(200)
+        .body("name", hasItems("campaign_buyers_since"))
+        .body("[0].status", equalTo("APPROVED"))
+        .body("[0].purpose", equalTo("measurement"));
+    given()
+        .header("Authorization", "Bearer demo-advertiser-key")
+        .contentType("application/json")
+        .body(Map.of("parameters", Map.of("campaign", "c1", "since", "2026-01-01")))
+        .post("/api/v1/collaborations/demo/templates/campaign_buyers_since/runs")
+        .then()
+        .statusCode(200)
+        .body("answer.privacy.purpose", equalTo("measurement"))
+        .body("answer.privacy.epsilonSpent", equalTo(0.25f))
+        .body("answer.columns.name", equalTo(List.of("category", "buyers")));
+  }
+
   private static final String PURCHASES_BY_CHANNEL =
       "SELECT channel, COUNT(*) AS purchases FROM retailer.purchases GROUP BY channel";
 
