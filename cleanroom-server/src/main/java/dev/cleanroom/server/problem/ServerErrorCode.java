@@ -41,7 +41,14 @@ public enum ServerErrorCode {
       422, "template-parameter-missing", "A template parameter is missing or unknown"),
   /** A placeholder where the SQL needs a name (a table, a column): parameters are values only. */
   TEMPLATE_PARAMETER_POSITION(
-      422, "template-parameter-position", "A template parameter stands where a value cannot");
+      422, "template-parameter-position", "A template parameter stands where a value cannot"),
+  // Governance (#18): fairness reports.
+  /** The reach question of a fairness report is not one COUNT(DISTINCT ...) without grouping. */
+  FAIRNESS_NOT_A_REACH_QUESTION(
+      422, "fairness-not-a-reach-question", "Not a reach question a fairness report can split"),
+  /** The segment is not declared sensitive by the policy of a table the question reads. */
+  FAIRNESS_SEGMENT_NOT_SENSITIVE(
+      422, "fairness-segment-not-sensitive", "The segment is not a declared sensitive segment");
 
   private final int status;
   private final String slug;

@@ -52,6 +52,11 @@ public final class QueryAnalyzer {
           .withCaseSensitive(false)
           .withConformance(SqlConformanceEnum.DEFAULT);
 
+  /** The parser configuration of analysts' SQL, for servers that compose SQL on its parse tree. */
+  public static SqlParser.Config parserConfig() {
+    return PARSER;
+  }
+
   /**
    * Standard SQL, except that CASE over literals of different lengths is VARCHAR, not padded CHAR.
    */

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param allowedAnalysts members that may query this table, in the order the policy lists them
  * @param templatesOnly whether analysts may read the table only through approved query templates
  *     (docs/GOVERNANCE.md): free SQL over it is refused
+ * @param sensitiveSegments the DIMENSION columns the privacy officer declares sensitive (age band,
+ *     region, ...): fairness reports compare reach across their values
  */
 public record DatasetPolicy(
     TableName table,
@@ -33,7 +35,8 @@ public record DatasetPolicy(
     int minimumDistinctUnits,
     PrivacyParameters privacy,
     Set<String> allowedAnalysts,
-    boolean templatesOnly) {
+    boolean templatesOnly,
+    Set<String> sensitiveSegments) {
 
   public static final int DEFAULT_MINIMUM_DISTINCT_UNITS = 50;
 
@@ -46,6 +49,26 @@ public record DatasetPolicy(
       PrivacyParameters privacy,
       Set<String> allowedAnalysts) {
     this(table, columns, allowedJoins, minimumDistinctUnits, privacy, allowedAnalysts, false);
+  }
+
+  /** A policy without sensitive segments. */
+  public DatasetPolicy(
+      TableName table,
+      List<ColumnPolicy> columns,
+      List<AllowedJoin> allowedJoins,
+      int minimumDistinctUnits,
+      PrivacyParameters privacy,
+      Set<String> allowedAnalysts,
+      boolean templatesOnly) {
+    this(
+        table,
+        columns,
+        allowedJoins,
+        minimumDistinctUnits,
+        privacy,
+        allowedAnalysts,
+        templatesOnly,
+        Set.of());
   }
 
   public DatasetPolicy {
@@ -137,6 +160,16 @@ public record DatasetPolicy(
                 + " = "
                 + join.other().qualify(join.otherColumn())
                 + "' is declared twice");
+      }
+    }
+    sensitiveSegments =
+        Collections.unmodifiableSet(
+            new LinkedHashSet<>(sensitiveSegments == null ? Set.<String>of() : sensitiveSegments));
+    for (String segment : sensitiveSegments) {
+      ColumnPolicy column = byName.get(segment);
+      if (column == null || column.columnClass() != ColumnClass.DIMENSION) {
+        throw new IllegalArgumentException(
+            "sensitive segment '" + segment + "' of " + table + " is not a DIMENSION column");
       }
     }
     for (String analyst : allowedAnalysts) {

@@ -40,7 +40,8 @@ public final class PolicyJson {
           "minimumDistinctUnits",
           "privacy",
           "allowedAnalysts",
-          "queryMode");
+          "queryMode",
+          "sensitiveSegments");
   private static final Set<String> COLUMN_FIELDS =
       Set.of(
           "name",
@@ -165,6 +166,10 @@ public final class PolicyJson {
     if (policy.templatesOnly()) {
       root.put("queryMode", TEMPLATES_ONLY);
     }
+    if (!policy.sensitiveSegments().isEmpty()) {
+      ArrayNode segments = root.putArray("sensitiveSegments");
+      policy.sensitiveSegments().forEach(segments::add);
+    }
     try {
       return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     } catch (JsonProcessingException e) {
@@ -176,6 +181,36 @@ public final class PolicyJson {
   private static final String TEMPLATES_ONLY = "TEMPLATES_ONLY";
 
   private static final String FREE_SQL = "FREE_SQL";
+
+  /** {@code sensitiveSegments}: DIMENSION columns of the table, each at its place. */
+  private static Set<String> sensitiveSegments(
+      JsonNode node, List<ColumnPolicy> columns, List<Problem> problems) {
+    Set<String> segments = new LinkedHashSet<>();
+    if (node == null || node.isNull()) {
+      return segments;
+    }
+    if (!node.isArray()) {
+      problems.add(new Problem("$.sensitiveSegments", "an array of DIMENSION column names"));
+      return segments;
+    }
+    for (int i = 0; i < node.size(); i++) {
+      String path = "$.sensitiveSegments[" + i + "]";
+      String name = text(node.get(i), path, problems);
+      if (name == null) {
+        continue;
+      }
+      boolean dimension =
+          columns.stream()
+              .anyMatch(c -> c.name().equals(name) && c.columnClass() == ColumnClass.DIMENSION);
+      if (!dimension) {
+        problems.add(
+            new Problem(path, "a sensitive segment is one of the table's DIMENSION columns"));
+      } else if (!segments.add(name)) {
+        problems.add(new Problem(path, "'" + name + "' is listed twice"));
+      }
+    }
+    return segments;
+  }
 
   /** Whether {@code queryMode} restricts the table to approved templates (default free SQL). */
   private static boolean queryMode(JsonNode node, List<Problem> problems) {
@@ -228,12 +263,13 @@ public final class PolicyJson {
     PrivacyParameters privacy = privacy(root.get("privacy"), problems);
     Set<String> analysts = analysts(root.get("allowedAnalysts"), problems);
     boolean templatesOnly = queryMode(root.get("queryMode"), problems);
+    Set<String> segments = sensitiveSegments(root.get("sensitiveSegments"), columns, problems);
     if (!problems.isEmpty()) {
       return null;
     }
     try {
       return new DatasetPolicy(
-          table, columns, joins, minimumDistinctUnits, privacy, analysts, templatesOnly);
+          table, columns, joins, minimumDistinctUnits, privacy, analysts, templatesOnly, segments);
     } catch (IllegalArgumentException | NullPointerException e) {
       problems.add(new Problem("$", e.getMessage()));
       return null;
