@@ -38,11 +38,15 @@ public final class Pipeline {
     this.limits = requireNonNull(limits, "limits is null");
   }
 
-  /** The same catalog, policies, key and limits, for another analyst. */
+  /** The same catalog, policies, key, purpose and limits, for another analyst. */
   public Pipeline forAnalyst(String analyst) {
     return new Pipeline(
         new AnalysisContext(
-            context.rootSchema(), context.policies(), analyst, context.contributionKey()),
+            context.rootSchema(),
+            context.policies(),
+            analyst,
+            context.contributionKey(),
+            context.purpose()),
         limits);
   }
 

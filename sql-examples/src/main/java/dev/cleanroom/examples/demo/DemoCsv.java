@@ -18,7 +18,8 @@ public final class DemoCsv {
       "customer_id,email,email_hash,zip,age_band,loyalty_tier,lifetime_spend,opted_out";
   public static final String IMPRESSIONS_HEADER =
       "impression_id,email_hash,campaign_id,ts,clicked,cost";
-  public static final String PURCHASES_HEADER = "customer_id,ts,category,channel,amount,opted_out";
+  public static final String PURCHASES_HEADER =
+      "customer_id,ts,category,channel,amount,opted_out,consent_measurement,consent_targeting";
 
   private DemoCsv() {}
 
@@ -111,6 +112,10 @@ public final class DemoCsv {
               + p.amount()[i]
               + ","
               + p.optedOut()[i]
+              + ","
+              + p.consentMeasurement()[i]
+              + ","
+              + p.consentTargeting()[i]
               + "\n");
     }
     out.flush();

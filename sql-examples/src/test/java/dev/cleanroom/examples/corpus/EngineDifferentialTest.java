@@ -93,7 +93,8 @@ class EngineDifferentialTest {
                 FixtureCatalog.catalog(datasets.get("fixtures")),
                 FixtureCatalog.policies(),
                 "advertiser",
-                KEY),
+                KEY,
+                FixtureCatalog.PURPOSE),
             LIMITS);
     reference = new ReferenceEngine(allocator);
     // As the server wires it: the contribution order computed by the executor itself.

@@ -53,7 +53,11 @@ class ExampleCorpusTest {
     pipeline =
         new Pipeline(
             new AnalysisContext(
-                FixtureCatalog.catalog(fixtures), FixtureCatalog.policies(), "advertiser", KEY));
+                FixtureCatalog.catalog(fixtures),
+                FixtureCatalog.policies(),
+                "advertiser",
+                KEY,
+                FixtureCatalog.PURPOSE));
     engine = new ReferenceEngine(MEMORY.allocator());
   }
 

@@ -33,6 +33,12 @@ final class FixtureCatalog {
   static final TableName PURCHASES = TableName.parse("retailer.purchases");
   static final List<TableName> TABLES = List.of(CUSTOMERS, IMPRESSIONS, PURCHASES);
 
+  /**
+   * The purpose every corpus case is asked for: the demo's purchases record consent by purpose, and
+   * the fixture's consent to measurement is true on every row, so the cases' rows are the same.
+   */
+  static final String PURPOSE = "measurement";
+
   /** The member the demo policies allow to ask. */
   private static final String ANALYST = "advertiser";
 

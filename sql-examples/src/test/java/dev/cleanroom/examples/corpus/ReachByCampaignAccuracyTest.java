@@ -68,7 +68,11 @@ class ReachByCampaignAccuracyTest {
     pipeline =
         new Pipeline(
             new AnalysisContext(
-                FixtureCatalog.catalog(fixtures), FixtureCatalog.policies(), "advertiser", KEY));
+                FixtureCatalog.catalog(fixtures),
+                FixtureCatalog.policies(),
+                "advertiser",
+                KEY,
+                FixtureCatalog.PURPOSE));
   }
 
   @AfterAll

@@ -104,7 +104,8 @@ class SparkDifferentialTest {
                 FixtureCatalog.catalog(datasets.get("fixtures")),
                 FixtureCatalog.policies(),
                 "advertiser",
-                KEY),
+                KEY,
+                FixtureCatalog.PURPOSE),
             LIMITS);
     executor = new VectorizedExecutor(MEMORY.allocator());
 

@@ -146,7 +146,7 @@ class DemoDataGeneratorTest {
     assertEquals(DemoCsv.PURCHASES_HEADER, lines[0]);
     assertTrue(
         lines[1].matches(
-            "100000\\d,20\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,[a-z]+,[a-z]+,[0-9.]+,(true|false)"),
+            "100000\\d,20\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,[a-z]+,[a-z]+,[0-9.]+,(true|false),(true|false),(true|false)"),
         lines[1]);
   }
 }
