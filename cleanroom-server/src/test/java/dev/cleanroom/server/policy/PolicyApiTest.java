@@ -55,7 +55,10 @@ class PolicyApiTest {
   @Test
   void columnNotDeclared_unprocessable() {
     Collaboration collaboration = withCustomers();
-    String unknown = CUSTOMERS_POLICY.replace("\"name\": \"zip\"", "\"name\": \"postcode\"");
+    String unknown =
+        CUSTOMERS_POLICY
+            .replace("\"name\": \"zip\"", "\"name\": \"postcode\"")
+            .replace("\"age_band\", \"zip\"]", "\"age_band\", \"postcode\"]");
     propose(collaboration, "privacy", unknown)
         .statusCode(422)
         .body("violations.message", hasItem(containsString("'postcode' is not declared")));

@@ -204,7 +204,9 @@ public final class PolicyJson {
               .anyMatch(c -> c.name().equals(name) && c.columnClass() == ColumnClass.DIMENSION);
       if (!dimension) {
         problems.add(
-            new Problem(path, "a sensitive segment is one of the table's DIMENSION columns"));
+            new Problem(
+                path,
+                "'" + name + "' is not one of the table's DIMENSION columns: a segment must be"));
       } else if (!segments.add(name)) {
         problems.add(new Problem(path, "'" + name + "' is listed twice"));
       }
