@@ -12,6 +12,7 @@ import dev.cleanroom.server.dataset.DeclaredColumn;
 import dev.cleanroom.server.policy.QueryCatalog;
 import dev.cleanroom.server.query.Answer;
 import dev.cleanroom.server.query.AnswerBatches;
+import dev.cleanroom.server.query.QueryOptions;
 import dev.cleanroom.server.query.QueryService;
 import dev.cleanroom.spi.TableName;
 import java.nio.charset.StandardCharsets;
@@ -115,7 +116,8 @@ final class CleanroomFlightSqlProducer extends BasicFlightSqlProducer {
     return refusingAs(
         () -> {
           Caller analyst = analyst(context);
-          return waitingAnswer(analyst, queries.ask(analyst, command.getQuery()), descriptor);
+          return waitingAnswer(
+              analyst, queries.ask(analyst, command.getQuery(), options(context)), descriptor);
         });
   }
 
@@ -125,7 +127,8 @@ final class CleanroomFlightSqlProducer extends BasicFlightSqlProducer {
     return refusingAs(
         () ->
             new SchemaResult(
-                AnswerBatches.schema(queries.describe(analyst(context), command.getQuery()))));
+                AnswerBatches.schema(
+                    queries.describe(analyst(context), command.getQuery(), options(context)))));
   }
 
   @Override
@@ -150,7 +153,8 @@ final class CleanroomFlightSqlProducer extends BasicFlightSqlProducer {
         listener,
         () -> {
           Caller analyst = analyst(context);
-          Schema schema = AnswerBatches.schema(queries.describe(analyst, request.getQuery()));
+          Schema schema =
+              AnswerBatches.schema(queries.describe(analyst, request.getQuery(), options(context)));
           byte[] handle = prepared.prepare(analyst, request.getQuery());
           FlightSql.ActionCreatePreparedStatementResult result =
               FlightSql.ActionCreatePreparedStatementResult.newBuilder()
@@ -180,7 +184,7 @@ final class CleanroomFlightSqlProducer extends BasicFlightSqlProducer {
         () -> {
           Caller analyst = analyst(context);
           String sql = prepared.sql(analyst, command.getPreparedStatementHandle().toByteArray());
-          return waitingAnswer(analyst, queries.ask(analyst, sql), descriptor);
+          return waitingAnswer(analyst, queries.ask(analyst, sql, options(context)), descriptor);
         });
   }
 
@@ -193,7 +197,8 @@ final class CleanroomFlightSqlProducer extends BasicFlightSqlProducer {
         () -> {
           Caller analyst = analyst(context);
           String sql = prepared.sql(analyst, command.getPreparedStatementHandle().toByteArray());
-          return new SchemaResult(AnswerBatches.schema(queries.describe(analyst, sql)));
+          return new SchemaResult(
+              AnswerBatches.schema(queries.describe(analyst, sql, options(context))));
         });
   }
 
@@ -419,6 +424,15 @@ final class CleanroomFlightSqlProducer extends BasicFlightSqlProducer {
   public void close() {}
 
   // Helpers.
+
+  /**
+   * The options of the call's queries: the purpose of its {@code purpose} header (null without
+   * one); a malformed purpose is refused by the query service as over REST.
+   */
+  private static QueryOptions options(CallContext context) {
+    FlightCaller call = context.getMiddleware(FlightCaller.KEY);
+    return QueryOptions.DEFAULT.withPurpose(call == null ? null : call.purpose());
+  }
 
   /** The caller, who must be an analyst of its collaboration (a member has exactly one). */
   private static Caller analyst(CallContext context) {

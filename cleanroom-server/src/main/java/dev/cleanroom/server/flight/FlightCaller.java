@@ -19,19 +19,33 @@ import org.apache.arrow.flight.auth2.CallHeaderAuthenticator;
  * Bearer <key>}; basic authentication (any user name, the key as password) is accepted too, for
  * tools that only have a user and password field, and is answered with the same key as bearer token
  * so the client sends that from then on. No session token is ever issued: the key is checked on
- * every call, so a revoked key stops working at once.
+ * every call, so a revoked key stops working at once. A call may carry a {@code purpose} header:
+ * its queries are asked for that purpose, as REST's request field.
  */
 final class FlightCaller implements FlightServerMiddleware {
   static final Key<FlightCaller> KEY = Key.of("cleanroom-caller");
 
-  private final Authenticated authenticated;
+  /** The call header naming the purpose a query is asked for (docs/GOVERNANCE.md). */
+  static final String PURPOSE_HEADER = "purpose";
 
-  private FlightCaller(Authenticated authenticated) {
+  private final Authenticated authenticated;
+  private final String purpose;
+
+  private FlightCaller(Authenticated authenticated, String purpose) {
     this.authenticated = authenticated;
+    this.purpose = purpose;
   }
 
   Caller caller() {
     return authenticated.caller();
+  }
+
+  /**
+   * The purpose the call's queries are asked for (its {@code purpose} header, checked by the query
+   * service like REST's), or null when it declares none.
+   */
+  String purpose() {
+    return purpose;
   }
 
   @Override
@@ -133,7 +147,7 @@ final class FlightCaller implements FlightServerMiddleware {
         CallInfo info, CallHeaders incomingHeaders, RequestContext context) {
       Authenticated authenticated = authenticator.authenticate(incomingHeaders);
       context.put(Auth2Constants.PEER_IDENTITY_KEY, authenticated.getPeerIdentity());
-      return new FlightCaller(authenticated);
+      return new FlightCaller(authenticated, incomingHeaders.get(PURPOSE_HEADER));
     }
   }
 }

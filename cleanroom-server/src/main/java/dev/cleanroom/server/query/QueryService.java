@@ -152,7 +152,12 @@ public class QueryService {
    * as {@link #ask} would.
    */
   public List<Answer.AnswerColumn> describe(Caller analyst, String sql) {
-    return Answers.columnsOf(analyse(analyst, sql, QueryOptions.DEFAULT, null).query());
+    return describe(analyst, sql, QueryOptions.DEFAULT);
+  }
+
+  /** The columns of a query asked with options (its purpose among them), as {@link #describe}. */
+  public List<Answer.AnswerColumn> describe(Caller analyst, String sql, QueryOptions options) {
+    return Answers.columnsOf(analyse(analyst, sql, options, null).query());
   }
 
   /** Steps 1 to 4 only: the violations, or the private plan and its cost. Nothing runs. */

@@ -6,13 +6,28 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cleanroom.server.flight.FlightSqlEndpoint;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.flight.FlightCallHeaders;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.HeaderCallOption;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.auth2.BearerCredentialWriter;
+import org.apache.arrow.flight.grpc.CredentialCallOption;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
 
 /** The demo profile loads DESIGN.md's demo clean room, and the README's curl gets an answer. */
@@ -39,7 +54,11 @@ class DemoProfileTest {
           "cleanroom.demo.impressions",
           "20000",
           "cleanroom.demo.purchases",
-          "10000");
+          "10000",
+          "cleanroom.flight.host",
+          "127.0.0.1",
+          "cleanroom.flight.port",
+          "0");
     }
   }
 
@@ -141,6 +160,40 @@ class DemoProfileTest {
         .body(body)
         .post("/api/v1/collaborations/demo/queries")
         .then();
+  }
+
+  @Inject FlightSqlEndpoint flight;
+
+  /**
+   * Flight SQL carries the purpose as the call header {@code purpose}: without it the purchases are
+   * refused with the same code as over REST and nothing is spent; with it the answer's privacy
+   * report names it.
+   */
+  @Test
+  void flightSql_purposeHeader_namesThePurpose_andWithoutItIsRefused() throws Exception {
+    CredentialCallOption key =
+        new CredentialCallOption(new BearerCredentialWriter("demo-advertiser-key"));
+    FlightCallHeaders headers = new FlightCallHeaders();
+    headers.insert("purpose", "targeting");
+    HeaderCallOption targeting = new HeaderCallOption(headers);
+    try (BufferAllocator allocator = new RootAllocator();
+        FlightSqlClient client =
+            new FlightSqlClient(
+                FlightClient.builder(
+                        allocator, Location.forGrpcInsecure("127.0.0.1", flight.port().getAsInt()))
+                    .build())) {
+      double before = purchasesBudgetLeft();
+      FlightRuntimeException refused =
+          assertThrows(
+              FlightRuntimeException.class, () -> client.execute(PURCHASES_BY_CHANNEL, key));
+      assertEquals(FlightStatusCode.INVALID_ARGUMENT, refused.status().code());
+      assertTrue(refused.getMessage().contains("PURPOSE_REQUIRED"), refused.getMessage());
+      assertEquals(before, purchasesBudgetLeft());
+
+      FlightInfo info = client.execute(PURCHASES_BY_CHANNEL, key, targeting);
+      String privacy = info.getSchema().getCustomMetadata().get("cleanroom.privacy");
+      assertTrue(privacy.matches("(?s).*\"purpose\"\\s*:\\s*\"targeting\".*"), privacy);
+    }
   }
 
   @Test
