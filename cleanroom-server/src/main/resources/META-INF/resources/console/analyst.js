@@ -1,6 +1,6 @@
 // The analyst's view: SQL with explain (each violation at its line and column, with its sentence),
 // run, the released rows with their 95% intervals as a table and a bar chart, the privacy report,
-// the budget left, and the answer as CSV.
+// the budget left, the answer as CSV, and fairness reports.
 import { api, ApiError, collaborationPath } from './api.js';
 import { drawChart } from './chart.js';
 import { byId, cell, clear, el, formatNumber } from './dom.js';
@@ -27,6 +27,10 @@ export async function showAnalyst(current) {
     byId('download-csv').addEventListener('click', () => download('text/csv', 'csv', 'CSV').catch(() => {}));
     byId('download-arrow').addEventListener('click', () =>
       download('application/vnd.apache.arrow.stream', 'arrows', 'Arrow IPC').catch(() => {}));
+    byId('fairness-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      fairness().catch(() => {});
+    });
     wired = true;
   }
   await loadBudget();
@@ -232,4 +236,62 @@ async function download(mediaType, extension, formatName) {
   } catch (error) {
     status.textContent = 'Download refused: ' + error.message + '.';
   }
+}
+
+function interval(value, bounds, digits) {
+  const format = (x) => (digits === undefined ? formatNumber(x) : Number(x).toFixed(digits));
+  return format(value) + ' (' + format(bounds.low) + ' to ' + format(bounds.high) + ')';
+}
+
+/** A fairness report: the reach question split by a sensitive segment, with the disparities. */
+async function fairness() {
+  const problems = byId('fairness-problems');
+  const result = byId('fairness-result');
+  clear(problems);
+  result.hidden = true;
+  const body = { reach: byId('fairness-reach').value, segment: byId('fairness-segment').value.trim() };
+  const chosen = byId('fairness-purpose').value.trim();
+  if (chosen) {
+    body.purpose = chosen;
+  }
+  let report;
+  try {
+    report = await api('POST', base() + '/fairness-reports', body);
+  } catch (error) {
+    if (!(error instanceof ApiError)) {
+      throw error;
+    }
+    problems.append(el('p', { text: 'Refused: ' + error.message + '.' }));
+    for (const violation of error.problem.violations || []) {
+      problems.append(el('p', { text: violation.message || violation.code }));
+    }
+    return;
+  }
+  const rows = byId('fairness-table').tBodies[0];
+  clear(rows);
+  for (const segment of report.segments) {
+    rows.append(el('tr', {},
+      cell(segment.value),
+      cell(interval(segment.reach, segment.reachInterval), true),
+      cell(interval(segment.population, segment.populationInterval), true),
+      cell(interval(segment.rate, segment.rateInterval, 3), true),
+      cell(interval(segment.disparity, segment.disparityInterval, 2), true),
+      cell(segment.significant ? 'yes' : 'no'),
+      cell(segment.belowFourFifths ? 'yes' : 'no')));
+  }
+  const summary = byId('fairness-summary');
+  clear(summary);
+  const entries = [
+    ['Segment', report.segment],
+    ['Overall rate', interval(report.overallRate, report.overallRateInterval, 3)],
+    ['Segments withheld (too few people)', String(report.withheld)],
+    ['Purpose', report.purpose || 'none'],
+    ['ε spent', formatNumber(Number(report.epsilonSpent))],
+    ['How the intervals combine', report.method],
+  ];
+  for (const [term, description] of entries) {
+    summary.append(el('dt', { text: term }), el('dd', { text: description }));
+  }
+  result.hidden = false;
+  await loadBudget();
 }

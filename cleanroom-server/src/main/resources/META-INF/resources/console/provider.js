@@ -1,5 +1,6 @@
 // The data provider's view: declare a dataset, upload a version with a progress bar, see each
-// version of its own datasets with its row count.
+// version of its own datasets with its row count, erase a person, and tell a person how their
+// data was used.
 import { api, ApiError, collaborationPath, csrfHeader, readProblem, segment, sessionEnded } from './api.js';
 import { showAudit } from './audit.js';
 import { byId, cell, clear, clearFieldErrors, el, formatNumber, showFieldError } from './dom.js';
@@ -20,6 +21,8 @@ export async function showProvider(current) {
     byId('declare-form').addEventListener('submit', (event) => declare(event).catch(() => {}));
     byId('upload-form').addEventListener('submit', upload);
     byId('erase-form').addEventListener('submit', (event) => erase(event).catch(() => {}));
+    byId('subject-form').addEventListener('submit', (event) => lookUp(event).catch(() => {}));
+    byId('subject-page').addEventListener('click', () => savePage().catch(() => {}));
     wired = true;
   }
   await loadDatasets();
@@ -63,7 +66,7 @@ async function loadDatasets(selected) {
         cell(dataset.table),
         cell(version.version, true),
         cell(formatNumber(version.rowCount), true),
-        cell(version.reason.toLowerCase()),
+        cell(version.reason.toLowerCase() + (version.removedAt ? ', deleted by an erasure' : '')),
         cell(new Date(version.createdAt).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))));
     }
   }
@@ -86,8 +89,11 @@ async function erase(event) {
     return;
   }
   try {
-    const outcome = await api('DELETE', base() + '/datasets/' + segment(dataset) + '/units/' + segment(value.value.trim()));
-    status.textContent = 'Stored version ' + outcome.version + ' without that person: ' + formatNumber(outcome.rowsRemoved) + ' rows removed.';
+    const outcome = await api('POST', base() + '/datasets/' + segment(dataset) + '/erasures', { identifier: value.value.trim() });
+    const deleted = outcome.versionsRemoved.length
+      ? '; deleted the older versions that held them (' + outcome.versionsRemoved.join(', ') + ')'
+      : '';
+    status.textContent = 'Stored version ' + outcome.version + ' without that person: ' + formatNumber(outcome.rowsRemoved) + ' rows removed' + deleted + '. Receipt ' + outcome.receipt + '.';
     value.value = '';
     await loadDatasets();
   } catch (error) {
@@ -96,6 +102,80 @@ async function erase(event) {
     }
     showFieldError(value, 'Refused: ' + error.message + '.');
     value.focus();
+  }
+}
+
+let lookedUp = null;
+
+async function lookUp(event) {
+  event.preventDefault();
+  const value = byId('subject-value');
+  const status = byId('subject-status');
+  const table = byId('subject-table');
+  clearFieldErrors(byId('subject-form'));
+  status.textContent = '';
+  table.hidden = true;
+  byId('subject-page').disabled = true;
+  lookedUp = null;
+  if (!value.value.trim()) {
+    showFieldError(value, 'Give the identifier of the person.');
+    value.focus();
+    return;
+  }
+  const identifier = value.value.trim();
+  let report;
+  try {
+    report = await api('POST', base() + '/subject-lookups', { identifier });
+  } catch (error) {
+    if (!(error instanceof ApiError)) {
+      throw error;
+    }
+    showFieldError(value, 'Refused: ' + error.message + '.');
+    value.focus();
+    return;
+  }
+  lookedUp = identifier;
+  const body = table.tBodies[0];
+  clear(body);
+  for (const dataset of report.datasets) {
+    const held = dataset.versions.filter((v) => v.held === true).map((v) => v.version);
+    body.append(el('tr', {},
+      cell(dataset.table),
+      cell(dataset.heldNow ? 'yes' : 'no'),
+      cell(held.length ? held.join(', ') : 'none'),
+      cell(formatNumber(dataset.queries.length), true),
+      cell(dataset.erasures.length ? dataset.erasures.map((e) => e.receipt).join(', ') : 'none')));
+  }
+  for (const skipped of report.notSearched) {
+    body.append(el('tr', {}, cell(skipped.table), el('td', { colspan: 4, text: 'not searched: ' + skipped.reason })));
+  }
+  table.hidden = false;
+  byId('subject-page').disabled = false;
+  status.textContent = report.datasets.some((d) => d.heldNow)
+    ? 'Your datasets hold this person now.'
+    : 'None of your datasets holds this person now.';
+}
+
+/** The same lookup as the self-contained page, saved as a file to hand to the person. */
+async function savePage() {
+  if (lookedUp === null) {
+    return;
+  }
+  const status = byId('subject-status');
+  try {
+    const response = await api('POST', base() + '/subject-lookups', { identifier: lookedUp }, { accept: 'text/html', raw: true });
+    const blob = await response.blob();
+    const link = el('a', { href: URL.createObjectURL(blob), download: 'how-your-data-was-used.html' });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    status.textContent = 'Saved the page (' + formatNumber(blob.size) + ' bytes).';
+  } catch (error) {
+    if (!(error instanceof ApiError)) {
+      throw error;
+    }
+    status.textContent = 'Refused: ' + error.message + '.';
   }
 }
 

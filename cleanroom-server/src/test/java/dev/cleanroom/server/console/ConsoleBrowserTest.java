@@ -173,6 +173,7 @@ class ConsoleBrowserTest {
       analystExplainsRunsAndDownloads(room);
       providerSeesWhoQueried(room);
       officerSeesTheBudgetsSpent(room);
+      analystAsksForAFairnessReport(room);
     } finally {
       Files.deleteIfExists(csv);
     }
@@ -291,7 +292,10 @@ class ConsoleBrowserTest {
     click(By.id("erase-button"));
     wait.until(
         driver ->
-            text("erase-status").equals("Stored version 2 without that person: 1 rows removed."));
+            text("erase-status")
+                .startsWith(
+                    "Stored version 2 without that person: 1 rows removed; deleted the older"
+                        + " versions that held them (1). Receipt "));
     wait.until(driver -> text("versions-table").contains("retailer.customers 2 2,999 erasure"));
     checkPage("provider");
     scrollTo("upload-heading");
@@ -348,7 +352,7 @@ class ConsoleBrowserTest {
 
     click(By.id("download-csv"));
     wait.until(driver -> text("download-status").startsWith("Downloaded the answer as CSV"));
-    Path downloaded = waitForDownload();
+    Path downloaded = waitForDownload(".csv");
     List<String> lines = Files.readAllLines(downloaded, StandardCharsets.UTF_8);
     assertEquals("campaign_id,reach,reach_low95,reach_high95", lines.get(0));
     assertEquals(released + 1, lines.size());
@@ -365,7 +369,7 @@ class ConsoleBrowserTest {
     }
   }
 
-  private void providerSeesWhoQueried(Collaboration room) {
+  private void providerSeesWhoQueried(Collaboration room) throws IOException {
     signIn(room.keys().get("retailer"));
     visible("provider-audit-table");
     String events = text("provider-audit-table");
@@ -375,6 +379,34 @@ class ConsoleBrowserTest {
         events);
     assertFalse(events.contains("POLICY_APPROVED"), "queries only, by default: " + events);
     checkPage("provider-audit");
+
+    // The erased customer: held only by the deleted version 1, read by no question since.
+    replace("subject-value", "1000007");
+    click(By.id("subject-button"));
+    wait.until(
+        driver -> text("subject-status").equals("None of your datasets holds this person now."));
+    String erased = text("subject-table");
+    assertTrue(erased.contains("retailer.customers no 1 0 "), erased);
+    assertTrue(
+        erased.contains("retailer.stores not searched: no approved policy names a privacy unit"),
+        erased);
+    // A customer who stays: held by version 2, which the analyst's questions read.
+    replace("subject-value", "1000008");
+    click(By.id("subject-button"));
+    wait.until(driver -> text("subject-status").equals("Your datasets hold this person now."));
+    String staying = text("subject-table");
+    assertTrue(staying.contains("retailer.customers yes 2 "), staying);
+    int questions =
+        Integer.parseInt(
+            driver
+                .findElement(By.cssSelector("#subject-table tbody tr td:nth-child(4)"))
+                .getText());
+    assertTrue(questions > 0, staying);
+    checkPage("provider-subject");
+    click(By.id("subject-page"));
+    String page = Files.readString(waitForDownload(".html"), StandardCharsets.UTF_8);
+    assertTrue(page.contains("How your data was used"), page);
+    assertTrue(page.contains("<code>1000008</code>"), page);
     signOut();
   }
 
@@ -386,6 +418,30 @@ class ConsoleBrowserTest {
             text("officer-budgets").contains("advertiser.impressions advertiser lifetime 0.5")
                 && text("officer-budgets").contains("retailer.customers advertiser lifetime 0.5"));
     checkPage("officer-budgets");
+    signOut();
+  }
+
+  private void analystAsksForAFairnessReport(Collaboration room) {
+    signIn(room.keys().get("advertiser"));
+    click(By.id("view-analyst-view"));
+    visible("fairness-form");
+    // A segment that no policy declares sensitive is refused, with its reason.
+    replace("fairness-segment", "loyalty_tier");
+    click(By.id("fairness-button"));
+    wait.until(driver -> !text("fairness-problems").isEmpty());
+    assertTrue(
+        text("fairness-problems").contains("sensitive"), "refused: " + text("fairness-problems"));
+    // The demo question split by age band: a row per released band, the epsilon of two queries.
+    replace("fairness-segment", "age_band");
+    click(By.id("fairness-button"));
+    visible("fairness-result");
+    assertTrue(rows("fairness-table") > 0, text("fairness-table"));
+    String summary = text("fairness-summary");
+    assertTrue(summary.contains("Segment\nretailer.customers.age_band"), summary);
+    assertTrue(summary.contains("ε spent\n1"), summary);
+    // Its two parts each read both tables: 0.5 before, 1 now, on each.
+    wait.until(driver -> text("budget-table").contains("retailer.customers 1.5 8.5 10 0.5"));
+    checkPage("analyst-fairness");
     signOut();
   }
 
@@ -494,11 +550,11 @@ class ConsoleBrowserTest {
     assertEquals(List.of(), errors, "on the " + page + " page");
   }
 
-  private Path waitForDownload() throws IOException {
+  private Path waitForDownload(String suffix) throws IOException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {
       try (Stream<Path> files = Files.list(downloads)) {
-        List<Path> done = files.filter(f -> f.toString().endsWith(".csv")).toList();
+        List<Path> done = files.filter(f -> f.toString().endsWith(suffix)).toList();
         if (!done.isEmpty()) {
           return done.get(0);
         }
@@ -510,7 +566,7 @@ class ConsoleBrowserTest {
         throw new IllegalStateException(e);
       }
     }
-    throw new AssertionError("no CSV was downloaded to " + downloads);
+    throw new AssertionError("no " + suffix + " file was downloaded to " + downloads);
   }
 
   /**
