@@ -4,6 +4,7 @@ import dev.cleanroom.querypolicy.budget.BudgetAccount;
 import dev.cleanroom.querypolicy.budget.BudgetArithmetic;
 import dev.cleanroom.querypolicy.budget.BudgetLedger;
 import dev.cleanroom.querypolicy.budget.BudgetLimit;
+import dev.cleanroom.querypolicy.budget.BudgetRefresh;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.dataset.Dataset;
@@ -60,6 +61,23 @@ public class BudgetAccounts {
     datasets.forEach(
         (dataset, policy) -> accounts.put(accountOf(analyst, dataset), limitOf(policy)));
     return new QueryCharge(accounts, epsilon, clock.instant());
+  }
+
+  /** The prefix of a template's budget line where a dataset's account names its table. */
+  public static final String TEMPLATE_LINE_PREFIX = "template:";
+
+  /**
+   * {@code charge} with the budget line of template {@code name} added: an account of the analyst
+   * and, shared by every analyst, of the template, each limited to {@code total} for the
+   * collaboration's whole life, reserved with the datasets' accounts or not at all.
+   */
+  public QueryCharge withTemplateLine(
+      QueryCharge charge, Caller analyst, String name, BigDecimal total) {
+    Map<BudgetAccount, BudgetLimit> accounts = new LinkedHashMap<>(charge.accounts());
+    accounts.put(
+        new BudgetAccount(analyst.collaboration(), analyst.member(), TEMPLATE_LINE_PREFIX + name),
+        new BudgetLimit(total, total, BudgetRefresh.NONE));
+    return new QueryCharge(accounts, charge.epsilon(), charge.at());
   }
 
   /**

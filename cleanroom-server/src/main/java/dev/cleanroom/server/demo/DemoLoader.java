@@ -173,6 +173,8 @@ public class DemoLoader {
                 new TemplateParameter("since", TemplateParameter.Type.DATE)),
             "measurement",
             new java.math.BigDecimal("0.25"),
+            // Its own budget line: 20 runs in all, whoever runs them.
+            new java.math.BigDecimal("5"),
             List.of("advertiser")));
     templates.approve(privacy, TEMPLATE_NAME, 1);
     LOG.infof(

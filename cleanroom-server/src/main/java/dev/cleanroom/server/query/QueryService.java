@@ -16,6 +16,7 @@ import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.server.audit.AuditLog;
 import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.budget.BudgetAccounts;
+import dev.cleanroom.server.budget.QueryCharge;
 import dev.cleanroom.server.budget.Settlement;
 import dev.cleanroom.server.collaboration.Collaborations;
 import dev.cleanroom.server.policy.QueryCatalog;
@@ -105,12 +106,21 @@ public class QueryService {
   }
 
   /**
-   * A query that comes from an approved template: its reference ({@code name@version}) and the
-   * epsilon per run its privacy officers approved (null: the policies' epsilon per query).
+   * A query that comes from an approved template: its reference ({@code name@version}), the epsilon
+   * per run its privacy officers approved (null: the policies' epsilon per query) and its own
+   * budget line (null: none).
    */
-  public record TemplateSource(String reference, BigDecimal epsilon) {
+  public record TemplateSource(String reference, BigDecimal epsilon, TemplateBudget budget) {
     public TemplateSource {
       java.util.Objects.requireNonNull(reference, "reference is null");
+    }
+  }
+
+  /** A template's own budget line: what all runs of template {@code name} may spend together. */
+  public record TemplateBudget(String name, BigDecimal total) {
+    public TemplateBudget {
+      java.util.Objects.requireNonNull(name, "name is null");
+      java.util.Objects.requireNonNull(total, "total is null");
     }
   }
 
@@ -228,8 +238,23 @@ public class QueryService {
         "q-" + UUID.randomUUID(),
         query,
         read,
-        budgets.chargeOf(analyst, read.policies(), query.releaseSpec().parameters().epsilon()),
+        chargeOf(analyst, read, query, source),
         options);
+  }
+
+  /**
+   * What the query charges: its epsilon on the accounts of every dataset it reads and, for a run of
+   * a template with a budget line of its own, on that line too, in the same reservation.
+   */
+  private QueryCharge chargeOf(
+      Caller analyst, TablesRead read, PrivateQuery query, TemplateSource source) {
+    QueryCharge charge =
+        budgets.chargeOf(analyst, read.policies(), query.releaseSpec().parameters().epsilon());
+    if (source == null || source.budget() == null) {
+      return charge;
+    }
+    return budgets.withTemplateLine(
+        charge, analyst, source.budget().name(), source.budget().total());
   }
 
   /** The stored answer of the same plan over the same versions, again at no cost, if any. */

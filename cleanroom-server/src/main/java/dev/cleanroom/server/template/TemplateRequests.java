@@ -21,11 +21,16 @@ public final class TemplateRequests {
   /** The largest epsilon per run a template may ask for. */
   static final BigDecimal MAX_EPSILON_PER_RUN = BigDecimal.TEN;
 
+  /** The largest budget line a template may ask for. */
+  static final BigDecimal MAX_BUDGET = BigDecimal.valueOf(1000);
+
   /**
    * A template to propose (a new version when the name exists).
    *
    * @param epsilonPerRun the epsilon each run spends, in place of the policies' epsilon per query;
    *     null: the policies'
+   * @param budget the template's own budget line: the epsilon all its runs, by every analyst and of
+   *     every version, may spend together, charged beside the datasets' budgets; null: none
    * @param resultReceivers the members who receive each run's answer; default: whoever runs it
    */
   @Schema(
@@ -37,7 +42,7 @@ public final class TemplateRequests {
               + " c.email_hash WHERE i.campaign_id = :campaign AND i.ts >= :since\","
               + " \"parameters\": [{\"name\": \"campaign\", \"type\": \"STRING\"}, {\"name\":"
               + " \"since\", \"type\": \"DATE\"}], \"purpose\": \"measurement\","
-              + " \"epsilonPerRun\": 0.25, \"resultReceivers\": [\"advertiser\"]}")
+              + " \"epsilonPerRun\": 0.25, \"budget\": 5, \"resultReceivers\": [\"advertiser\"]}")
   public record NewTemplate(
       String name,
       String description,
@@ -45,6 +50,7 @@ public final class TemplateRequests {
       List<TemplateParameter> parameters,
       String purpose,
       BigDecimal epsilonPerRun,
+      BigDecimal budget,
       List<String> resultReceivers) {
     public NewTemplate {
       Names.require("name", name);
@@ -67,6 +73,10 @@ public final class TemplateRequests {
         throw new ServerException(
             ServerErrorCode.INVALID_INPUT,
             "'epsilonPerRun' must be above 0 and at most " + MAX_EPSILON_PER_RUN);
+      }
+      if (budget != null && (budget.signum() <= 0 || budget.compareTo(MAX_BUDGET) > 0)) {
+        throw new ServerException(
+            ServerErrorCode.INVALID_INPUT, "'budget' must be above 0 and at most " + MAX_BUDGET);
       }
       resultReceivers = resultReceivers == null ? List.of() : List.copyOf(resultReceivers);
     }
@@ -92,6 +102,7 @@ public final class TemplateRequests {
       List<TemplateParameter> parameters,
       String purpose,
       BigDecimal epsilonPerRun,
+      BigDecimal budget,
       List<String> resultReceivers,
       List<String> datasets,
       List<Approval> approvals,

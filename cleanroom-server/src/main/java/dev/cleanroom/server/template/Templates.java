@@ -16,6 +16,7 @@ import dev.cleanroom.server.query.Answer;
 import dev.cleanroom.server.query.Explanation;
 import dev.cleanroom.server.query.QueryOptions;
 import dev.cleanroom.server.query.QueryService;
+import dev.cleanroom.server.query.QueryService.TemplateBudget;
 import dev.cleanroom.server.query.QueryService.TemplateSource;
 import dev.cleanroom.server.store.Jdbc;
 import dev.cleanroom.server.template.TemplateRequests.Approval;
@@ -106,9 +107,9 @@ public class Templates {
           try (PreparedStatement statement =
               connection.prepareStatement(
                   "insert into query_template (collaboration_id, name, version, description,"
-                      + " sql_text, parameters_json, purpose, epsilon_per_run, result_receivers,"
-                      + " datasets, status, author_member_id) values"
-                      + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?)")) {
+                      + " sql_text, parameters_json, purpose, epsilon_per_run, budget,"
+                      + " result_receivers, datasets, status, author_member_id) values"
+                      + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', ?)")) {
             statement.setLong(1, analyst.collaborationId());
             statement.setString(2, request.name());
             statement.setInt(3, version);
@@ -117,9 +118,10 @@ public class Templates {
             statement.setString(6, write(request.parameters()));
             statement.setString(7, request.purpose());
             statement.setBigDecimal(8, request.epsilonPerRun());
-            statement.setString(9, String.join(",", receivers));
-            statement.setString(10, String.join(",", checked.tables()));
-            statement.setLong(11, analyst.memberId());
+            statement.setBigDecimal(9, request.budget());
+            statement.setString(10, String.join(",", receivers));
+            statement.setString(11, String.join(",", checked.tables()));
+            statement.setLong(12, analyst.memberId());
             statement.executeUpdate();
           }
           AuditLog.append(
@@ -141,6 +143,8 @@ public class Templates {
                       + (request.epsilonPerRun() == null
                           ? "policy"
                           : request.epsilonPerRun().toPlainString())
+                      + " budget="
+                      + (request.budget() == null ? "none" : request.budget().toPlainString())
                       + " receivers="
                       + receivers));
           return view(connection, analyst.collaborationId(), request.name(), version).orElseThrow();
@@ -160,7 +164,8 @@ public class Templates {
       QueryOptions options) {
     Map<String, String> standIns = new LinkedHashMap<>();
     declared.forEach((name, parameter) -> standIns.put(name, parameter.type().standIn()));
-    TemplateSource source = new TemplateSource(request.name() + "@check", request.epsilonPerRun());
+    TemplateSource source =
+        new TemplateSource(request.name() + "@check", request.epsilonPerRun(), null);
     Explanation explanation;
     try {
       explanation = queries.explain(analyst, sql.bind(standIns), options, source);
@@ -302,7 +307,10 @@ public class Templates {
             analyst,
             TemplateSql.of(approved.sql()).bind(literals),
             QueryOptions.DEFAULT.withPurpose(approved.purpose()).withTemplate(reference),
-            new TemplateSource(reference, approved.epsilonPerRun()));
+            new TemplateSource(
+                reference,
+                approved.epsilonPerRun(),
+                approved.budget() == null ? null : new TemplateBudget(name, approved.budget())));
     String runId = "r-" + UUID.randomUUID();
     jdbc.inTransaction(
         connection -> {
@@ -383,6 +391,7 @@ public class Templates {
       List<TemplateParameter> parameters,
       String purpose,
       BigDecimal epsilonPerRun,
+      BigDecimal budget,
       List<String> receivers,
       List<String> datasets,
       long authorId) {}
@@ -413,7 +422,7 @@ public class Templates {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "select version, status, sql_text, parameters_json, purpose, epsilon_per_run,"
-                + " result_receivers, datasets, author_member_id from query_template "
+                + " result_receivers, datasets, author_member_id, budget from query_template "
                 + where)) {
       statement.setLong(1, collaborationId);
       statement.setString(2, name);
@@ -431,12 +440,22 @@ public class Templates {
                 row.getString(3),
                 read(row.getString(4)),
                 row.getString(5),
-                row.getBigDecimal(6) == null ? null : row.getBigDecimal(6).stripTrailingZeros(),
+                plain(row.getBigDecimal(6)),
+                plain(row.getBigDecimal(10)),
                 split(row.getString(7)),
                 split(row.getString(8)),
                 row.getLong(9)));
       }
     }
+  }
+
+  /** A stored epsilon without its trailing zeros, never in exponent form; null stays null. */
+  private static BigDecimal plain(BigDecimal value) {
+    if (value == null) {
+      return null;
+    }
+    BigDecimal stripped = value.stripTrailingZeros();
+    return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
   }
 
   private boolean templateExists(long collaborationId, String name) {
@@ -463,7 +482,8 @@ public class Templates {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "select t.version, t.status, t.description, t.sql_text, t.parameters_json, t.purpose,"
-                + " t.epsilon_per_run, t.result_receivers, t.datasets, m.name, t.created_at"
+                + " t.epsilon_per_run, t.result_receivers, t.datasets, m.name, t.created_at,"
+                + " t.budget"
                 + " from query_template t join member m on m.id = t.author_member_id"
                 + " where t.collaboration_id = ? and t.name = ? and t.version = ?")) {
       statement.setLong(1, collaborationId);
@@ -482,7 +502,8 @@ public class Templates {
                 row.getString(4),
                 read(row.getString(5)),
                 row.getString(6),
-                row.getBigDecimal(7) == null ? null : row.getBigDecimal(7).stripTrailingZeros(),
+                plain(row.getBigDecimal(7)),
+                plain(row.getBigDecimal(12)),
                 split(row.getString(8)),
                 split(row.getString(9)),
                 approvals(connection, collaborationId, name, version),

@@ -1,5 +1,6 @@
 package dev.cleanroom.server.template;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
@@ -138,6 +139,67 @@ class TemplateApiTest {
         .body("events.action", hasItem("TEMPLATE_PROPOSED"))
         .body("events.action", hasItem("TEMPLATE_APPROVED"))
         .body("events.action", hasItem("TEMPLATE_RUN"));
+  }
+
+  @Test
+  void aTemplatesOwnBudgetLine_boundsAllItsRunsOfEveryVersion_beforeTheDatasetsDo() {
+    Collaboration room =
+        QueryStoryTest.loadedRoom(
+            Api.newCollaborationWithAnalysts("agency"),
+            policy ->
+                policy.replace(
+                    "\"allowedAnalysts\": [\"advertiser\"]",
+                    "\"allowedAnalysts\": [\"advertiser\", \"agency\"]"));
+    Map<String, Object> body = template("reach_since", REACH_SINCE, PARAMETERS);
+    body.put("budget", 0.5);
+    propose(room, body).statusCode(201).body("budget", equalTo(0.5f));
+    approve(room, "reach_since", 1).statusCode(200);
+
+    run(room, "advertiser", "reach_since", values("c1", "2026-01-01")).statusCode(200);
+    // Another analyst's run draws on the same line (202: the answer goes to the receiver).
+    run(room, "agency", "reach_since", values("c2", "2026-01-01")).statusCode(202);
+    QueryStoryTest.budgetOfCustomers(room, "0.25");
+    // The line is spent: refused whoever runs it, and no dataset budget moves.
+    run(room, "advertiser", "reach_since", values("c3", "2026-01-01"))
+        .statusCode(429)
+        .contentType("application/problem+json")
+        .body("type", equalTo("https://cleanroom.dev/problems/budget-exhausted"))
+        .body("detail", containsString("template:reach_since"));
+    QueryStoryTest.budgetOfCustomers(room, "0.25");
+    // A new version with a larger line: what the earlier version spent counts against it.
+    Map<String, Object> larger = template("reach_since", REACH_SINCE, PARAMETERS);
+    larger.put("budget", 0.75);
+    propose(room, larger).statusCode(201);
+    approve(room, "reach_since", 2).statusCode(200).body("budget", equalTo(0.75f));
+    run(room, "advertiser", "reach_since", values("c3", "2026-01-01"))
+        .statusCode(200)
+        .body("epsilonSpent", equalTo(0.25f));
+    run(room, "advertiser", "reach_since", values("c4", "2026-01-01")).statusCode(429);
+    // An answer already released is released again at no cost, line spent or not.
+    run(room, "advertiser", "reach_since", values("c1", "2026-01-01"))
+        .statusCode(200)
+        .body("epsilonSpent", equalTo(0));
+    QueryStoryTest.budgetOfCustomers(room, "0.5");
+    // Free SQL on the same datasets is not the template's and does not draw on its line.
+    room.as("advertiser")
+        .contentType(ContentType.JSON)
+        .body(
+            Map.of(
+                "sql",
+                "SELECT COUNT(DISTINCT c.customer_id) AS reach FROM advertiser.impressions i"
+                    + " JOIN retailer.customers c ON i.email_hash = c.email_hash"))
+        .post(room.path() + "/queries")
+        .then()
+        .statusCode(200);
+
+    for (Object budget : List.of(0, -1, 1001)) {
+      Map<String, Object> bad = template("bad_budget", REACH_SINCE, PARAMETERS);
+      bad.put("budget", budget);
+      propose(room, bad)
+          .statusCode(422)
+          .body("type", equalTo("https://cleanroom.dev/problems/invalid-input"))
+          .body("detail", equalTo("'budget' must be above 0 and at most 1000"));
+    }
   }
 
   @Test
