@@ -172,6 +172,42 @@ class ChangeRequestApiTest {
   }
 
   @Test
+  void versionPutInForceMeanwhile_isComparedAgain_andAsksTheProvidersItNowNeeds() {
+    Collaboration room = Api.newCollaborationWithAnalysts("agency");
+    room.declareCustomers();
+    room.declareImpressionsAs("advertiser");
+    String withJoin = TestData.demoPolicy("retailer.customers");
+    room.approvePolicy("customers", withJoin, 1);
+    propose(
+            room,
+            "customers",
+            replace(withJoin, ONLY_ADVERTISER, "\"allowedAnalysts\": [\"advertiser\", \"agency\"]"))
+        .statusCode(201);
+    approve(room, "customers", 2)
+        .statusCode(202)
+        .body("providers.provider", equalTo(List.of("retailer")));
+    // Version 3 drops the join and takes effect at once; version 2 now widens the join too.
+    propose(room, "customers", TestData.demoPolicyWithoutJoins("retailer.customers"))
+        .statusCode(201);
+    approve(room, "customers", 3).statusCode(200).body("status", equalTo("APPROVED"));
+
+    decide(room, "retailer", "customers", 2, "provider-approval")
+        .statusCode(202)
+        .body("status", equalTo("AWAITING_PROVIDERS"))
+        .body("providers.provider", equalTo(List.of("advertiser", "retailer")))
+        .body("providers.status", equalTo(List.of("AWAITED", "APPROVED")));
+    currentPolicyVersion(room, "customers", 3);
+    decide(room, "advertiser", "customers", 2, "provider-approval")
+        .statusCode(200)
+        .body("status", equalTo("APPROVED"));
+    currentPolicyVersion(room, "customers", 2);
+    room.as("privacy")
+        .get(policyPath(room, "customers"))
+        .then()
+        .body("status", equalTo(List.of("SUPERSEDED", "APPROVED", "SUPERSEDED")));
+  }
+
+  @Test
   void narrowingVersion_takesEffectAtOnce_withoutProviders() {
     Collaboration room = Api.newCollaborationWithAnalysts("agency");
     room.declareCustomers();
