@@ -209,6 +209,32 @@ public class LibraryProducers {
     return Base64.getDecoder().decode(text.strip());
   }
 
+  /**
+   * The subject key's 32 bytes, which fingerprint the people named in erasure receipts: {@code
+   * cleanroom.subject-key} (base64), or the key in {@code <data-dir>/subject.key}, generated there
+   * once if absent. Kept outside the metadata database, so that a copy of the database cannot test
+   * guessed identifiers against the receipts.
+   */
+  public static byte[] subjectKeyBytes(String dataDir, Optional<String> configured) {
+    String text =
+        configured
+            .filter(k -> !k.isBlank())
+            .orElseGet(
+                () ->
+                    secretFile(
+                        Path.of(dataDir, "subject.key"),
+                        () -> {
+                          byte[] bytes = new byte[32];
+                          new SecureRandom().nextBytes(bytes);
+                          return Base64.getEncoder().encodeToString(bytes);
+                        }));
+    byte[] key = Base64.getDecoder().decode(text.strip());
+    if (key.length < 32) {
+      throw new IllegalStateException("cleanroom.subject-key must be at least 32 bytes (base64)");
+    }
+    return key;
+  }
+
   private static MasterKey generatedKey(Path file, SecureRandom random) {
     return MasterKey.fromBase64(secretFile(file, () -> MasterKey.generate(random).toBase64()));
   }

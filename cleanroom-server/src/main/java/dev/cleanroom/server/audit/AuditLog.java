@@ -171,6 +171,33 @@ public class AuditLog {
         });
   }
 
+  /**
+   * The events of queries that read {@code table} (answered, freshly or from the cache, or failed
+   * after their budget was reserved), oldest first: what a subject lookup matches against the
+   * versions that held the person.
+   */
+  public List<AuditEvent> queriesReading(long collaborationId, String table) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "select position, occurred_at, actor, action, datasets, detail, epsilon,"
+                      + " outcome, previous_hash, hash from audit_event where collaboration_id = ?"
+                      + " and action in ('QUERY_ANSWERED', 'QUERY_FAILED') and ? = any(datasets)"
+                      + " order by position")) {
+            statement.setLong(1, collaborationId);
+            statement.setString(2, table);
+            List<AuditEvent> events = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+              while (row.next()) {
+                events.add(toEvent(row));
+              }
+            }
+            return events;
+          }
+        });
+  }
+
   /** Recomputes the whole chain of a collaboration. */
   public AuditVerification verify(long collaborationId) {
     return jdbc.inTransaction(

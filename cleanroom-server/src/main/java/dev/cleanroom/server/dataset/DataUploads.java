@@ -18,6 +18,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +43,7 @@ public class DataUploads {
   private final long maxUploadBytes;
   private final Event<DatasetVersionRecorded> versionRecorded;
   private final MeterRegistry metrics;
+  private final SubjectFingerprints fingerprints;
 
   @Inject
   public DataUploads(
@@ -50,7 +53,8 @@ public class DataUploads {
       BufferAllocator root,
       @ConfigProperty(name = "cleanroom.upload.max-bytes") long maxUploadBytes,
       Event<DatasetVersionRecorded> versionRecorded,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      SubjectFingerprints fingerprints) {
     this.catalog = catalog;
     this.policies = policies;
     this.store = store;
@@ -58,6 +62,7 @@ public class DataUploads {
     this.maxUploadBytes = maxUploadBytes;
     this.versionRecorded = versionRecorded;
     this.metrics = metrics;
+    this.fingerprints = fingerprints;
   }
 
   /** Ingests an upload as the dataset's next version; nothing is stored when any row is bad. */
@@ -119,22 +124,46 @@ public class DataUploads {
                             + "' has no approved policy naming its privacy unit"));
     ColumnPolicy unit = unitColumn(policy, dataset);
     ErasureResult result = store.erase(dataset.storageId(), unit.name(), unitValue, root);
-    Dataset updated =
-        catalog.recordVersion(
+    // The store accepted the value for the column's type, so it has a canonical form.
+    String subject =
+        fingerprints.fingerprint(
+            dataset, SubjectFingerprints.canonical(dataset, unit.name(), unitValue).orElseThrow());
+    DatasetCatalog.RecordedErasure recorded =
+        catalog.recordErasure(
             dataset,
             Math.toIntExact(result.version().version()),
             dataset.storageId(),
             result.version().rows(),
-            "ERASURE",
+            result.rowsRemoved(),
+            result.versionsRemoved(),
+            subject,
             owner);
     // The erased rows must not be answered from a version kept in memory.
     versionRecorded.fire(
         new DatasetVersionRecorded(dataset.storageId(), result.version().version()));
-    return new ErasureOutcome(updated.currentVersion(), result.rowsRemoved());
+    return new ErasureOutcome(
+        recorded.dataset().currentVersion(),
+        result.rowsRemoved(),
+        result.versionsRemoved().stream().map(Math::toIntExact).toList(),
+        recorded.receipt(),
+        recorded.erasedAt());
   }
 
-  /** The answer to an erasure. */
-  public record ErasureOutcome(int version, long rowsRemoved) {}
+  /**
+   * The answer to an erasure: its receipt.
+   *
+   * @param version the version written without the person
+   * @param rowsRemoved the person's rows in the version before it
+   * @param versionsRemoved the older versions removed from storage because they held the person
+   * @param receipt the receipt's id, by which the erasure is found again (a subject lookup lists it
+   *     too)
+   */
+  public record ErasureOutcome(
+      int version,
+      long rowsRemoved,
+      List<Integer> versionsRemoved,
+      String receipt,
+      Instant erasedAt) {}
 
   /** What an upload must satisfy beyond its types, derived from the policy in force (if any). */
   IngestRules rulesFor(Optional<DatasetPolicy> policy) {

@@ -23,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /** Dataset declarations and their current versions in the metadata store. */
@@ -120,29 +121,7 @@ public class DatasetCatalog implements OwnedTables {
       Dataset dataset, int version, String storageRef, long rows, String reason, Caller by) {
     return jdbc.inTransaction(
         connection -> {
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "insert into dataset_version (dataset_id, version, storage_ref, row_count,"
-                      + " reason, created_by, scale_out) values (?, ?, ?, ?, ?, ?, ?)")) {
-            statement.setLong(1, dataset.id());
-            statement.setInt(2, version);
-            statement.setString(3, storageRef);
-            statement.setLong(4, rows);
-            statement.setString(5, reason);
-            statement.setLong(6, by.memberId());
-            // Decided here, once per version, with noise: never from an exact size at query time.
-            statement.setBoolean(7, marks.mark(rows));
-            statement.executeUpdate();
-          }
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "update dataset set current_version = ? where id = ?"
-                      + " and (current_version is null or current_version < ?)")) {
-            statement.setInt(1, version);
-            statement.setLong(2, dataset.id());
-            statement.setInt(3, version);
-            statement.executeUpdate();
-          }
+          insertVersion(connection, dataset, version, storageRef, rows, reason, by);
           AuditLog.append(
               connection,
               dataset.collaborationId(),
@@ -156,6 +135,114 @@ public class DatasetCatalog implements OwnedTables {
   }
 
   /**
+   * Records an erasure the store has committed, in one transaction: its version (made current), the
+   * older versions it removed, and its receipt, which names the person by {@code
+   * subjectFingerprint} only; audited as {@code UNIT_ERASED} with the receipt's id.
+   */
+  public RecordedErasure recordErasure(
+      Dataset dataset,
+      int version,
+      String storageRef,
+      long rows,
+      long rowsRemoved,
+      List<Long> versionsRemoved,
+      String subjectFingerprint,
+      Caller by) {
+    String receipt = UUID.randomUUID().toString();
+    return jdbc.inTransaction(
+        connection -> {
+          insertVersion(connection, dataset, version, storageRef, rows, "ERASURE", by);
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "update dataset_version set removed_at = now() where dataset_id = ?"
+                      + " and version = any(?) and removed_at is null")) {
+            statement.setLong(1, dataset.id());
+            statement.setArray(
+                2,
+                connection.createArrayOf(
+                    "integer", versionsRemoved.stream().map(Math::toIntExact).toArray()));
+            statement.executeUpdate();
+          }
+          Instant erasedAt;
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "insert into erasure_receipt (id, dataset_id, subject_fingerprint, version,"
+                      + " rows_removed, versions_removed, erased_by) values (?, ?, ?, ?, ?, ?, ?)"
+                      + " returning erased_at")) {
+            statement.setString(1, receipt);
+            statement.setLong(2, dataset.id());
+            statement.setString(3, subjectFingerprint);
+            statement.setInt(4, version);
+            statement.setLong(5, rowsRemoved);
+            statement.setArray(
+                6,
+                connection.createArrayOf(
+                    "integer", versionsRemoved.stream().map(Math::toIntExact).toArray()));
+            statement.setLong(7, by.memberId());
+            try (ResultSet row = statement.executeQuery()) {
+              row.next();
+              erasedAt = row.getObject(1, OffsetDateTime.class).toInstant();
+            }
+          }
+          AuditLog.append(
+              connection,
+              dataset.collaborationId(),
+              AuditEntry.success(
+                  by.member(),
+                  "UNIT_ERASED",
+                  List.of(dataset.table()),
+                  "dataVersion="
+                      + version
+                      + " rows="
+                      + rows
+                      + " receipt="
+                      + receipt
+                      + " versionsRemoved="
+                      + versionsRemoved));
+          Dataset updated =
+              find(connection, dataset.collaborationId(), dataset.name()).orElseThrow();
+          return new RecordedErasure(updated, receipt, erasedAt);
+        });
+  }
+
+  /** An erasure as recorded: the dataset after it, and its receipt's id and time. */
+  public record RecordedErasure(Dataset dataset, String receipt, Instant erasedAt) {}
+
+  private void insertVersion(
+      Connection connection,
+      Dataset dataset,
+      int version,
+      String storageRef,
+      long rows,
+      String reason,
+      Caller by)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "insert into dataset_version (dataset_id, version, storage_ref, row_count,"
+                + " reason, created_by, scale_out) values (?, ?, ?, ?, ?, ?, ?)")) {
+      statement.setLong(1, dataset.id());
+      statement.setInt(2, version);
+      statement.setString(3, storageRef);
+      statement.setLong(4, rows);
+      statement.setString(5, reason);
+      statement.setLong(6, by.memberId());
+      // Decided here, once per version, with noise: never from an exact size at query time.
+      statement.setBoolean(7, marks.mark(rows));
+      statement.executeUpdate();
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "update dataset set current_version = ? where id = ?"
+                + " and (current_version is null or current_version < ?)")) {
+      statement.setInt(1, version);
+      statement.setLong(2, dataset.id());
+      statement.setInt(3, version);
+      statement.executeUpdate();
+    }
+  }
+
+  /**
    * A dataset's data versions, newest first, with their exact row counts: for its owner only, whose
    * own rows they count.
    */
@@ -164,7 +251,7 @@ public class DatasetCatalog implements OwnedTables {
         connection -> {
           try (PreparedStatement statement =
               connection.prepareStatement(
-                  "select version, row_count, reason, created_at from dataset_version"
+                  "select version, row_count, reason, created_at, removed_at from dataset_version"
                       + " where dataset_id = ? order by version desc")) {
             statement.setLong(1, dataset.id());
             List<DataVersionView> versions = new ArrayList<>();
@@ -175,7 +262,10 @@ public class DatasetCatalog implements OwnedTables {
                         row.getInt(1),
                         row.getLong(2),
                         row.getString(3),
-                        row.getObject(4, OffsetDateTime.class).toInstant()));
+                        row.getObject(4, OffsetDateTime.class).toInstant(),
+                        Optional.ofNullable(row.getObject(5, OffsetDateTime.class))
+                            .map(OffsetDateTime::toInstant)
+                            .orElse(null)));
               }
             }
             return versions;
@@ -187,8 +277,11 @@ public class DatasetCatalog implements OwnedTables {
    * One data version of a dataset.
    *
    * @param reason {@code UPLOAD} or {@code ERASURE}
+   * @param removedAt when its files were removed (an erasure removes the versions that held the
+   *     person), else {@code null}
    */
-  public record DataVersionView(int version, long rowCount, String reason, Instant createdAt) {}
+  public record DataVersionView(
+      int version, long rowCount, String reason, Instant createdAt, Instant removedAt) {}
 
   public List<Dataset> list(long collaborationId) {
     return jdbc.inTransaction(

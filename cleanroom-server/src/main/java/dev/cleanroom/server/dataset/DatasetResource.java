@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -32,12 +33,15 @@ public class DatasetResource {
   private final DatasetCatalog catalog;
   private final DataUploads uploads;
   private final CurrentCaller caller;
+  private final ErasureReceipts receipts;
 
   @Inject
-  public DatasetResource(DatasetCatalog catalog, DataUploads uploads, CurrentCaller caller) {
+  public DatasetResource(
+      DatasetCatalog catalog, DataUploads uploads, CurrentCaller caller, ErasureReceipts receipts) {
     this.catalog = catalog;
     this.uploads = uploads;
     this.caller = caller;
+    this.receipts = receipts;
   }
 
   @Operation(summary = "Declare a dataset: its columns and types (provider)")
@@ -112,9 +116,92 @@ public class DatasetResource {
     return catalog.versions(dataset);
   }
 
+  /** The receipts of a dataset's erasures, for its owner; they name no person. */
+  @Operation(summary = "The erasure receipts of a dataset, newest first (its owner)")
+  @APIResponse(responseCode = "200", description = "The receipts")
+  @APIResponse(responseCode = "403", description = "Not the dataset's owner")
+  @APIResponse(responseCode = "404", description = "No such dataset")
+  @GET
+  @Path("/{dataset}/erasures")
+  public List<ErasureReceipts.ErasureReceipt> erasures(
+      @PathParam("collaboration") String collaboration, @PathParam("dataset") String datasetName) {
+    return receipts.all(ownedDataset(collaboration, datasetName));
+  }
+
+  /** One erasure receipt, for the dataset's owner. */
+  @Operation(summary = "One erasure receipt of a dataset (its owner)")
+  @APIResponse(responseCode = "200", description = "The receipt")
+  @APIResponse(responseCode = "403", description = "Not the dataset's owner")
+  @APIResponse(responseCode = "404", description = "No such dataset or receipt")
+  @GET
+  @Path("/{dataset}/erasures/{receipt}")
+  public ErasureReceipts.ErasureReceipt erasure(
+      @PathParam("collaboration") String collaboration,
+      @PathParam("dataset") String datasetName,
+      @PathParam("receipt") String receipt) {
+    Dataset dataset = ownedDataset(collaboration, datasetName);
+    return receipts
+        .find(dataset, receipt)
+        .orElseThrow(
+            () ->
+                ServerException.notFound(
+                    "that erasure receipt of dataset '" + dataset.name() + "'"));
+  }
+
+  private Dataset ownedDataset(String collaboration, String datasetName) {
+    Caller provider = caller.get().require(collaboration, Role.PROVIDER);
+    Dataset dataset = catalog.require(provider.collaborationId(), datasetName);
+    if (provider.memberId() != dataset.ownerId()) {
+      throw ServerException.forbidden(
+          "only the owner of dataset '" + dataset.name() + "' sees its erasures");
+    }
+    return dataset;
+  }
+
+  /**
+   * Removes every row of one person (an erasure request) in a new version, with the identifier in
+   * the body rather than in the URL.
+   */
+  @Operation(
+      summary =
+          "Erase every row of one person, in a new version, and delete the older versions that"
+              + " held them (its owner); the identifier in the body")
+  @APIResponse(
+      responseCode = "200",
+      description =
+          "The erasure receipt: the new version, the rows removed, the older versions removed")
+  @APIResponse(responseCode = "400", description = "Malformed body or identifier")
+  @APIResponse(responseCode = "403", description = "Not the dataset's owner")
+  @APIResponse(responseCode = "404", description = "No such dataset")
+  @APIResponse(
+      responseCode = "409",
+      description = "The dataset has no data or no approved policy naming its privacy unit")
+  @POST
+  @Path("/{dataset}/erasures")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public DataUploads.ErasureOutcome eraseSubject(
+      @PathParam("collaboration") String collaboration,
+      @PathParam("dataset") String datasetName,
+      ErasureRequest request) {
+    Caller provider = caller.get().require(collaboration, Role.PROVIDER);
+    Dataset dataset = catalog.require(provider.collaborationId(), datasetName);
+    return uploads.erase(provider, dataset, Bodies.require(request).identifier());
+  }
+
+  /** The person to erase: the value of the dataset's privacy unit column that is theirs. */
+  @Schema(description = "The person to erase", example = "{\"identifier\": \"42\"}")
+  public record ErasureRequest(String identifier) {
+    public ErasureRequest {
+      SubjectIdentifier.require("identifier", identifier);
+    }
+  }
+
   /** Removes every row of one privacy unit (an erasure request) in a new version. */
   @Operation(summary = "Erase every row of one privacy unit, in a new version (its owner)")
-  @APIResponse(responseCode = "200", description = "The new version and how many rows it removed")
+  @APIResponse(
+      responseCode = "200",
+      description =
+          "The erasure receipt: the new version, the rows removed, the older versions removed")
   @APIResponse(responseCode = "403", description = "Not the dataset's owner")
   @APIResponse(responseCode = "404", description = "No such dataset")
   @APIResponse(

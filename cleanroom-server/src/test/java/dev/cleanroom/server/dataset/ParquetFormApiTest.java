@@ -104,8 +104,12 @@ class ParquetFormApiTest {
         .then()
         .statusCode(200)
         .body("version", equalTo(2))
-        .body("rowsRemoved", equalTo(1));
-    assertEquals(List.of("v1", "v2"), names(parquet));
+        .body("rowsRemoved", equalTo(1))
+        .body("versionsRemoved", equalTo(List.of(1)));
+    // Version 1 held the person: removed in both forms.
+    assertEquals(List.of("v2"), names(parquet));
+    assertEquals(
+        List.of("v0000000002.arrows.enc", "v0000000002.key"), names(datasets.resolve(storageId)));
     assertEquals(List.of(ParquetVersionWriter.PART_FILE), names(parquet.resolve("v2")));
   }
 

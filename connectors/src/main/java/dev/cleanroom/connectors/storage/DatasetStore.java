@@ -271,8 +271,9 @@ public final class DatasetStore {
 
   /**
    * Writes a new version without every row whose {@code unitColumn} equals {@code unitValue} (an
-   * erasure request). The unit column must be BIGINT, INTEGER or VARCHAR; the value is given as
-   * text, as it arrives in a request path.
+   * erasure request), then removes every older version that holds a row of that unit, in both
+   * forms, so that no stored version keeps the person. The unit column must be BIGINT, INTEGER or
+   * VARCHAR; the value is given as text, as it arrives in a request.
    */
   public ErasureResult erase(
       String datasetId, String unitColumn, String unitValue, BufferAllocator allocator) {
@@ -311,6 +312,7 @@ public final class DatasetStore {
                           "dataset '" + datasetId + "' has no column '" + unitColumn + "'"));
       Object target = unitKey(schema.column(column).type(), unitColumn, unitValue);
       long removed = 0;
+      StoredVersion written;
       try (VersionWriter writer = beginVersionLocked(datasetId, schema, erasure, () -> {});
           VectorSchemaRoot kept = VectorSchemaRoot.create(schema.arrowSchema(), erasure)) {
         while (reader.loadNextBatch()) {
@@ -331,10 +333,69 @@ public final class DatasetStore {
           kept.setRowCount(count);
           writer.write(kept);
         }
-        return new ErasureResult(writer.commit(), removed);
+        written = writer.commit();
       } catch (IOException e) {
         throw VersionFiles.failure("erasure in '" + datasetId + "' failed", e);
       }
+      List<Long> versionsRemoved = new ArrayList<>();
+      for (long older : versions(datasetId)) {
+        if (older < written.version()
+            && unitRowsIn(datasetId, older, unitColumn, unitValue, erasure) > 0) {
+          removeVersionLocked(datasetId, older);
+          versionsRemoved.add(older);
+        }
+      }
+      return new ErasureResult(written, removed, versionsRemoved);
+    }
+  }
+
+  /**
+   * How many rows of a committed version have {@code unitValue} in {@code unitColumn}: what a
+   * provider's lookup of one person in its own data counts. Typed and matched as {@link #erase}
+   * does; holds no lock (versions are immutable).
+   */
+  public long unitRows(
+      String datasetId,
+      long version,
+      String unitColumn,
+      String unitValue,
+      BufferAllocator allocator) {
+    requireNonNull(unitColumn, "unitColumn is null");
+    requireNonNull(unitValue, "unitValue is null");
+    return unitRowsIn(datasetId, version, unitColumn, unitValue, allocator);
+  }
+
+  private long unitRowsIn(
+      String datasetId,
+      long version,
+      String unitColumn,
+      String unitValue,
+      BufferAllocator allocator) {
+    try (BufferAllocator lookup =
+            allocator.newChildAllocator(
+                "unit-rows-" + datasetId + "-v" + version, 0, allocator.getLimit());
+        StoredVersionReader reader = openVersion(datasetId, version, lookup)) {
+      DatasetSchema schema = reader.schema();
+      int column =
+          schema
+              .indexOf(unitColumn)
+              .orElseThrow(
+                  () ->
+                      new ConnectorException(
+                          ConnectorErrorCode.INVALID_ARGUMENT,
+                          "dataset '" + datasetId + "' has no column '" + unitColumn + "'"));
+      Object target = unitKey(schema.column(column).type(), unitColumn, unitValue);
+      long rows = 0;
+      while (reader.loadNextBatch()) {
+        VectorSchemaRoot batch = reader.root();
+        FieldVector units = batch.getVector(column);
+        for (int row = 0; row < batch.getRowCount(); row++) {
+          if (matches(units, row, target)) {
+            rows++;
+          }
+        }
+      }
+      return rows;
     }
   }
 
@@ -477,9 +538,17 @@ public final class DatasetStore {
    * version is refused, so a version number is never used twice.
    */
   public void removeVersion(String datasetId, long version) {
-    Path directory = directory(datasetId);
     Semaphore lock = lockFor(datasetId);
     lock.acquireUninterruptibly();
+    try {
+      removeVersionLocked(datasetId, version);
+    } finally {
+      lock.release();
+    }
+  }
+
+  private void removeVersionLocked(String datasetId, long version) {
+    Path directory = directory(datasetId);
     try {
       Path dataFile = directory.resolve(VersionFiles.dataFileName(version));
       if (!Files.isRegularFile(dataFile)) {
@@ -503,8 +572,6 @@ public final class DatasetStore {
     } catch (IOException e) {
       throw VersionFiles.failure(
           "removing version " + version + " of '" + datasetId + "' failed", e);
-    } finally {
-      lock.release();
     }
   }
 

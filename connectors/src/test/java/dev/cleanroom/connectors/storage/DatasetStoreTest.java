@@ -213,9 +213,43 @@ class DatasetStoreTest {
       expected.remove(Long.valueOf(4321));
       assertEquals(expected, customerIds(erased));
     }
-    try (LoadedDataset original = store.load(DATASET, 1, memory.allocator())) {
-      assertEquals(5000, original.rowCount());
+    // The version that held the person is gone: no stored version keeps them.
+    assertEquals(List.of(1L), result.versionsRemoved());
+    assertEquals(List.of(2L), store.versions(DATASET));
+  }
+
+  @Test
+  void erasure_removesEveryOlderVersionThatHeldTheUnitAndKeepsTheOthers() throws IOException {
+    upload(csv(1, 10)); // v1: units 1..10
+    upload(csv(20, 10)); // v2: units 20..29, without 5
+    upload(csv(3, 5)); // v3: units 3..7
+    assertEquals(1, store.unitRows(DATASET, 1, "customer_id", "5", memory.allocator()));
+    assertEquals(0, store.unitRows(DATASET, 2, "customer_id", "5", memory.allocator()));
+    assertEquals(1, store.unitRows(DATASET, 3, "customer_id", "5", memory.allocator()));
+
+    ErasureResult result = store.erase(DATASET, "customer_id", "5", memory.allocator());
+
+    assertEquals(new StoredVersion(DATASET, 4, 4), result.version());
+    assertEquals(1, result.rowsRemoved());
+    assertEquals(List.of(1L, 3L), result.versionsRemoved());
+    assertEquals(List.of(2L, 4L), store.versions(DATASET));
+    assertEquals(0, store.unitRows(DATASET, 4, "customer_id", "5", memory.allocator()));
+    try (LoadedDataset kept = store.load(DATASET, 2, memory.allocator())) {
+      assertEquals(ids(20, 10), customerIds(kept));
     }
+  }
+
+  @Test
+  void unitRows_findsTheUnitAndRefusesAValueOfTheWrongType() throws IOException {
+    upload(csv(1, 3));
+    assertEquals(1, store.unitRows(DATASET, 1, "customer_id", "2", memory.allocator()));
+    assertEquals(0, store.unitRows(DATASET, 1, "customer_id", "99", memory.allocator()));
+    ConnectorException e =
+        assertThrows(
+            ConnectorException.class,
+            () -> store.unitRows(DATASET, 1, "customer_id", "x@example.com", memory.allocator()));
+    assertEquals(ConnectorErrorCode.INVALID_ARGUMENT, e.code());
+    assertFalse(e.getMessage().contains("example"), e.getMessage());
   }
 
   @Test
