@@ -382,7 +382,10 @@ function renderVersions() {
 
 async function approve(version) {
   const approved = await api('POST', base() + '/datasets/' + segment(editing.dataset.name) + '/policy/' + version.version + '/approve');
-  byId('policy-status').textContent = 'Version ' + approved.version + ' is approved and in force.';
+  byId('policy-status').textContent = approved.status === 'AWAITING_PROVIDERS'
+    ? 'Version ' + approved.version + ' exposes more data than the version in force; it takes effect once '
+      + approved.providers.filter((p) => p.status === 'AWAITED').map((p) => p.provider).join(', ') + ' approve it.'
+    : 'Version ' + approved.version + ' is approved and in force.';
   editing.versions = await api('GET', base() + '/datasets/' + segment(editing.dataset.name) + '/policy');
   renderVersions();
   await loadDatasets();

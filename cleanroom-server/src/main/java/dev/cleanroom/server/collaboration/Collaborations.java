@@ -183,17 +183,7 @@ public class Collaborations {
           AuditLog.startChain(connection, collaborationId);
           List<CreatedMember> created = new ArrayList<>();
           for (NewMember member : request.members()) {
-            long memberId;
-            try (PreparedStatement statement =
-                connection.prepareStatement(
-                    "insert into member (collaboration_id, name, roles) values (?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-              statement.setLong(1, collaborationId);
-              statement.setString(2, member.name());
-              statement.setString(3, MemberDirectory.formatRoles(member.roles()));
-              statement.executeUpdate();
-              memberId = generatedId(statement);
-            }
+            long memberId = addMember(connection, collaborationId, member);
             String key = keyOf.apply(member.name());
             MemberDirectory.storeKey(connection, memberId, key, actor, now, keysExpireAt);
             created.add(new CreatedMember(member.name(), member.roles(), key));
@@ -211,6 +201,26 @@ public class Collaborations {
                       + termText(request.term())));
           return new CreatedCollaboration(request.name(), created);
         });
+  }
+
+  /**
+   * Inserts a member, without a key, inside the caller's transaction: how members are created with
+   * their collaboration and, later, by an applied change request.
+   *
+   * @return the new member's id
+   */
+  public static long addMember(Connection connection, long collaborationId, NewMember member)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "insert into member (collaboration_id, name, roles) values (?, ?, ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+      statement.setLong(1, collaborationId);
+      statement.setString(2, member.name());
+      statement.setString(3, MemberDirectory.formatRoles(member.roles()));
+      statement.executeUpdate();
+      return generatedId(statement);
+    }
   }
 
   /** The collaboration as its members see it. */

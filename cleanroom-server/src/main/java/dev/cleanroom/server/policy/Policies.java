@@ -1,5 +1,6 @@
 package dev.cleanroom.server.policy;
 
+import dev.cleanroom.querypolicy.policy.AllowedJoin;
 import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.PolicyJson;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -54,20 +56,90 @@ public class Policies implements ApprovedPolicies {
   }
 
   /**
-   * Makes a draft the version in force, if it is still consistent with the collaboration: what it
-   * names may have changed since it was proposed, or it was stored before a check existed.
+   * A privacy officer's approval of a draft, if it is still consistent with the collaboration: what
+   * it names may have changed since it was proposed, or it was stored before a check existed. The
+   * draft takes effect at once unless it widens what the version in force exposes; then it awaits
+   * the providers whose data it exposes more ({@link #widening}).
    *
    * @param selfApprovalAllowed whether the draft's author may approve it (the demo allows it)
    */
   public PolicyVersion approve(
       Dataset dataset, int version, Caller approver, boolean selfApprovalAllowed) {
+    return versions.approve(dataset, version, approver, selfApprovalAllowed, rules(dataset));
+  }
+
+  /**
+   * A provider's approval or refusal of a version awaiting it; the last approval puts the version
+   * in force, checked again like an officer's approval.
+   */
+  public PolicyVersion decide(Dataset dataset, int version, Caller provider, boolean approve) {
+    return versions.decide(dataset, version, provider, approve, rules(dataset));
+  }
+
+  private PolicyVersions.ApprovalRules rules(Dataset dataset) {
     PolicyReferences references = references(dataset.collaborationId());
-    return versions.approve(
-        dataset,
-        version,
-        approver,
-        selfApprovalAllowed,
-        draft -> requireConsistent(dataset, parse(draft.document()), references));
+    return new PolicyVersions.ApprovalRules() {
+      @Override
+      public void requireConsistent(PolicyVersion version) {
+        Policies.requireConsistent(dataset, parse(version.document()), references);
+      }
+
+      @Override
+      public PolicyVersions.Widening widening(
+          PolicyVersion version, Optional<PolicyVersion> inForce) {
+        return inForce
+            .map(current -> Policies.this.widening(dataset, read(current), read(version)))
+            .orElse(PolicyVersions.Widening.NONE);
+      }
+    };
+  }
+
+  /**
+   * What {@code next} exposes beyond {@code inForce}, and whose approval that needs: an analyst
+   * {@code inForce} does not allow, or a join it does not allow, needs the dataset's owner; a new
+   * join needs the owner of the other table too. Anything else (bounds, epsilon, classes, budget)
+   * is the privacy officers' to approve alone.
+   */
+  PolicyVersions.Widening widening(Dataset dataset, DatasetPolicy inForce, DatasetPolicy next) {
+    List<String> newAnalysts =
+        next.allowedAnalysts().stream()
+            .filter(analyst -> !inForce.allowedAnalysts().contains(analyst))
+            .sorted()
+            .toList();
+    List<AllowedJoin> newJoins =
+        next.allowedJoins().stream()
+            .filter(join -> !inForce.allowedJoins().contains(join))
+            .toList();
+    if (newAnalysts.isEmpty() && newJoins.isEmpty()) {
+      return PolicyVersions.Widening.NONE;
+    }
+    Map<String, Dataset> byTable =
+        datasets.list(dataset.collaborationId()).stream()
+            .collect(Collectors.toMap(Dataset::table, Function.identity()));
+    Map<Long, PolicyVersions.Provider> providers = new TreeMap<>();
+    providers.put(
+        dataset.ownerId(), new PolicyVersions.Provider(dataset.ownerId(), dataset.owner()));
+    for (AllowedJoin join : newJoins) {
+      // A join with a table that is no dataset is refused by requireConsistent before this.
+      Dataset other = byTable.get(join.other().toString());
+      if (other != null) {
+        providers.putIfAbsent(
+            other.ownerId(), new PolicyVersions.Provider(other.ownerId(), other.owner()));
+      }
+    }
+    List<String> description = new ArrayList<>();
+    if (!newAnalysts.isEmpty()) {
+      description.add("newAnalysts=" + String.join(",", newAnalysts));
+    }
+    if (!newJoins.isEmpty()) {
+      description.add(
+          "newJoins="
+              + newJoins.stream()
+                  .map(join -> join.column() + ":" + join.other() + "." + join.otherColumn())
+                  .collect(Collectors.joining(",")));
+    }
+    return new PolicyVersions.Widening(
+        List.copyOf(providers.values()), String.join(" ", description));
   }
 
   @Override

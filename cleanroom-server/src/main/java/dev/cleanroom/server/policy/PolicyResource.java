@@ -137,19 +137,85 @@ public class PolicyResource {
 
   @Operation(
       summary =
-          "Make a draft the version in force (privacy officer; not its author unless configured)")
-  @APIResponse(responseCode = "200", description = "The approved version")
+          "Approve a draft (privacy officer; not its author unless configured): it takes effect at"
+              + " once, or, when it allows an analyst or a join the version in force does not,"
+              + " awaits the providers whose data it exposes more")
+  @APIResponse(responseCode = "200", description = "The approved version, now in force")
+  @APIResponse(
+      responseCode = "202",
+      description =
+          "The version, AWAITING_PROVIDERS: it takes effect once every provider listed as AWAITED"
+              + " approves it (provider-approval)")
   @APIResponse(responseCode = "403", description = "Not a privacy officer, or the draft's author")
   @APIResponse(responseCode = "404", description = "No such dataset or version")
   @APIResponse(responseCode = "409", description = "Not a draft")
+  @APIResponse(
+      responseCode = "422",
+      description = "The draft contradicts the collaboration now (every problem named)")
   @POST
   @Path("/{version}/approve")
-  public PolicyVersion approve(
+  public Response approve(
       @PathParam("collaboration") String collaboration,
       @PathParam("dataset") String datasetName,
       @PathParam("version") int version) {
     Caller officer = caller.get().require(collaboration, Role.PRIVACY_OFFICER);
     Dataset dataset = catalog.require(officer.collaborationId(), datasetName);
-    return policies.approve(dataset, version, officer, selfApproval);
+    return answer(policies.approve(dataset, version, officer, selfApproval));
+  }
+
+  @Operation(
+      summary =
+          "Approve, as a provider whose approval it awaits, a version that exposes your data more;"
+              + " the last awaited approval puts it in force")
+  @APIResponse(responseCode = "200", description = "The version, now in force")
+  @APIResponse(
+      responseCode = "202",
+      description = "The version, still awaiting other providers (listed as AWAITED)")
+  @APIResponse(responseCode = "403", description = "Not a member")
+  @APIResponse(responseCode = "404", description = "No such dataset or version")
+  @APIResponse(
+      responseCode = "409",
+      description =
+          "The version does not await this member's approval (provider-approval-not-awaited)")
+  @APIResponse(
+      responseCode = "422",
+      description = "The version contradicts the collaboration now (every problem named)")
+  @POST
+  @Path("/{version}/provider-approval")
+  public Response approveAsProvider(
+      @PathParam("collaboration") String collaboration,
+      @PathParam("dataset") String datasetName,
+      @PathParam("version") int version) {
+    Caller provider = caller.get().requireMemberOf(collaboration);
+    Dataset dataset = catalog.require(provider.collaborationId(), datasetName);
+    return answer(policies.decide(dataset, version, provider, true));
+  }
+
+  @Operation(
+      summary =
+          "Refuse, as a provider whose approval it awaits, a version that exposes your data more;"
+              + " it becomes REFUSED and never takes effect")
+  @APIResponse(responseCode = "200", description = "The version, REFUSED")
+  @APIResponse(responseCode = "403", description = "Not a member")
+  @APIResponse(responseCode = "404", description = "No such dataset or version")
+  @APIResponse(
+      responseCode = "409",
+      description =
+          "The version does not await this member's approval (provider-approval-not-awaited)")
+  @POST
+  @Path("/{version}/provider-refusal")
+  public PolicyVersion refuseAsProvider(
+      @PathParam("collaboration") String collaboration,
+      @PathParam("dataset") String datasetName,
+      @PathParam("version") int version) {
+    Caller provider = caller.get().requireMemberOf(collaboration);
+    Dataset dataset = catalog.require(provider.collaborationId(), datasetName);
+    return policies.decide(dataset, version, provider, false);
+  }
+
+  /** 202 for a version that still awaits providers, 200 otherwise. */
+  private static Response answer(PolicyVersion version) {
+    int status = PolicyVersion.AWAITING_PROVIDERS.equals(version.status()) ? 202 : 200;
+    return Response.status(status).entity(version).build();
   }
 }

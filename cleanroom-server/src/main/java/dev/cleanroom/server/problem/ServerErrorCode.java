@@ -48,7 +48,22 @@ public enum ServerErrorCode {
       422, "fairness-not-a-reach-question", "Not a reach question a fairness report can split"),
   /** The segment is not declared sensitive by the policy of a table the question reads. */
   FAIRNESS_SEGMENT_NOT_SENSITIVE(
-      422, "fairness-segment-not-sensitive", "The segment is not a declared sensitive segment");
+      422, "fairness-segment-not-sensitive", "The segment is not a declared sensitive segment"),
+  // Governance (#18): change requests.
+  /**
+   * A provider's approval or refusal of a policy version that does not await it: the version is not
+   * awaiting providers, or the caller is not one of them, or has decided already.
+   */
+  PROVIDER_APPROVAL_NOT_AWAITED(
+      409, "provider-approval-not-awaited", "No approval of this provider is awaited"),
+  /**
+   * An approval or rejection of a change request that does not await the caller: the request is
+   * applied or rejected, or the caller is not one of its providers, or has decided already.
+   */
+  CHANGE_APPROVAL_NOT_AWAITED(
+      409, "change-approval-not-awaited", "No approval of this provider is awaited"),
+  /** A change request adding a member whose name a member or a pending request has already. */
+  MEMBER_EXISTS(409, "member-exists", "The collaboration has a member of that name");
 
   private final int status;
   private final String slug;
