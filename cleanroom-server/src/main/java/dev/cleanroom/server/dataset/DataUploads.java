@@ -122,12 +122,12 @@ public class DataUploads {
                         "dataset '"
                             + dataset.name()
                             + "' has no approved policy naming its privacy unit"));
-    ColumnPolicy unit = unitColumn(policy, dataset);
-    ErasureResult result = store.erase(dataset.storageId(), unit.name(), unitValue, root);
+    String unit = unitColumn(policy, dataset);
+    ErasureResult result = store.erase(dataset.storageId(), unit, unitValue, root);
     // The store accepted the value for the column's type, so it has a canonical form.
     String subject =
         fingerprints.fingerprint(
-            dataset, SubjectFingerprints.canonical(dataset, unit.name(), unitValue).orElseThrow());
+            dataset, SubjectFingerprints.canonical(dataset, unit, unitValue).orElseThrow());
     DatasetCatalog.RecordedErasure recorded =
         catalog.recordErasure(
             dataset,
@@ -194,17 +194,15 @@ public class DataUploads {
         .collect(Collectors.toSet());
   }
 
-  private static ColumnPolicy unitColumn(DatasetPolicy policy, Dataset dataset) {
-    return policy.columns().stream()
-        .filter(c -> c.columnClass() == ColumnClass.PRIVACY_UNIT)
-        .findFirst()
+  private static String unitColumn(DatasetPolicy policy, Dataset dataset) {
+    return SubjectFingerprints.subjectColumn(dataset, policy)
         .orElseThrow(
             () ->
                 new ServerException(
                     ServerErrorCode.CONFLICT,
-                    "dataset '"
+                    "the approved policy of dataset '"
                         + dataset.name()
-                        + "' has no privacy unit column of its own; erase in the table that has"));
+                        + "' names no privacy unit column, nor a join key linked to one"));
   }
 
   private static void requireOwner(Caller caller, Dataset dataset) {

@@ -2,6 +2,9 @@ package dev.cleanroom.server.dataset;
 
 import dev.cleanroom.connectors.crypto.KeyedHash;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
+import dev.cleanroom.querypolicy.policy.ColumnClass;
+import dev.cleanroom.querypolicy.policy.ColumnPolicy;
+import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.server.LibraryProducers;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -37,6 +40,28 @@ public class SubjectFingerprints {
    */
   public String fingerprint(Dataset dataset, String canonicalIdentifier) {
     return KeyedHash.hex(key, LABEL, Long.toString(dataset.id()), canonicalIdentifier);
+  }
+
+  /**
+   * The column whose value says whose a row is: the policy's privacy unit column, else a join key
+   * that links to another table's privacy unit ({@code linksToUnitOf}, as a purchases table's
+   * customer id); empty when the policy has neither, or names a column the dataset lacks.
+   */
+  public static Optional<String> subjectColumn(Dataset dataset, DatasetPolicy policy) {
+    Optional<String> unit =
+        policy.columns().stream()
+            .filter(column -> column.columnClass() == ColumnClass.PRIVACY_UNIT)
+            .map(ColumnPolicy::name)
+            .findFirst();
+    Optional<String> column =
+        unit.or(
+            () ->
+                policy.columns().stream()
+                    .filter(c -> c.columnClass() == ColumnClass.JOIN_KEY)
+                    .filter(c -> c.linksToUnitOf() != null)
+                    .map(ColumnPolicy::name)
+                    .findFirst());
+    return column.filter(name -> dataset.schema().indexOf(name).isPresent());
   }
 
   /**

@@ -1,8 +1,6 @@
 package dev.cleanroom.server.subject;
 
 import dev.cleanroom.connectors.storage.DatasetStore;
-import dev.cleanroom.querypolicy.policy.ColumnClass;
-import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.server.audit.AuditEntry;
 import dev.cleanroom.server.audit.AuditEvent;
@@ -89,8 +87,8 @@ public class SubjectLookups {
         notSearched.add(
             new NotSearched(
                 dataset.table(),
-                "no approved policy names a privacy unit column of this dataset, so no column"
-                    + " says whose a row is"));
+                "no approved policy names a privacy unit column of this dataset, or a join key"
+                    + " linked to one, so no column says whose a row is"));
         continue;
       }
       Optional<String> canonical = SubjectFingerprints.canonical(dataset, unit.get(), identifier);
@@ -167,12 +165,7 @@ public class SubjectLookups {
   }
 
   private static Optional<String> unitColumn(Dataset dataset, Optional<DatasetPolicy> policy) {
-    return policy.stream()
-        .flatMap(p -> p.columns().stream())
-        .filter(column -> column.columnClass() == ColumnClass.PRIVACY_UNIT)
-        .map(ColumnPolicy::name)
-        .filter(name -> dataset.schema().indexOf(name).isPresent())
-        .findFirst();
+    return policy.flatMap(p -> SubjectFingerprints.subjectColumn(dataset, p));
   }
 
   /**
