@@ -196,6 +196,35 @@ class DemoProfileTest {
     }
   }
 
+  /**
+   * JDBC tools cannot set a call header, but the Flight SQL JDBC driver sends the URL's parameters
+   * it does not know itself as headers: {@code purpose=...} in the URL is the query's purpose.
+   */
+  @Test
+  void flightSqlJdbc_purposeInTheUrl_namesThePurpose() throws Exception {
+    String url =
+        "jdbc:arrow-flight-sql://127.0.0.1:"
+            + flight.port().getAsInt()
+            + "/?useEncryption=false&token=demo-advertiser-key";
+    try (java.sql.Connection without = java.sql.DriverManager.getConnection(url);
+        java.sql.Statement statement = without.createStatement()) {
+      java.sql.SQLException refused =
+          assertThrows(
+              java.sql.SQLException.class, () -> statement.executeQuery(PURCHASES_BY_CHANNEL));
+      assertTrue(
+          String.valueOf(refused.getMessage()).contains("PURPOSE_REQUIRED")
+              || String.valueOf(refused.getCause()).contains("PURPOSE_REQUIRED"),
+          String.valueOf(refused));
+    }
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(url + "&purpose=measurement");
+        java.sql.Statement statement = connection.createStatement();
+        java.sql.ResultSet rows = statement.executeQuery(PURCHASES_BY_CHANNEL)) {
+      assertEquals("channel", rows.getMetaData().getColumnName(1));
+      assertTrue(rows.next(), "the purchases by channel are released for measurement");
+    }
+  }
+
   @Test
   void queryWithoutAPurpose_isRefusedOnThePurchases_andSpendsNothing() {
     double before = purchasesBudgetLeft();
