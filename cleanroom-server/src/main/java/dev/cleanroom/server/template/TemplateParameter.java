@@ -47,7 +47,13 @@ public record TemplateParameter(String name, Type type) {
     BOOLEAN,
     STRING_LIST,
     INTEGER_LIST,
-    DATE_LIST;
+    DECIMAL_LIST,
+    DATE_LIST,
+    TIMESTAMP_LIST,
+    BOOLEAN_LIST;
+
+    /** The most digits a DECIMAL value may have on either side of the point. */
+    private static final int MAX_DECIMAL_DIGITS = 38;
 
     private static final DateTimeFormatter TIMESTAMP_TEXT =
         DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT);
@@ -60,7 +66,10 @@ public record TemplateParameter(String name, Type type) {
       return switch (this) {
         case STRING_LIST -> STRING;
         case INTEGER_LIST -> INTEGER;
+        case DECIMAL_LIST -> DECIMAL;
         case DATE_LIST -> DATE;
+        case TIMESTAMP_LIST -> TIMESTAMP;
+        case BOOLEAN_LIST -> BOOLEAN;
         default -> this;
       };
     }
@@ -116,10 +125,19 @@ public record TemplateParameter(String name, Type type) {
           return Long.toString(value.asLong());
         }
         case DECIMAL -> {
-          if (!value.isNumber()) {
+          if (!value.isNumber()
+              || (value.isFloatingPointNumber()
+                  && !value.isBigDecimal()
+                  && !Double.isFinite(value.doubleValue()))) {
             throw wrongType(parameter, type.describe());
           }
           BigDecimal number = value.decimalValue();
+          // 1e999999999 is a short JSON number whose plain text would be a billion digits.
+          if (number.scale() > MAX_DECIMAL_DIGITS
+              || number.precision() - number.scale() > MAX_DECIMAL_DIGITS) {
+            throw wrongType(
+                parameter, "a number of at most " + MAX_DECIMAL_DIGITS + " digits each side");
+          }
           return number.toPlainString();
         }
         case BOOLEAN -> {

@@ -2,6 +2,7 @@ package dev.cleanroom.server.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,5 +57,48 @@ class TemplateSqlTest {
     assertEquals("SELECT COUNT(*) FROM t WHERE campaign_id = 'c1'' OR 1=1 --' AND 1 = 1", bound);
     // Scanning the bound SQL again finds the value inside one string: no placeholder, no comment.
     assertEquals(List.of(), TemplateSql.of(bound).placeholders());
+  }
+
+  @Test
+  void everyTypeRendersItsLiteralFromTheParsedValue_andRefusesOthers() throws Exception {
+    assertEquals("7", literal(TemplateParameter.Type.INTEGER, "7"));
+    assertEquals("12.5", literal(TemplateParameter.Type.DECIMAL, "12.50"));
+    assertEquals("DATE '2026-02-01'", literal(TemplateParameter.Type.DATE, "\"2026-02-01\""));
+    assertEquals(
+        "TIMESTAMP '2026-02-01 10:30:00'",
+        literal(TemplateParameter.Type.TIMESTAMP, "\"2026-02-01T10:30:00\""));
+    assertEquals("TRUE", literal(TemplateParameter.Type.BOOLEAN, "true"));
+    assertEquals("1.5, 2", literal(TemplateParameter.Type.DECIMAL_LIST, "[1.5, 2]"));
+    assertEquals(
+        "TIMESTAMP '2026-02-01 00:00:00', TIMESTAMP '2026-03-01 12:00:00'",
+        literal(
+            TemplateParameter.Type.TIMESTAMP_LIST,
+            "[\"2026-02-01 00:00:00\", \"2026-03-01 12:00:00\"]"));
+    assertEquals("TRUE, FALSE", literal(TemplateParameter.Type.BOOLEAN_LIST, "[true, false]"));
+    for (String[] refused :
+        new String[][] {
+          {"INTEGER", "\"7\""},
+          {"INTEGER", "7.5"},
+          {"DECIMAL", "1e999999999"},
+          {"DECIMAL", "1e60"},
+          {"DATE", "\"2026-2-1\""},
+          {"BOOLEAN", "\"true\""},
+          {"BOOLEAN_LIST", "[]"},
+          {"DECIMAL_LIST", "[1, \"2\"]"},
+          {"TIMESTAMP", "\"tomorrow\""}
+        }) {
+      TemplateParameter.Type type = TemplateParameter.Type.valueOf(refused[0]);
+      dev.cleanroom.server.problem.ServerException e =
+          assertThrows(
+              dev.cleanroom.server.problem.ServerException.class,
+              () -> literal(type, refused[1]),
+              refused[0] + " " + refused[1]);
+      assertEquals(dev.cleanroom.server.problem.ServerErrorCode.TEMPLATE_PARAMETER_TYPE, e.code());
+      assertTrue(e.getMessage().startsWith("parameter 'p' must be"), e.getMessage());
+    }
+  }
+
+  private static String literal(TemplateParameter.Type type, String json) throws Exception {
+    return type.literal("p", JSON.readTree(json));
   }
 }
