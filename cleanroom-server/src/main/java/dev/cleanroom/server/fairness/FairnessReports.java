@@ -1,5 +1,7 @@
 package dev.cleanroom.server.fairness;
 
+import dev.cleanroom.querypolicy.PolicyErrorCode;
+import dev.cleanroom.querypolicy.PolicyException;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.policy.ColumnClass;
 import dev.cleanroom.querypolicy.policy.ColumnPolicy;
@@ -7,6 +9,9 @@ import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.server.audit.AuditEntry;
 import dev.cleanroom.server.audit.AuditLog;
 import dev.cleanroom.server.auth.Caller;
+import dev.cleanroom.server.budget.BudgetAccounts;
+import dev.cleanroom.server.dataset.Dataset;
+import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.fairness.FairnessRequests.FairnessReport;
 import dev.cleanroom.server.fairness.FairnessRequests.FairnessRequest;
 import dev.cleanroom.server.policy.QueryCatalog;
@@ -19,9 +24,13 @@ import dev.cleanroom.server.query.QueryService;
 import dev.cleanroom.spi.TableName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -52,12 +61,57 @@ public class FairnessReports {
   private final QueryService queries;
   private final QueryCatalog catalog;
   private final AuditLog audit;
+  private final DatasetCatalog datasets;
+  private final BudgetAccounts budgets;
+  private final Clock clock;
 
   @Inject
-  public FairnessReports(QueryService queries, QueryCatalog catalog, AuditLog audit) {
+  public FairnessReports(
+      QueryService queries,
+      QueryCatalog catalog,
+      AuditLog audit,
+      DatasetCatalog datasets,
+      BudgetAccounts budgets,
+      Clock clock) {
     this.queries = queries;
     this.catalog = catalog;
     this.audit = audit;
+    this.datasets = datasets;
+    this.budgets = budgets;
+    this.clock = clock;
+  }
+
+  /**
+   * Refuses the report (429 budget-exhausted, nothing charged) when what the analyst has left on a
+   * dataset does not cover both parts' epsilon there, so that a report is not cut in half by a
+   * budget that could only pay for its first part. Queries running at the same time can still spend
+   * the rest between the two parts; then the second part is refused as any query would be.
+   */
+  private void requireBudgetForBothParts(
+      Caller analyst, List<Explanation> parts, Map<TableName, DatasetPolicy> policies) {
+    Map<String, BigDecimal> needed = new TreeMap<>();
+    for (Explanation part : parts) {
+      for (String table : part.tables()) {
+        needed.merge(table, part.epsilon(), BigDecimal::add);
+      }
+    }
+    Instant now = clock.instant();
+    for (Map.Entry<String, BigDecimal> need : needed.entrySet()) {
+      TableName table = TableName.parse(need.getKey());
+      Dataset dataset = datasets.require(analyst.collaborationId(), table.dataset());
+      BigDecimal left = budgets.balance(analyst, dataset, policies.get(table), now).remaining();
+      if (left.compareTo(need.getValue()) < 0) {
+        throw new PolicyException(
+            PolicyErrorCode.BUDGET_EXHAUSTED,
+            "the fairness report needs "
+                + need.getValue().stripTrailingZeros().toPlainString()
+                + " on dataset '"
+                + need.getKey()
+                + "' for its two parts, and "
+                + left.stripTrailingZeros().toPlainString()
+                + " is left; nothing was charged");
+      }
+    }
   }
 
   /** Builds, checks (nothing charged on a refusal), runs and reports. */
@@ -70,6 +124,7 @@ public class FairnessReports {
     String reachSql = segmented.reachSql();
     String populationSql = segmented.populationSql();
     // Both parts are analysed before either is charged: a refusal costs nothing.
+    List<Explanation> parts = new ArrayList<>();
     for (String part : List.of(reachSql, populationSql)) {
       Explanation checked = queries.explain(analyst, part, options);
       if (!checked.accepted()) {
@@ -78,7 +133,9 @@ public class FairnessReports {
             "a part of the fairness report violates the policy",
             checked.violations());
       }
+      parts.add(checked);
     }
+    requireBudgetForBothParts(analyst, parts, policies);
     Answer reached = queries.ask(analyst, reachSql, options);
     Answer population = queries.ask(analyst, populationSql, options);
     FairnessReport report =

@@ -2,6 +2,7 @@ package dev.cleanroom.server.fairness;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,27 @@ class FairnessReportApiTest {
         .get(room.path() + "/audit?limit=1000")
         .then()
         .body("events.action", hasItem("FAIRNESS_REPORT"));
+  }
+
+  @Test
+  void aBudgetThatPaysForOnePartOnly_refusesTheReportBeforeEitherPart() {
+    // 0.75 left: the first part (0.5) would fit, the second would not on the customers, which
+    // both parts read (the population part reads them alone).
+    Collaboration room = QueryStoryTest.loadedRoom("0.75");
+    report(room, SKEWED_REACH, "age_band")
+        .statusCode(429)
+        .contentType("application/problem+json")
+        .body("type", equalTo("https://cleanroom.dev/problems/budget-exhausted"))
+        .body(
+            "detail",
+            equalTo(
+                "the fairness report needs 1 on dataset 'retailer.customers' for its two"
+                    + " parts, and 0.75 is left; nothing was charged"));
+    QueryStoryTest.budgetOfCustomers(room, "0");
+    room.as("privacy")
+        .get(room.path() + "/audit?limit=1000")
+        .then()
+        .body("events.action", not(hasItem("QUERY_ANSWERED")));
   }
 
   @Test
