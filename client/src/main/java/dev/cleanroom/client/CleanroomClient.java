@@ -8,6 +8,7 @@ import dev.cleanroom.client.session.ClientException;
 import dev.cleanroom.client.session.ClientVersion;
 import dev.cleanroom.client.session.Console;
 import dev.cleanroom.client.session.ExitStatus;
+import dev.cleanroom.client.subject.SubjectCommand;
 import dev.cleanroom.client.upload.UploadCommand;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
       QueryCommand.class,
       BudgetCommand.class,
       AuditCommand.class,
+      SubjectCommand.class,
       CommandLine.HelpCommand.class
     },
     description = {

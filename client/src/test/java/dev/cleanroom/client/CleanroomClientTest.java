@@ -53,13 +53,89 @@ class CleanroomClientTest {
     ClientRun query = ClientRun.run(Map.of(), "query", "--help");
 
     assertEquals(0, top.status(), top::toString);
-    for (String command : List.of("encrypt", "upload", "query", "budget", "audit")) {
+    for (String command : List.of("encrypt", "upload", "query", "budget", "audit", "subject")) {
       assertTrue(top.out().contains(command), top::toString);
     }
     assertEquals(0, query.status(), query::toString);
     assertTrue(query.out().contains("Exit status:"), query::toString);
     assertTrue(query.out().contains("5   the audit chain does not verify"), query::toString);
     assertTrue(query.out().contains("CLEANROOM_SERVER"), query::toString);
+  }
+
+  private static final String SUBJECT_REPORT =
+      """
+      {"collaboration": "demo", "provider": "retailer", "identifier": "1000042",
+       "generatedAt": "2026-12-05T08:00:00Z",
+       "datasets": [{"table": "retailer.customers", "unitColumn": "customer_id", "heldNow": false,
+         "versions": [{"version": 1, "reason": "UPLOAD", "held": true, "rows": null},
+                      {"version": 2, "reason": "ERASURE", "held": false, "rows": 0}],
+         "erasures": [{"receipt": "r-1", "version": 2, "versionsRemoved": [1]}],
+         "queries": [{"analyst": "advertiser", "version": 1}, {"analyst": "agency", "version": 1}]}],
+       "notSearched": [{"table": "retailer.stores", "reason": "no approved policy"}]}
+      """;
+
+  @Test
+  void subject_readsTheIdentifierFromStdin_printsWhereTheirDataIs_andSavesThePage()
+      throws IOException {
+    server.on("POST /api/v1/collaborations/demo/subject-lookups", Reply.json(200, SUBJECT_REPORT));
+    ClientRun run = ClientRun.withStdin(environment, "1000042\n", "subject", "-c", "demo");
+
+    assertEquals(0, run.status(), run::toString);
+    assertEquals(
+        "{\"identifier\":\"1000042\"}",
+        new String(server.received().get(0).body(), StandardCharsets.UTF_8));
+    assertTrue(run.out().contains("retailer.customers"), run::toString);
+    assertTrue(
+        run.out().matches("(?s).*retailer\\.customers\\s+no\\s+1\\s+2\\s+r-1.*"), run::toString);
+    assertTrue(
+        run.out().contains("not searched: retailer.stores: no approved policy"), run::toString);
+
+    // The page: the same lookup asked for HTML, written whole to the file.
+    server.on(
+        "POST /api/v1/collaborations/demo/subject-lookups",
+        "text/html",
+        new Reply(
+            200,
+            "text/html",
+            "<!DOCTYPE html><p>How your data was used</p>".getBytes(StandardCharsets.UTF_8),
+            Map.of()));
+    Path identifier = Files.writeString(directory.resolve("who.txt"), "1000042\n");
+    Path page = directory.resolve("page.html");
+    ClientRun saved =
+        ClientRun.run(
+            environment,
+            "subject",
+            "-c",
+            "demo",
+            "--identifier-file",
+            identifier.toString(),
+            "--html",
+            page.toString());
+    assertEquals(0, saved.status(), saved::toString);
+    assertEquals("text/html", server.received().get(2).header("Accept"));
+    assertEquals("<!DOCTYPE html><p>How your data was used</p>", Files.readString(page));
+    assertTrue(saved.err().contains("wrote the page (44 bytes) to " + page), saved::toString);
+    // A page in a directory that does not exist: refused before anything is asked.
+    int asked = server.received().size();
+    ClientRun nowhere =
+        ClientRun.withStdin(
+            environment,
+            "1000042",
+            "subject",
+            "-c",
+            "demo",
+            "--html",
+            directory.resolve("missing/page.html").toString());
+    assertEquals(2, nowhere.status(), nowhere::toString);
+    assertEquals(asked, server.received().size());
+  }
+
+  @Test
+  void subject_withoutAnIdentifier_isAUsageError_andAsksNothing() {
+    ClientRun run = ClientRun.withStdin(environment, "\n", "subject", "-c", "demo");
+    assertEquals(2, run.status(), run::toString);
+    assertTrue(run.err().contains("the identifier is empty"), run::toString);
+    assertTrue(server.received().isEmpty());
   }
 
   @Test

@@ -57,7 +57,11 @@ public final class LocalServer implements AutoCloseable {
                   path,
                   Map.copyOf(exchange.getRequestHeaders()),
                   body));
-          Reply reply = replies.get(exchange.getRequestMethod() + " " + path);
+          String route = exchange.getRequestMethod() + " " + path;
+          Reply reply =
+              replies.getOrDefault(
+                  route + " accept=" + exchange.getRequestHeaders().getFirst("Accept"),
+                  replies.get(route));
           if (reply == null) {
             reply = Reply.problem(404, "{\"title\":\"Not found\",\"status\":404}");
           }
@@ -75,6 +79,11 @@ public final class LocalServer implements AutoCloseable {
   /** Answers {@code METHOD /path?query} with {@code reply}. */
   public void on(String methodAndPath, Reply reply) {
     replies.put(methodAndPath, reply);
+  }
+
+  /** Answers {@code METHOD /path?query} asked with {@code Accept: accept} with {@code reply}. */
+  public void on(String methodAndPath, String accept, Reply reply) {
+    replies.put(methodAndPath + " accept=" + accept, reply);
   }
 
   public String url() {
