@@ -194,15 +194,24 @@ public class LibraryProducers {
    * {@code <data-dir>/contribution.key}, generated there once if absent.
    */
   public static byte[] contributionKeyBytes(String dataDir, Optional<String> configured) {
+    return randomKey(dataDir, "contribution.key", 16, configured);
+  }
+
+  /**
+   * A key's bytes: {@code configured} (base64), or the key in {@code <data-dir>/<file>}, generated
+   * there once ({@code length} random bytes) if absent.
+   */
+  private static byte[] randomKey(
+      String dataDir, String file, int length, Optional<String> configured) {
     String text =
         configured
             .filter(k -> !k.isBlank())
             .orElseGet(
                 () ->
                     secretFile(
-                        Path.of(dataDir, "contribution.key"),
+                        Path.of(dataDir, file),
                         () -> {
-                          byte[] bytes = new byte[16];
+                          byte[] bytes = new byte[length];
                           new SecureRandom().nextBytes(bytes);
                           return Base64.getEncoder().encodeToString(bytes);
                         }));
@@ -216,19 +225,7 @@ public class LibraryProducers {
    * guessed identifiers against the receipts.
    */
   public static byte[] subjectKeyBytes(String dataDir, Optional<String> configured) {
-    String text =
-        configured
-            .filter(k -> !k.isBlank())
-            .orElseGet(
-                () ->
-                    secretFile(
-                        Path.of(dataDir, "subject.key"),
-                        () -> {
-                          byte[] bytes = new byte[32];
-                          new SecureRandom().nextBytes(bytes);
-                          return Base64.getEncoder().encodeToString(bytes);
-                        }));
-    byte[] key = Base64.getDecoder().decode(text.strip());
+    byte[] key = randomKey(dataDir, "subject.key", 32, configured);
     if (key.length < 32) {
       throw new IllegalStateException("cleanroom.subject-key must be at least 32 bytes (base64)");
     }

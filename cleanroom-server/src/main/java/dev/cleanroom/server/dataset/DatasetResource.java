@@ -106,14 +106,8 @@ public class DatasetResource {
   @Path("/{dataset}/versions")
   public List<DatasetCatalog.DataVersionView> versions(
       @PathParam("collaboration") String collaboration, @PathParam("dataset") String datasetName) {
-    Caller provider = caller.get().require(collaboration, Role.PROVIDER);
-    Dataset dataset = catalog.require(provider.collaborationId(), datasetName);
-    if (provider.memberId() != dataset.ownerId()) {
-      // Another party's exact row count changes with one person of it.
-      throw ServerException.forbidden(
-          "only the owner of dataset '" + dataset.name() + "' sees its versions");
-    }
-    return catalog.versions(dataset);
+    // Another party's exact row count changes with one person of it.
+    return catalog.versions(ownedDataset(collaboration, datasetName, "versions"));
   }
 
   /** The receipts of a dataset's erasures, for its owner; they name no person. */
@@ -125,7 +119,7 @@ public class DatasetResource {
   @Path("/{dataset}/erasures")
   public List<ErasureReceipts.ErasureReceipt> erasures(
       @PathParam("collaboration") String collaboration, @PathParam("dataset") String datasetName) {
-    return receipts.all(ownedDataset(collaboration, datasetName));
+    return receipts.all(ownedDataset(collaboration, datasetName, "erasures"));
   }
 
   /** One erasure receipt, for the dataset's owner. */
@@ -139,7 +133,7 @@ public class DatasetResource {
       @PathParam("collaboration") String collaboration,
       @PathParam("dataset") String datasetName,
       @PathParam("receipt") String receipt) {
-    Dataset dataset = ownedDataset(collaboration, datasetName);
+    Dataset dataset = ownedDataset(collaboration, datasetName, "erasures");
     return receipts
         .find(dataset, receipt)
         .orElseThrow(
@@ -148,12 +142,13 @@ public class DatasetResource {
                     "that erasure receipt of dataset '" + dataset.name() + "'"));
   }
 
-  private Dataset ownedDataset(String collaboration, String datasetName) {
+  /** The caller's own dataset, or 403 saying that only its owner sees its {@code what}. */
+  private Dataset ownedDataset(String collaboration, String datasetName, String what) {
     Caller provider = caller.get().require(collaboration, Role.PROVIDER);
     Dataset dataset = catalog.require(provider.collaborationId(), datasetName);
     if (provider.memberId() != dataset.ownerId()) {
       throw ServerException.forbidden(
-          "only the owner of dataset '" + dataset.name() + "' sees its erasures");
+          "only the owner of dataset '" + dataset.name() + "' sees its " + what);
     }
     return dataset;
   }

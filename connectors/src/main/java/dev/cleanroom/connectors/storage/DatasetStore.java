@@ -302,14 +302,7 @@ public final class DatasetStore {
             allocator.newChildAllocator("erase-" + datasetId, 0, allocator.getLimit());
         StoredVersionReader reader = openVersion(datasetId, latest, erasure)) {
       DatasetSchema schema = reader.schema();
-      int column =
-          schema
-              .indexOf(unitColumn)
-              .orElseThrow(
-                  () ->
-                      new ConnectorException(
-                          ConnectorErrorCode.INVALID_ARGUMENT,
-                          "dataset '" + datasetId + "' has no column '" + unitColumn + "'"));
+      int column = columnIndex(schema, datasetId, unitColumn);
       Object target = unitKey(schema.column(column).type(), unitColumn, unitValue);
       long removed = 0;
       StoredVersion written;
@@ -376,14 +369,7 @@ public final class DatasetStore {
                 "unit-rows-" + datasetId + "-v" + version, 0, allocator.getLimit());
         StoredVersionReader reader = openVersion(datasetId, version, lookup)) {
       DatasetSchema schema = reader.schema();
-      int column =
-          schema
-              .indexOf(unitColumn)
-              .orElseThrow(
-                  () ->
-                      new ConnectorException(
-                          ConnectorErrorCode.INVALID_ARGUMENT,
-                          "dataset '" + datasetId + "' has no column '" + unitColumn + "'"));
+      int column = columnIndex(schema, datasetId, unitColumn);
       Object target = unitKey(schema.column(column).type(), unitColumn, unitValue);
       long rows = 0;
       while (reader.loadNextBatch()) {
@@ -635,6 +621,16 @@ public final class DatasetStore {
           "dataset id must be letters, digits, '_' and '-', in up to five '.'-separated parts");
     }
     return root.resolve(datasetId);
+  }
+
+  private static int columnIndex(DatasetSchema schema, String datasetId, String column) {
+    return schema
+        .indexOf(column)
+        .orElseThrow(
+            () ->
+                new ConnectorException(
+                    ConnectorErrorCode.INVALID_ARGUMENT,
+                    "dataset '" + datasetId + "' has no column '" + column + "'"));
   }
 
   private static Object unitKey(ColumnType type, String column, String text) {
