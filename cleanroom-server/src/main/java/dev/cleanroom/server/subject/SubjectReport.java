@@ -35,6 +35,11 @@ public record SubjectReport(
     return datasets.stream().anyMatch(DatasetFindings::heldNow);
   }
 
+  /** The searched datasets that hold the person in their current version. */
+  public List<String> heldNowTables() {
+    return datasets.stream().filter(DatasetFindings::heldNow).map(DatasetFindings::table).toList();
+  }
+
   /**
    * One dataset searched for the person.
    *
