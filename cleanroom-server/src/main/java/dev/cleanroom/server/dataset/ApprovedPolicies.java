@@ -11,4 +11,10 @@ import java.util.Optional;
 public interface ApprovedPolicies {
   /** The approved policy in force for the dataset, if any. */
   Optional<DatasetPolicy> current(Dataset dataset);
+
+  /**
+   * The approved policy in force now, as the database says at the call, not as {@code dataset} was
+   * read: asked by an upload once it holds the dataset's write lock.
+   */
+  Optional<DatasetPolicy> inForceNow(Dataset dataset);
 }

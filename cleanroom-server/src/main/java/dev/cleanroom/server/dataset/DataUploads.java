@@ -70,13 +70,22 @@ public class DataUploads {
     requireOwner(owner, dataset);
     UploadFormat format = UploadFormat.fromMediaType(mediaType);
     DatasetSchema schema = dataset.schema();
-    IngestRules rules = rulesFor(policies.current(dataset));
     String id = dataset.storageId();
     AtomicLong bytesRead = new AtomicLong();
     IngestProgress progress = (bytes, rows) -> bytesRead.set(bytes);
     StoredVersion version;
     try {
-      version = store.upload(id, schema, rules, format, body, root, progress);
+      // The rules of the policy in force once no other version is being written: a policy that
+      // declares one row per unit is checked against the data and put in force under that lock.
+      version =
+          store.upload(
+              id,
+              schema,
+              () -> rulesFor(policies.inForceNow(dataset)),
+              format,
+              body,
+              root,
+              progress);
     } catch (RuntimeException e) {
       uploaded(owner, dataset, "refused", bytesRead.get());
       throw e;
@@ -184,7 +193,8 @@ public class DataUploads {
             .filter(c -> c.type().isFractional())
             .map(ColumnPolicy::name)
             .collect(Collectors.toSet());
-    return new IngestRules(units, Set.of(), fingerprints, metrics, maxUploadBytes);
+    Set<String> unique = current.oneRowPerUnit() ? units : Set.of();
+    return new IngestRules(units, unique, fingerprints, metrics, maxUploadBytes);
   }
 
   private static Set<String> namesOf(DatasetPolicy policy, ColumnClass columnClass) {

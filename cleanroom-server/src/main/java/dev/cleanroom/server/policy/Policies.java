@@ -13,6 +13,7 @@ import dev.cleanroom.server.dataset.ApprovedPolicies;
 import dev.cleanroom.server.dataset.Dataset;
 import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.dataset.DeclaredColumn;
+import dev.cleanroom.server.dataset.OneRowPerUnit;
 import dev.cleanroom.server.problem.Problem;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -40,12 +42,18 @@ public class Policies implements ApprovedPolicies {
   private final PolicyVersions versions;
   private final DatasetCatalog datasets;
   private final Collaborations collaborations;
+  private final OneRowPerUnit oneRowPerUnit;
 
   @Inject
-  public Policies(PolicyVersions versions, DatasetCatalog datasets, Collaborations collaborations) {
+  public Policies(
+      PolicyVersions versions,
+      DatasetCatalog datasets,
+      Collaborations collaborations,
+      OneRowPerUnit oneRowPerUnit) {
     this.versions = versions;
     this.datasets = datasets;
     this.collaborations = collaborations;
+    this.oneRowPerUnit = oneRowPerUnit;
   }
 
   /** Validates {@code document} and stores it as the dataset's next draft. */
@@ -65,7 +73,10 @@ public class Policies implements ApprovedPolicies {
    */
   public PolicyVersion approve(
       Dataset dataset, int version, Caller approver, boolean selfApprovalAllowed) {
-    return versions.approve(dataset, version, approver, selfApprovalAllowed, rules(dataset));
+    return whileTheDataCannotChange(
+        dataset,
+        version,
+        () -> versions.approve(dataset, version, approver, selfApprovalAllowed, rules(dataset)));
   }
 
   /**
@@ -73,7 +84,25 @@ public class Policies implements ApprovedPolicies {
    * in force, checked again like an officer's approval.
    */
   public PolicyVersion decide(Dataset dataset, int version, Caller provider, boolean approve) {
-    return versions.decide(dataset, version, provider, approve, rules(dataset));
+    if (!approve) {
+      return versions.decide(dataset, version, provider, false, rules(dataset));
+    }
+    return whileTheDataCannotChange(
+        dataset, version, () -> versions.decide(dataset, version, provider, true, rules(dataset)));
+  }
+
+  /**
+   * Runs an approval that may put {@code version} in force. When the version declares one row per
+   * privacy unit, the approval checks the stored data (in {@link #rules}) and must commit before
+   * any upload asks for its rules, so it runs while no version of the dataset is written; other
+   * approvals do not wait for uploads.
+   */
+  private PolicyVersion whileTheDataCannotChange(
+      Dataset dataset, int version, Supplier<PolicyVersion> approval) {
+    boolean declaresOneRow = read(versions.require(dataset, version)).oneRowPerUnit();
+    return declaresOneRow
+        ? oneRowPerUnit.whileNoVersionIsWritten(dataset, approval)
+        : approval.get();
   }
 
   private PolicyVersions.ApprovalRules rules(Dataset dataset) {
@@ -81,7 +110,11 @@ public class Policies implements ApprovedPolicies {
     return new PolicyVersions.ApprovalRules() {
       @Override
       public void requireConsistent(PolicyVersion version) {
-        Policies.requireConsistent(dataset, parse(version.document()), references);
+        DatasetPolicy policy = parse(version.document());
+        Policies.requireConsistent(dataset, policy, references);
+        if (policy.oneRowPerUnit()) {
+          oneRowPerUnit.requireOfReadableVersions(dataset, policy);
+        }
       }
 
       @Override
@@ -145,6 +178,11 @@ public class Policies implements ApprovedPolicies {
   @Override
   public Optional<DatasetPolicy> current(Dataset dataset) {
     return versions.current(dataset).map(v -> PolicyJson.read(v.document()));
+  }
+
+  @Override
+  public Optional<DatasetPolicy> inForceNow(Dataset dataset) {
+    return versions.inForceNow(dataset).map(v -> PolicyJson.read(v.document()));
   }
 
   /** A stored version, parsed. */

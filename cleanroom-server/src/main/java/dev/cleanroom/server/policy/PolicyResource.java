@@ -148,7 +148,11 @@ public class PolicyResource {
               + " approves it (provider-approval)")
   @APIResponse(responseCode = "403", description = "Not a privacy officer, or the draft's author")
   @APIResponse(responseCode = "404", description = "No such dataset or version")
-  @APIResponse(responseCode = "409", description = "Not a draft")
+  @APIResponse(
+      responseCode = "409",
+      description =
+          "Not a draft; or it declares one row per privacy unit and a readable data version has"
+              + " more than one row for some unit (policy-contradicts-data)")
   @APIResponse(
       responseCode = "422",
       description = "The draft contradicts the collaboration now (every problem named)")
@@ -176,7 +180,9 @@ public class PolicyResource {
   @APIResponse(
       responseCode = "409",
       description =
-          "The version does not await this member's approval (provider-approval-not-awaited)")
+          "The version does not await this member's approval (provider-approval-not-awaited);"
+              + " or it declares one row per privacy unit and a readable data version has more"
+              + " than one row for some unit (policy-contradicts-data)")
   @APIResponse(
       responseCode = "422",
       description = "The version contradicts the collaboration now (every problem named)")
@@ -201,7 +207,9 @@ public class PolicyResource {
   @APIResponse(
       responseCode = "409",
       description =
-          "The version does not await this member's approval (provider-approval-not-awaited)")
+          "The version does not await this member's approval (provider-approval-not-awaited);"
+              + " or it declares one row per privacy unit and a readable data version has more"
+              + " than one row for some unit (policy-contradicts-data)")
   @POST
   @Path("/{version}/provider-refusal")
   public PolicyVersion refuseAsProvider(

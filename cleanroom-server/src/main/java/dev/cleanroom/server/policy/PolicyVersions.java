@@ -429,6 +429,14 @@ public class PolicyVersions {
         connection -> find(connection, dataset.id(), dataset.currentPolicyVersion()));
   }
 
+  /**
+   * The version in force as the database says now, whatever version a {@link Dataset} read earlier
+   * names: what an upload checks its rows against once no other version is being written.
+   */
+  public Optional<PolicyVersion> inForceNow(Dataset dataset) {
+    return jdbc.inTransaction(connection -> findApproved(connection, dataset.id()));
+  }
+
   private static PolicyVersion findOrNotFound(Connection connection, Dataset dataset, int version)
       throws SQLException {
     return find(connection, dataset.id(), version)

@@ -63,7 +63,13 @@ public enum ServerErrorCode {
   CHANGE_APPROVAL_NOT_AWAITED(
       409, "change-approval-not-awaited", "No approval of this provider is awaited"),
   /** A change request adding a member whose name a member or a pending request has already. */
-  MEMBER_EXISTS(409, "member-exists", "The collaboration has a member of that name");
+  MEMBER_EXISTS(409, "member-exists", "The collaboration has a member of that name"),
+  // Performance (#19): one row per privacy unit.
+  /**
+   * A policy declaring one row per privacy unit, approved while a readable data version has more
+   * than one row for some unit: it does not take effect.
+   */
+  POLICY_CONTRADICTS_DATA(409, "policy-contradicts-data", "The policy contradicts the stored data");
 
   private final int status;
   private final String slug;

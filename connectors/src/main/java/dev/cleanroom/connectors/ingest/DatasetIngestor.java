@@ -8,7 +8,9 @@ import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.connectors.dataset.IngestRules;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Reads an upload in any supported format into validated batches of the declared schema, streaming:
@@ -43,6 +45,39 @@ public final class DatasetIngestor {
     }
     this.batchRows = batchRows;
     this.uniqueRunSize = uniqueRunSize;
+  }
+
+  /** Batches of a stored version, in order, for {@link #requireUnique}. */
+  public interface StoredBatches {
+    /** Loads the next batch into {@link #batch()}; false after the last. */
+    boolean next() throws IOException;
+
+    VectorSchemaRoot batch();
+  }
+
+  /**
+   * Checks that {@code column} repeats no non-null value over all of {@code batches}, in bounded
+   * memory as an upload's unique column is checked.
+   *
+   * @throws ConnectorException {@link ConnectorErrorCode#DUPLICATE_VALUE} naming the later row of
+   *     the first repeat found
+   */
+  public void requireUnique(DatasetSchema schema, String column, StoredBatches batches)
+      throws IOException {
+    requireNonNull(schema, "schema is null");
+    requireNonNull(column, "column is null");
+    IngestRules rules =
+        new IngestRules(
+            Set.of(), Set.of(column), Set.of(), Set.of(), IngestRules.DEFAULT_MAX_UPLOAD_BYTES);
+    rules.validateAgainst(schema);
+    try (BatchValidator validator = new BatchValidator(schema, rules, false, uniqueRunSize)) {
+      long firstRow = 1;
+      while (batches.next()) {
+        validator.validate(batches.batch(), firstRow);
+        firstRow += batches.batch().getRowCount();
+      }
+      validator.finish();
+    }
   }
 
   public IngestSummary ingest(

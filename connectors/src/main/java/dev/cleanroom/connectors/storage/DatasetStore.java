@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
@@ -209,12 +210,81 @@ public final class DatasetStore {
       InputStream data,
       BufferAllocator allocator,
       IngestProgress progress) {
+    requireNonNull(rules, "rules is null");
+    return upload(datasetId, schema, () -> rules, format, data, allocator, progress);
+  }
+
+  /**
+   * As {@link #upload(String, DatasetSchema, IngestRules, UploadFormat, InputStream,
+   * BufferAllocator, IngestProgress)}, with the rules asked for once the dataset's write lock is
+   * held: so they are those in force when the version is written, however long the upload waited.
+   */
+  public StoredVersion upload(
+      String datasetId,
+      DatasetSchema schema,
+      Supplier<IngestRules> rules,
+      UploadFormat format,
+      InputStream data,
+      BufferAllocator allocator,
+      IngestProgress progress) {
+    requireNonNull(rules, "rules is null");
     requireNonNull(allocator, "allocator is null");
     try (BufferAllocator upload =
             allocator.newChildAllocator("upload-" + datasetId, 0, allocator.getLimit());
         VersionWriter writer = beginVersion(datasetId, schema, upload)) {
-      new DatasetIngestor().ingest(data, format, schema, rules, upload, writer::write, progress);
+      IngestRules inForce = requireNonNull(rules.get(), "the rules supplied are null");
+      new DatasetIngestor().ingest(data, format, schema, inForce, upload, writer::write, progress);
       return writer.commit();
+    }
+  }
+
+  /**
+   * Runs {@code action} holding the dataset's write lock, so that no version is written meanwhile:
+   * for a decision about the versions there are (a policy that declares something of every version
+   * is checked and put in force under it, and uploads ask for their rules under it).
+   */
+  public <T> T whileNoVersionIsWritten(String datasetId, Supplier<T> action) {
+    requireNonNull(action, "action is null");
+    Semaphore lock = lockFor(datasetId);
+    lock.acquireUninterruptibly();
+    try {
+      return action.get();
+    } finally {
+      lock.release();
+    }
+  }
+
+  /**
+   * Checks that {@code column} of a committed version repeats no non-null value (one row per
+   * privacy unit), in bounded memory; holds no lock (versions are immutable).
+   *
+   * @throws ConnectorException {@link ConnectorErrorCode#DUPLICATE_VALUE} when it repeats one
+   */
+  public void requireUnique(
+      String datasetId, long version, String column, BufferAllocator allocator) {
+    requireNonNull(column, "column is null");
+    try (BufferAllocator check =
+            allocator.newChildAllocator(
+                "unique-" + datasetId + "-v" + version, 0, allocator.getLimit());
+        StoredVersionReader reader = openVersion(datasetId, version, check)) {
+      new DatasetIngestor()
+          .requireUnique(
+              reader.schema(),
+              column,
+              new DatasetIngestor.StoredBatches() {
+                @Override
+                public boolean next() {
+                  return reader.loadNextBatch();
+                }
+
+                @Override
+                public VectorSchemaRoot batch() {
+                  return reader.root();
+                }
+              });
+    } catch (IOException e) {
+      throw VersionFiles.failure(
+          "cannot check version " + version + " of '" + datasetId + "' for repeats", e);
     }
   }
 

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.TestDatasets;
 import dev.cleanroom.connectors.crypto.MasterKey;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
+import dev.cleanroom.connectors.dataset.IngestRules;
 import dev.cleanroom.connectors.dataset.LoadedDataset;
 import dev.cleanroom.connectors.ingest.DatasetIngestor;
 import dev.cleanroom.connectors.ingest.IngestProgress;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -281,6 +284,91 @@ class DatasetStoreTest {
     try (LoadedDataset erased = store.load(DATASET, 3, memory.allocator())) {
       assertEquals(List.of(10L, 12L), customerIds(erased));
     }
+  }
+
+  @Test
+  void requireUnique_acceptsAVersionWithoutRepeatsAndNamesTheRowOfTheFirstRepeat() {
+    IngestRules noUniqueness =
+        new IngestRules(
+            Set.of("customer_id"),
+            Set.of(),
+            Set.of(),
+            Set.of(),
+            IngestRules.DEFAULT_MAX_UPLOAD_BYTES);
+    store.upload(
+        DATASET,
+        TestDatasets.customers(),
+        noUniqueness,
+        UploadFormat.CSV,
+        new ByteArrayInputStream(csv(1, 5000).getBytes(StandardCharsets.UTF_8)),
+        memory.allocator(),
+        IngestProgress.NONE);
+    store.requireUnique(DATASET, 1, "customer_id", memory.allocator());
+    // Row 4999 repeats customer 2, across the ingest's batches of 4096 rows.
+    String repeated = csv(1, 4998) + csv(2, 1).substring(HEADER.length());
+    store.upload(
+        DATASET,
+        TestDatasets.customers(),
+        noUniqueness,
+        UploadFormat.CSV,
+        new ByteArrayInputStream(repeated.getBytes(StandardCharsets.UTF_8)),
+        memory.allocator(),
+        IngestProgress.NONE);
+    ConnectorException e =
+        assertThrows(
+            ConnectorException.class,
+            () -> store.requireUnique(DATASET, 2, "customer_id", memory.allocator()));
+    assertEquals(ConnectorErrorCode.DUPLICATE_VALUE, e.code());
+    assertEquals(
+        "row 4999, column 'customer_id': value repeats an earlier row; one row per privacy unit"
+            + " is required",
+        e.getMessage());
+  }
+
+  @Test
+  void uploadRules_areAskedForOnlyOnceNoOtherWriterHoldsTheDataset() throws Exception {
+    java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean asked =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CompletableFuture<Boolean> decision =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                store.whileNoVersionIsWritten(
+                    DATASET,
+                    () -> {
+                      holding.countDown();
+                      try {
+                        release.await();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      return asked.get();
+                    }));
+    holding.await();
+    java.util.concurrent.CompletableFuture<StoredVersion> upload =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                store.upload(
+                    DATASET,
+                    TestDatasets.customers(),
+                    () -> {
+                      asked.set(true);
+                      return TestDatasets.customerRules();
+                    },
+                    UploadFormat.CSV,
+                    new ByteArrayInputStream(csv(1, 3).getBytes(StandardCharsets.UTF_8)),
+                    memory.allocator(),
+                    IngestProgress.NONE));
+    Thread.sleep(300);
+    assertFalse(upload.isDone(), "the upload must wait for the lock");
+    release.countDown();
+    assertFalse(
+        decision.get(1, java.util.concurrent.TimeUnit.MINUTES),
+        "the rules were asked for while another held the dataset");
+    assertEquals(
+        new StoredVersion(DATASET, 1, 3), upload.get(1, java.util.concurrent.TimeUnit.MINUTES));
+    assertTrue(asked.get());
   }
 
   @Test

@@ -27,6 +27,10 @@ import java.util.Set;
  *     (docs/GOVERNANCE.md): free SQL over it is refused
  * @param sensitiveSegments the DIMENSION columns the privacy officer declares sensitive (age band,
  *     region, ...): fairness reports compare reach across their values
+ * @param oneRowPerUnit whether the table holds at most one row per privacy unit: uploads whose
+ *     PRIVACY_UNIT column repeats a value are refused, a version that repeats one cannot get such a
+ *     policy in force, and a query of this table alone skips the per-person aggregate and ranking,
+ *     which are the identity on such a table (docs/PRIVACY.md, "One row per person")
  */
 public record DatasetPolicy(
     TableName table,
@@ -36,7 +40,8 @@ public record DatasetPolicy(
     PrivacyParameters privacy,
     Set<String> allowedAnalysts,
     boolean templatesOnly,
-    Set<String> sensitiveSegments) {
+    Set<String> sensitiveSegments,
+    boolean oneRowPerUnit) {
 
   public static final int DEFAULT_MINIMUM_DISTINCT_UNITS = 50;
 
@@ -69,6 +74,28 @@ public record DatasetPolicy(
         allowedAnalysts,
         templatesOnly,
         Set.of());
+  }
+
+  /** A policy that does not declare one row per privacy unit. */
+  public DatasetPolicy(
+      TableName table,
+      List<ColumnPolicy> columns,
+      List<AllowedJoin> allowedJoins,
+      int minimumDistinctUnits,
+      PrivacyParameters privacy,
+      Set<String> allowedAnalysts,
+      boolean templatesOnly,
+      Set<String> sensitiveSegments) {
+    this(
+        table,
+        columns,
+        allowedJoins,
+        minimumDistinctUnits,
+        privacy,
+        allowedAnalysts,
+        templatesOnly,
+        sensitiveSegments,
+        false);
   }
 
   public DatasetPolicy {
@@ -113,6 +140,12 @@ public record DatasetPolicy(
         throw new IllegalArgumentException(
             table + " declares two CONSENT columns for the purpose '" + column.purpose() + "'");
       }
+    }
+    if (oneRowPerUnit && units == 0) {
+      throw new IllegalArgumentException(
+          table
+              + " declares one row per privacy unit but no PRIVACY_UNIT column: the rule is"
+              + " enforced on that column");
     }
     boolean linkedKey =
         columns.stream()
@@ -197,6 +230,11 @@ public record DatasetPolicy(
                         c -> c.columnClass() == ColumnClass.JOIN_KEY && c.linksToUnitOf() != null)
                     .findFirst())
         .orElseThrow();
+  }
+
+  /** The PRIVACY_UNIT column, if the table has one (a table may reach its unit by a join key). */
+  public Optional<ColumnPolicy> privacyUnitColumn() {
+    return columns.stream().filter(c -> c.columnClass() == ColumnClass.PRIVACY_UNIT).findFirst();
   }
 
   /** The opt-out consent column (a CONSENT column without a purpose), if the table has one. */

@@ -41,7 +41,8 @@ public final class PolicyJson {
           "privacy",
           "allowedAnalysts",
           "queryMode",
-          "sensitiveSegments");
+          "sensitiveSegments",
+          "oneRowPerUnit");
   private static final Set<String> COLUMN_FIELDS =
       Set.of(
           "name",
@@ -170,6 +171,9 @@ public final class PolicyJson {
       ArrayNode segments = root.putArray("sensitiveSegments");
       policy.sensitiveSegments().forEach(segments::add);
     }
+    if (policy.oneRowPerUnit()) {
+      root.put("oneRowPerUnit", true);
+    }
     try {
       return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     } catch (JsonProcessingException e) {
@@ -231,6 +235,21 @@ public final class PolicyJson {
     return false;
   }
 
+  /** {@code oneRowPerUnit}: a boolean, false when absent. */
+  private static boolean oneRowPerUnit(JsonNode node, List<Problem> problems) {
+    if (node == null || node.isNull()) {
+      return false;
+    }
+    if (!node.isBoolean()) {
+      problems.add(
+          new Problem(
+              "$.oneRowPerUnit",
+              "true when the table holds at most one row per privacy unit, else false"));
+      return false;
+    }
+    return node.booleanValue();
+  }
+
   private static DatasetPolicy parse(String json, List<Problem> problems) {
     requireNonNull(json, "json is null");
     JsonNode root;
@@ -266,12 +285,21 @@ public final class PolicyJson {
     Set<String> analysts = analysts(root.get("allowedAnalysts"), problems);
     boolean templatesOnly = queryMode(root.get("queryMode"), problems);
     Set<String> segments = sensitiveSegments(root.get("sensitiveSegments"), columns, problems);
+    boolean oneRowPerUnit = oneRowPerUnit(root.get("oneRowPerUnit"), problems);
     if (!problems.isEmpty()) {
       return null;
     }
     try {
       return new DatasetPolicy(
-          table, columns, joins, minimumDistinctUnits, privacy, analysts, templatesOnly, segments);
+          table,
+          columns,
+          joins,
+          minimumDistinctUnits,
+          privacy,
+          analysts,
+          templatesOnly,
+          segments,
+          oneRowPerUnit);
     } catch (IllegalArgumentException | NullPointerException e) {
       problems.add(new Problem("$", e.getMessage()));
       return null;

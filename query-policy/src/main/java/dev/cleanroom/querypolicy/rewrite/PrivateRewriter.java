@@ -252,12 +252,40 @@ public final class PrivateRewriter {
       }
     }
     RewriteSteps.projectUnitGroupsAndArguments(builder, unitColumn, groupKeys, rowArguments);
-    RewriteSteps.aggregatePerUnitAndGroup(builder, groups, partials);
-    RewriteSteps.clampContributions(builder, groups, partials);
-    RewriteSteps.rankGroupsPerUnit(builder, groups, key);
-    RewriteSteps.keepTopGroups(builder, parameters.maxGroupsContributed());
+    if (readsOneRowPerUnit(query)) {
+      RewriteSteps.partialsOfOneRow(builder, groups, partials);
+      RewriteSteps.clampContributions(builder, groups, partials);
+    } else {
+      RewriteSteps.aggregatePerUnitAndGroup(builder, groups, partials);
+      RewriteSteps.clampContributions(builder, groups, partials);
+      RewriteSteps.rankGroupsPerUnit(builder, groups, key);
+      RewriteSteps.keepTopGroups(builder, parameters.maxGroupsContributed());
+    }
     RewriteSteps.aggregatePerGroup(builder, groups, partials.size());
     return builder.build();
+  }
+
+  /**
+   * Whether the query reads one table alone, whose approved policy declares at most one row per
+   * privacy unit, by that table's PRIVACY_UNIT column, without a per-person sub-query: then every
+   * row left after the filters is its unit's only row and only group. Decided from the policy and
+   * the query's shape alone, never from the data, so which plan runs says nothing of any person;
+   * the uploads and the policy's approval make the declaration true of every version a query can
+   * read (docs/PRIVACY.md, "One row per person").
+   */
+  static boolean readsOneRowPerUnit(CheckedQuery query) {
+    if (query.flat().scans().size() != 1 || query.perPerson() != null) {
+      return false;
+    }
+    Scan scan = query.flat().scans().get(0);
+    if (scan.policy() == null || !scan.policy().oneRowPerUnit()) {
+      return false;
+    }
+    BaseColumn unit = query.flat().columns().get(query.unitColumn());
+    return scan.policy()
+        .privacyUnitColumn()
+        .map(column -> column.name().equals(unit.name()) && unit.scan() == 0)
+        .orElse(false);
   }
 
   /**
@@ -653,11 +681,20 @@ public final class PrivateRewriter {
           .append(") and per sub-query group; its HAVING and the outer WHERE keep or drop a")
           .append(" person's rows by that person's own values.\n");
     }
-    text.append("Each person is identified by ")
-        .append(query.flat().columns().get(query.unitColumn()).qualifiedName())
-        .append("; a person counts in at most ")
-        .append(parameters.maxGroupsContributed())
-        .append(" group(s), chosen by a keyed hash the analyst cannot influence.\n");
+    if (readsOneRowPerUnit(query)) {
+      text.append("Each person is identified by ")
+          .append(query.flat().columns().get(query.unitColumn()).qualifiedName())
+          .append(" and has at most one row in ")
+          .append(query.flat().scans().get(0).table())
+          .append(" (its policy declares it and its uploads enforce it), so a person counts in")
+          .append(" at most one group and needs neither a per-person total nor a ranking.\n");
+    } else {
+      text.append("Each person is identified by ")
+          .append(query.flat().columns().get(query.unitColumn()).qualifiedName())
+          .append("; a person counts in at most ")
+          .append(parameters.maxGroupsContributed())
+          .append(" group(s), chosen by a keyed hash the analyst cannot influence.\n");
+    }
     for (Measure measure : query.measures()) {
       switch (measure.kind()) {
         case SUM, AVG ->

@@ -189,6 +189,49 @@ final class RewriteSteps {
   }
 
   /**
+   * Each row's partials, for a table with at most one row per unit (its policy declares it and its
+   * uploads enforce it): each row is then its unit's only (unit, group), so the per-unit aggregate
+   * is the identity and this projection computes what it would, with the same types: a row counts
+   * 1, a value counts 1 unless NULL, and a sum is the value itself (NULL when NULL, as SQL's SUM of
+   * one NULL). The unit's one group is its first by any order, so no rank is needed either.
+   */
+  static void partialsOfOneRow(RelBuilder builder, int groupCount, List<Partial> partials) {
+    int arguments = 1 + groupCount;
+    RexBuilder rex = builder.getRexBuilder();
+    RelDataType count =
+        rex.getTypeFactory()
+            .createTypeWithNullability(
+                rex.getTypeFactory().createSqlType(SqlTypeName.BIGINT), false);
+    List<RexNode> fields = new ArrayList<>(builder.fields(ImmutableBitSet.range(0, arguments)));
+    List<String> names =
+        new ArrayList<>(builder.peek().getRowType().getFieldNames().subList(0, arguments));
+    for (int i = 0; i < partials.size(); i++) {
+      Partial partial = partials.get(i);
+      RexNode one = rex.makeExactLiteral(BigDecimal.ONE, count);
+      fields.add(
+          switch (partial.kind()) {
+            case COUNT_ROWS -> one;
+            case COUNT_VALUES ->
+                rex.makeCall(
+                    count,
+                    SqlStdOperatorTable.CASE,
+                    List.of(
+                        rex.makeCall(
+                            SqlStdOperatorTable.IS_NULL,
+                            builder.field(arguments + partial.argument())),
+                        rex.makeExactLiteral(BigDecimal.ZERO, count),
+                        one));
+            case SUM, CENTERED_SUM, CENTERED_SQUARE, BUCKET ->
+                builder.field(arguments + partial.argument());
+          });
+      names.add("p" + i);
+    }
+    // Not builder.project: the private-plan contract keeps the CASE as written.
+    RelNode input = builder.build();
+    builder.push(LogicalProject.create(input, List.of(), fields, names, Set.of()));
+  }
+
+  /**
    * Clamps each unit's partial per group to its bounds, so one unit moves a group by at most that.
    */
   static void clampContributions(RelBuilder builder, int groupCount, List<Partial> partials) {

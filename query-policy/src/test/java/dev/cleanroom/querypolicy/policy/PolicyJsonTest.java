@@ -1,6 +1,7 @@
 package dev.cleanroom.querypolicy.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,57 @@ class PolicyJsonTest {
     assertEquals(
         List.of(new PolicyJson.Problem("$.privacy.datasetBudget", "must be a number")),
         PolicyJson.problems(withPrivacy("\"budget\": 5, \"datasetBudget\": \"all\"")));
+  }
+
+  @Test
+  void oneRowPerUnit_isReadAndWrittenBackAndFalseByDefault() {
+    String unit = "{\"name\": \"customer_id\", \"type\": \"BIGINT\", \"class\": \"PRIVACY_UNIT\"}";
+    DatasetPolicy declared =
+        PolicyJson.read(policyWith("retailer.customers", unit, ", \"oneRowPerUnit\": true"));
+    assertTrue(declared.oneRowPerUnit());
+    assertTrue(PolicyJson.write(declared).contains("\"oneRowPerUnit\" : true"));
+    assertEquals(declared, PolicyJson.read(PolicyJson.write(declared)));
+    DatasetPolicy silent = PolicyJson.read(policyWith("retailer.customers", unit, ""));
+    assertFalse(silent.oneRowPerUnit());
+    assertFalse(PolicyJson.write(silent).contains("oneRowPerUnit"));
+  }
+
+  @Test
+  void oneRowPerUnitNotABoolean_isAProblemAtItsPath() {
+    String unit = "{\"name\": \"customer_id\", \"type\": \"BIGINT\", \"class\": \"PRIVACY_UNIT\"}";
+    assertEquals(
+        List.of(
+            new PolicyJson.Problem(
+                "$.oneRowPerUnit",
+                "true when the table holds at most one row per privacy unit, else false")),
+        PolicyJson.problems(
+            policyWith("retailer.customers", unit, ", \"oneRowPerUnit\": \"yes\"")));
+  }
+
+  @Test
+  void oneRowPerUnitWithoutAPrivacyUnitColumn_isRefused() {
+    String linkedKey =
+        "{\"name\": \"email_hash\", \"type\": \"VARCHAR\", \"class\": \"JOIN_KEY\","
+            + " \"linksToUnitOf\": \"retailer.customers\"}";
+    assertEquals(
+        List.of(
+            new PolicyJson.Problem(
+                "$",
+                "advertiser.impressions declares one row per privacy unit but no PRIVACY_UNIT"
+                    + " column: the rule is enforced on that column")),
+        PolicyJson.problems(
+            policyWith("advertiser.impressions", linkedKey, ", \"oneRowPerUnit\": true")));
+  }
+
+  /** A minimal policy of {@code table}: one column, and {@code extraFields} after its analysts. */
+  private static String policyWith(String table, String column, String extraFields) {
+    return """
+        {"table": "%s",
+         "columns": [%s],
+         "privacy": {"epsilonPerQuery": 0.5, "delta": 1e-6, "maxGroupsContributed": 2, "budget": 5},
+         "allowedAnalysts": []%s}
+        """
+        .formatted(table, column, extraFields);
   }
 
   /** A minimal policy whose privacy object has epsilon 0.5 and {@code budgetFields}. */
