@@ -1,6 +1,5 @@
 package dev.cleanroom.server.dataset;
 
-import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
@@ -40,8 +39,10 @@ public class OneRowPerUnit {
   /**
    * Refuses, 409 {@code policy-contradicts-data}, a policy declaring one row per privacy unit when
    * a stored version a query can still read (the current one or a later one not yet recorded)
-   * repeats a value of the unit column. Call within {@link #whileNoVersionIsWritten}. The message
-   * names the version and the column, never a row or a value.
+   * repeats a value of the unit column or has a row without one (a version stored before any policy
+   * was in force was not held to the unit's non-null rule). Call within {@link
+   * #whileNoVersionIsWritten}. The message names the version and the column, never a row or a
+   * value.
    */
   public void requireOfReadableVersions(Dataset dataset, DatasetPolicy policy) {
     String unit =
@@ -56,18 +57,23 @@ public class OneRowPerUnit {
         continue;
       }
       try {
-        store.requireUnique(dataset.storageId(), version, unit, root);
+        store.requireOneRowPerUnit(dataset.storageId(), version, unit, root);
       } catch (ConnectorException e) {
-        if (e.code() != ConnectorErrorCode.DUPLICATE_VALUE) {
-          throw e;
-        }
+        String problem =
+            switch (e.code()) {
+              case DUPLICATE_VALUE -> "has more than one row for some value";
+              case NULL_VALUE -> "has a row without a value";
+              default -> throw e;
+            };
         throw new ServerException(
             ServerErrorCode.POLICY_CONTRADICTS_DATA,
             "data version "
                 + version
                 + " of '"
                 + dataset.name()
-                + "' has more than one row for some value of its privacy unit column '"
+                + "' "
+                + problem
+                + " of its privacy unit column '"
                 + unit
                 + "': a policy declaring one row per privacy unit cannot take effect until a"
                 + " version with one row per unit is uploaded");

@@ -111,6 +111,32 @@ class OneRowPerUnitApiTest {
         .body("columns.name", equalTo(java.util.List.of("loyalty_tier", "customers", "spend")));
   }
 
+  @Test
+  void declaration_cannotTakeEffectOverAVersionStoredWithoutAPolicyThatHasARowWithoutAUnit() {
+    Collaboration room = Api.newCollaboration();
+    room.declareCustomers();
+    String csv = DatasetApiTest.customersCsv(room, 100);
+    // Before any policy, nothing says which column is the unit: a row may lack one.
+    String withoutUnit = firstRow(csv).substring(firstRow(csv).indexOf(','));
+    DatasetApiTest.upload(room, "retailer", csv + withoutUnit, "text/csv").statusCode(200);
+    proposeDeclaringPolicy(room);
+    room.as("privacy2")
+        .post(room.path() + "/datasets/customers/policy/1/approve")
+        .then()
+        .statusCode(409)
+        .body("type", containsString("policy-contradicts-data"))
+        .body(
+            "detail",
+            equalTo(
+                "data version 1 of 'customers' has a row without a value of its privacy unit"
+                    + " column 'customer_id': a policy declaring one row per privacy unit cannot"
+                    + " take effect until a version with one row per unit is uploaded"));
+    room.as("privacy")
+        .get(room.path() + "/datasets/customers/policy/1")
+        .then()
+        .body("status", equalTo("DRAFT"));
+  }
+
   private static String explanation(Collaboration room) {
     return room.as("advertiser")
         .contentType(ContentType.JSON)

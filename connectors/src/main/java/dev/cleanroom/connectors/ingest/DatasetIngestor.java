@@ -47,7 +47,7 @@ public final class DatasetIngestor {
     this.uniqueRunSize = uniqueRunSize;
   }
 
-  /** Batches of a stored version, in order, for {@link #requireUnique}. */
+  /** Batches of a stored version, in order, for {@link #requireNonNullAndUnique}. */
   public interface StoredBatches {
     /** Loads the next batch into {@link #batch()}; false after the last. */
     boolean next() throws IOException;
@@ -56,19 +56,24 @@ public final class DatasetIngestor {
   }
 
   /**
-   * Checks that {@code column} repeats no non-null value over all of {@code batches}, in bounded
-   * memory as an upload's unique column is checked.
+   * Checks that {@code column} has a value in every row and repeats none over all of {@code
+   * batches}, in bounded memory, as an upload's non-null unique column is checked.
    *
-   * @throws ConnectorException {@link ConnectorErrorCode#DUPLICATE_VALUE} naming the later row of
-   *     the first repeat found
+   * @throws ConnectorException {@link ConnectorErrorCode#NULL_VALUE} naming the first row without a
+   *     value, or {@link ConnectorErrorCode#DUPLICATE_VALUE} naming the later row of the first
+   *     repeat found
    */
-  public void requireUnique(DatasetSchema schema, String column, StoredBatches batches)
+  public void requireNonNullAndUnique(DatasetSchema schema, String column, StoredBatches batches)
       throws IOException {
     requireNonNull(schema, "schema is null");
     requireNonNull(column, "column is null");
     IngestRules rules =
         new IngestRules(
-            Set.of(), Set.of(column), Set.of(), Set.of(), IngestRules.DEFAULT_MAX_UPLOAD_BYTES);
+            Set.of(column),
+            Set.of(column),
+            Set.of(),
+            Set.of(),
+            IngestRules.DEFAULT_MAX_UPLOAD_BYTES);
     rules.validateAgainst(schema);
     try (BatchValidator validator = new BatchValidator(schema, rules, false, uniqueRunSize)) {
       long firstRow = 1;

@@ -255,12 +255,13 @@ public final class DatasetStore {
   }
 
   /**
-   * Checks that {@code column} of a committed version repeats no non-null value (one row per
-   * privacy unit), in bounded memory; holds no lock (versions are immutable).
+   * Checks that {@code column} of a committed version has a value in every row and repeats none
+   * (one row per privacy unit), in bounded memory; holds no lock (versions are immutable).
    *
-   * @throws ConnectorException {@link ConnectorErrorCode#DUPLICATE_VALUE} when it repeats one
+   * @throws ConnectorException {@link ConnectorErrorCode#NULL_VALUE} when a row has none, {@link
+   *     ConnectorErrorCode#DUPLICATE_VALUE} when it repeats one
    */
-  public void requireUnique(
+  public void requireOneRowPerUnit(
       String datasetId, long version, String column, BufferAllocator allocator) {
     requireNonNull(column, "column is null");
     try (BufferAllocator check =
@@ -268,7 +269,7 @@ public final class DatasetStore {
                 "unique-" + datasetId + "-v" + version, 0, allocator.getLimit());
         StoredVersionReader reader = openVersion(datasetId, version, check)) {
       new DatasetIngestor()
-          .requireUnique(
+          .requireNonNullAndUnique(
               reader.schema(),
               column,
               new DatasetIngestor.StoredBatches() {

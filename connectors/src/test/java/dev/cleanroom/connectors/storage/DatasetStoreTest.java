@@ -287,7 +287,7 @@ class DatasetStoreTest {
   }
 
   @Test
-  void requireUnique_acceptsAVersionWithoutRepeatsAndNamesTheRowOfTheFirstRepeat() {
+  void requireOneRowPerUnit_acceptsAVersionWithoutRepeatsAndNamesTheRowOfTheFirstRepeatOrNull() {
     IngestRules noUniqueness =
         new IngestRules(
             Set.of("customer_id"),
@@ -303,7 +303,7 @@ class DatasetStoreTest {
         new ByteArrayInputStream(csv(1, 5000).getBytes(StandardCharsets.UTF_8)),
         memory.allocator(),
         IngestProgress.NONE);
-    store.requireUnique(DATASET, 1, "customer_id", memory.allocator());
+    store.requireOneRowPerUnit(DATASET, 1, "customer_id", memory.allocator());
     // Row 4999 repeats customer 2, across the ingest's batches of 4096 rows.
     String repeated = csv(1, 4998) + csv(2, 1).substring(HEADER.length());
     store.upload(
@@ -317,12 +317,29 @@ class DatasetStoreTest {
     ConnectorException e =
         assertThrows(
             ConnectorException.class,
-            () -> store.requireUnique(DATASET, 2, "customer_id", memory.allocator()));
+            () -> store.requireOneRowPerUnit(DATASET, 2, "customer_id", memory.allocator()));
     assertEquals(ConnectorErrorCode.DUPLICATE_VALUE, e.code());
     assertEquals(
         "row 4999, column 'customer_id': value repeats an earlier row; one row per privacy unit"
             + " is required",
         e.getMessage());
+    IngestRules nothing = IngestRules.none();
+    store.upload(
+        DATASET,
+        TestDatasets.customers(),
+        nothing,
+        UploadFormat.CSV,
+        new ByteArrayInputStream(
+            (csv(1, 4500) + csv(1, 1).substring(HEADER.length()).replaceFirst("^1,", ","))
+                .getBytes(StandardCharsets.UTF_8)),
+        memory.allocator(),
+        IngestProgress.NONE);
+    ConnectorException missing =
+        assertThrows(
+            ConnectorException.class,
+            () -> store.requireOneRowPerUnit(DATASET, 3, "customer_id", memory.allocator()));
+    assertEquals(ConnectorErrorCode.NULL_VALUE, missing.code());
+    assertEquals("row 4501, column 'customer_id': NULL is not allowed here", missing.getMessage());
   }
 
   @Test

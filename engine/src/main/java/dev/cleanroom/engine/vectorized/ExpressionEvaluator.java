@@ -252,6 +252,12 @@ final class ExpressionEvaluator {
           // a failing branch would fail just when some row reaches it.
           return null;
         }
+        if (kind == SqlKind.CASE) {
+          Clamp clamp = Clamp.of(call);
+          if (clamp != null && (resultKind == Types.Kind.LONG || resultKind == Types.Kind.DOUBLE)) {
+            return clamp(eval(clamp.value(), input, inputType), clamp, resultKind, n);
+          }
+        }
         List<Column> operands = new ArrayList<>();
         for (RexNode operand : call.getOperands()) {
           operands.add(eval(operand, input, inputType));
@@ -719,6 +725,85 @@ final class ExpressionEvaluator {
             case DIVIDE -> x / b.doubleAt(i);
             default -> -x;
           };
+    }
+    return new DoubleColumn(values, nulls);
+  }
+
+  /**
+   * The private plans' clamp, {@code CASE WHEN v IS NULL THEN v WHEN v >= lower AND v <= upper THEN
+   * v WHEN v > upper THEN upper ELSE lower END} with literal bounds of v's type: recognised so that
+   * v is evaluated once and the clamp is one loop, with the CASE's own semantics (NULL stays NULL,
+   * a NaN fails every comparison and becomes the lower bound).
+   */
+  record Clamp(RexNode value, RexLiteral lower, RexLiteral upper) {
+    static Clamp of(RexCall call) {
+      List<RexNode> o = call.getOperands();
+      if (o.size() != 7
+          || !o.get(0).isA(SqlKind.IS_NULL)
+          || !(o.get(5) instanceof RexLiteral upper)
+          || !(o.get(6) instanceof RexLiteral lower)
+          || upper.isNull()
+          || lower.isNull()) {
+        return null;
+      }
+      RexNode value = ((RexCall) o.get(0)).getOperands().get(0);
+      RexNode inBounds = o.get(2);
+      boolean shaped =
+          value.equals(o.get(1))
+              && value.equals(o.get(3))
+              && inBounds.isA(SqlKind.AND)
+              && ((RexCall) inBounds).getOperands().size() == 2
+              && isComparison(
+                  ((RexCall) inBounds).getOperands().get(0),
+                  SqlKind.GREATER_THAN_OR_EQUAL,
+                  value,
+                  lower)
+              && isComparison(
+                  ((RexCall) inBounds).getOperands().get(1),
+                  SqlKind.LESS_THAN_OR_EQUAL,
+                  value,
+                  upper)
+              && isComparison(o.get(4), SqlKind.GREATER_THAN, value, upper)
+              && Types.kind(value.getType()) == Types.kind(call.getType())
+              && Types.kind(lower.getType()) == Types.kind(call.getType())
+              && Types.kind(upper.getType()) == Types.kind(call.getType());
+      return shaped ? new Clamp(value, lower, upper) : null;
+    }
+
+    private static boolean isComparison(
+        RexNode node, SqlKind kind, RexNode value, RexLiteral bound) {
+      return node.isA(kind)
+          && ((RexCall) node).getOperands().get(0).equals(value)
+          && ((RexCall) node).getOperands().get(1).equals(bound);
+    }
+  }
+
+  private Column clamp(Column value, Clamp clamp, Types.Kind resultKind, int n) {
+    boolean[] nulls = null;
+    if (resultKind == Types.Kind.LONG) {
+      long lower = clamp.lower().getValueAs(Long.class);
+      long upper = clamp.upper().getValueAs(Long.class);
+      long[] values = context.memory().longs(n);
+      for (int i = 0; i < n; i++) {
+        if (value.isNull(i)) {
+          nulls = setNull(nulls, i, n);
+          continue;
+        }
+        long x = value.longAt(i);
+        values[i] = x >= lower && x <= upper ? x : x > upper ? upper : lower;
+      }
+      return new LongColumn(values, nulls);
+    }
+    double lower = clamp.lower().getValueAs(Double.class);
+    double upper = clamp.upper().getValueAs(Double.class);
+    double[] values = context.memory().doubles(n);
+    for (int i = 0; i < n; i++) {
+      if (value.isNull(i)) {
+        nulls = setNull(nulls, i, n);
+        continue;
+      }
+      double x = value.doubleAt(i);
+      values[i] = x >= lower && x <= upper ? x : x > upper ? upper : lower;
     }
     return new DoubleColumn(values, nulls);
   }

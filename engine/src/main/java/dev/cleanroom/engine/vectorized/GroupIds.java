@@ -29,6 +29,11 @@ final class GroupIds {
   /** Large inputs are indexed directly only when the packed range is at most this. */
   private static final long CACHED_DIRECT_LIMIT = 1 << 16;
 
+  /**
+   * Directly indexed keys with at most this many values are numbered and aggregated by one thread.
+   */
+  private static final long FEW_GROUPS = 64;
+
   /** Inputs with at least this many rows and hashed keys are radix partitioned. */
   static final int RADIX_MIN_ROWS = 1 << 17;
 
@@ -173,7 +178,10 @@ final class GroupIds {
       int rowCount,
       QueryContext context) {
     QueryMemory memory = context.memory();
-    int parts = rowCount < 16_384 ? 1 : context.parallelism();
+    // A handful of directly indexed groups is numbered by one thread: split between threads, each
+    // would visit every row to number a few, and their accumulators would share cache lines.
+    boolean fewGroups = direct && packed.range() <= FEW_GROUPS;
+    int parts = rowCount < 16_384 || fewGroups ? 1 : context.parallelism();
     int[] groupOfRow = memory.ints(rowCount);
     int[] partition = memory.ints(rowCount);
 

@@ -5,6 +5,7 @@ import dev.cleanroom.engine.ExecutionErrorCode;
 import dev.cleanroom.engine.ExecutionException;
 import dev.cleanroom.engine.QueryMemory;
 import java.math.BigDecimal;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -109,11 +110,19 @@ final class TableScanOperator {
               int start = batchStarts[b];
               int count = batches.get(b).getRowCount();
               if (vector instanceof Float8Vector doubles) {
-                for (int i = 0; i < count; i++) {
-                  if (nulls != null && doubles.isNull(i)) {
-                    nulls[start + i] = true;
-                  } else {
-                    values[start + i] = doubles.get(i);
+                // One bulk copy of the data buffer, then the NULL slots as the loop left them: 0.
+                doubles
+                    .getDataBuffer()
+                    .nioBuffer(0, count * Double.BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asDoubleBuffer()
+                    .get(values, start, count);
+                if (nulls != null) {
+                  for (int i = 0; i < count; i++) {
+                    if (doubles.isNull(i)) {
+                      nulls[start + i] = true;
+                      values[start + i] = 0;
+                    }
                   }
                 }
               } else if (vector instanceof Float4Vector floats) {
@@ -172,9 +181,18 @@ final class TableScanOperator {
     }
     boolean mayBeNull = nulls != null;
     if (vector instanceof BigIntVector longs) {
-      for (int i = 0; i < count; i++) {
-        if (!mayBeNull || !nulls[start + i]) {
-          values[start + i] = longs.get(i);
+      // One bulk copy of the data buffer, then the NULL slots as the loop left them: 0.
+      longs
+          .getDataBuffer()
+          .nioBuffer(0, count * Long.BYTES)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .asLongBuffer()
+          .get(values, start, count);
+      if (mayBeNull) {
+        for (int i = 0; i < count; i++) {
+          if (nulls[start + i]) {
+            values[start + i] = 0;
+          }
         }
       }
     } else if (vector instanceof IntVector ints) {

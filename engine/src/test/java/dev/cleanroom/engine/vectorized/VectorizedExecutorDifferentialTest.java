@@ -39,6 +39,7 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexWindowBounds;
 import org.apache.calcite.schema.SchemaPlus;
@@ -729,6 +730,85 @@ class VectorizedExecutorDifferentialTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> new ExecutionLimits(0, 2));
     assertEquals("maxMemoryBytes must be > 0, was 0", e.getMessage());
+  }
+
+  /**
+   * The rewrite's clamp (CASE WHEN v IS NULL THEN v WHEN v >= lo AND v <= hi THEN v WHEN v > hi
+   * THEN hi ELSE lo END), which the executor runs as one loop: NULL stays NULL, NaN and -Infinity
+   * become the lower bound, +Infinity the upper, in DOUBLE and BIGINT alike as Calcite's engine.
+   */
+  @Test
+  void rewriteClampWithNullsNaNAndInfinities_matchesEnumerableEngine() {
+    List<ColumnSpec> columns =
+        List.of(
+            new ColumnSpec("id", SqlTypeName.BIGINT, false),
+            new ColumnSpec("x", SqlTypeName.DOUBLE, true),
+            new ColumnSpec("n", SqlTypeName.BIGINT, true));
+    double[] doubles = {
+      -3.5, 0.0, 4.25, 10.0, 10.5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY
+    };
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Object x = i % 9 == 8 ? null : doubles[i % 9 % doubles.length];
+      Object n = i % 7 == 6 ? null : (long) (i % 7) * 3 - 6;
+      rows.add(new Object[] {(long) i, x, n});
+    }
+    register("retailer", "values", new TestTable(columns, rows, 16, memory.allocator()));
+    RelBuilder b = builder();
+    b.scan("retailer", "values");
+    RexBuilder rex = b.getRexBuilder();
+    RexNode x = b.field("x");
+    RexNode n = b.field("n");
+    RelNode plan =
+        b.project(
+                List.of(
+                    b.field("id"),
+                    rewriteClamp(
+                        rex,
+                        x,
+                        rex.makeApproxLiteral(BigDecimal.ZERO, notNull(rex, x)),
+                        rex.makeApproxLiteral(BigDecimal.TEN, notNull(rex, x))),
+                    rewriteClamp(
+                        rex,
+                        n,
+                        rex.makeExactLiteral(BigDecimal.ZERO, notNull(rex, n)),
+                        rex.makeExactLiteral(BigDecimal.valueOf(5), notNull(rex, n)))),
+                List.of("id", "x_c", "n_c"))
+            .build();
+    List<Object[]> actual = assertSameRows(plan);
+    Map<Long, Object[]> byId = new HashMap<>();
+    actual.forEach(row -> byId.put((Long) row[0], row));
+    assertEquals(0.0, byId.get(0L)[1]);
+    assertEquals(4.25, byId.get(2L)[1]);
+    assertEquals(10.0, byId.get(4L)[1]);
+    assertEquals(0.0, byId.get(5L)[1], "NaN is clamped to the lower bound");
+    assertEquals(10.0, byId.get(6L)[1]);
+    assertEquals(0.0, byId.get(7L)[1]);
+    assertEquals(null, byId.get(8L)[1]);
+    assertEquals(0L, byId.get(0L)[2]);
+    assertEquals(3L, byId.get(3L)[2]);
+    assertEquals(5L, byId.get(5L)[2]);
+    assertEquals(null, byId.get(6L)[2]);
+  }
+
+  private static RelDataType notNull(RexBuilder rex, RexNode value) {
+    return rex.getTypeFactory().createTypeWithNullability(value.getType(), false);
+  }
+
+  /** The clamp as the rewrite writes it, through the RexBuilder (no simplification). */
+  private static RexNode rewriteClamp(RexBuilder rex, RexNode value, RexNode lower, RexNode upper) {
+    return rex.makeCall(
+        SqlStdOperatorTable.CASE,
+        rex.makeCall(SqlStdOperatorTable.IS_NULL, value),
+        value,
+        rex.makeCall(
+            SqlStdOperatorTable.AND,
+            rex.makeCall(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL, value, lower),
+            rex.makeCall(SqlStdOperatorTable.LESS_THAN_OR_EQUAL, value, upper)),
+        value,
+        rex.makeCall(SqlStdOperatorTable.GREATER_THAN, value, upper),
+        upper,
+        lower);
   }
 
   @Test

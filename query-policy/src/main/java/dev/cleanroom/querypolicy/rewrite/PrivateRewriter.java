@@ -245,7 +245,11 @@ public final class PrivateRewriter {
           baseTypes,
           JoinKeyCap.of(query),
           key);
-      RewriteSteps.filterRows(builder, query.unitColumn(), canonicalFilters(query.filters()));
+      RewriteSteps.filterRows(
+          builder,
+          query.unitColumn(),
+          canonicalFilters(query.filters()),
+          readsOneRowPerUnit(query));
       if (query.perPerson() != null) {
         PerPersonSteps.aggregatePerPerson(builder, query.unitColumn(), query.perPerson());
         unitColumn = query.perPerson().unitField();
@@ -254,7 +258,7 @@ public final class PrivateRewriter {
     RewriteSteps.projectUnitGroupsAndArguments(builder, unitColumn, groupKeys, rowArguments);
     if (readsOneRowPerUnit(query)) {
       RewriteSteps.partialsOfOneRow(builder, groups, partials);
-      RewriteSteps.clampContributions(builder, groups, partials);
+      RewriteSteps.clampContributions(builder, groups, partials, true);
     } else {
       RewriteSteps.aggregatePerUnitAndGroup(builder, groups, partials);
       RewriteSteps.clampContributions(builder, groups, partials);

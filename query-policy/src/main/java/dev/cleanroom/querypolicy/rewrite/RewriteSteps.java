@@ -143,9 +143,24 @@ final class RewriteSteps {
    * then): a row without a unit cannot be attributed to a person, so it cannot be bounded.
    */
   static void filterRows(RelBuilder builder, int unitColumn, List<RexNode> filters) {
+    filterRows(builder, unitColumn, filters, false);
+  }
+
+  /**
+   * As {@link #filterRows(RelBuilder, int, List)}; with {@code everyRowHasAUnit} (a table whose
+   * policy declares one row per unit: its uploads and the policy's approval refuse a row without
+   * one) the unit is not tested, and without filters nothing is added.
+   */
+  static void filterRows(
+      RelBuilder builder, int unitColumn, List<RexNode> filters, boolean everyRowHasAUnit) {
     List<RexNode> conditions = new ArrayList<>();
-    conditions.add(builder.isNotNull(builder.field(unitColumn)));
+    if (!everyRowHasAUnit) {
+      conditions.add(builder.isNotNull(builder.field(unitColumn)));
+    }
     conditions.addAll(filters);
+    if (conditions.isEmpty()) {
+      return;
+    }
     // Not builder.filter: it may rewrite the condition into other operators than the private-plan
     // contract's; the analyser has already refused contradictions.
     RexNode condition = RexUtil.composeConjunction(builder.getRexBuilder(), conditions);
@@ -235,6 +250,16 @@ final class RewriteSteps {
    * Clamps each unit's partial per group to its bounds, so one unit moves a group by at most that.
    */
   static void clampContributions(RelBuilder builder, int groupCount, List<Partial> partials) {
+    clampContributions(builder, groupCount, partials, false);
+  }
+
+  /**
+   * As {@link #clampContributions(RelBuilder, int, List)}; with {@code countsOfOneRow} (after
+   * {@link #partialsOfOneRow}) a count, which is then 0 or 1, is left as it is when its bounds hold
+   * both: the clamp would be the identity, as the bounds alone show.
+   */
+  static void clampContributions(
+      RelBuilder builder, int groupCount, List<Partial> partials, boolean countsOfOneRow) {
     List<RexNode> fields =
         new ArrayList<>(builder.fields(ImmutableBitSet.range(0, 1 + groupCount)));
     RexBuilder rex = builder.getRexBuilder();
@@ -246,7 +271,16 @@ final class RewriteSteps {
         continue;
       }
       if (!partial.fixedPoint()) {
-        fields.add(clamp(builder, value, partial.lower(), partial.upper()));
+        boolean zeroOrOne =
+            countsOfOneRow
+                && (partial.kind() == Partial.Kind.COUNT_ROWS
+                    || partial.kind() == Partial.Kind.COUNT_VALUES);
+        fields.add(
+            zeroOrOne
+                    && partial.lower().signum() <= 0
+                    && partial.upper().compareTo(BigDecimal.ONE) >= 0
+                ? value
+                : clamp(builder, value, partial.lower(), partial.upper()));
         continue;
       }
       if (partial.kind() != Partial.Kind.SUM) {
