@@ -97,7 +97,8 @@ public class DataUploads {
     Dataset updated =
         catalog.recordVersion(
             dataset, Math.toIntExact(version.version()), id, version.rows(), "UPLOAD", owner);
-    versionRecorded.fire(new DatasetVersionRecorded(id, version.version()));
+    versionRecorded.fire(
+        new DatasetVersionRecorded(id, version.version(), policies.inForceNow(dataset)));
     return updated;
   }
 
@@ -149,7 +150,8 @@ public class DataUploads {
             owner);
     // The erased rows must not be answered from a version kept in memory.
     versionRecorded.fire(
-        new DatasetVersionRecorded(dataset.storageId(), result.version().version()));
+        new DatasetVersionRecorded(
+            dataset.storageId(), result.version().version(), Optional.of(policy)));
     return new ErasureOutcome(
         recorded.dataset().currentVersion(),
         result.rowsRemoved(),

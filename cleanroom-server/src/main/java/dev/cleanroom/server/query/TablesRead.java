@@ -112,7 +112,7 @@ record TablesRead(Map<TableName, VisibleTable> tables) {
    * The columns an analyst may use in some way, whose string encodings are worth computing when a
    * version is loaded; personal data is never read by a query.
    */
-  private static Set<String> usableColumns(DatasetPolicy policy) {
+  static Set<String> usableColumns(DatasetPolicy policy) {
     return policy.columns().stream()
         .filter(column -> column.columnClass() != ColumnClass.PII)
         .map(ColumnPolicy::name)

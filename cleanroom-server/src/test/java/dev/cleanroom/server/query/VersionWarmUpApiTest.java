@@ -1,0 +1,84 @@
+package dev.cleanroom.server.query;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cleanroom.server.Api;
+import dev.cleanroom.server.Api.Collaboration;
+import dev.cleanroom.server.TestData;
+import dev.cleanroom.server.collaboration.Collaborations;
+import dev.cleanroom.server.dataset.DatasetCatalog;
+import dev.cleanroom.server.query.LoadedVersions.Key;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With {@code cleanroom.query.warm-on-upload} (the default outside the tests), an uploaded version
+ * is loaded before any query asks: the first query after an upload reads a version already loaded,
+ * as every later one does. Without a policy in force nothing is loaded (no query could read it).
+ */
+@QuarkusTest
+@TestProfile(VersionWarmUpApiTest.WarmOnUpload.class)
+class VersionWarmUpApiTest {
+  /** The test profile with the warm-up on. */
+  public static class WarmOnUpload implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("cleanroom.query.warm-on-upload", "true");
+    }
+  }
+
+  @Inject LoadedVersions versions;
+  @Inject VersionWarmUp warmUp;
+  @Inject Collaborations collaborations;
+  @Inject DatasetCatalog datasets;
+
+  @Test
+  void upload_isLoadedBeforeTheFirstQueryAndOnlyUnderAPolicy() {
+    Collaboration room = Api.newCollaboration();
+    room.declareCustomers();
+    String csv = TestData.customersCsv(TestData.generator(room.name()).customers(2_000));
+    upload(room, csv);
+    assertTrue(warmUp.awaitIdle());
+    String storageId = datasets.require(collaborations.idOf(room.name()), "customers").storageId();
+    assertFalse(
+        versions.keptVersions().contains(new Key(storageId, 1)),
+        "without a policy in force no query can read the version");
+
+    room.approvePolicy("customers", TestData.demoPolicyWithoutJoins("retailer.customers"), 1);
+    upload(room, csv);
+    assertTrue(warmUp.awaitIdle());
+    assertEquals(
+        java.util.List.of(new Key(storageId, 2)),
+        versions.keptVersions().stream().filter(k -> k.storageId().equals(storageId)).toList(),
+        "the new version is loaded, the old one is not");
+
+    room.as("advertiser")
+        .contentType(ContentType.JSON)
+        .body(
+            Map.of(
+                "sql",
+                "SELECT loyalty_tier, COUNT(*) AS customers FROM retailer.customers"
+                    + " GROUP BY loyalty_tier"))
+        .post(room.path() + "/queries")
+        .then()
+        .statusCode(200)
+        .body("dataVersions.'retailer.customers'", equalTo(2));
+  }
+
+  private static void upload(Collaboration room, String csv) {
+    room.as("retailer")
+        .contentType("text/csv")
+        .body(csv)
+        .put(room.path() + "/datasets/customers/data")
+        .then()
+        .statusCode(200);
+  }
+}
