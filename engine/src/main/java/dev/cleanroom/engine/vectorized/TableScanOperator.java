@@ -7,8 +7,10 @@ import dev.cleanroom.engine.QueryMemory;
 import java.math.BigDecimal;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -118,9 +120,9 @@ final class TableScanOperator {
                     .asDoubleBuffer()
                     .get(values, start, count);
                 if (nulls != null) {
+                  readNulls(doubles, nulls, start, count);
                   for (int i = 0; i < count; i++) {
-                    if (doubles.isNull(i)) {
-                      nulls[start + i] = true;
+                    if (nulls[start + i]) {
                       values[start + i] = 0;
                     }
                   }
@@ -175,9 +177,7 @@ final class TableScanOperator {
       String name,
       String tableName) {
     if (nulls != null) {
-      for (int i = 0; i < count; i++) {
-        nulls[start + i] = vector.isNull(i);
-      }
+      readNulls(vector, nulls, start, count);
     }
     boolean mayBeNull = nulls != null;
     if (vector instanceof BigIntVector longs) {
@@ -233,14 +233,36 @@ final class TableScanOperator {
         }
       }
     } else if (vector instanceof BitVector bits) {
+      // The bits read in bulk; a NULL slot is 0 as the loop left it.
+      byte[] packed = bitsOf(bits.getDataBuffer(), count);
       for (int i = 0; i < count; i++) {
-        if (!mayBeNull || !nulls[start + i]) {
-          values[start + i] = bits.get(i);
-        }
+        long bit = (packed[i >>> 3] >>> (i & 7)) & 1;
+        values[start + i] = mayBeNull && nulls[start + i] ? 0 : bit;
       }
     } else {
       throw mismatch(name, tableName);
     }
+  }
+
+  /** Whether each of a batch's {@code count} values is NULL, from its validity bits in bulk. */
+  private static void readNulls(FieldVector vector, boolean[] nulls, int start, int count) {
+    if (vector.getNullCount() == 0) {
+      Arrays.fill(nulls, start, start + count, false);
+      return;
+    }
+    byte[] validity = bitsOf(vector.getValidityBuffer(), count);
+    for (int i = 0; i < count; i++) {
+      nulls[start + i] = ((validity[i >>> 3] >>> (i & 7)) & 1) == 0;
+    }
+  }
+
+  /**
+   * The first {@code count} bits of an Arrow bit buffer, as bytes (least significant bit first).
+   */
+  private static byte[] bitsOf(ArrowBuf buffer, int count) {
+    byte[] bytes = new byte[(count + 7) / 8];
+    buffer.getBytes(0, bytes);
+    return bytes;
   }
 
   private static ExecutionException mismatch(String name, String tableName) {
