@@ -152,7 +152,7 @@ public class PolicyResource {
       responseCode = "409",
       description =
           "Not a draft; or it declares one row per privacy unit and a readable data version has"
-              + " more than one row for some unit (policy-contradicts-data)")
+              + " more than one row for some unit, or a row without one (policy-contradicts-data)")
   @APIResponse(
       responseCode = "422",
       description = "The draft contradicts the collaboration now (every problem named)")
@@ -182,7 +182,7 @@ public class PolicyResource {
       description =
           "The version does not await this member's approval (provider-approval-not-awaited);"
               + " or it declares one row per privacy unit and a readable data version has more"
-              + " than one row for some unit (policy-contradicts-data)")
+              + " than one row for some unit, or a row without one (policy-contradicts-data)")
   @APIResponse(
       responseCode = "422",
       description = "The version contradicts the collaboration now (every problem named)")
@@ -209,7 +209,7 @@ public class PolicyResource {
       description =
           "The version does not await this member's approval (provider-approval-not-awaited);"
               + " or it declares one row per privacy unit and a readable data version has more"
-              + " than one row for some unit (policy-contradicts-data)")
+              + " than one row for some unit, or a row without one (policy-contradicts-data)")
   @POST
   @Path("/{version}/provider-refusal")
   public PolicyVersion refuseAsProvider(

@@ -254,7 +254,7 @@ final class ExpressionEvaluator {
         }
         if (kind == SqlKind.CASE) {
           Clamp clamp = Clamp.of(call);
-          if (clamp != null && (resultKind == Types.Kind.LONG || resultKind == Types.Kind.DOUBLE)) {
+          if (clamp != null) {
             return clamp(eval(clamp.value(), input, inputType), clamp, resultKind, n);
           }
         }
@@ -736,6 +736,17 @@ final class ExpressionEvaluator {
    * a NaN fails every comparison and becomes the lower bound).
    */
   record Clamp(RexNode value, RexLiteral lower, RexLiteral upper) {
+    /** Types whose literals read as the loop's long or double; dates and times are left alone. */
+    private static final java.util.Set<SqlTypeName> NUMBERS =
+        java.util.EnumSet.of(
+            SqlTypeName.TINYINT,
+            SqlTypeName.SMALLINT,
+            SqlTypeName.INTEGER,
+            SqlTypeName.BIGINT,
+            SqlTypeName.FLOAT,
+            SqlTypeName.REAL,
+            SqlTypeName.DOUBLE);
+
     static Clamp of(RexCall call) {
       List<RexNode> o = call.getOperands();
       if (o.size() != 7
@@ -764,6 +775,7 @@ final class ExpressionEvaluator {
                   value,
                   upper)
               && isComparison(o.get(4), SqlKind.GREATER_THAN, value, upper)
+              && NUMBERS.contains(call.getType().getSqlTypeName())
               && Types.kind(value.getType()) == Types.kind(call.getType())
               && Types.kind(lower.getType()) == Types.kind(call.getType())
               && Types.kind(upper.getType()) == Types.kind(call.getType());

@@ -112,6 +112,9 @@ final class TableScanOperator {
               int start = batchStarts[b];
               int count = batches.get(b).getRowCount();
               if (vector instanceof Float8Vector doubles) {
+                if (count == 0) {
+                  return;
+                }
                 // One bulk copy of the data buffer, then the NULL slots as the loop left them: 0.
                 doubles
                     .getDataBuffer()
@@ -181,6 +184,9 @@ final class TableScanOperator {
     }
     boolean mayBeNull = nulls != null;
     if (vector instanceof BigIntVector longs) {
+      if (count == 0) {
+        return;
+      }
       // One bulk copy of the data buffer, then the NULL slots as the loop left them: 0.
       longs
           .getDataBuffer()

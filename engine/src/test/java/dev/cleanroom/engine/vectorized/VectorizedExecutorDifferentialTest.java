@@ -791,6 +791,31 @@ class VectorizedExecutorDifferentialTest {
     assertEquals(null, byId.get(6L)[2]);
   }
 
+  /**
+   * A CASE of the clamp's shape over dates (an analyst may write one): the executor's one-loop
+   * clamp takes numbers only, so this runs as any CASE, with Calcite's results.
+   */
+  @Test
+  void clampShapedCaseOverDates_matchesEnumerableEngine() {
+    loadDemoLikeData(300, 10, 21);
+    RelBuilder b = builder();
+    b.scan("retailer", "customers");
+    RexBuilder rex = b.getRexBuilder();
+    RexNode signup = b.field("signup");
+    RelNode plan =
+        b.project(
+                List.of(
+                    b.field("customer_id"),
+                    rewriteClamp(
+                        rex,
+                        signup,
+                        rex.makeDateLiteral(new org.apache.calcite.util.DateString("2025-03-01")),
+                        rex.makeDateLiteral(new org.apache.calcite.util.DateString("2025-09-01")))),
+                List.of("customer_id", "signup_c"))
+            .build();
+    assertSameRows(plan);
+  }
+
   private static RelDataType notNull(RexBuilder rex, RexNode value) {
     return rex.getTypeFactory().createTypeWithNullability(value.getType(), false);
   }
