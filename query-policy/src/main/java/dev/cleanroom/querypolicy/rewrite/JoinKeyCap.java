@@ -24,9 +24,17 @@ import org.apache.calcite.rex.RexNode;
  * @param readColumns the scan's own column indexes the query reads; rows equal on these are
  *     interchangeable, so they order the rows after the keyed hash
  * @param maxRows rows kept per bucket, from the scan's policy
+ * @param heldByPolicy whether the scan's policy already holds every bucket to one row: the bucket
+ *     is the table's PRIVACY_UNIT column and the policy declares one row per unit, which its
+ *     uploads and its approval enforce (docs/PRIVACY.md, "One row per person"); the plan then ranks
+ *     nothing, and every bucket keeps its one row as the cap would
  */
 record JoinKeyCap(
-    int scan, List<Integer> partitionColumns, List<Integer> readColumns, int maxRows) {
+    int scan,
+    List<Integer> partitionColumns,
+    List<Integer> readColumns,
+    int maxRows,
+    boolean heldByPolicy) {
 
   JoinKeyCap {
     partitionColumns = List.copyOf(requireNonNull(partitionColumns, "partitionColumns is null"));
@@ -94,15 +102,31 @@ record JoinKeyCap(
       Scan scan = scans.get(s);
       int from = scan.offset();
       int to = from + scan.width();
-      read.add(query.personColumns().get(s));
+      int person = query.personColumns().get(s);
+      read.add(person);
       List<Integer> readHere = read.subSet(from, to).stream().map(column -> column - from).toList();
+      boolean heldByPolicy = oneRowPerBucket(scan, query.flat().columns().get(person).name());
       caps.add(
           new JoinKeyCap(
               s,
-              List.of(query.personColumns().get(s) - from),
+              List.of(person - from),
               readHere,
-              scan.policy().privacy().maxRowsPerJoinKey()));
+              heldByPolicy ? 1 : scan.policy().privacy().maxRowsPerJoinKey(),
+              heldByPolicy));
     }
     return caps;
+  }
+
+  /**
+   * Whether the scan's policy declares one row per unit and {@code bucketColumn} is its
+   * PRIVACY_UNIT column. Decided from the policy alone, never from the data.
+   */
+  private static boolean oneRowPerBucket(Scan scan, String bucketColumn) {
+    return scan.policy() != null
+        && scan.policy().oneRowPerUnit()
+        && scan.policy()
+            .privacyUnitColumn()
+            .map(unit -> unit.name().equals(bucketColumn))
+            .orElse(false);
   }
 }

@@ -649,15 +649,23 @@ public final class PrivateRewriter {
       }
       text.append(".\n");
     }
-    for (PrivateQuery.RowsPerJoinKey cap : rowsPerJoinKey(query)) {
+    List<JoinKeyCap> joinKeyCaps = JoinKeyCap.of(query);
+    List<PrivateQuery.RowsPerJoinKey> rowsPerJoinKey = rowsPerJoinKey(query);
+    for (int c = 0; c < rowsPerJoinKey.size(); c++) {
+      PrivateQuery.RowsPerJoinKey cap = rowsPerJoinKey.get(c);
       text.append("Before the join, at most ")
           .append(cap.maxRows())
           .append(" row(s) of ")
           .append(cap.table())
           .append(" per value of (")
           .append(
-              String.join(", ", cap.columns().stream().map(c -> cap.table().qualify(c)).toList()))
-          .append(") take part, chosen by a keyed hash the analyst cannot influence.\n");
+              String.join(
+                  ", ", cap.columns().stream().map(col -> cap.table().qualify(col)).toList()))
+          .append(
+              joinKeyCaps.get(c).heldByPolicy()
+                  ? ") take part: the table has one row per person (its policy declares it and its"
+                      + " uploads enforce it).\n"
+                  : ") take part, chosen by a keyed hash the analyst cannot influence.\n");
     }
     for (CheckedQuery.KeyPair pair : query.keyPairs()) {
       text.append("Joins on ")

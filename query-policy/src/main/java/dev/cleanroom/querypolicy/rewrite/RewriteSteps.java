@@ -65,9 +65,13 @@ final class RewriteSteps {
 
   /**
    * Keeps at most {@code maxRows} rows per join key and person of one scan, ranked by a keyed hash
-   * of what the query reads of them, so one person brings a bounded number of rows into the join.
+   * of what the query reads of them, so one person brings a bounded number of rows into the join. A
+   * cap the scan's policy already holds (one row per unit, by the unit) adds nothing to the plan.
    */
   static void capRowsPerJoinKey(RelBuilder builder, JoinKeyCap cap, ContributionKey key) {
+    if (cap.heldByPolicy()) {
+      return;
+    }
     int width = builder.peek().getRowType().getFieldCount();
     List<Integer> hashed = new ArrayList<>(cap.partitionColumns());
     cap.readColumns().stream().filter(c -> !hashed.contains(c)).forEach(hashed::add);

@@ -99,7 +99,7 @@ class RewriteStepsTest {
     builder.scan("advertiser", "impressions");
     String before = plan();
     RewriteSteps.capRowsPerJoinKey(
-        builder, new JoinKeyCap(0, List.of(1), List.of(1, 2, 5), 3), TestCatalog.key());
+        builder, new JoinKeyCap(0, List.of(1), List.of(1, 2, 5), 3, false), TestCatalog.key());
     String columns =
         "impression_id=[$0], email_hash=[$1], campaign_id=[$2], ts=[$3], clicked=[$4], cost=[$5]";
     assertEquals(

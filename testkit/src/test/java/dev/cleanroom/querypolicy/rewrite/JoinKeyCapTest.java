@@ -49,7 +49,7 @@ class JoinKeyCapTest {
             Frameworks.newConfigBuilder().defaultSchema(TestCatalog.schema()).build());
     builder.scan("advertiser", "impressions");
     RewriteSteps.capRowsPerJoinKey(
-        builder, new JoinKeyCap(0, List.of(1), List.of(1, 2, 4, 5), CAP), TestCatalog.key());
+        builder, new JoinKeyCap(0, List.of(1), List.of(1, 2, 4, 5), CAP, false), TestCatalog.key());
     Map<String, List<String>> kept = new TreeMap<>();
     try (InMemoryTable impressions = TestTables.impressions(rows, memory.allocator())) {
       List<Object[]> capped =
