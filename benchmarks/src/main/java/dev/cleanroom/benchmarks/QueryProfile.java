@@ -104,6 +104,11 @@ public final class QueryProfile {
           Arrays.stream(execution).min().orElse(0),
           Arrays.stream(execution).max().orElse(0),
           median(release));
+      StringBuilder each = new StringBuilder("execution of each run (ms):");
+      for (double time : execution) {
+        each.append(String.format(Locale.ROOT, " %.0f", time));
+      }
+      System.out.println(each);
       customerTable.close();
       impressionTable.close();
       purchaseTable.close();

@@ -61,6 +61,7 @@ class DeploymentFilesTest {
     assertTrue(container.at("/securityContext/readOnlyRootFilesystem").asBoolean());
     assertFalse(container.at("/securityContext/allowPrivilegeEscalation").asBoolean(true));
     assertTrue(env(container, "JAVA_OPTS").contains("--add-opens=java.base/java.nio=ALL-UNNAMED"));
+    assertFixedHeap(env(container, "JAVA_OPTS"));
     assertFalse(container.at("/resources/limits/memory").isMissingNode());
     assertFalse(container.at("/resources/requests/memory").isMissingNode());
   }
@@ -216,6 +217,9 @@ class DeploymentFilesTest {
     assertTrue(user.find(), "no USER line");
     assertFalse(user.group(1).startsWith("root") || user.group(1).startsWith("0"), user.group(1));
     assertTrue(dockerfile.contains("--add-opens=java.base/java.nio=ALL-UNNAMED"));
+    Matcher javaOptions = Pattern.compile("JAVA_OPTS=\"([^\"]*)\"").matcher(dockerfile);
+    assertTrue(javaOptions.find(), "no JAVA_OPTS");
+    assertFixedHeap(javaOptions.group(1));
     assertTrue(dockerfile.contains("HEALTHCHECK"));
     assertTrue(dockerfile.contains("127.0.0.1:9000/q/health/live"));
     assertTrue(dockerfile.contains("quarkus-app/"), "copies the Quarkus fast-jar layout");
@@ -438,5 +442,17 @@ class DeploymentFilesTest {
         YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
       return iterator.readAll();
     }
+  }
+
+  /**
+   * The heap is as large at start as it may grow, and touched then: queries must not pay for the
+   * heap growing and shrinking (docs/PERFORMANCE.md).
+   */
+  private static void assertFixedHeap(String javaOptions) {
+    Matcher initial = Pattern.compile("-XX:InitialRAMPercentage=(\\d+)").matcher(javaOptions);
+    Matcher max = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(javaOptions);
+    assertTrue(initial.find() && max.find(), javaOptions);
+    assertEquals(max.group(1), initial.group(1), javaOptions);
+    assertTrue(javaOptions.contains("-XX:+AlwaysPreTouch"), javaOptions);
   }
 }
