@@ -889,7 +889,9 @@ final class ExpressionEvaluator {
 
   /**
    * A {@link KeyedHashFunction}: per row, the encodings of its values one after the other, hashed.
-   * A dictionary column's values are encoded once per entry; other values once per row.
+   * A dictionary column's values are encoded once per entry when the dictionary has no more entries
+   * than there are rows to hash (a ranking hashes only the rows of its large partitions, often a
+   * few of a fingerprint's million entries); other values once per row.
    */
   private Column keyedHash(
       KeyedHashFunction function, RexCall call, Relation input, RelDataType inputType) {
@@ -899,6 +901,7 @@ final class ExpressionEvaluator {
     int width = operands.size() - 2;
     Column[] columns = new Column[width];
     RelDataType[] types = new RelDataType[width];
+    int n = input.rowCount();
     // For a dictionary column: the encoding of NULL at 0, of code c at c + 1.
     byte[][][] encodedByCode = new byte[width][][];
     int[][] codes = new int[width][];
@@ -909,18 +912,22 @@ final class ExpressionEvaluator {
         throw unsupported("a hashed value of type " + types[v].getSqlTypeName());
       }
       columns[v] = eval(operand, input, inputType);
-      if (columns[v] instanceof DictionaryColumn dictionaryColumn) {
+      if (columns[v] instanceof DictionaryColumn dictionaryColumn
+          && dictionaryColumn.dictionary().size() <= n) {
         StringDictionary dictionary = dictionaryColumn.dictionary();
         byte[][] encoded = new byte[dictionary.size() + 1][];
         encoded[0] = encode(function, null);
-        for (int code = 0; code < dictionary.size(); code++) {
-          encoded[code + 1] = encode(function, dictionary.value(code));
-        }
+        context.parallelRanges(
+            dictionary.size(),
+            (part, from, to) -> {
+              for (int code = from; code < to; code++) {
+                encoded[code + 1] = encode(function, dictionary.value(code));
+              }
+            });
         encodedByCode[v] = encoded;
         codes[v] = dictionaryColumn.codes();
       }
     }
-    int n = input.rowCount();
     long[] hashes = context.memory().longs(n);
     context.parallelRanges(
         n,

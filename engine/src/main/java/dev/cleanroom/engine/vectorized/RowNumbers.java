@@ -86,18 +86,23 @@ final class RowNumbers {
     QueryMemory memory = context.memory();
     int groupCount;
     int[] groupOfRow;
+    PackedKeys packed = partitionKeys.isEmpty() ? null : packedDirectly(partitionKeys, rowCount);
     if (partitionKeys.isEmpty()) {
       groupCount = 1;
       groupOfRow = memory.ints(rowCount);
-    } else if (partitionKeys.size() == 1
-        && partitionKeys.get(0) instanceof DictionaryColumn strings) {
-      // One string key (a fingerprint): its dictionary codes already number the partitions.
-      groupCount = strings.dictionary().size() + 1;
-      groupOfRow = memory.ints(rowCount);
-      int[] codes = strings.codes();
-      for (int i = 0; i < rowCount; i++) {
-        groupOfRow[i] = codes[i] + 1;
-      }
+    } else if (packed != null) {
+      // Keys packed into a small range (a fingerprint's dictionary codes, a dense person id)
+      // number the partitions themselves: only the partitions' sizes are needed, not dense ids.
+      groupCount = (int) packed.range();
+      int[] packedRows = memory.ints(rowCount);
+      context.parallelRanges(
+          rowCount,
+          (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+              packedRows[i] = (int) packed.pack(i);
+            }
+          });
+      groupOfRow = packedRows;
     } else {
       GroupIds groups = GroupIds.assign(partitionKeys, rowCount, context);
       groupCount = groups.groupCount();
@@ -153,6 +158,17 @@ final class RowNumbers {
       }
     }
     return kept;
+  }
+
+  /**
+   * The packing of {@code keys} when its range is small enough to count partition sizes in an array
+   * indexed by it (at most four slots a row, as {@link GroupIds} indexes directly), else null.
+   */
+  private static PackedKeys packedDirectly(List<Column> keys, int rowCount) {
+    PackedKeys packed = PackedKeys.of(keys, rowCount);
+    return packed != null && packed.range() <= Math.min(1 << 24, 4L * rowCount + 1024)
+        ? packed
+        : null;
   }
 
   /**

@@ -113,4 +113,41 @@ class FirstRowsPerPartitionTest {
       assertEquals(i, kept[i]);
     }
   }
+
+  /**
+   * Partitions numbered by their packed key (a small range) and by hashing (keys spread too far to
+   * index) keep the same rows, NULL keys forming one partition of their own.
+   */
+  @Test
+  void packedAndHashedPartitions_keepTheSameRows() {
+    int rows = 50_000;
+    long[] dense = new long[rows];
+    long[] sparse = new long[rows];
+    boolean[] nulls = new boolean[rows];
+    long[] order = new long[rows];
+    for (int i = 0; i < rows; i++) {
+      int person = (i * 7919) % 997;
+      dense[i] = person;
+      sparse[i] = person * 1_000_000_007L;
+      nulls[i] = person == 13;
+      order[i] = (i * 104_729L) % 65_537;
+    }
+    RowNumbers.OrderKeysOfRows byOrder =
+        (at, count) -> {
+          long[] values = new long[count];
+          for (int p = 0; p < count; p++) {
+            values[p] = order[at[p]];
+          }
+          return List.of(new RowNumbers.OrderKey(new LongColumn(values, null), false, true));
+        };
+    int[] packed =
+        RowNumbers.firstRowsPerPartition(
+            List.of(new LongColumn(dense, nulls)), byOrder, rows, 5, context);
+    int[] hashed =
+        RowNumbers.firstRowsPerPartition(
+            List.of(new LongColumn(sparse, nulls)), byOrder, rows, 5, context);
+
+    assertEquals(997 * 5, packed.length);
+    assertArrayEquals(packed, hashed);
+  }
 }
