@@ -16,11 +16,16 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * Hash aggregation: COUNT, SUM, $SUM0, MIN and MAX per group, with FILTER. Groups are numbered by
  * {@link GroupIds}; each group is accumulated by one thread (the one that owns it, or the one that
  * took its radix partition), visiting its rows in input order, so a group's sum is added up in the
- * same order as a sequential engine would.
+ * same order as a sequential engine would. Exact aggregates (COUNT, and SUM of integers) over a few
+ * groups are instead added up per range of rows by each thread and the ranges' partials added
+ * together: integers add up to the same total in any order.
  */
 final class AggregateOperator {
   /** Rows per step of the owned-by-thread loop: small enough that a chunk's arrays stay cached. */
   private static final int CHUNK = 4096;
+
+  /** At most this many groups are added up per range of rows and merged, when all are exact. */
+  private static final int MERGED_GROUPS = 1 << 12;
 
   private AggregateOperator() {}
 
@@ -72,12 +77,41 @@ final class AggregateOperator {
     return new Relation(groupCount, output);
   }
 
-  /** Each thread visits all rows and keeps those of the groups it owns. */
+  /**
+   * Each thread visits all rows and keeps those of the groups it owns; or, for a few groups and
+   * exact aggregates only, each thread adds up a range of rows into its own partials, merged after.
+   */
   private static void accumulateOwnedByThread(
       GroupIds groups, Accumulator[] all, int rowCount, QueryContext context) {
     int parts = groups.partitions();
     int[] groupOfRow = groups.groupOfRow();
     int[] partitionOfRow = groups.partitionOfRow();
+    if (parts > 1 && groups.groupCount() <= MERGED_GROUPS && allExact(all)) {
+      Accumulator[][] partials = new Accumulator[context.parallelism()][];
+      context.parallelRanges(
+          rowCount,
+          (part, from, to) -> {
+            Accumulator[] mine = new Accumulator[all.length];
+            for (int a = 0; a < all.length; a++) {
+              mine[a] = all[a].emptyPartial(context.memory());
+            }
+            for (int start = from; start < to; start += CHUNK) {
+              int end = Math.min(to, start + CHUNK);
+              for (Accumulator accumulator : mine) {
+                accumulator.addRange(groupOfRow, start, end, null, 0);
+              }
+            }
+            partials[part] = mine;
+          });
+      for (Accumulator[] partial : partials) {
+        if (partial != null) {
+          for (int a = 0; a < all.length; a++) {
+            all[a].merge(partial[a]);
+          }
+        }
+      }
+      return;
+    }
     context.parallel(
         part -> {
           if (part >= parts) {
@@ -91,6 +125,15 @@ final class AggregateOperator {
             }
           }
         });
+  }
+
+  private static boolean allExact(Accumulator[] all) {
+    for (Accumulator accumulator : all) {
+      if (!accumulator.exact()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Relation toPositions(Relation input, GroupIds groups, QueryContext context) {
@@ -220,6 +263,25 @@ final class AggregateOperator {
       return filter == null;
     }
 
+    final Column filter() {
+      return filter;
+    }
+
+    /** Whether partials of any split of the rows merge into the very result of adding them all. */
+    boolean exact() {
+      return false;
+    }
+
+    /** An empty accumulator of the same aggregate, as large, for a part of the rows. */
+    Accumulator emptyPartial(QueryMemory memory) {
+      throw new UnsupportedOperationException("not exact");
+    }
+
+    /** Adds {@code partial}'s groups into this accumulator's. */
+    void merge(Accumulator partial) {
+      throw new UnsupportedOperationException("not exact");
+    }
+
     abstract void accept(int group, int row);
 
     abstract Column result();
@@ -233,6 +295,24 @@ final class AggregateOperator {
       super(filter);
       this.arguments = arguments;
       this.counts = counts;
+    }
+
+    @Override
+    boolean exact() {
+      return true;
+    }
+
+    @Override
+    Accumulator emptyPartial(QueryMemory memory) {
+      return new Count(filter(), arguments, memory.longs(counts.length));
+    }
+
+    @Override
+    void merge(Accumulator partial) {
+      long[] other = ((Count) partial).counts;
+      for (int group = 0; group < counts.length; group++) {
+        counts[group] += other[group];
+      }
     }
 
     @Override
@@ -284,6 +364,35 @@ final class AggregateOperator {
       this.seen = seen;
       this.zeroWhenEmpty = zeroWhenEmpty;
       this.resultType = resultType;
+    }
+
+    @Override
+    boolean exact() {
+      return true;
+    }
+
+    @Override
+    Accumulator emptyPartial(QueryMemory memory) {
+      return new LongSum(
+          filter(),
+          argument,
+          memory.longs(sums.length),
+          memory.booleans(sums.length),
+          zeroWhenEmpty,
+          resultType);
+    }
+
+    @Override
+    void merge(Accumulator partial) {
+      LongSum other = (LongSum) partial;
+      try {
+        for (int group = 0; group < sums.length; group++) {
+          sums[group] = Math.addExact(sums[group], other.sums[group]);
+          seen[group] |= other.seen[group];
+        }
+      } catch (ArithmeticException e) {
+        throw overflow();
+      }
     }
 
     @Override

@@ -792,6 +792,49 @@ class VectorizedExecutorDifferentialTest {
   }
 
   /**
+   * A few hundred groups over enough rows for two threads: COUNT and integer SUMs (with NULLs and
+   * FILTER) are added up per range of rows and merged; with a DOUBLE SUM beside them every group is
+   * accumulated by the thread that owns it. Both must give Calcite's rows.
+   */
+  @Test
+  void fewGroupsOfExactAndInexactAggregates_matchEnumerableEngine() {
+    List<ColumnSpec> columns =
+        List.of(
+            new ColumnSpec("g", SqlTypeName.BIGINT, false),
+            new ColumnSpec("n", SqlTypeName.BIGINT, true),
+            new ColumnSpec("x", SqlTypeName.DOUBLE, true),
+            new ColumnSpec("flag", SqlTypeName.BOOLEAN, false));
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 60_000; i++) {
+      Object n = i % 11 == 3 ? null : (long) ((i * 31) % 1_000) - 200;
+      Object x = i % 13 == 5 ? null : ((i * 7) % 64) / 8.0;
+      rows.add(new Object[] {(long) ((i * 7919) % 300) * 3, n, x, i % 3 == 0});
+    }
+    register("retailer", "values", new TestTable(columns, rows, 4_096, memory.allocator()));
+    RelBuilder b = builder();
+    RelNode exact =
+        b.scan("retailer", "values")
+            .aggregate(
+                b.groupKey(b.field("g")),
+                b.countStar("rows"),
+                b.count(b.field("n")).as("values"),
+                b.sum(b.field("n")).as("total"),
+                b.sum(b.field("n")).filter(b.field("flag")).as("flagged"))
+            .build();
+    List<Object[]> exactRows = assertSameRows(exact);
+    assertEquals(300, exactRows.size());
+    RelNode mixed =
+        b.scan("retailer", "values")
+            .aggregate(
+                b.groupKey(b.field("g")),
+                b.countStar("rows"),
+                b.sum(b.field("n")).as("total"),
+                b.sum(b.field("x")).as("spend"))
+            .build();
+    assertEquals(300, assertSameRows(mixed).size());
+  }
+
+  /**
    * A CASE of the clamp's shape over dates (an analyst may write one): the executor's one-loop
    * clamp takes numbers only, so this runs as any CASE, with Calcite's results.
    */
