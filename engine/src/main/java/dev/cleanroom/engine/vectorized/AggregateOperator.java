@@ -27,6 +27,9 @@ final class AggregateOperator {
   /** At most this many groups are added up per range of rows and merged, when all are exact. */
   private static final int MERGED_GROUPS = 1 << 12;
 
+  /** Rows below which merging partials is not worth handing rows to another thread. */
+  private static final int MERGED_MIN_ROWS = 16_384;
+
   private AggregateOperator() {}
 
   static Relation aggregate(Aggregate aggregate, Relation input, QueryContext context) {
@@ -86,7 +89,7 @@ final class AggregateOperator {
     int parts = groups.partitions();
     int[] groupOfRow = groups.groupOfRow();
     int[] partitionOfRow = groups.partitionOfRow();
-    if (parts > 1 && groups.groupCount() <= MERGED_GROUPS && allExact(all)) {
+    if (rowCount >= MERGED_MIN_ROWS && groups.groupCount() <= MERGED_GROUPS && allExact(all)) {
       Accumulator[][] partials = new Accumulator[context.parallelism()][];
       context.parallelRanges(
           rowCount,
@@ -410,6 +413,24 @@ final class AggregateOperator {
 
     @Override
     void addRange(int[] groupOf, int from, int to, int[] owner, int part) {
+      if (unfiltered()
+          && argument instanceof ConstantColumn constant
+          && constant.value() instanceof Long value) {
+        // A literal (the one-row path's count of 1): the same addend on every row.
+        long addend = value;
+        try {
+          for (int i = from; i < to; i++) {
+            if (owner == null || owner[i] == part) {
+              int group = groupOf[i];
+              sums[group] = Math.addExact(sums[group], addend);
+              seen[group] = true;
+            }
+          }
+        } catch (ArithmeticException e) {
+          throw overflow();
+        }
+        return;
+      }
       if (!unfiltered() || !(argument instanceof LongColumn column)) {
         super.addRange(groupOf, from, to, owner, part);
         return;

@@ -164,6 +164,15 @@ final class ExpressionEvaluator {
       }
       case NOT -> {
         Column a = eval(call.getOperands().get(0), input, inputType);
+        if (a instanceof LongColumn longs) {
+          // NULL stays NULL (same mask), TRUE and FALSE swap.
+          long[] values = context.memory().longs(n);
+          long[] from = longs.values();
+          for (int i = 0; i < n; i++) {
+            values[i] = from[i] == 0 ? 1 : 0;
+          }
+          return new LongColumn(values, longs.nulls());
+        }
         return map(a, n, (isNull, value) -> isNull ? NULL : value == 0 ? 1 : 0);
       }
       case IS_NULL, IS_NOT_NULL -> {
@@ -214,6 +223,10 @@ final class ExpressionEvaluator {
         RelDataType to = call.getType();
         if (from.getSqlTypeName() == SqlTypeName.DOUBLE
             && to.getSqlTypeName() == SqlTypeName.BIGINT) {
+          FixedPoint fixedPoint = FixedPoint.of(call.getOperands().get(0));
+          if (fixedPoint != null) {
+            return fixedPoint(eval(fixedPoint.value(), input, inputType), fixedPoint, n);
+          }
           return truncatedToLong(eval(call.getOperands().get(0), input, inputType), n);
         }
         if (!isNativeCast(from, to)) {
@@ -332,6 +345,69 @@ final class ExpressionEvaluator {
    * generated code does: toward zero, NaN to 0, beyond the range to the nearest end; it never
    * fails.
    */
+  /**
+   * The private plans' conversion of a clamped DOUBLE into whole fixed-point units, {@code CAST(v *
+   * scale + offset AS BIGINT)} with DOUBLE literals: recognised so that it is one loop, computing
+   * exactly what the three steps compute (each operation rounded to a double, then truncated).
+   */
+  record FixedPoint(RexNode value, double scale, double offset) {
+    static FixedPoint of(RexNode node) {
+      if (!(node instanceof RexCall plus)
+          || plus.getKind() != SqlKind.PLUS
+          || plus.getType().getSqlTypeName() != SqlTypeName.DOUBLE
+          || !(plus.getOperands().get(0) instanceof RexCall times)
+          || times.getKind() != SqlKind.TIMES
+          || times.getType().getSqlTypeName() != SqlTypeName.DOUBLE
+          || times.getOperands().get(0).getType().getSqlTypeName() != SqlTypeName.DOUBLE
+          || !(times.getOperands().get(1) instanceof RexLiteral scale)
+          || !(plus.getOperands().get(1) instanceof RexLiteral offset)
+          || scale.isNull()
+          || offset.isNull()
+          || scale.getType().getSqlTypeName() != SqlTypeName.DOUBLE
+          || offset.getType().getSqlTypeName() != SqlTypeName.DOUBLE) {
+        return null;
+      }
+      return new FixedPoint(
+          times.getOperands().get(0),
+          scale.getValueAs(Double.class),
+          offset.getValueAs(Double.class));
+    }
+  }
+
+  private LongColumn fixedPoint(Column value, FixedPoint fixedPoint, int n) {
+    long[] values = context.memory().longs(n);
+    double scale = fixedPoint.scale();
+    double offset = fixedPoint.offset();
+    boolean[] nulls = null;
+    if (value instanceof DoubleColumn doubles) {
+      double[] from = doubles.values();
+      for (int i = 0; i < n; i++) {
+        double scaled = from[i] * scale;
+        values[i] = (long) (scaled + offset);
+      }
+      boolean[] fromNulls = doubles.nulls();
+      if (fromNulls != null) {
+        nulls = context.memory().booleans(n);
+        System.arraycopy(fromNulls, 0, nulls, 0, n);
+        for (int i = 0; i < n; i++) {
+          if (nulls[i]) {
+            values[i] = 0;
+          }
+        }
+      }
+      return new LongColumn(values, nulls);
+    }
+    for (int i = 0; i < n; i++) {
+      if (value.isNull(i)) {
+        nulls = setNull(nulls, i, n);
+      } else {
+        double scaled = value.doubleAt(i) * scale;
+        values[i] = (long) (scaled + offset);
+      }
+    }
+    return new LongColumn(values, nulls);
+  }
+
   private LongColumn truncatedToLong(Column a, int n) {
     long[] values = context.memory().longs(n);
     boolean[] nulls = null;

@@ -24,9 +24,20 @@ final class FilterOperator {
     }
     int[] selected = context.memory().ints(rowCount);
     int count = 0;
-    for (int i = 0; i < rowCount; i++) {
-      if (!result.isNull(i) && result.longAt(i) != 0) {
-        selected[count++] = i;
+    if (result instanceof LongColumn longs) {
+      // The usual case, read off the arrays: the selection loop is most of a filter's time.
+      long[] values = longs.values();
+      boolean[] nulls = longs.nulls();
+      for (int i = 0; i < rowCount; i++) {
+        if (values[i] != 0 && (nulls == null || !nulls[i])) {
+          selected[count++] = i;
+        }
+      }
+    } else {
+      for (int i = 0; i < rowCount; i++) {
+        if (!result.isNull(i) && result.longAt(i) != 0) {
+          selected[count++] = i;
+        }
       }
     }
     if (count == rowCount) {

@@ -178,9 +178,12 @@ final class GroupIds {
       int rowCount,
       QueryContext context) {
     QueryMemory memory = context.memory();
-    // A handful of directly indexed groups is numbered by one thread: split between threads, each
-    // would visit every row to number a few, and their accumulators would share cache lines.
+    // A handful of directly indexed groups is owned by one thread: split between threads, each
+    // would visit every row to aggregate a few, and their accumulators would share cache lines.
     boolean fewGroups = direct && packed.range() <= FEW_GROUPS;
+    if (fewGroups && rowCount >= 16_384) {
+      return fewDirectGroups(packed, rowCount, context);
+    }
     int parts = rowCount < 16_384 || fewGroups ? 1 : context.parallelism();
     int[] groupOfRow = memory.ints(rowCount);
     int[] partition = memory.ints(rowCount);
@@ -296,6 +299,79 @@ final class GroupIds {
         groupOfRow,
         partition,
         parts,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /**
+   * At most {@link #FEW_GROUPS} directly indexed keys over many rows, all owned by one thread but
+   * numbered by all: each range of rows notes its rows' slots and the first row of each slot, the
+   * slots are numbered by their first rows (the ids a sequential pass gives), then each range turns
+   * its slots into ids.
+   */
+  private static GroupIds fewDirectGroups(PackedKeys packed, int rowCount, QueryContext context) {
+    int slots = (int) packed.range();
+    int[] groupOfRow = context.memory().ints(rowCount);
+    int[][] firstRowOfSlotPerPart = new int[context.parallelism()][];
+    context.parallelRanges(
+        rowCount,
+        (part, from, to) -> {
+          int[] firstRows = new int[slots];
+          Arrays.fill(firstRows, -1);
+          for (int i = from; i < to; i++) {
+            int slot = (int) packed.pack(i);
+            groupOfRow[i] = slot;
+            if (firstRows[slot] < 0) {
+              firstRows[slot] = i;
+            }
+          }
+          firstRowOfSlotPerPart[part] = firstRows;
+        });
+    // Ranges are ascending, so the first range that saw a slot holds its first row.
+    int[] firstRowOfSlot = new int[slots];
+    Arrays.fill(firstRowOfSlot, -1);
+    for (int[] firstRows : firstRowOfSlotPerPart) {
+      if (firstRows == null) {
+        continue;
+      }
+      for (int slot = 0; slot < slots; slot++) {
+        if (firstRowOfSlot[slot] < 0) {
+          firstRowOfSlot[slot] = firstRows[slot];
+        }
+      }
+    }
+    long[] firstRowAndSlot = new long[slots];
+    int groupCount = 0;
+    for (int slot = 0; slot < slots; slot++) {
+      if (firstRowOfSlot[slot] >= 0) {
+        firstRowAndSlot[groupCount++] = ((long) firstRowOfSlot[slot] << 32) | slot;
+      }
+    }
+    Arrays.sort(firstRowAndSlot, 0, groupCount);
+    int[] idOfSlot = new int[slots];
+    int[] firstRowOfGroup = context.memory().ints(groupCount);
+    for (int id = 0; id < groupCount; id++) {
+      idOfSlot[(int) firstRowAndSlot[id]] = id;
+      firstRowOfGroup[id] = (int) (firstRowAndSlot[id] >>> 32);
+    }
+    context.parallelRanges(
+        rowCount,
+        (part, from, to) -> {
+          for (int i = from; i < to; i++) {
+            groupOfRow[i] = idOfSlot[groupOfRow[i]];
+          }
+        });
+    return new GroupIds(
+        context,
+        rowCount,
+        groupCount,
+        firstRowOfGroup,
+        groupOfRow,
+        null,
+        1,
         null,
         null,
         null,

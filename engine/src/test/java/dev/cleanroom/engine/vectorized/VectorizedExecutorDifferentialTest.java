@@ -792,6 +792,55 @@ class VectorizedExecutorDifferentialTest {
   }
 
   /**
+   * The rewrite's conversion to fixed-point units, {@code CAST(x * 8192.0 + 0.5 AS BIGINT)}, run as
+   * one loop, and NOT of a nullable BOOLEAN in a filter: Calcite's values for NULL, NaN,
+   * infinities, negatives and values past the range of BIGINT.
+   */
+  @Test
+  void fixedPointConversionAndNotOfNullableBoolean_matchEnumerableEngine() {
+    List<ColumnSpec> columns =
+        List.of(
+            new ColumnSpec("id", SqlTypeName.BIGINT, false),
+            new ColumnSpec("x", SqlTypeName.DOUBLE, true),
+            new ColumnSpec("flag", SqlTypeName.BOOLEAN, true));
+    double[] doubles = {-3.75, 0.0, 4.2, 1e9, -1e9, 0.1 + 0.2, -0.000061, 1.0 / 3, 2.5e-7};
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Object x = i % 10 == 8 ? null : doubles[i % 10 % doubles.length];
+      Object flag = i % 4 == 3 ? null : i % 4 == 1;
+      rows.add(new Object[] {(long) i, x, flag});
+    }
+    register("retailer", "values", new TestTable(columns, rows, 16, memory.allocator()));
+    RelBuilder b = builder();
+    RexBuilder rex = b.getRexBuilder();
+    b.scan("retailer", "values");
+    RexNode x = b.field("x");
+    RelDataType bigint = rex.getTypeFactory().createSqlType(SqlTypeName.BIGINT);
+    RexNode fixed =
+        rex.makeCast(
+            rex.getTypeFactory().createTypeWithNullability(bigint, true),
+            b.call(
+                SqlStdOperatorTable.PLUS,
+                b.call(
+                    SqlStdOperatorTable.MULTIPLY,
+                    x,
+                    rex.makeApproxLiteral(BigDecimal.valueOf(8192), notNull(rex, x))),
+                rex.makeApproxLiteral(new BigDecimal("0.5"), notNull(rex, x))));
+    RelNode plan =
+        b.filter(b.not(b.field("flag")))
+            .project(List.of(b.field("id"), fixed), List.of("id", "units"))
+            .build();
+    List<Object[]> actual = assertSameRows(plan);
+    Map<Long, Object[]> byId = new HashMap<>();
+    actual.forEach(row -> byId.put((Long) row[0], row));
+    assertEquals(20, actual.size(), "FALSE flags only: NULL and TRUE drop");
+    assertEquals(-30719L, byId.get(0L)[1]);
+    assertEquals(34406L, byId.get(2L)[1]);
+    assertEquals(-8191999999999L, byId.get(4L)[1]);
+    assertEquals(null, byId.get(8L)[1]);
+  }
+
+  /**
    * A few hundred groups over enough rows for two threads: COUNT and integer SUMs (with NULLs and
    * FILTER) are added up per range of rows and merged; with a DOUBLE SUM beside them every group is
    * accumulated by the thread that owns it. Both must give Calcite's rows.
@@ -803,12 +852,14 @@ class VectorizedExecutorDifferentialTest {
             new ColumnSpec("g", SqlTypeName.BIGINT, false),
             new ColumnSpec("n", SqlTypeName.BIGINT, true),
             new ColumnSpec("x", SqlTypeName.DOUBLE, true),
-            new ColumnSpec("flag", SqlTypeName.BOOLEAN, false));
+            new ColumnSpec("flag", SqlTypeName.BOOLEAN, false),
+            new ColumnSpec("tier", SqlTypeName.BIGINT, true));
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < 60_000; i++) {
       Object n = i % 11 == 3 ? null : (long) ((i * 31) % 1_000) - 200;
       Object x = i % 13 == 5 ? null : ((i * 7) % 64) / 8.0;
-      rows.add(new Object[] {(long) ((i * 7919) % 300) * 3, n, x, i % 3 == 0});
+      Object tier = i % 17 == 4 ? null : (long) (i * 13 % 5);
+      rows.add(new Object[] {(long) ((i * 7919) % 300) * 3, n, x, i % 3 == 0, tier});
     }
     register("retailer", "values", new TestTable(columns, rows, 4_096, memory.allocator()));
     RelBuilder b = builder();
@@ -832,6 +883,18 @@ class VectorizedExecutorDifferentialTest {
                 b.sum(b.field("x")).as("spend"))
             .build();
     assertEquals(300, assertSameRows(mixed).size());
+    // A handful of groups (NULL one of them): numbered by both threads, owned by one.
+    for (boolean withDouble : List.of(false, true)) {
+      b.scan("retailer", "values");
+      List<RelBuilder.AggCall> calls = new ArrayList<>();
+      calls.add(b.countStar("rows"));
+      calls.add(b.sum(b.field("n")).as("total"));
+      if (withDouble) {
+        calls.add(b.sum(b.field("x")).as("spend"));
+      }
+      RelNode tiers = b.aggregate(b.groupKey(b.field("tier")), calls).build();
+      assertEquals(6, assertSameRows(tiers).size());
+    }
   }
 
   /**
