@@ -321,9 +321,9 @@ final class GroupIds {
         (part, from, to) -> {
           int[] firstRows = new int[slots];
           Arrays.fill(firstRows, -1);
+          packed.packInto(groupOfRow, from, to);
           for (int i = from; i < to; i++) {
-            int slot = (int) packed.pack(i);
-            groupOfRow[i] = slot;
+            int slot = groupOfRow[i];
             if (firstRows[slot] < 0) {
               firstRows[slot] = i;
             }

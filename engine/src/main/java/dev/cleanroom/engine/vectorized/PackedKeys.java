@@ -81,6 +81,32 @@ final class PackedKeys {
     return range;
   }
 
+  /**
+   * {@link #pack} of rows {@code from .. to} into {@code out} at the same positions, for a range
+   * that fits an int; one key is read straight off its array.
+   */
+  void packInto(int[] out, int from, int to) {
+    if (range > Integer.MAX_VALUE) {
+      throw new IllegalStateException("the packed range does not fit an int");
+    }
+    if (shifts.length == 1 && codes[0] != null) {
+      int[] column = codes[0];
+      for (int i = from; i < to; i++) {
+        out[i] = column[i] + 1;
+      }
+    } else if (shifts.length == 1 && nulls[0] == null) {
+      long[] column = longs[0];
+      long offset = 1 - minimums[0];
+      for (int i = from; i < to; i++) {
+        out[i] = (int) (column[i] + offset);
+      }
+    } else {
+      for (int i = from; i < to; i++) {
+        out[i] = (int) pack(i);
+      }
+    }
+  }
+
   long pack(int row) {
     long packed = 0;
     for (int k = 0; k < shifts.length; k++) {

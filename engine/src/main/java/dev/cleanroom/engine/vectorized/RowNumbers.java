@@ -95,13 +95,7 @@ final class RowNumbers {
       // number the partitions themselves: only the partitions' sizes are needed, not dense ids.
       groupCount = (int) packed.range();
       int[] packedRows = memory.ints(rowCount);
-      context.parallelRanges(
-          rowCount,
-          (part, from, to) -> {
-            for (int i = from; i < to; i++) {
-              packedRows[i] = (int) packed.pack(i);
-            }
-          });
+      context.parallelRanges(rowCount, (part, from, to) -> packed.packInto(packedRows, from, to));
       groupOfRow = packedRows;
     } else {
       GroupIds groups = GroupIds.assign(partitionKeys, rowCount, context);
