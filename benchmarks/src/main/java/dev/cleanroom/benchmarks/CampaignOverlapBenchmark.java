@@ -201,6 +201,12 @@ public final class CampaignOverlapBenchmark {
           }
           Map<String, Double> aloneSeconds = Map.of();
           if (alone != null) {
+            // DuckDB in this JVM is done: its copy of the tables goes back before DuckDB alone
+            // loads
+            // its own (at 5M x 25M both, beside a pre-touched heap, do not fit 24 GiB).
+            if (duckDb != null) {
+              duckDb.close();
+            }
             if (conversions != null) {
               alone.add("q3-plain", BenchmarkQueries.Q3_SQL);
               alone.add("q3-private", runner.privatePlanSql(BenchmarkQueries.Q3_SQL));
