@@ -2,6 +2,7 @@ package dev.cleanroom.querypolicy.rewrite;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.cleanroom.querypolicy.lineage.BaseColumn;
 import dev.cleanroom.querypolicy.lineage.CheckedQuery;
 import dev.cleanroom.querypolicy.lineage.Measure;
 import dev.cleanroom.querypolicy.lineage.PerPersonRows;
@@ -105,7 +106,8 @@ record JoinKeyCap(
       int person = query.personColumns().get(s);
       read.add(person);
       List<Integer> readHere = read.subSet(from, to).stream().map(column -> column - from).toList();
-      boolean heldByPolicy = oneRowPerBucket(scan, query.flat().columns().get(person).name());
+      BaseColumn bucket = query.flat().columns().get(person);
+      boolean heldByPolicy = bucket.scan() == s && oneRowPerBucket(scan, bucket.name());
       caps.add(
           new JoinKeyCap(
               s,
@@ -118,8 +120,9 @@ record JoinKeyCap(
   }
 
   /**
-   * Whether the scan's policy declares one row per unit and {@code bucketColumn} is its
-   * PRIVACY_UNIT column. Decided from the policy alone, never from the data.
+   * Whether the scan's policy declares one row per unit and {@code bucketColumn}, a column of that
+   * scan in the plan's lineage, is its PRIVACY_UNIT column. Decided from the policy alone, never
+   * from the data.
    */
   private static boolean oneRowPerBucket(Scan scan, String bucketColumn) {
     return scan.policy() != null
