@@ -30,7 +30,40 @@ final class AggregateOperator {
   /** Rows below which merging partials is not worth handing rows to another thread. */
   private static final int MERGED_MIN_ROWS = 16_384;
 
+  /** Group counts up to which rows are counted in four independent lanes. */
+  private static final int FEW_GROUPS = 64;
+
   private AggregateOperator() {}
+
+  /**
+   * Adds the number of rows of {@code [from, to)} in each group to {@code counts}. For a few groups
+   * consecutive rows often share one, and each increment would wait for the one before: four lanes
+   * of counters (in the same cache line) let them proceed side by side.
+   */
+  static void countRows(int[] groupOf, int from, int to, long[] counts) {
+    int groups = counts.length;
+    if (groups > FEW_GROUPS || to - from < 64) {
+      for (int i = from; i < to; i++) {
+        counts[groupOf[i]]++;
+      }
+      return;
+    }
+    long[] lanes = new long[groups * 4];
+    int i = from;
+    for (; i + 3 < to; i += 4) {
+      lanes[groupOf[i] << 2]++;
+      lanes[(groupOf[i + 1] << 2) | 1]++;
+      lanes[(groupOf[i + 2] << 2) | 2]++;
+      lanes[(groupOf[i + 3] << 2) | 3]++;
+    }
+    for (; i < to; i++) {
+      lanes[groupOf[i] << 2]++;
+    }
+    for (int group = 0; group < groups; group++) {
+      int lane = group << 2;
+      counts[group] += lanes[lane] + lanes[lane + 1] + lanes[lane + 2] + lanes[lane + 3];
+    }
+  }
 
   static Relation aggregate(Aggregate aggregate, Relation input, QueryContext context) {
     if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
@@ -334,8 +367,12 @@ final class AggregateOperator {
         super.addRange(groupOf, from, to, owner, part);
         return;
       }
+      if (owner == null) {
+        countRows(groupOf, from, to, counts);
+        return;
+      }
       for (int i = from; i < to; i++) {
-        if (owner == null || owner[i] == part) {
+        if (owner[i] == part) {
           counts[groupOf[i]]++;
         }
       }
@@ -418,6 +455,10 @@ final class AggregateOperator {
           && constant.value() instanceof Long value) {
         // A literal (the one-row path's count of 1): the same addend on every row.
         long addend = value;
+        if (owner == null && sums.length <= FEW_GROUPS) {
+          addConstant(groupOf, from, to, addend);
+          return;
+        }
         try {
           for (int i = from; i < to; i++) {
             if (owner == null || owner[i] == part) {
@@ -447,6 +488,35 @@ final class AggregateOperator {
         }
       } catch (ArithmeticException e) {
         throw overflow();
+      }
+    }
+
+    /**
+     * {@code addend} once per row of {@code [from, to)} into the row's group: the rows counted per
+     * group, then each count times the addend. The partial sums of one constant move one way, so
+     * they overflow exactly when the total does; should the product alone overflow, the rows are
+     * added one by one as before.
+     */
+    private void addConstant(int[] groupOf, int from, int to, long addend) {
+      long[] counts = new long[sums.length];
+      countRows(groupOf, from, to, counts);
+      for (int group = 0; group < sums.length; group++) {
+        long count = counts[group];
+        if (count == 0) {
+          continue;
+        }
+        try {
+          sums[group] = Math.addExact(sums[group], Math.multiplyExact(addend, count));
+        } catch (ArithmeticException e) {
+          try {
+            for (long row = 0; row < count; row++) {
+              sums[group] = Math.addExact(sums[group], addend);
+            }
+          } catch (ArithmeticException overflow) {
+            throw overflow();
+          }
+        }
+        seen[group] = true;
       }
     }
 

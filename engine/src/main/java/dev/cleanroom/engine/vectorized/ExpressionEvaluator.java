@@ -168,9 +168,13 @@ final class ExpressionEvaluator {
           // NULL stays NULL (same mask), TRUE and FALSE swap.
           long[] values = context.memory().longs(n);
           long[] from = longs.values();
-          for (int i = 0; i < n; i++) {
-            values[i] = from[i] == 0 ? 1 : 0;
-          }
+          context.parallelRanges(
+              n,
+              (part, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                  values[i] = from[i] == 0 ? 1 : 0;
+                }
+              });
           return new LongColumn(values, longs.nulls());
         }
         return map(a, n, (isNull, value) -> isNull ? NULL : value == 0 ? 1 : 0);
@@ -225,6 +229,10 @@ final class ExpressionEvaluator {
             && to.getSqlTypeName() == SqlTypeName.BIGINT) {
           FixedPoint fixedPoint = FixedPoint.of(call.getOperands().get(0));
           if (fixedPoint != null) {
+            Clamp clamp = eagerClamp(fixedPoint.value());
+            if (clamp != null && Types.kind(clamp.value().getType()) == Types.Kind.DOUBLE) {
+              return clampedFixedPoint(eval(clamp.value(), input, inputType), clamp, fixedPoint, n);
+            }
             return fixedPoint(eval(fixedPoint.value(), input, inputType), fixedPoint, n);
           }
           return truncatedToLong(eval(call.getOperands().get(0), input, inputType), n);
@@ -381,21 +389,17 @@ final class ExpressionEvaluator {
     boolean[] nulls = null;
     if (value instanceof DoubleColumn doubles) {
       double[] from = doubles.values();
-      for (int i = 0; i < n; i++) {
-        double scaled = from[i] * scale;
-        values[i] = (long) (scaled + offset);
-      }
       boolean[] fromNulls = doubles.nulls();
-      if (fromNulls != null) {
-        nulls = context.memory().booleans(n);
-        System.arraycopy(fromNulls, 0, nulls, 0, n);
-        for (int i = 0; i < n; i++) {
-          if (nulls[i]) {
-            values[i] = 0;
-          }
-        }
-      }
-      return new LongColumn(values, nulls);
+      context.parallelRanges(
+          n,
+          (part, lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+              double scaled = from[i] * scale;
+              values[i] = fromNulls != null && fromNulls[i] ? 0 : (long) (scaled + offset);
+            }
+          });
+      // The mask is the input's: columns are never written after they are made.
+      return new LongColumn(values, fromNulls);
     }
     for (int i = 0; i < n; i++) {
       if (value.isNull(i)) {
@@ -404,6 +408,61 @@ final class ExpressionEvaluator {
         double scaled = value.doubleAt(i) * scale;
         values[i] = (long) (scaled + offset);
       }
+    }
+    return new LongColumn(values, nulls);
+  }
+
+  /**
+   * {@code node} as a clamp that may be evaluated eagerly (its CASE cannot fail on any row), else
+   * {@code null}.
+   */
+  private Clamp eagerClamp(RexNode node) {
+    if (!(node instanceof RexCall call)
+        || call.getKind() != SqlKind.CASE
+        || !isNumericKind(Types.kind(call.getType()))) {
+      return null;
+    }
+    Clamp clamp = Clamp.of(call);
+    return clamp != null && eagerlySafe.computeIfAbsent(call, c -> !FailureModel.mayFailAnywhere(c))
+        ? clamp
+        : null;
+  }
+
+  /**
+   * A fixed-point conversion of a clamped DOUBLE in one loop, without the clamp's column between:
+   * per row the clamp's value, then the same double operations as {@link #fixedPoint}.
+   */
+  private LongColumn clampedFixedPoint(Column value, Clamp clamp, FixedPoint fixedPoint, int n) {
+    double lower = clamp.lower().getValueAs(Double.class);
+    double upper = clamp.upper().getValueAs(Double.class);
+    double scale = fixedPoint.scale();
+    double offset = fixedPoint.offset();
+    long[] values = context.memory().longs(n);
+    if (value instanceof DoubleColumn doubles) {
+      double[] from = doubles.values();
+      boolean[] fromNulls = doubles.nulls();
+      context.parallelRanges(
+          n,
+          (part, lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+              double x = from[i];
+              double clamped = x >= lower && x <= upper ? x : x > upper ? upper : lower;
+              double scaled = clamped * scale;
+              values[i] = fromNulls != null && fromNulls[i] ? 0 : (long) (scaled + offset);
+            }
+          });
+      return new LongColumn(values, fromNulls);
+    }
+    boolean[] nulls = null;
+    for (int i = 0; i < n; i++) {
+      if (value.isNull(i)) {
+        nulls = setNull(nulls, i, n);
+        continue;
+      }
+      double x = value.doubleAt(i);
+      double clamped = x >= lower && x <= upper ? x : x > upper ? upper : lower;
+      double scaled = clamped * scale;
+      values[i] = (long) (scaled + offset);
     }
     return new LongColumn(values, nulls);
   }
@@ -872,6 +931,20 @@ final class ExpressionEvaluator {
       long lower = clamp.lower().getValueAs(Long.class);
       long upper = clamp.upper().getValueAs(Long.class);
       long[] values = context.memory().longs(n);
+      if (value instanceof LongColumn longs) {
+        long[] from = longs.values();
+        boolean[] fromNulls = longs.nulls();
+        context.parallelRanges(
+            n,
+            (part, lo, hi) -> {
+              for (int i = lo; i < hi; i++) {
+                long x = from[i];
+                long clamped = x >= lower && x <= upper ? x : x > upper ? upper : lower;
+                values[i] = fromNulls != null && fromNulls[i] ? 0 : clamped;
+              }
+            });
+        return new LongColumn(values, fromNulls);
+      }
       for (int i = 0; i < n; i++) {
         if (value.isNull(i)) {
           nulls = setNull(nulls, i, n);
@@ -885,6 +958,20 @@ final class ExpressionEvaluator {
     double lower = clamp.lower().getValueAs(Double.class);
     double upper = clamp.upper().getValueAs(Double.class);
     double[] values = context.memory().doubles(n);
+    if (value instanceof DoubleColumn doubles) {
+      double[] from = doubles.values();
+      boolean[] fromNulls = doubles.nulls();
+      context.parallelRanges(
+          n,
+          (part, lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+              double x = from[i];
+              double clamped = x >= lower && x <= upper ? x : x > upper ? upper : lower;
+              values[i] = fromNulls != null && fromNulls[i] ? 0 : clamped;
+            }
+          });
+      return new DoubleColumn(values, fromNulls);
+    }
     for (int i = 0; i < n; i++) {
       if (value.isNull(i)) {
         nulls = setNull(nulls, i, n);

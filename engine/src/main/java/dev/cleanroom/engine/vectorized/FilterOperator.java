@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
 
 /** Keeps the rows whose condition is TRUE (not FALSE, not NULL). */
 final class FilterOperator {
@@ -16,26 +19,55 @@ final class FilterOperator {
       RelDataType inputType,
       QueryContext context,
       ExpressionEvaluator evaluator) {
-    Column result = evaluator.evaluate(condition, input, inputType);
+    // NOT x keeps the rows where x is FALSE: read off x itself rather than a negated copy.
+    boolean negated = condition.isA(SqlKind.NOT);
+    RexNode tested = negated ? ((RexCall) condition).getOperands().get(0) : condition;
     int rowCount = input.rowCount();
+    if (tested instanceof RexInputRef ref && input.selector(ref.getIndex()) != null) {
+      // A stored BOOLEAN column: its rows are selected off the stored bits, never decoded.
+      int[] selected = context.memory().ints(rowCount);
+      int count = input.selector(ref.getIndex()).select(!negated, selected, context);
+      return count == rowCount ? input : select(input, selected, count, context);
+    }
+    Column result = evaluator.evaluate(tested, input, inputType);
     if (result instanceof ConstantColumn constant) {
-      boolean keepAll = constant.value() != null && constant.longAt(0) != 0;
+      boolean keepAll = constant.value() != null && (constant.longAt(0) != 0) != negated;
       return keepAll ? input : select(input, new int[0], 0, context);
     }
     int[] selected = context.memory().ints(rowCount);
-    int count = 0;
+    int count;
     if (result instanceof LongColumn longs) {
-      // The usual case, read off the arrays: the selection loop is most of a filter's time.
+      // The usual case, read off the arrays: the selection loop is most of a filter's time. Each
+      // thread selects from its own range into the same range of the selection; the ranges are
+      // then moved together, in row order.
       long[] values = longs.values();
       boolean[] nulls = longs.nulls();
-      for (int i = 0; i < rowCount; i++) {
-        if (values[i] != 0 && (nulls == null || !nulls[i])) {
-          selected[count++] = i;
+      long kept = negated ? 0 : 1;
+      int[] counts = new int[context.parallelism()];
+      int[] starts = new int[context.parallelism()];
+      context.parallelRanges(
+          rowCount,
+          (part, from, to) -> {
+            int found = from;
+            for (int i = from; i < to; i++) {
+              if ((values[i] != 0 ? 1 : 0) == kept && (nulls == null || !nulls[i])) {
+                selected[found++] = i;
+              }
+            }
+            starts[part] = from;
+            counts[part] = found - from;
+          });
+      count = 0;
+      for (int part = 0; part < counts.length; part++) {
+        if (counts[part] > 0 && starts[part] != count) {
+          System.arraycopy(selected, starts[part], selected, count, counts[part]);
         }
+        count += counts[part];
       }
     } else {
+      count = 0;
       for (int i = 0; i < rowCount; i++) {
-        if (!result.isNull(i) && result.longAt(i) != 0) {
+        if (!result.isNull(i) && (result.longAt(i) != 0) != negated) {
           selected[count++] = i;
         }
       }

@@ -13,14 +13,32 @@ final class Relation {
   private final int rowCount;
   private final List<Supplier<Column>> suppliers;
   private final Column[] columns;
+  private final List<RowSelector> selectors;
 
   Relation(int rowCount, List<Supplier<Column>> suppliers) {
+    this(rowCount, suppliers, null);
+  }
+
+  /**
+   * A relation some of whose BOOLEAN columns can also select their rows without being decoded:
+   * {@code selectors} has one entry per column, {@code null} where there is none.
+   */
+  Relation(int rowCount, List<Supplier<Column>> suppliers, List<RowSelector> selectors) {
     if (rowCount < 0) {
       throw new IllegalArgumentException("rowCount must be >= 0, was " + rowCount);
     }
     this.rowCount = rowCount;
     this.suppliers = List.copyOf(requireNonNull(suppliers, "suppliers is null"));
     this.columns = new Column[this.suppliers.size()];
+    this.selectors = selectors;
+    if (selectors != null && selectors.size() != this.suppliers.size()) {
+      throw new IllegalArgumentException("one selector per column, or none");
+    }
+  }
+
+  /** The selector of BOOLEAN column {@code index}, or {@code null}: then decode the column. */
+  RowSelector selector(int index) {
+    return selectors == null ? null : selectors.get(index);
   }
 
   int rowCount() {
@@ -40,5 +58,15 @@ final class Relation {
       }
       return column;
     }
+  }
+
+  /** Selects the rows of a BOOLEAN column straight from its stored form. */
+  @FunctionalInterface
+  interface RowSelector {
+    /**
+     * Writes, in row order, the rows whose value is {@code wanted} (never NULL ones) into {@code
+     * selected}, and returns how many.
+     */
+    int select(boolean wanted, int[] selected, QueryContext context);
   }
 }

@@ -28,6 +28,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /** Reads a table's Arrow batches into columns, decoding only the columns an operator reads. */
 final class TableScanOperator {
@@ -47,6 +48,7 @@ final class TableScanOperator {
     }
     int rowCount = batchStarts[batches.size()];
     List<Supplier<Column>> columns = new ArrayList<>();
+    List<Relation.RowSelector> selectors = new ArrayList<>();
     for (RelDataTypeField field : scan.getRowType().getFieldList()) {
       Field arrowField = findField(table, field.getName());
       if (arrowField == null) {
@@ -57,8 +59,85 @@ final class TableScanOperator {
       Types.Kind kind = Types.kind(field.getType());
       String name = arrowField.getName();
       columns.add(() -> decode(table, batches, batchStarts, name, kind, tableName, context));
+      selectors.add(
+          field.getType().getSqlTypeName() == SqlTypeName.BOOLEAN && allBits(batches, name)
+              ? (wanted, selected, ctx) ->
+                  selectBits(batches, batchStarts, name, wanted, selected, ctx)
+              : null);
     }
-    return new Relation(rowCount, columns);
+    return new Relation(rowCount, columns, selectors);
+  }
+
+  private static boolean allBits(List<VectorSchemaRoot> batches, String name) {
+    for (VectorSchemaRoot batch : batches) {
+      if (!(batch.getVector(name) instanceof BitVector)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The rows whose BOOLEAN value is {@code wanted}, read off the Arrow data and validity bits 64
+   * rows at a time: each thread takes whole batches and writes their rows at the batches' own
+   * offsets, and the batches are then moved together in row order.
+   */
+  private static int selectBits(
+      List<VectorSchemaRoot> batches,
+      int[] batchStarts,
+      String name,
+      boolean wanted,
+      int[] selected,
+      QueryContext context) {
+    int[] found = new int[batches.size()];
+    context.parallelFor(
+        batches.size(),
+        b -> {
+          BitVector bits = (BitVector) batches.get(b).getVector(name);
+          int count = batches.get(b).getRowCount();
+          int start = batchStarts[b];
+          ArrowBuf data = bits.getDataBuffer();
+          ArrowBuf validity = bits.getNullCount() == 0 ? null : bits.getValidityBuffer();
+          int next = start;
+          for (int word = 0; word * 64 < count; word++) {
+            int rows = Math.min(64, count - word * 64);
+            long value = wordOf(data, word, rows);
+            long keep = wanted ? value : ~value;
+            if (validity != null) {
+              keep &= wordOf(validity, word, rows);
+            }
+            if (rows < 64) {
+              keep &= (1L << rows) - 1;
+            }
+            int base = start + word * 64;
+            while (keep != 0) {
+              selected[next++] = base + Long.numberOfTrailingZeros(keep);
+              keep &= keep - 1;
+            }
+          }
+          found[b] = next - start;
+        });
+    int count = 0;
+    for (int b = 0; b < batches.size(); b++) {
+      if (found[b] > 0 && batchStarts[b] != count) {
+        System.arraycopy(selected, batchStarts[b], selected, count, found[b]);
+      }
+      count += found[b];
+    }
+    return count;
+  }
+
+  /** Bits {@code [64 word, 64 word + rows)} of an Arrow bit buffer, least significant first. */
+  private static long wordOf(ArrowBuf buffer, int word, int rows) {
+    long offset = word * 8L;
+    if (rows == 64) {
+      return buffer.getLong(offset);
+    }
+    long bits = 0;
+    for (int b = 0; b * 8 < rows; b++) {
+      bits |= (buffer.getByte(offset + b) & 0xFFL) << (8 * b);
+    }
+    return bits;
   }
 
   private static Field findField(ArrowTableData table, String name) {

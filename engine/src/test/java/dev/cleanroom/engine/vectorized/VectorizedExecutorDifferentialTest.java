@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TimeZone;
 import org.apache.arrow.memory.BufferAllocator;
@@ -37,6 +38,7 @@ import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
@@ -760,21 +762,21 @@ class VectorizedExecutorDifferentialTest {
     RexNode x = b.field("x");
     RexNode n = b.field("n");
     RelNode plan =
-        b.project(
-                List.of(
-                    b.field("id"),
-                    rewriteClamp(
-                        rex,
-                        x,
-                        rex.makeApproxLiteral(BigDecimal.ZERO, notNull(rex, x)),
-                        rex.makeApproxLiteral(BigDecimal.TEN, notNull(rex, x))),
-                    rewriteClamp(
-                        rex,
-                        n,
-                        rex.makeExactLiteral(BigDecimal.ZERO, notNull(rex, n)),
-                        rex.makeExactLiteral(BigDecimal.valueOf(5), notNull(rex, n)))),
-                List.of("id", "x_c", "n_c"))
-            .build();
+        unsimplifiedProject(
+            b.field("id"),
+            rewriteClamp(
+                rex,
+                x,
+                rex.makeApproxLiteral(BigDecimal.ZERO, notNull(rex, x)),
+                rex.makeApproxLiteral(BigDecimal.TEN, notNull(rex, x))),
+            rewriteClamp(
+                rex,
+                n,
+                rex.makeExactLiteral(BigDecimal.ZERO, notNull(rex, n)),
+                rex.makeExactLiteral(BigDecimal.valueOf(5), notNull(rex, n))),
+            null,
+            List.of("id", "x_c", "n_c"),
+            b);
     List<Object[]> actual = assertSameRows(plan);
     Map<Long, Object[]> byId = new HashMap<>();
     actual.forEach(row -> byId.put((Long) row[0], row));
@@ -838,6 +840,73 @@ class VectorizedExecutorDifferentialTest {
     assertEquals(34406L, byId.get(2L)[1]);
     assertEquals(-8191999999999L, byId.get(4L)[1]);
     assertEquals(null, byId.get(8L)[1]);
+  }
+
+  /**
+   * The private plans' per-row steps over enough rows for two threads: a filter on a nullable
+   * BOOLEAN and on its negation (each thread selects from its own range, the ranges joined in row
+   * order), the clamp of a DOUBLE and of a BIGINT, and the fixed-point conversion of a clamped
+   * DOUBLE run as one loop; NULL, NaN and infinities as Calcite computes them.
+   */
+  @Test
+  void filtersClampsAndClampedFixedPointOverEnoughRowsForTwoThreads_matchEnumerableEngine() {
+    List<ColumnSpec> columns =
+        List.of(
+            new ColumnSpec("id", SqlTypeName.BIGINT, false),
+            new ColumnSpec("x", SqlTypeName.DOUBLE, true),
+            new ColumnSpec("n", SqlTypeName.BIGINT, true),
+            new ColumnSpec("flag", SqlTypeName.BOOLEAN, true));
+    double[] doubles = {
+      -3.75, 0.0, 4.2, 1e9, 0.1 + 0.2, 1.0 / 3, 99.99, Double.NaN, Double.POSITIVE_INFINITY
+    };
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      Object x = i % 11 == 10 ? null : doubles[(i * 7) % doubles.length];
+      Object n = i % 13 == 12 ? null : (long) (i % 29) - 10;
+      // Runs of TRUE and FALSE of uneven lengths, so that the two halves select unequal counts.
+      Object flag = i % 17 == 16 ? null : (i / 3000) % 3 == 1 || i % 5 == 0;
+      rows.add(new Object[] {(long) i, x, n, flag});
+    }
+    register("retailer", "values", new TestTable(columns, rows, 4096, memory.allocator()));
+    RelBuilder b = builder();
+    RexBuilder rex = b.getRexBuilder();
+    RelDataType bigint = rex.getTypeFactory().createSqlType(SqlTypeName.BIGINT);
+    for (boolean negated : new boolean[] {true, false}) {
+      b.scan("retailer", "values");
+      b.filter(negated ? b.not(b.field("flag")) : b.field("flag"));
+      RexNode x = b.field("x");
+      RexNode n = b.field("n");
+      RexNode clampedX =
+          rewriteClamp(
+              rex,
+              x,
+              rex.makeApproxLiteral(BigDecimal.ZERO, notNull(rex, x)),
+              rex.makeApproxLiteral(BigDecimal.valueOf(100), notNull(rex, x)));
+      RexNode fixed =
+          rex.makeCast(
+              rex.getTypeFactory().createTypeWithNullability(bigint, true),
+              b.call(
+                  SqlStdOperatorTable.PLUS,
+                  b.call(
+                      SqlStdOperatorTable.MULTIPLY,
+                      clampedX,
+                      rex.makeApproxLiteral(BigDecimal.valueOf(8192), notNull(rex, x))),
+                  rex.makeApproxLiteral(new BigDecimal("0.5"), notNull(rex, x))));
+      RexNode clampedN =
+          rewriteClamp(
+              rex,
+              n,
+              rex.makeExactLiteral(BigDecimal.ZERO, notNull(rex, n)),
+              rex.makeExactLiteral(BigDecimal.TEN, notNull(rex, n)));
+      RelNode plan =
+          unsimplifiedProject(
+              b.field("id"), fixed, clampedN, clampedX, List.of("id", "units", "n_c", "x_c"), b);
+      List<Object[]> actual = assertSameRows(plan);
+      long expected =
+          rows.stream().filter(row -> row[3] != null && (Boolean) row[3] != negated).count();
+      assertEquals(expected, actual.size());
+      assertTrue(actual.size() > 16_384 / 2, "rows kept: " + actual.size());
+    }
   }
 
   /**
@@ -927,6 +996,25 @@ class VectorizedExecutorDifferentialTest {
   }
 
   /** The clamp as the rewrite writes it, through the RexBuilder (no simplification). */
+  /**
+   * The builder's top as the input of a projection of {@code first}, {@code second}, {@code third}
+   * and {@code fourth} (when not null), kept as written: {@link RelBuilder#project} would simplify
+   * a clamp's CASE into a SEARCH, a shape the rewrite never produces.
+   */
+  private static RelNode unsimplifiedProject(
+      RexNode first,
+      RexNode second,
+      RexNode third,
+      RexNode fourth,
+      List<String> names,
+      RelBuilder b) {
+    List<RexNode> projects = new ArrayList<>(List.of(first, second, third));
+    if (fourth != null) {
+      projects.add(fourth);
+    }
+    return LogicalProject.create(b.build(), List.of(), projects, names, Set.of());
+  }
+
   private static RexNode rewriteClamp(RexBuilder rex, RexNode value, RexNode lower, RexNode upper) {
     return rex.makeCall(
         SqlStdOperatorTable.CASE,
