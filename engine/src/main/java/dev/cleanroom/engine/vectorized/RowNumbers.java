@@ -117,10 +117,19 @@ final class RowNumbers {
     }
     int[] next = memory.ints(groupCount);
     System.arraycopy(offsets, 0, next, 0, groupCount);
+    // Which groups are larger, one bit each: a row of a small group (most rows) is passed over by
+    // a read of a bitmap that stays in cache, not of the offsets, 32 times its size.
+    memory.reserve(((groupCount + 63L) >>> 6) * Long.BYTES);
+    long[] larger = new long[(groupCount + 63) >>> 6];
+    for (int g = 0; g < groupCount; g++) {
+      if (offsets[g + 1] > offsets[g]) {
+        larger[g >>> 6] |= 1L << g;
+      }
+    }
     int[] rows = memory.ints(total);
     for (int i = 0; i < rowCount; i++) {
       int g = groupOfRow[i];
-      if (offsets[g + 1] > offsets[g]) {
+      if ((larger[g >>> 6] & (1L << g)) != 0) {
         rows[next[g]++] = i;
       }
     }

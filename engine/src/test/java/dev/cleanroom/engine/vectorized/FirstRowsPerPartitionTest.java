@@ -150,4 +150,52 @@ class FirstRowsPerPartitionTest {
     assertEquals(997 * 5, packed.length);
     assertArrayEquals(packed, hashed);
   }
+
+  /**
+   * Many partitions over a large input, one of them large: each keeps the rows with its n smallest
+   * order values.
+   */
+  @Test
+  void manyPartitionsOverALargeInput_eachKeepsItsNSmallest() {
+    int rows = 300_000;
+    long[] persons = new long[rows];
+    long[] order = new long[rows];
+    for (int i = 0; i < rows; i++) {
+      // 24,000 persons with 8 rows each spread over the whole input, and person 0 with every
+      // fifth row.
+      persons[i] = i % 5 == 0 ? 0 : (i * 7_919L) % 30_000;
+      order[i] = (i * 104_729L) % 1_000_003;
+    }
+    int n = 4;
+    int[] kept =
+        RowNumbers.firstRowsPerPartition(
+            List.of(new LongColumn(persons, null)),
+            (at, count) -> {
+              long[] values = new long[count];
+              for (int p = 0; p < count; p++) {
+                values[p] = order[at[p]];
+              }
+              return List.of(new RowNumbers.OrderKey(new LongColumn(values, null), false, true));
+            },
+            rows,
+            n,
+            context);
+
+    assertEquals(24_001 * n, kept.length, "every person has more than n rows");
+    assertArrayEquals(smallestPerPerson(persons, order, n), kept);
+  }
+
+  /** The rows with each person's n smallest order values (all distinct), ascending. */
+  private static int[] smallestPerPerson(long[] persons, long[] order, int n) {
+    java.util.Map<Long, List<Integer>> byPerson = new java.util.HashMap<>();
+    for (int i = 0; i < persons.length; i++) {
+      byPerson.computeIfAbsent(persons[i], k -> new ArrayList<>()).add(i);
+    }
+    List<Integer> kept = new ArrayList<>();
+    for (List<Integer> rowsOfPerson : byPerson.values()) {
+      rowsOfPerson.sort(java.util.Comparator.comparingLong(row -> order[row]));
+      kept.addAll(rowsOfPerson.subList(0, Math.min(n, rowsOfPerson.size())));
+    }
+    return kept.stream().mapToInt(Integer::intValue).sorted().toArray();
+  }
 }
