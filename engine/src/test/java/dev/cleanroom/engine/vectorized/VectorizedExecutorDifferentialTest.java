@@ -763,18 +763,18 @@ class VectorizedExecutorDifferentialTest {
     RexNode n = b.field("n");
     RelNode plan =
         unsimplifiedProject(
-            b.field("id"),
-            rewriteClamp(
-                rex,
-                x,
-                rex.makeApproxLiteral(BigDecimal.ZERO, notNull(rex, x)),
-                rex.makeApproxLiteral(BigDecimal.TEN, notNull(rex, x))),
-            rewriteClamp(
-                rex,
-                n,
-                rex.makeExactLiteral(BigDecimal.ZERO, notNull(rex, n)),
-                rex.makeExactLiteral(BigDecimal.valueOf(5), notNull(rex, n))),
-            null,
+            List.of(
+                b.field("id"),
+                rewriteClamp(
+                    rex,
+                    x,
+                    rex.makeApproxLiteral(BigDecimal.ZERO, notNull(rex, x)),
+                    rex.makeApproxLiteral(BigDecimal.TEN, notNull(rex, x))),
+                rewriteClamp(
+                    rex,
+                    n,
+                    rex.makeExactLiteral(BigDecimal.ZERO, notNull(rex, n)),
+                    rex.makeExactLiteral(BigDecimal.valueOf(5), notNull(rex, n)))),
             List.of("id", "x_c", "n_c"),
             b);
     List<Object[]> actual = assertSameRows(plan);
@@ -846,7 +846,8 @@ class VectorizedExecutorDifferentialTest {
    * The private plans' per-row steps over enough rows for two threads: a filter on a nullable
    * BOOLEAN and on its negation (each thread selects from its own range, the ranges joined in row
    * order), the clamp of a DOUBLE and of a BIGINT, and the fixed-point conversion of a clamped
-   * DOUBLE run as one loop; NULL, NaN and infinities as Calcite computes them.
+   * DOUBLE run as one loop, and a CASE choosing between two literals; NULL, NaN and infinities as
+   * Calcite computes them.
    */
   @Test
   void filtersClampsAndClampedFixedPointOverEnoughRowsForTwoThreads_matchEnumerableEngine() {
@@ -898,9 +899,24 @@ class VectorizedExecutorDifferentialTest {
               n,
               rex.makeExactLiteral(BigDecimal.ZERO, notNull(rex, n)),
               rex.makeExactLiteral(BigDecimal.TEN, notNull(rex, n)));
+      // A count of a condition, as analysts write SUM(CASE WHEN ... THEN 1 ELSE 0 END); NULL n
+      // makes the condition unknown (NOT leaves 1 in its NULL slots), which takes the ELSE.
+      RexNode counted =
+          rex.makeCall(
+              SqlStdOperatorTable.CASE,
+              rex.makeCall(
+                  SqlStdOperatorTable.NOT,
+                  rex.makeCall(
+                      SqlStdOperatorTable.GREATER_THAN,
+                      n,
+                      rex.makeExactLiteral(BigDecimal.valueOf(3), notNull(rex, n)))),
+              rex.makeExactLiteral(BigDecimal.valueOf(7), bigint),
+              rex.makeExactLiteral(BigDecimal.valueOf(-2), bigint));
       RelNode plan =
           unsimplifiedProject(
-              b.field("id"), fixed, clampedN, clampedX, List.of("id", "units", "n_c", "x_c"), b);
+              List.of(b.field("id"), fixed, clampedN, clampedX, counted),
+              List.of("id", "units", "n_c", "x_c", "counted"),
+              b);
       List<Object[]> actual = assertSameRows(plan);
       long expected =
           rows.stream().filter(row -> row[3] != null && (Boolean) row[3] != negated).count();
@@ -997,21 +1013,12 @@ class VectorizedExecutorDifferentialTest {
 
   /** The clamp as the rewrite writes it, through the RexBuilder (no simplification). */
   /**
-   * The builder's top as the input of a projection of {@code first}, {@code second}, {@code third}
-   * and {@code fourth} (when not null), kept as written: {@link RelBuilder#project} would simplify
-   * a clamp's CASE into a SEARCH, a shape the rewrite never produces.
+   * The builder's top as the input of a projection of {@code projects}, kept as written: {@link
+   * RelBuilder#project} would simplify a clamp's CASE into a SEARCH, a shape the rewrite never
+   * produces.
    */
   private static RelNode unsimplifiedProject(
-      RexNode first,
-      RexNode second,
-      RexNode third,
-      RexNode fourth,
-      List<String> names,
-      RelBuilder b) {
-    List<RexNode> projects = new ArrayList<>(List.of(first, second, third));
-    if (fourth != null) {
-      projects.add(fourth);
-    }
+      List<RexNode> projects, List<String> names, RelBuilder b) {
     return LogicalProject.create(b.build(), List.of(), projects, names, Set.of());
   }
 
