@@ -69,10 +69,14 @@ final class RowNumbers {
   /**
    * The rows {@code ROW_NUMBER() <= maxRows} keeps, ascending, when the numbers themselves are not
    * read: every row of a partition with at most {@code maxRows} rows, and the first {@code maxRows}
-   * by the order keys of each larger one. Returns {@code null} when every row is kept. The order
-   * keys are computed for the rows of the larger partitions only, so the work beyond grouping grows
-   * with those rows, never with the whole input: one person's many rows cost in proportion to them,
-   * not a pass over everybody.
+   * by the order keys of each larger one. Returns {@code null} only when the input has no more rows
+   * than {@code maxRows} (its size alone decides). The order keys are computed for the rows of the
+   * larger partitions only, so the work beyond grouping grows with those rows, never with the whole
+   * input: one person's many rows cost in proportion to them, not a pass over everybody. And the
+   * passes over everybody run whether or not any partition is larger: when none is, every row is
+   * kept and the caller still selects them, so that one person of another party whose rows make the
+   * only larger partition (the analyst can give every other fingerprint few enough rows or groups)
+   * adds no pass and no copy of the input.
    */
   static int[] firstRowsPerPartition(
       List<Column> partitionKeys,
@@ -112,9 +116,6 @@ final class RowNumbers {
       offsets[g + 1] = offsets[g] + (size > maxRows ? size : 0);
     }
     int total = offsets[groupCount];
-    if (total == 0) {
-      return null;
-    }
     int[] next = memory.ints(groupCount);
     System.arraycopy(offsets, 0, next, 0, groupCount);
     // Which groups are larger, one bit each: a row of a small group (most rows) is passed over by

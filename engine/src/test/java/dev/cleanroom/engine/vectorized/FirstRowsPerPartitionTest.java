@@ -45,8 +45,13 @@ class FirstRowsPerPartitionTest {
     return keys;
   }
 
+  /**
+   * With no partition over n every row is kept, and still selected through the same passes as when
+   * one partition is larger: whether some person's rows exceed the cap must not decide whether the
+   * input is copied.
+   */
   @Test
-  void noPartitionLargerThanN_keepsEveryRowAndComputesNoOrderKey() {
+  void noPartitionLargerThanN_keepsEveryRowThroughTheSamePasses() {
     List<Integer> asked = new ArrayList<>();
     int[] kept =
         RowNumbers.firstRowsPerPartition(
@@ -59,8 +64,16 @@ class FirstRowsPerPartitionTest {
             3,
             context);
 
-    assertNull(kept);
-    assertEquals(List.of(), asked);
+    assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, kept);
+    assertEquals(List.of(0), asked, "order keys of no row: only larger partitions are ordered");
+  }
+
+  /** An input no larger than n is kept as it is: its size alone decides. */
+  @Test
+  void inputNoLargerThanN_isKeptWithoutSelecting() {
+    assertNull(
+        RowNumbers.firstRowsPerPartition(
+            List.of(new LongColumn(keys(3), null)), (rows, count) -> List.of(), 13, 13, context));
   }
 
   @Test
