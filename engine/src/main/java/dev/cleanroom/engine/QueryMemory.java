@@ -24,6 +24,9 @@ public final class QueryMemory implements AutoCloseable {
 
   private volatile boolean stopped;
 
+  // The bytes charged, exactly as asked; guarded by this.
+  private long charged;
+
   /** An account of at most {@code limitBytes} on a child of {@code parent}. */
   public QueryMemory(BufferAllocator parent, long limitBytes) {
     this.limitBytes = limitBytes;
@@ -59,6 +62,7 @@ public final class QueryMemory implements AutoCloseable {
           ExecutionErrorCode.MEMORY_LIMIT_EXCEEDED,
           "query exceeded its memory limit of " + limitBytes + " bytes");
     }
+    charged += bytes;
   }
 
   /** A new array of {@code length} elements, charged to the account first. */
@@ -89,6 +93,14 @@ public final class QueryMemory implements AutoCloseable {
   public Object[] objects(int length) {
     reserve(8L * length);
     return new Object[length];
+  }
+
+  /**
+   * The bytes charged to the account so far: the query's work in arrays, which the side-channel
+   * tests compare between a world with a person and one without.
+   */
+  public synchronized long chargedBytes() {
+    return charged;
   }
 
   @Override

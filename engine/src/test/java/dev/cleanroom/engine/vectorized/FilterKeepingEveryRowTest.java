@@ -3,6 +3,7 @@ package dev.cleanroom.engine.vectorized;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cleanroom.engine.QueryMemory;
 import dev.cleanroom.testkit.arrow.TestAllocator;
@@ -115,5 +116,35 @@ class FilterKeepingEveryRowTest {
     }
     assertEquals(n, kept.rowCount());
     assertArrayEquals(((LongColumn) input.column(1)).values(), x);
+  }
+
+  /**
+   * The two worlds as the work they cost: the bytes a filter and the read of its output charge to
+   * the query differ by the one dropped row only (before, the world where nothing was dropped
+   * copied nothing).
+   */
+  @Test
+  void worldsWithAndWithoutTheDroppedRow_chargeTheSameWorkButThatRow() {
+    RexNode condition = rex.makeInputRef(rowType().getFieldList().get(0).getType(), 0);
+    long[] charged = new long[2];
+    for (int world = 0; world < 2; world++) {
+      try (QueryMemory account = new QueryMemory(arrow.allocator(), 64L << 20)) {
+        QueryContext measured = new QueryContext(account, new TableEncodings(), workers, 2);
+        ExpressionEvaluator evaluating =
+            new ExpressionEvaluator(measured, rex, Map.of(), new CompiledExpressions(16));
+        Relation kept =
+            FilterOperator.filter(
+                condition,
+                rows(50_000, world == 0 ? -1 : 123, null),
+                rowType(),
+                measured,
+                evaluating);
+        kept.column(1);
+        charged[world] = account.chargedBytes();
+      }
+    }
+    assertTrue(
+        Math.abs(charged[1] - charged[0]) <= 64,
+        "bytes charged: none dropped " + charged[0] + ", one dropped " + charged[1]);
   }
 }

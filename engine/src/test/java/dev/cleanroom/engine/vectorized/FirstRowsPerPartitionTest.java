@@ -3,6 +3,7 @@ package dev.cleanroom.engine.vectorized;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cleanroom.engine.QueryMemory;
 import dev.cleanroom.testkit.arrow.TestAllocator;
@@ -210,5 +211,53 @@ class FirstRowsPerPartitionTest {
       kept.addAll(rowsOfPerson.subList(0, Math.min(n, rowsOfPerson.size())));
     }
     return kept.stream().mapToInt(Integer::intValue).sorted().toArray();
+  }
+
+  /**
+   * Two worlds of the per-person cap the analyst can arrange: every fingerprint of its table has at
+   * most n groups, and in one world the person it asks about is present with n + 1. The work,
+   * measured as the bytes the ranking charges to its query, differs by that person's rows only
+   * (before, the world with no partition over n skipped a placement pass and the copy of the kept
+   * rows, some 13 bytes a row of the whole input).
+   */
+  @Test
+  void personWithTheOnlyLargerPartition_addsWorkForTheirOwnRowsOnly() {
+    int others = 40_000;
+    int n = 4;
+    long[] charged = new long[2];
+    for (int world = 0; world < 2; world++) {
+      int target = world == 0 ? 0 : n + 1;
+      int rows = others * n + target;
+      long[] persons = new long[rows];
+      long[] order = new long[rows];
+      for (int i = 0; i < rows; i++) {
+        persons[i] = i < others * n ? i % others : others;
+        order[i] = (i * 104_729L) % 1_000_003;
+      }
+      try (QueryMemory account = new QueryMemory(arrow.allocator(), 64L << 20)) {
+        QueryContext measured = new QueryContext(account, new TableEncodings(), workers, 2);
+        int[] kept =
+            RowNumbers.firstRowsPerPartition(
+                List.of(new LongColumn(persons, null)),
+                (at, count) -> {
+                  long[] values = new long[count];
+                  for (int p = 0; p < count; p++) {
+                    values[p] = order[at[p]];
+                  }
+                  return List.of(
+                      new RowNumbers.OrderKey(new LongColumn(values, null), false, true));
+                },
+                rows,
+                n,
+                measured);
+        // (null would mean every row kept without selecting: the shortcut this test rules out.)
+        assertEquals(others * n + Math.min(target, n), kept == null ? rows : kept.length);
+        charged[world] = account.chargedBytes();
+      }
+    }
+    long difference = charged[1] - charged[0];
+    assertTrue(
+        difference >= 0 && difference <= 64L * (n + 1) + 64,
+        "bytes charged: absent " + charged[0] + ", present " + charged[1]);
   }
 }
