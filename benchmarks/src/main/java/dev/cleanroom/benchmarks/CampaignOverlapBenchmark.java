@@ -201,9 +201,8 @@ public final class CampaignOverlapBenchmark {
           }
           Map<String, Double> aloneSeconds = Map.of();
           if (alone != null) {
-            // DuckDB in this JVM is done: its copy of the tables goes back before DuckDB alone
-            // loads
-            // its own (at 5M x 25M both, beside a pre-touched heap, do not fit 24 GiB).
+            // DuckDB in this JVM is done: its copy of the tables is freed before DuckDB alone
+            // loads its own (at 5M x 25M both, beside a pre-touched heap, do not fit 24 GiB).
             if (duckDb != null) {
               duckDb.close();
             }

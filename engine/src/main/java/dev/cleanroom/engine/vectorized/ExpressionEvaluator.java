@@ -446,7 +446,7 @@ final class ExpressionEvaluator {
           (part, lo, hi) -> {
             for (int i = lo; i < hi; i++) {
               double x = from[i];
-              double clamped = x >= lower && x <= upper ? x : x > upper ? upper : lower;
+              double clamped = clamped(x, lower, upper);
               double scaled = clamped * scale;
               values[i] = fromNulls != null && fromNulls[i] ? 0 : (long) (scaled + offset);
             }
@@ -460,7 +460,7 @@ final class ExpressionEvaluator {
         continue;
       }
       double x = value.doubleAt(i);
-      double clamped = x >= lower && x <= upper ? x : x > upper ? upper : lower;
+      double clamped = clamped(x, lower, upper);
       double scaled = clamped * scale;
       values[i] = (long) (scaled + offset);
     }
@@ -925,6 +925,15 @@ final class ExpressionEvaluator {
     }
   }
 
+  /** The clamp's CASE for one value: within the bounds it stays, NaN becomes the lower bound. */
+  private static double clamped(double x, double lower, double upper) {
+    return x >= lower && x <= upper ? x : x > upper ? upper : lower;
+  }
+
+  private static long clamped(long x, long lower, long upper) {
+    return x >= lower && x <= upper ? x : x > upper ? upper : lower;
+  }
+
   private Column clamp(Column value, Clamp clamp, Types.Kind resultKind, int n) {
     boolean[] nulls = null;
     if (resultKind == Types.Kind.LONG) {
@@ -939,7 +948,7 @@ final class ExpressionEvaluator {
             (part, lo, hi) -> {
               for (int i = lo; i < hi; i++) {
                 long x = from[i];
-                long clamped = x >= lower && x <= upper ? x : x > upper ? upper : lower;
+                long clamped = clamped(x, lower, upper);
                 values[i] = fromNulls != null && fromNulls[i] ? 0 : clamped;
               }
             });
@@ -951,7 +960,7 @@ final class ExpressionEvaluator {
           continue;
         }
         long x = value.longAt(i);
-        values[i] = x >= lower && x <= upper ? x : x > upper ? upper : lower;
+        values[i] = clamped(x, lower, upper);
       }
       return new LongColumn(values, nulls);
     }
@@ -966,7 +975,7 @@ final class ExpressionEvaluator {
           (part, lo, hi) -> {
             for (int i = lo; i < hi; i++) {
               double x = from[i];
-              double clamped = x >= lower && x <= upper ? x : x > upper ? upper : lower;
+              double clamped = clamped(x, lower, upper);
               values[i] = fromNulls != null && fromNulls[i] ? 0 : clamped;
             }
           });
@@ -978,7 +987,7 @@ final class ExpressionEvaluator {
         continue;
       }
       double x = value.doubleAt(i);
-      values[i] = x >= lower && x <= upper ? x : x > upper ? upper : lower;
+      values[i] = clamped(x, lower, upper);
     }
     return new DoubleColumn(values, nulls);
   }

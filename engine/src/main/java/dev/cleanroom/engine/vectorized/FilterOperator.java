@@ -60,13 +60,7 @@ final class FilterOperator {
             starts[part] = from;
             counts[part] = found - from;
           });
-      count = 0;
-      for (int part = 0; part < counts.length; part++) {
-        if (counts[part] > 0 && starts[part] != count) {
-          System.arraycopy(selected, starts[part], selected, count, counts[part]);
-        }
-        count += counts[part];
-      }
+      count = joinParts(selected, starts, counts);
     } else {
       count = 0;
       for (int i = 0; i < rowCount; i++) {
@@ -80,6 +74,22 @@ final class FilterOperator {
     // one row of a WHERE on another party's column that everybody else's rows satisfy) does not
     // show in the time.
     return select(input, selected, count, context);
+  }
+
+  /**
+   * Moves selections made part by part, part {@code p}'s {@code counts[p]} rows written from {@code
+   * starts[p]} on (ascending starts, each part's rows before the next part's start), together at
+   * the front of {@code selected}, in order; returns how many there are.
+   */
+  static int joinParts(int[] selected, int[] starts, int[] counts) {
+    int count = 0;
+    for (int part = 0; part < counts.length; part++) {
+      if (counts[part] > 0 && starts[part] != count) {
+        System.arraycopy(selected, starts[part], selected, count, counts[part]);
+      }
+      count += counts[part];
+    }
+    return count;
   }
 
   static Relation select(Relation input, int[] rows, int count, QueryContext context) {

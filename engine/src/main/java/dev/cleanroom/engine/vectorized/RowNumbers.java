@@ -120,8 +120,7 @@ final class RowNumbers {
     System.arraycopy(offsets, 0, next, 0, groupCount);
     // Which groups are larger, one bit each: a row of a small group (most rows) is passed over by
     // a read of a bitmap that stays in cache, not of the offsets, 32 times its size.
-    memory.reserve(((groupCount + 63L) >>> 6) * Long.BYTES);
-    long[] larger = new long[(groupCount + 63) >>> 6];
+    long[] larger = memory.longs((int) ((groupCount + 63L) >>> 6));
     for (int g = 0; g < groupCount; g++) {
       if (offsets[g + 1] > offsets[g]) {
         larger[g >>> 6] |= 1L << g;

@@ -117,14 +117,7 @@ final class TableScanOperator {
           }
           found[b] = next - start;
         });
-    int count = 0;
-    for (int b = 0; b < batches.size(); b++) {
-      if (found[b] > 0 && batchStarts[b] != count) {
-        System.arraycopy(selected, batchStarts[b], selected, count, found[b]);
-      }
-      count += found[b];
-    }
-    return count;
+    return FilterOperator.joinParts(selected, batchStarts, found);
   }
 
   /** Bits {@code [64 word, 64 word + rows)} of an Arrow bit buffer, least significant first. */

@@ -146,14 +146,7 @@ class FirstRowsPerPartitionTest {
       nulls[i] = person == 13;
       order[i] = (i * 104_729L) % 65_537;
     }
-    RowNumbers.OrderKeysOfRows byOrder =
-        (at, count) -> {
-          long[] values = new long[count];
-          for (int p = 0; p < count; p++) {
-            values[p] = order[at[p]];
-          }
-          return List.of(new RowNumbers.OrderKey(new LongColumn(values, null), false, true));
-        };
+    RowNumbers.OrderKeysOfRows byOrder = orderedBy(order);
     int[] packed =
         RowNumbers.firstRowsPerPartition(
             List.of(new LongColumn(dense, nulls)), byOrder, rows, 5, context);
@@ -183,17 +176,7 @@ class FirstRowsPerPartitionTest {
     int n = 4;
     int[] kept =
         RowNumbers.firstRowsPerPartition(
-            List.of(new LongColumn(persons, null)),
-            (at, count) -> {
-              long[] values = new long[count];
-              for (int p = 0; p < count; p++) {
-                values[p] = order[at[p]];
-              }
-              return List.of(new RowNumbers.OrderKey(new LongColumn(values, null), false, true));
-            },
-            rows,
-            n,
-            context);
+            List.of(new LongColumn(persons, null)), orderedBy(order), rows, n, context);
 
     assertEquals(24_001 * n, kept.length, "every person has more than n rows");
     assertArrayEquals(smallestPerPerson(persons, order, n), kept);
@@ -238,18 +221,7 @@ class FirstRowsPerPartitionTest {
         QueryContext measured = new QueryContext(account, new TableEncodings(), workers, 2);
         int[] kept =
             RowNumbers.firstRowsPerPartition(
-                List.of(new LongColumn(persons, null)),
-                (at, count) -> {
-                  long[] values = new long[count];
-                  for (int p = 0; p < count; p++) {
-                    values[p] = order[at[p]];
-                  }
-                  return List.of(
-                      new RowNumbers.OrderKey(new LongColumn(values, null), false, true));
-                },
-                rows,
-                n,
-                measured);
+                List.of(new LongColumn(persons, null)), orderedBy(order), rows, n, measured);
         // (null would mean every row kept without selecting: the shortcut this test rules out.)
         assertEquals(others * n + Math.min(target, n), kept == null ? rows : kept.length);
         charged[world] = account.chargedBytes();
@@ -259,5 +231,16 @@ class FirstRowsPerPartitionTest {
     assertTrue(
         difference >= 0 && difference <= 64L * (n + 1) + 64,
         "bytes charged: absent " + charged[0] + ", present " + charged[1]);
+  }
+
+  /** The order keys of some rows: the value {@code order} gives each row, ascending. */
+  private static RowNumbers.OrderKeysOfRows orderedBy(long[] order) {
+    return (at, count) -> {
+      long[] values = new long[count];
+      for (int p = 0; p < count; p++) {
+        values[p] = order[at[p]];
+      }
+      return List.of(new RowNumbers.OrderKey(new LongColumn(values, null), false, true));
+    };
   }
 }
