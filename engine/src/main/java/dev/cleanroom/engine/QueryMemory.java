@@ -84,6 +84,12 @@ public final class QueryMemory implements AutoCloseable {
   }
 
   /** A new array of {@code length} elements, charged to the account first. */
+  public byte[] bytes(int length) {
+    reserve(length);
+    return new byte[length];
+  }
+
+  /** A new array of {@code length} elements, charged to the account first. */
   public boolean[] booleans(int length) {
     reserve(length);
     return new boolean[length];

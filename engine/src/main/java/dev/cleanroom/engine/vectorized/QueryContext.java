@@ -49,10 +49,17 @@ final class QueryContext {
         });
   }
 
+  /**
+   * How many ranges {@link #parallelRanges} splits {@code rowCount} rows into: one for small
+   * inputs, which are not worth a thread hand-off, else one per thread.
+   */
+  int partsOf(int rowCount) {
+    return rowCount < 16_384 ? 1 : parallelism;
+  }
+
   /** Runs {@code body} on contiguous row ranges {@code [from, to)} covering {@code rowCount}. */
   void parallelRanges(int rowCount, RangeTask body) {
-    // Small inputs are not worth a thread hand-off.
-    int parts = rowCount < 16_384 ? 1 : parallelism;
+    int parts = partsOf(rowCount);
     workers.run(
         parts,
         part ->

@@ -106,61 +106,209 @@ final class RowNumbers {
       groupCount = groups.groupCount();
       groupOfRow = groups.groupOfRow();
     }
-    // offsets[g + 1] - offsets[g]: the rows of group g to sort, none when it is small enough.
-    int[] offsets = memory.ints(groupCount + 1);
-    for (int i = 0; i < rowCount; i++) {
-      offsets[groupOfRow[i] + 1]++;
+    int limit = (int) maxRows; // maxRows < rowCount
+    long[] larger = largerPartitions(groupOfRow, rowCount, groupCount, limit, context);
+    int[] candidates = rowsOfLargerPartitions(groupOfRow, rowCount, larger, context);
+    int total = candidates.length;
+    // The larger partitions numbered densely in partition order (a rank over the bitmap), and
+    // their rows bucketed by a counting sort over those rows only.
+    int words = larger.length;
+    int[] rankOfWord = memory.ints(words + 1);
+    for (int w = 0; w < words; w++) {
+      rankOfWord[w + 1] = rankOfWord[w] + Long.bitCount(larger[w]);
     }
-    for (int g = 0; g < groupCount; g++) {
-      int size = offsets[g + 1];
-      offsets[g + 1] = offsets[g] + (size > maxRows ? size : 0);
+    int largerCount = rankOfWord[words];
+    int[] offsets = memory.ints(largerCount + 1);
+    int[] partitionOf = memory.ints(total);
+    for (int c = 0; c < total; c++) {
+      int g = groupOfRow[candidates[c]];
+      int partition = rankOfWord[g >>> 6] + Long.bitCount(larger[g >>> 6] & ((1L << g) - 1));
+      partitionOf[c] = partition;
+      offsets[partition + 1]++;
     }
-    int total = offsets[groupCount];
-    int[] next = memory.ints(groupCount);
-    System.arraycopy(offsets, 0, next, 0, groupCount);
-    // Which groups are larger, one bit each: a row of a small group (most rows) is passed over by
-    // a read of a bitmap that stays in cache, not of the offsets, 32 times its size.
-    long[] larger = memory.longs((int) ((groupCount + 63L) >>> 6));
-    for (int g = 0; g < groupCount; g++) {
-      if (offsets[g + 1] > offsets[g]) {
-        larger[g >>> 6] |= 1L << g;
-      }
+    for (int d = 0; d < largerCount; d++) {
+      offsets[d + 1] += offsets[d];
     }
+    int[] next = memory.ints(largerCount);
+    System.arraycopy(offsets, 0, next, 0, largerCount);
     int[] rows = memory.ints(total);
-    for (int i = 0; i < rowCount; i++) {
-      int g = groupOfRow[i];
-      if ((larger[g >>> 6] & (1L << g)) != 0) {
-        rows[next[g]++] = i;
-      }
+    for (int c = 0; c < total; c++) {
+      rows[next[partitionOf[c]]++] = candidates[c];
     }
     RowComparator order = rowOrder(orderKeysOf.of(rows, total));
     int[] positions = memory.ints(total);
     for (int p = 0; p < total; p++) {
       positions[p] = p;
     }
-    memory.reserve(rowCount);
-    boolean[] dropped = new boolean[rowCount];
+    context.parallelRanges(
+        largerCount,
+        (part, from, to) -> {
+          for (int d = from; d < to; d++) {
+            selectFirst(positions, offsets[d], offsets[d + 1], limit, order);
+          }
+        });
+    long[] dropped = memory.longs((int) ((rowCount + 63L) >>> 6));
     int droppedCount = 0;
-    for (int g = 0; g < groupCount; g++) {
-      int start = offsets[g];
-      int end = offsets[g + 1];
-      if (end == start) {
-        continue;
-      }
-      selectFirst(positions, start, end, (int) maxRows, order);
-      for (int p = start + (int) maxRows; p < end; p++) {
-        dropped[rows[positions[p]]] = true;
+    for (int d = 0; d < largerCount; d++) {
+      for (int p = offsets[d] + limit; p < offsets[d + 1]; p++) {
+        int row = rows[positions[p]];
+        dropped[row >>> 6] |= 1L << row;
         droppedCount++;
       }
     }
-    int[] kept = memory.ints(rowCount - droppedCount);
-    int count = 0;
-    for (int i = 0; i < rowCount; i++) {
-      if (!dropped[i]) {
-        kept[count++] = i;
+    return rowsNotDropped(dropped, rowCount, rowCount - droppedCount, context);
+  }
+
+  /**
+   * One bit per partition: whether it has more than {@code maxRows} rows. Each thread counts the
+   * rows of its range per partition, in a byte that stops at {@code maxRows + 1} when the cap is
+   * below 255 (a quarter of the memory an int count reads and writes at random), then the threads'
+   * counts are added per partition. The same passes whatever the sizes are.
+   */
+  private static long[] largerPartitions(
+      int[] groupOfRow, int rowCount, int groupCount, int maxRows, QueryContext context) {
+    QueryMemory memory = context.memory();
+    int parts = context.partsOf(rowCount);
+    long[] larger = memory.longs((int) ((groupCount + 63L) >>> 6));
+    if (maxRows < 255) {
+      byte[][] counts = new byte[parts][];
+      for (int part = 0; part < parts; part++) {
+        counts[part] = memory.bytes(groupCount);
       }
+      int saturated = maxRows + 1;
+      context.parallelRanges(
+          rowCount,
+          (part, from, to) -> {
+            byte[] own = counts[part];
+            for (int i = from; i < to; i++) {
+              int g = groupOfRow[i];
+              int count = own[g] & 0xFF;
+              own[g] = (byte) (count + ((count - saturated) >>> 31));
+            }
+          });
+      context.parallelRanges(
+          larger.length,
+          (part, from, to) -> {
+            for (int w = from; w < to; w++) {
+              long bits = 0;
+              int end = Math.min(groupCount, (w + 1) << 6);
+              for (int g = w << 6; g < end; g++) {
+                int sum = 0;
+                for (byte[] own : counts) {
+                  sum += own[g] & 0xFF;
+                }
+                bits |= (long) ((maxRows - sum) >>> 31) << g;
+              }
+              larger[w] = bits;
+            }
+          });
+    } else {
+      int[][] counts = new int[parts][];
+      for (int part = 0; part < parts; part++) {
+        counts[part] = memory.ints(groupCount);
+      }
+      context.parallelRanges(
+          rowCount,
+          (part, from, to) -> {
+            int[] own = counts[part];
+            for (int i = from; i < to; i++) {
+              own[groupOfRow[i]]++;
+            }
+          });
+      context.parallelRanges(
+          larger.length,
+          (part, from, to) -> {
+            for (int w = from; w < to; w++) {
+              long bits = 0;
+              int end = Math.min(groupCount, (w + 1) << 6);
+              for (int g = w << 6; g < end; g++) {
+                long sum = 0;
+                for (int[] own : counts) {
+                  sum += own[g];
+                }
+                bits |= (sum > maxRows ? 1L : 0L) << g;
+              }
+              larger[w] = bits;
+            }
+          });
     }
+    return larger;
+  }
+
+  /**
+   * The rows of the partitions {@code larger} marks, ascending: each thread notes those of its
+   * range (a bitmap read per row, which stays in cache), then the ranges' rows are put together.
+   */
+  private static int[] rowsOfLargerPartitions(
+      int[] groupOfRow, int rowCount, long[] larger, QueryContext context) {
+    IntList[] found = new IntList[context.partsOf(rowCount)];
+    context.parallelRanges(
+        rowCount,
+        (part, from, to) -> {
+          IntList own = new IntList(1024, context.memory());
+          for (int i = from; i < to; i++) {
+            int g = groupOfRow[i];
+            if ((larger[g >>> 6] & (1L << g)) != 0) {
+              own.add(i);
+            }
+          }
+          found[part] = own;
+        });
+    int total = 0;
+    for (IntList own : found) {
+      total += own.size();
+    }
+    int[] rows = context.memory().ints(total);
+    int at = 0;
+    for (IntList own : found) {
+      System.arraycopy(own.values(), 0, rows, at, own.size());
+      at += own.size();
+    }
+    return rows;
+  }
+
+  /**
+   * The rows whose bit in {@code dropped} is clear, ascending; {@code keptCount} of them. Threads
+   * take whole words of the bitmap: each first counts the rows its words keep, so that it knows
+   * where its rows go, then writes them.
+   */
+  private static int[] rowsNotDropped(
+      long[] dropped, int rowCount, int keptCount, QueryContext context) {
+    int words = dropped.length;
+    int[] kept = context.memory().ints(keptCount);
+    int[] keptBefore = new int[context.partsOf(words) + 1];
+    context.parallelRanges(
+        words,
+        (part, from, to) -> {
+          int count = 0;
+          for (int w = from; w < to; w++) {
+            count += Long.bitCount(~dropped[w] & rowsOfWord(w, rowCount));
+          }
+          keptBefore[part + 1] = count;
+        });
+    for (int part = 0; part + 1 < keptBefore.length; part++) {
+      keptBefore[part + 1] += keptBefore[part];
+    }
+    context.parallelRanges(
+        words,
+        (part, from, to) -> {
+          int at = keptBefore[part];
+          for (int w = from; w < to; w++) {
+            long bits = ~dropped[w] & rowsOfWord(w, rowCount);
+            int base = w << 6;
+            while (bits != 0) {
+              kept[at++] = base + Long.numberOfTrailingZeros(bits);
+              bits &= bits - 1;
+            }
+          }
+        });
     return kept;
+  }
+
+  /** The bits of word {@code w} that stand for rows below {@code rowCount}. */
+  private static long rowsOfWord(int w, int rowCount) {
+    int rowsInWord = Math.min(64, rowCount - (w << 6));
+    return rowsInWord == 64 ? -1L : (1L << rowsInWord) - 1;
   }
 
   /**

@@ -182,6 +182,49 @@ class FirstRowsPerPartitionTest {
     assertArrayEquals(smallestPerPerson(persons, order, n), kept);
   }
 
+  /**
+   * Caps below 255 count in bytes that stop just past the cap, above it in ints; either way a
+   * partition whose rows the threads' ranges split exactly at the cap is not larger, one row more
+   * makes it larger, and 256 rows in one thread's range do not wrap a byte count around to 0.
+   */
+  @Test
+  void partitionsAtAndJustOverTheCap_splitAcrossThreads_forSmallAndLargeCaps() {
+    for (int n : new int[] {200, 254, 255, 300}) {
+      int rows = 40_000;
+      long[] persons = new long[rows];
+      long[] order = new long[rows];
+      // Persons 0..39 take rows in turn, so that each thread's range holds part of each; person 40
+      // has the last n + 1 rows (just over the cap), person 41 n rows around the middle, split
+      // between the threads' ranges (exactly the cap), person 42 the first 256 rows.
+      for (int i = 0; i < rows; i++) {
+        persons[i] = i < 256 ? 42 : i % 40;
+        order[i] = (i * 104_729L) % 1_000_003;
+      }
+      for (int i = 0; i < n + 1; i++) {
+        persons[rows - 1 - i] = 40;
+      }
+      for (int i = 0; i < n; i++) {
+        persons[rows / 2 - n / 2 + i] = 41;
+      }
+      List<Integer> asked = new ArrayList<>();
+      RowNumbers.OrderKeysOfRows byOrder = orderedBy(order);
+      int[] kept =
+          RowNumbers.firstRowsPerPartition(
+              List.of(new LongColumn(persons, null)),
+              (at, count) -> {
+                asked.add(count);
+                return byOrder.of(at, count);
+              },
+              rows,
+              n,
+              context);
+
+      assertArrayEquals(smallestPerPerson(persons, order, n), kept, "cap " + n);
+      int orderedRows = rows - n - (256 > n ? 0 : 256);
+      assertEquals(List.of(orderedRows), asked, "rows ordered with cap " + n);
+    }
+  }
+
   /** The rows with each person's n smallest order values (all distinct), ascending. */
   private static int[] smallestPerPerson(long[] persons, long[] order, int n) {
     java.util.Map<Long, List<Integer>> byPerson = new java.util.HashMap<>();
