@@ -55,8 +55,7 @@ final class JoinOperator {
     }
 
     KeyReader[] buildReaders = KeyReader.forGrouping(buildKeys, build.rowCount());
-    KeyReader[] probeReaders =
-        KeyReader.forProbe(probeKeys, buildReaders, buildKeys, context.encodings());
+    KeyReader[] probeReaders = KeyReader.forProbe(probeKeys, buildReaders, buildKeys, context);
     HashedBuild hashed = hashBuild(buildKeys, buildReaders, build.rowCount(), context);
     int[][] pairs = probe(hashed, probeReaders, probe.rowCount(), leftOuter, context);
     int[] probeRows = pairs[0];

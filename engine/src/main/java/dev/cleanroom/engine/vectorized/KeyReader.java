@@ -36,7 +36,7 @@ abstract sealed class KeyReader {
    * the build dictionary, objects looked up in the build side's interned ids.
    */
   static KeyReader[] forProbe(
-      List<Column> probe, KeyReader[] build, List<Column> buildColumns, TableEncodings encodings) {
+      List<Column> probe, KeyReader[] build, List<Column> buildColumns, QueryContext context) {
     KeyReader[] readers = new KeyReader[probe.size()];
     for (int k = 0; k < readers.length; k++) {
       Column column = probe.get(k);
@@ -46,7 +46,9 @@ abstract sealed class KeyReader {
         int[] translation =
             dictionary.dictionary() == buildDictionary.dictionary()
                 ? null
-                : encodings.translation(dictionary.dictionary(), buildDictionary.dictionary());
+                : context
+                    .encodings()
+                    .translation(dictionary.dictionary(), buildDictionary.dictionary(), context);
         readers[k] = new TranslatedKey(dictionary.codes(), translation);
       } else if (buildReader instanceof InternedKey interned) {
         readers[k] = new LookupKey(column, interned.ids);

@@ -49,14 +49,17 @@ final class TableEncodings {
         .forEach(field -> stringColumn(table, field.getName()));
   }
 
-  /** For each code of {@code from}, the code of the same string in {@code to}, or -1. */
-  int[] translation(StringDictionary from, StringDictionary to) {
+  /**
+   * For each code of {@code from}, the code of the same string in {@code to}, or -1; computed the
+   * first time on {@code context}'s threads.
+   */
+  int[] translation(StringDictionary from, StringDictionary to, QueryContext context) {
     Map<StringDictionary, int[]> byTarget;
     synchronized (translations) {
       byTarget = translations.computeIfAbsent(from, d -> new WeakHashMap<>());
     }
     synchronized (byTarget) {
-      return byTarget.computeIfAbsent(to, target -> target.translate(from));
+      return byTarget.computeIfAbsent(to, target -> target.translate(from, context));
     }
   }
 
