@@ -88,6 +88,8 @@ final class AggregateOperator {
     GroupIds groups = GroupIds.assign(keys, rowCount, context);
     int groupCount = groupFields.isEmpty() ? 1 : groups.groupCount();
 
+    // The keys are gathered as they are, not picked: a selection of the groups (the ranking's)
+    // would then read the input's rows at random once per selection instead of once.
     List<Supplier<Column>> output = new ArrayList<>();
     for (int k = 0; k < groupFields.size(); k++) {
       Column key = keys.get(k);

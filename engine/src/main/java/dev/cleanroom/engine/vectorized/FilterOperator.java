@@ -1,8 +1,5 @@
 package dev.cleanroom.engine.vectorized;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Supplier;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -93,11 +90,6 @@ final class FilterOperator {
   }
 
   static Relation select(Relation input, int[] rows, int count, QueryContext context) {
-    List<Supplier<Column>> columns = new ArrayList<>();
-    for (int field = 0; field < input.columnCount(); field++) {
-      int index = field;
-      columns.add(() -> Gather.rows(input.column(index), rows, count, context));
-    }
-    return new Relation(count, columns);
+    return Picking.select(input, rows, count, context);
   }
 }

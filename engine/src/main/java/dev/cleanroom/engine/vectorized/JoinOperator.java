@@ -65,18 +65,10 @@ final class JoinOperator {
     int[] rightRows = buildLeft ? probeRows : buildRows;
 
     List<Supplier<Column>> columns = new ArrayList<>();
-    for (int field = 0; field < left.columnCount(); field++) {
-      int index = field;
-      columns.add(() -> Gather.rows(left.column(index), leftRows, count, context));
-    }
-    for (int field = 0; field < right.columnCount(); field++) {
-      int index = field;
-      columns.add(
-          leftOuter
-              ? () -> Gather.rowsOrNull(right.column(index), rightRows, count, context)
-              : () -> Gather.rows(right.column(index), rightRows, count, context));
-    }
-    Relation joined = new Relation(count, columns);
+    List<Relation.Pick> picks = new ArrayList<>();
+    Picking.add(left, Picking.Rows.of(leftRows, count, false), context, columns, picks);
+    Picking.add(right, Picking.Rows.of(rightRows, count, leftOuter), context, columns, picks);
+    Relation joined = new Relation(count, columns, null, picks);
     if (info.nonEquiConditions.isEmpty()) {
       return joined;
     }

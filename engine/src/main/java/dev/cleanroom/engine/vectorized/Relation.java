@@ -14,16 +14,29 @@ final class Relation {
   private final List<Supplier<Column>> suppliers;
   private final Column[] columns;
   private final List<RowSelector> selectors;
+  private final List<Pick> picks;
 
   Relation(int rowCount, List<Supplier<Column>> suppliers) {
     this(rowCount, suppliers, null);
+  }
+
+  Relation(int rowCount, List<Supplier<Column>> suppliers, List<RowSelector> selectors) {
+    this(rowCount, suppliers, selectors, null);
   }
 
   /**
    * A relation some of whose BOOLEAN columns can also select their rows without being decoded:
    * {@code selectors} has one entry per column, {@code null} where there is none.
    */
-  Relation(int rowCount, List<Supplier<Column>> suppliers, List<RowSelector> selectors) {
+  /**
+   * A relation some of whose columns are rows of another relation's columns: {@code picks} has one
+   * entry per column, {@code null} where the column is computed (see {@link Picking}).
+   */
+  Relation(
+      int rowCount,
+      List<Supplier<Column>> suppliers,
+      List<RowSelector> selectors,
+      List<Pick> picks) {
     if (rowCount < 0) {
       throw new IllegalArgumentException("rowCount must be >= 0, was " + rowCount);
     }
@@ -33,6 +46,24 @@ final class Relation {
     this.selectors = selectors;
     if (selectors != null && selectors.size() != this.suppliers.size()) {
       throw new IllegalArgumentException("one selector per column, or none");
+    }
+    this.picks = picks == null ? null : java.util.Collections.unmodifiableList(picks);
+    if (picks != null && picks.size() != this.suppliers.size()) {
+      throw new IllegalArgumentException("one pick per column, or none");
+    }
+  }
+
+  /**
+   * Which rows of which other relation's column column {@code index} is, while it has not been
+   * gathered: then a selection of this relation can gather straight from there. {@code null} for a
+   * computed column and once the column has been gathered (gathering from it is then as cheap).
+   */
+  Pick pendingPick(int index) {
+    if (picks == null) {
+      return null;
+    }
+    synchronized (columns) {
+      return columns[index] == null ? picks.get(index) : null;
     }
   }
 
@@ -59,6 +90,9 @@ final class Relation {
       return column;
     }
   }
+
+  /** Column {@code index} of {@code base} at the rows {@code rows} gives. */
+  record Pick(Relation base, int index, Picking.Rows rows) {}
 
   /** Selects the rows of a BOOLEAN column straight from its stored form. */
   @FunctionalInterface

@@ -246,6 +246,7 @@ public final class VectorizedExecutor implements Engine {
           RowNumbers.firstRowsPerPartition(
               partitionKeys, orderKeysOfRows, input.rowCount(), maxRows, context);
       List<Supplier<Column>> columns = new ArrayList<>();
+      List<Relation.Pick> picks = new ArrayList<>();
       for (int i = 0; i < inner.getProjects().size(); i++) {
         RexNode expression = inner.getProjects().get(i);
         columns.add(
@@ -254,8 +255,9 @@ public final class VectorizedExecutor implements Engine {
                   throw new IllegalStateException("the row number is not read");
                 }
                 : () -> evaluator.evaluate(expression, input, inputType));
+        picks.add(i == rank.getIndex() ? null : passedOn(expression, input));
       }
-      Relation projected = new Relation(input.rowCount(), columns);
+      Relation projected = new Relation(input.rowCount(), columns, null, picks);
       return kept == null
           ? projected
           : FilterOperator.select(projected, kept, kept.length, context);
@@ -279,15 +281,26 @@ public final class VectorizedExecutor implements Engine {
     private Relation project(Project project, Relation input) {
       RelDataType inputType = project.getInput().getRowType();
       List<Supplier<Column>> columns = new ArrayList<>();
+      List<Relation.Pick> picks = new ArrayList<>();
       for (RexNode expression : project.getProjects()) {
         if (expression instanceof RexOver over) {
           Column numbers = rowNumber(over, input, inputType);
           columns.add(() -> numbers);
+          picks.add(null);
         } else {
           columns.add(() -> evaluator.evaluate(expression, input, inputType));
+          picks.add(passedOn(expression, input));
         }
       }
-      return new Relation(input.rowCount(), columns);
+      return new Relation(input.rowCount(), columns, null, picks);
+    }
+
+    /**
+     * The pick an input column passed on as it is stands for, while it is still a pick, so that a
+     * selection above the projection gathers it from its source; else {@code null}.
+     */
+    private static Relation.Pick passedOn(RexNode expression, Relation input) {
+      return expression instanceof RexInputRef ref ? input.pendingPick(ref.getIndex()) : null;
     }
 
     private Column rowNumber(RexOver over, Relation input, RelDataType inputType) {
