@@ -18,9 +18,11 @@ import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.tools.Frameworks;
+import org.apache.calcite.tools.RelBuilder;
 
 /**
  * Where the time of one private query goes, for a profiler: the query run many times over the demo
@@ -79,7 +81,17 @@ public final class QueryProfile {
       double[] planning = new double[iterations];
       double[] execution = new double[iterations];
       double[] release = new double[iterations];
+      // -Dprofile.plainBefore=true runs Q1's plain plan before each private query, as the
+      // benchmark's iterations do, to see what the one leaves the other (its garbage, the caches).
+      RelNode plainBefore =
+          Boolean.getBoolean("profile.plainBefore")
+              ? BenchmarkQueries.plainJoinPlan(
+                  RelBuilder.create(Frameworks.newConfigBuilder().defaultSchema(root).build()))
+              : null;
       for (int i = 0; i < iterations; i++) {
+        if (plainBefore != null) {
+          executor.execute(plainBefore, tables, limits);
+        }
         long start = System.nanoTime();
         PrivateQuery query = pipeline.accepted(sql);
         long planned = System.nanoTime();

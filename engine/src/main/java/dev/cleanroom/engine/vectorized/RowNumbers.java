@@ -4,6 +4,7 @@ import dev.cleanroom.engine.QueryMemory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
 import org.apache.calcite.rel.RelFieldCollation;
 
@@ -169,7 +170,8 @@ final class RowNumbers {
       int[] groupOfRow, int rowCount, int groupCount, int maxRows, QueryContext context) {
     QueryMemory memory = context.memory();
     int parts = context.partsOf(rowCount);
-    long[] larger = memory.longs((int) ((groupCount + 63L) >>> 6));
+    // The rows of partition g over all threads' counts (a sum of at most parts x 255 for bytes).
+    IntUnaryOperator rowsOf;
     if (maxRows < 255) {
       byte[][] counts = new byte[parts][];
       for (int part = 0; part < parts; part++) {
@@ -186,22 +188,14 @@ final class RowNumbers {
               own[g] = (byte) (count + ((count - saturated) >>> 31));
             }
           });
-      context.parallelRanges(
-          larger.length,
-          (part, from, to) -> {
-            for (int w = from; w < to; w++) {
-              long bits = 0;
-              int end = Math.min(groupCount, (w + 1) << 6);
-              for (int g = w << 6; g < end; g++) {
-                int sum = 0;
-                for (byte[] own : counts) {
-                  sum += own[g] & 0xFF;
-                }
-                bits |= (long) ((maxRows - sum) >>> 31) << g;
-              }
-              larger[w] = bits;
+      rowsOf =
+          g -> {
+            int sum = 0;
+            for (byte[] own : counts) {
+              sum += own[g] & 0xFF;
             }
-          });
+            return sum;
+          };
     } else {
       int[][] counts = new int[parts][];
       for (int part = 0; part < parts; part++) {
@@ -215,23 +209,29 @@ final class RowNumbers {
               own[groupOfRow[i]]++;
             }
           });
-      context.parallelRanges(
-          larger.length,
-          (part, from, to) -> {
-            for (int w = from; w < to; w++) {
-              long bits = 0;
-              int end = Math.min(groupCount, (w + 1) << 6);
-              for (int g = w << 6; g < end; g++) {
-                long sum = 0;
-                for (int[] own : counts) {
-                  sum += own[g];
-                }
-                bits |= (sum > maxRows ? 1L : 0L) << g;
-              }
-              larger[w] = bits;
+      // The threads' counts add up to at most rowCount, an int.
+      rowsOf =
+          g -> {
+            int sum = 0;
+            for (int[] own : counts) {
+              sum += own[g];
             }
-          });
+            return sum;
+          };
     }
+    long[] larger = memory.longs((int) ((groupCount + 63L) >>> 6));
+    context.parallelRanges(
+        larger.length,
+        (part, from, to) -> {
+          for (int w = from; w < to; w++) {
+            long bits = 0;
+            int end = Math.min(groupCount, (w + 1) << 6);
+            for (int g = w << 6; g < end; g++) {
+              bits |= (long) ((maxRows - rowsOf.applyAsInt(g)) >>> 31) << g;
+            }
+            larger[w] = bits;
+          }
+        });
     return larger;
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cleanroom.engine.QueryMemory;
-import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,26 +26,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * must not decide whether the input is copied (docs/PRIVACY.md, side channels).
  */
 class FilterKeepingEveryRowTest {
-  @RegisterExtension final TestAllocator arrow = new TestAllocator();
+  @RegisterExtension final TestQueryContext query = new TestQueryContext(64L << 20);
   private final RelDataTypeFactory types = new JavaTypeFactoryImpl();
   private final RexBuilder rex = new RexBuilder(types);
-  private QueryMemory memory;
-  private Workers workers;
   private QueryContext context;
   private ExpressionEvaluator evaluator;
 
   @BeforeEach
   void open() {
-    memory = new QueryMemory(arrow.allocator(), 64L << 20);
-    workers = new Workers(1);
-    context = new QueryContext(memory, new TableEncodings(), workers, 2);
+    context = query.context();
     evaluator = new ExpressionEvaluator(context, rex, Map.of(), new CompiledExpressions(16));
-  }
-
-  @AfterEach
-  void close() {
-    workers.close();
-    memory.close();
   }
 
   private RelDataType rowType() {
@@ -128,8 +116,8 @@ class FilterKeepingEveryRowTest {
     RexNode condition = rex.makeInputRef(rowType().getFieldList().get(0).getType(), 0);
     long[] charged = new long[2];
     for (int world = 0; world < 2; world++) {
-      try (QueryMemory account = new QueryMemory(arrow.allocator(), 64L << 20)) {
-        QueryContext measured = new QueryContext(account, new TableEncodings(), workers, 2);
+      try (QueryMemory account = query.newAccount()) {
+        QueryContext measured = query.withOwnAccount(account);
         ExpressionEvaluator evaluating =
             new ExpressionEvaluator(measured, rex, Map.of(), new CompiledExpressions(16));
         Relation kept =

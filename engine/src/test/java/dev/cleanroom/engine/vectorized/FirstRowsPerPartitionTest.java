@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cleanroom.engine.QueryMemory;
-import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,22 +17,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * larger than n only, so the work one large partition causes grows with its own rows.
  */
 class FirstRowsPerPartitionTest {
-  @RegisterExtension final TestAllocator arrow = new TestAllocator();
-  private QueryMemory memory;
-  private Workers workers;
+  @RegisterExtension final TestQueryContext query = new TestQueryContext(64L << 20);
   private QueryContext context;
 
   @BeforeEach
   void open() {
-    memory = new QueryMemory(arrow.allocator(), 64L << 20);
-    workers = new Workers(1);
-    context = new QueryContext(memory, new TableEncodings(), workers, 2);
-  }
-
-  @AfterEach
-  void close() {
-    workers.close();
-    memory.close();
+    context = query.context();
   }
 
   /** Keys 0..9 with one row each, then key 42 with {@code planted} rows, ordered by a value. */
@@ -260,8 +248,8 @@ class FirstRowsPerPartitionTest {
         persons[i] = i < others * n ? i % others : others;
         order[i] = (i * 104_729L) % 1_000_003;
       }
-      try (QueryMemory account = new QueryMemory(arrow.allocator(), 64L << 20)) {
-        QueryContext measured = new QueryContext(account, new TableEncodings(), workers, 2);
+      try (QueryMemory account = query.newAccount()) {
+        QueryContext measured = query.withOwnAccount(account);
         int[] kept =
             RowNumbers.firstRowsPerPartition(
                 List.of(new LongColumn(persons, null)), orderedBy(order), rows, n, measured);

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cleanroom.engine.QueryMemory;
-import dev.cleanroom.testkit.arrow.TestAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,22 +21,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PickingTest {
   private static final int ROWS = 120_000;
 
-  @RegisterExtension final TestAllocator arrow = new TestAllocator();
-  private QueryMemory memory;
-  private Workers workers;
+  @RegisterExtension final TestQueryContext query = new TestQueryContext(256L << 20);
   private QueryContext context;
 
   @BeforeEach
   void open() {
-    memory = new QueryMemory(arrow.allocator(), 256L << 20);
-    workers = new Workers(1);
-    context = new QueryContext(memory, new TableEncodings(), workers, 2);
-  }
-
-  @AfterEach
-  void close() {
-    workers.close();
-    memory.close();
+    context = query.context();
   }
 
   /** A base relation of longs (every seventh NULL) and doubles; counts how often each is made. */

@@ -3,14 +3,12 @@ package dev.cleanroom.engine.vectorized;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.cleanroom.engine.QueryMemory;
-import dev.cleanroom.testkit.arrow.TestAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The index from a dictionary's strings to their codes, and the translation between two. */
 class StringDictionaryTest {
-  @RegisterExtension final TestAllocator arrow = new TestAllocator();
+  @RegisterExtension final TestQueryContext query = new TestQueryContext(1L << 20);
 
   @Test
   void codeOf_findsEveryValue_andMissesOthers_includingValuesWithTheSameJavaHash() {
@@ -47,11 +45,7 @@ class StringDictionaryTest {
     }
     StringDictionary to = new StringDictionary(build);
     StringDictionary from = new StringDictionary(probe);
-    int[] translation;
-    try (QueryMemory memory = new QueryMemory(arrow.allocator(), 1L << 20);
-        Workers workers = new Workers(1)) {
-      translation = to.translate(from, new QueryContext(memory, new TableEncodings(), workers, 2));
-    }
+    int[] translation = to.translate(from, query.context());
 
     for (int i = 0; i < size; i++) {
       int expected = i % 2 == 0 ? size - 1 - i / 2 : -1;
