@@ -1,16 +1,17 @@
 package dev.cleanroom.engine.vectorized;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Columns that are rows of another relation's columns (a filter's selection, a join's sides, an
- * aggregate's keys), gathered on first use. A column picked from a column that is itself still only
- * a pick is picked straight from where that one comes from, at the composed row numbers: along a
- * chain of selections and joins each column read at the end is gathered once, and the row numbers,
- * shared by all the columns picked through the same steps, are composed instead.
+ * Columns that are rows of another relation's columns (a filter's selection, a join's sides),
+ * gathered on first use. A column picked from a column that is itself still only a pick is picked
+ * straight from where that one comes from, at the composed row numbers: along a chain of selections
+ * and joins each column read at the end is gathered once, and the row numbers, shared by all the
+ * columns picked through the same steps, are composed instead.
  */
 final class Picking {
   private Picking() {}
@@ -67,8 +68,8 @@ final class Picking {
 
   /** The rows {@code rows[0 .. count)} of {@code input}, its columns gathered on first use. */
   static Relation select(Relation input, int[] rows, int count, QueryContext context) {
-    List<Supplier<Column>> columns = new java.util.ArrayList<>();
-    List<Relation.Pick> picks = new java.util.ArrayList<>();
+    List<Supplier<Column>> columns = new ArrayList<>();
+    List<Relation.Pick> picks = new ArrayList<>();
     add(input, Rows.of(rows, count, false), context, columns, picks);
     return new Relation(count, columns, null, picks);
   }
@@ -97,7 +98,7 @@ final class Picking {
    * still a pick; {@code composed} keeps the compositions made for one set of rows, so that the
    * columns picked through the same steps share them.
    */
-  static Relation.Pick pick(
+  private static Relation.Pick pick(
       Relation input, int field, Rows rows, Map<Rows, Rows> composed, QueryContext context) {
     Relation.Pick inner = input.pendingPick(field);
     return inner == null

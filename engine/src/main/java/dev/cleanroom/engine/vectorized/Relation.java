@@ -2,6 +2,7 @@ package dev.cleanroom.engine.vectorized;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -47,7 +48,7 @@ final class Relation {
     if (selectors != null && selectors.size() != this.suppliers.size()) {
       throw new IllegalArgumentException("one selector per column, or none");
     }
-    this.picks = picks == null ? null : java.util.Collections.unmodifiableList(picks);
+    this.picks = picks == null ? null : Collections.unmodifiableList(picks);
     if (picks != null && picks.size() != this.suppliers.size()) {
       throw new IllegalArgumentException("one pick per column, or none");
     }

@@ -64,21 +64,27 @@ class PickingTest {
     return rows;
   }
 
+  /** The first selection: every third row from row 1; the second: every other row of the first. */
+  private static final int[] FIRST = every(3, 1, ROWS);
+
+  private static final int[] SECOND = every(2, 0, FIRST.length);
+
+  private Relation select(Relation input, int[] rows) {
+    return FilterOperator.select(input, rows, rows.length, context);
+  }
+
   @Test
   void selectionOfASelection_readsTheComposedRows_andGathersFromTheBaseOnce() {
     AtomicInteger[] made = new AtomicInteger[2];
-    Relation base = base(made);
-    int[] first = every(3, 1, ROWS);
-    Relation once = FilterOperator.select(base, first, first.length, context);
-    int[] second = every(2, 0, first.length);
-    Relation twice = FilterOperator.select(once, second, second.length, context);
+    Relation once = select(base(made), FIRST);
+    Relation twice = select(once, SECOND);
 
     Column longs = twice.column(0);
     Column doubles = twice.column(1);
 
-    assertEquals(second.length, twice.rowCount());
-    for (int p = 0; p < second.length; p++) {
-      int row = first[second[p]];
+    assertEquals(SECOND.length, twice.rowCount());
+    for (int p = 0; p < SECOND.length; p++) {
+      int row = FIRST[SECOND[p]];
       assertEquals(row % 7 == 0, longs.isNull(p), "null at " + p);
       if (!longs.isNull(p)) {
         assertEquals(row * 31L, longs.longAt(p));
@@ -99,20 +105,18 @@ class PickingTest {
   void gatheredMiddleColumn_isSelectedFromDirectly() {
     AtomicInteger[] made = new AtomicInteger[2];
     Relation base = base(made);
-    int[] first = every(3, 1, ROWS);
-    Relation once = FilterOperator.select(base, first, first.length, context);
+    Relation once = select(base, FIRST);
     Column middle = once.column(0);
-    int[] second = every(2, 0, first.length);
-    Relation twice = FilterOperator.select(once, second, second.length, context);
+    Relation twice = select(once, SECOND);
 
     Relation.Pick pick = twice.pendingPick(0);
     assertSame(once, pick.base());
     Relation.Pick untouched = twice.pendingPick(1);
     assertSame(base, untouched.base(), "the column nobody read in the middle is picked from base");
     Column longs = twice.column(0);
-    for (int p = 0; p < second.length; p++) {
-      assertEquals(middle.isNull(second[p]), longs.isNull(p));
-      assertEquals(middle.longAt(second[p]), longs.longAt(p));
+    for (int p = 0; p < SECOND.length; p++) {
+      assertEquals(middle.isNull(SECOND[p]), longs.isNull(p));
+      assertEquals(middle.longAt(SECOND[p]), longs.longAt(p));
     }
   }
 
@@ -134,7 +138,7 @@ class PickingTest {
     Picking.add(base, Picking.Rows.of(joined, count, true), context, columns, picks);
     Relation join = new Relation(count, columns, null, picks);
     int[] kept = every(4, 2, count);
-    Relation selected = FilterOperator.select(join, kept, kept.length, context);
+    Relation selected = select(join, kept);
 
     Column longs = selected.column(0);
     Column doubles = selected.column(1);
@@ -156,17 +160,14 @@ class PickingTest {
   @Test
   void columnsPickedThroughTheSameSteps_shareOneComposition() {
     AtomicInteger[] made = new AtomicInteger[2];
-    Relation base = base(made);
-    int[] first = every(3, 1, ROWS);
-    Relation once = FilterOperator.select(base, first, first.length, context);
-    int[] second = every(2, 0, first.length);
-    Relation twice = FilterOperator.select(once, second, second.length, context);
+    Relation once = select(base(made), FIRST);
+    Relation twice = select(once, SECOND);
 
     assertSame(twice.pendingPick(0).rows(), twice.pendingPick(1).rows());
     int[] composed = twice.pendingPick(0).rows().get();
-    int[] expected = new int[second.length];
-    for (int p = 0; p < second.length; p++) {
-      expected[p] = first[second[p]];
+    int[] expected = new int[SECOND.length];
+    for (int p = 0; p < SECOND.length; p++) {
+      expected[p] = FIRST[SECOND[p]];
     }
     assertArrayEquals(expected, composed);
     assertTrue(composed.length > 16_384, "long enough for both threads to compose a range");
