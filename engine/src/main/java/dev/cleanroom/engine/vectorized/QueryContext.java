@@ -59,14 +59,20 @@ final class QueryContext {
 
   /** Runs {@code body} on contiguous row ranges {@code [from, to)} covering {@code rowCount}. */
   void parallelRanges(int rowCount, RangeTask body) {
-    int parts = partsOf(rowCount);
+    parallelRanges(rowCount, partsOf(rowCount), body);
+  }
+
+  /**
+   * Runs {@code body} on {@code parts} contiguous ranges covering {@code count} items, some maybe
+   * empty: for work over items whose number one person can change (partitions, groups), split as
+   * its input's rows are, so that such a person does not decide whether a second thread helps.
+   */
+  void parallelRanges(int count, int parts, RangeTask body) {
     workers.run(
         parts,
         part ->
             body.run(
-                part,
-                Workers.split(rowCount, parts, part),
-                Workers.split(rowCount, parts, part + 1)));
+                part, Workers.split(count, parts, part), Workers.split(count, parts, part + 1)));
   }
 
   /** A piece of work over the rows {@code [from, to)}. */

@@ -21,14 +21,14 @@ final class Relation {
     this(rowCount, suppliers, null);
   }
 
-  Relation(int rowCount, List<Supplier<Column>> suppliers, List<RowSelector> selectors) {
-    this(rowCount, suppliers, selectors, null);
-  }
-
   /**
    * A relation some of whose BOOLEAN columns can also select their rows without being decoded:
    * {@code selectors} has one entry per column, {@code null} where there is none.
    */
+  Relation(int rowCount, List<Supplier<Column>> suppliers, List<RowSelector> selectors) {
+    this(rowCount, suppliers, selectors, null);
+  }
+
   /**
    * A relation some of whose columns are rows of another relation's columns: {@code picks} has one
    * entry per column, {@code null} where the column is computed (see {@link Picking}).

@@ -141,8 +141,10 @@ final class RowNumbers {
     for (int p = 0; p < total; p++) {
       positions[p] = p;
     }
+    // Split as the input's rows are: how many partitions are larger is up to the people in it.
     context.parallelRanges(
         largerCount,
+        context.partsOf(rowCount),
         (part, from, to) -> {
           for (int d = from; d < to; d++) {
             selectFirst(positions, offsets[d], offsets[d + 1], limit, order);
@@ -220,8 +222,10 @@ final class RowNumbers {
           };
     }
     long[] larger = memory.longs((int) ((groupCount + 63L) >>> 6));
+    // Split as the rows are: the number of partitions is up to the people in the input.
     context.parallelRanges(
         larger.length,
+        parts,
         (part, from, to) -> {
           for (int w = from; w < to; w++) {
             long bits = 0;
