@@ -288,6 +288,7 @@ public final class CampaignOverlapBenchmark {
       double planningAloneP90Millis,
       double coldPlainSeconds,
       double sparkSeconds,
+      double[] privateRuns,
       String check) {
     void print() {
       System.out.printf(
@@ -314,6 +315,11 @@ public final class CampaignOverlapBenchmark {
           planningAloneP50Millis,
           planningAloneP90Millis,
           check);
+      StringBuilder runs = new StringBuilder();
+      for (double run : privateRuns) {
+        runs.append(String.format(Locale.ROOT, " %.3f", run));
+      }
+      System.out.printf(Locale.ROOT, "%s: private, each iteration (s):%s%n", name, runs);
     }
   }
 
@@ -433,6 +439,7 @@ public final class CampaignOverlapBenchmark {
           percentile(planningAlone, 0.9),
           coldPlain,
           spark == null ? Double.NaN : median(sparkTimes),
+          privateTimes,
           check);
     }
 

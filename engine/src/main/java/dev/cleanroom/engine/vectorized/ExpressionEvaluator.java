@@ -1097,9 +1097,10 @@ final class ExpressionEvaluator {
     Column[] columns = new Column[width];
     RelDataType[] types = new RelDataType[width];
     int n = input.rowCount();
-    // For a dictionary column: the encoding of NULL at 0, of code c at c + 1.
-    byte[][][] encodedByCode = new byte[width][][];
+    // For a dictionary column: each value's encoding, kept by the dictionary for the next queries.
+    StringDictionary.Encodings[] encodedByCode = new StringDictionary.Encodings[width];
     int[][] codes = new int[width][];
+    byte[] nullEncoding = encode(function, null);
     for (int v = 0; v < width; v++) {
       RexNode operand = operands.get(2 + v);
       types[v] = operand.getType();
@@ -1109,17 +1110,7 @@ final class ExpressionEvaluator {
       columns[v] = eval(operand, input, inputType);
       if (columns[v] instanceof DictionaryColumn dictionaryColumn
           && dictionaryColumn.dictionary().size() <= n) {
-        StringDictionary dictionary = dictionaryColumn.dictionary();
-        byte[][] encoded = new byte[dictionary.size() + 1][];
-        encoded[0] = encode(function, null);
-        context.parallelRanges(
-            dictionary.size(),
-            (part, from, to) -> {
-              for (int code = from; code < to; code++) {
-                encoded[code + 1] = encode(function, dictionary.value(code));
-              }
-            });
-        encodedByCode[v] = encoded;
+        encodedByCode[v] = encodings(dictionaryColumn.dictionary(), function);
         codes[v] = dictionaryColumn.codes();
       }
     }
@@ -1131,20 +1122,49 @@ final class ExpressionEvaluator {
           for (int i = from; i < to; i++) {
             int length = 0;
             for (int v = 0; v < width; v++) {
-              byte[] encoded =
-                  encodedByCode[v] != null
-                      ? encodedByCode[v][codes[v][i] + 1]
-                      : encode(function, Types.rowValue(columns[v], i, types[v]));
-              if (length + encoded.length > data.length) {
-                data = Arrays.copyOf(data, Math.max(2 * data.length, length + encoded.length));
+              byte[] source;
+              int start;
+              int size;
+              if (encodedByCode[v] != null) {
+                int code = codes[v][i];
+                if (code < 0) {
+                  source = nullEncoding;
+                  start = 0;
+                  size = nullEncoding.length;
+                } else {
+                  source = encodedByCode[v].bytes();
+                  start = encodedByCode[v].starts()[code];
+                  size = encodedByCode[v].starts()[code + 1] - start;
+                }
+              } else {
+                source = encode(function, Types.rowValue(columns[v], i, types[v]));
+                start = 0;
+                size = source.length;
               }
-              System.arraycopy(encoded, 0, data, length, encoded.length);
-              length += encoded.length;
+              if (length + size > data.length) {
+                data = Arrays.copyOf(data, Math.max(2 * data.length, length + size));
+              }
+              System.arraycopy(source, start, data, length, size);
+              length += size;
             }
             hashes[i] = function.hash().hash(key0, key1, data, length);
           }
         });
     return new LongColumn(hashes, null);
+  }
+
+  /** The dictionary's encodings by the function's encoder, with an encoder's failure as below. */
+  private StringDictionary.Encodings encodings(
+      StringDictionary dictionary, KeyedHashFunction function) {
+    try {
+      return dictionary.encodings(function.encoder(), context);
+    } catch (ExecutionException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // The same message whatever the value: errors are no side channel.
+      throw new ExecutionException(
+          ExecutionErrorCode.ARITHMETIC_ERROR, "an expression failed to evaluate on a row");
+    }
   }
 
   private static byte[] encode(KeyedHashFunction function, Object value) {

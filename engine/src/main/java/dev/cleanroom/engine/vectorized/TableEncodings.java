@@ -76,6 +76,6 @@ final class TableEncodings {
       dictionary.encode((VarCharVector) batch.getVector(name), count, codes, row);
       row += count;
     }
-    return new DictionaryColumn(codes, new StringDictionary(dictionary.values()));
+    return new DictionaryColumn(codes, dictionary.dictionary());
   }
 }

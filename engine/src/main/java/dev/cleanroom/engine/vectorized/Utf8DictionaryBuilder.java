@@ -2,23 +2,16 @@ package dev.cleanroom.engine.vectorized;
 
 import dev.cleanroom.engine.ExecutionErrorCode;
 import dev.cleanroom.engine.ExecutionException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.arrow.vector.VarCharVector;
 
 /**
  * Dictionary-encodes a string column from its UTF-8 bytes in the Arrow buffers: each cell's bytes
  * are copied into one scratch array, hashed and compared there, and only the distinct values are
- * kept (in one byte arena) and turned into Java strings at the end. No string, boxed code or map
- * entry per cell.
+ * kept, in one byte arena that becomes the dictionary's. No string, boxed code or map entry per
+ * cell or per value.
  */
 final class Utf8DictionaryBuilder {
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
   private byte[] arena = new byte[1 << 16];
   private int arenaSize;
   private int[] starts = new int[1 << 10];
@@ -49,17 +42,15 @@ final class Utf8DictionaryBuilder {
     }
   }
 
-  /** The distinct values, in code order. */
-  String[] values() {
-    String[] values = new String[size];
-    for (int code = 0; code < size; code++) {
-      values[code] = new String(arena, starts[code], lengths[code], StandardCharsets.UTF_8);
-    }
-    return values;
+  /** The distinct values, in code order, as a dictionary over their bytes (no strings made). */
+  StringDictionary dictionary() {
+    int[] offsets = Arrays.copyOf(starts, size + 1);
+    offsets[size] = arenaSize;
+    return new StringDictionary(Arrays.copyOf(arena, arenaSize), offsets);
   }
 
   private int codeOf(byte[] bytes, int length) {
-    int hash = hash(bytes, length);
+    int hash = StringDictionary.hash(bytes, 0, length);
     int slot = hash & mask;
     while (true) {
       int entry = slotCodes[slot];
@@ -120,20 +111,5 @@ final class Utf8DictionaryBuilder {
     slotCodes = codes;
     slotHashes = hashes;
     mask = newMask;
-  }
-
-  private static int hash(byte[] bytes, int length) {
-    long h = 0x9E3779B97F4A7C15L ^ length;
-    int i = 0;
-    for (; i + 8 <= length; i += 8) {
-      h = (h ^ (long) LONGS.get(bytes, i)) * 0xBF58476D1CE4E5B9L;
-      h ^= h >>> 31;
-    }
-    for (; i < length; i++) {
-      h = (h ^ (bytes[i] & 0xffL)) * 0x94D049BB133111EBL;
-    }
-    h ^= h >>> 29;
-    h *= 0xBF58476D1CE4E5B9L;
-    return (int) (h ^ (h >>> 32));
   }
 }

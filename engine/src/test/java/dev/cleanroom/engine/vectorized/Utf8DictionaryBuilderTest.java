@@ -58,7 +58,7 @@ class Utf8DictionaryBuilderTest {
         offset += cells.size();
       }
     }
-    String[] values = builder.values();
+    StringDictionary dictionary = builder.dictionary();
     HashSet<String> distinct = new HashSet<>();
     int row = 0;
     for (List<String> cells : batches) {
@@ -66,13 +66,18 @@ class Utf8DictionaryBuilderTest {
         if (cell == null) {
           assertEquals(-1, codes[row]);
         } else {
-          assertEquals(cell, values[codes[row]], "row " + row);
+          assertEquals(cell, dictionary.value(codes[row]), "row " + row);
           distinct.add(cell);
         }
         row++;
       }
     }
-    assertEquals(distinct.size(), values.length);
-    assertEquals(distinct.size(), new HashSet<>(List.of(values)).size());
+    assertEquals(distinct.size(), dictionary.size());
+    HashSet<String> values = new HashSet<>();
+    for (int code = 0; code < dictionary.size(); code++) {
+      values.add(dictionary.value(code));
+      assertEquals(code, dictionary.codeOf(dictionary.value(code)));
+    }
+    assertEquals(distinct.size(), values.size());
   }
 }
