@@ -446,7 +446,7 @@ class DeploymentFilesTest {
 
   /**
    * The heap is as large at start as it may grow, and touched then: queries must not pay for the
-   * heap growing and shrinking (docs/PERFORMANCE.md).
+   * heap growing and shrinking; and G1 marks from a fixed occupancy (docs/PERFORMANCE.md).
    */
   private static void assertFixedHeap(String javaOptions) {
     Matcher initial = Pattern.compile("-XX:InitialRAMPercentage=(\\d+)").matcher(javaOptions);
@@ -454,5 +454,8 @@ class DeploymentFilesTest {
     assertTrue(initial.find() && max.find(), javaOptions);
     assertEquals(max.group(1), initial.group(1), javaOptions);
     assertTrue(javaOptions.contains("-XX:+AlwaysPreTouch"), javaOptions);
+    // G1's marking threshold is fixed: adaptive, it marked back to back under a query's arrays.
+    assertTrue(javaOptions.contains("-XX:-G1UseAdaptiveIHOP"), javaOptions);
+    assertTrue(javaOptions.contains("-XX:InitiatingHeapOccupancyPercent=45"), javaOptions);
   }
 }
