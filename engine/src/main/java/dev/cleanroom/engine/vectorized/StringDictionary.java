@@ -24,6 +24,9 @@ import java.util.function.Function;
  * distinct strings keep distinct bytes, and the given strings are kept besides for {@link #value}.
  */
 final class StringDictionary {
+  /** The longest array the JVM allocates everywhere. */
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -66,7 +69,7 @@ final class StringDictionary {
       }
       length += encoded[code].length;
     }
-    if (length > Integer.MAX_VALUE - 16) {
+    if (length > MAX_ARRAY) {
       throw new IllegalArgumentException("dictionary values are too long together");
     }
     this.bytes = new byte[(int) length];
@@ -229,14 +232,21 @@ final class StringDictionary {
         size,
         parts,
         (part, from, to) -> {
-          byte[] buffer = new byte[Math.max(64, (starts[to] - starts[from]) + 8 * (to - from))];
+          // The values' bytes and a few bytes of header each, as a keyed hash's encoder adds.
+          long estimate = (long) starts[to] - starts[from] + 8L * (to - from);
+          byte[] buffer = new byte[(int) Math.min(MAX_ARRAY, Math.max(64, estimate))];
           int length = 0;
           for (int code = from; code < to; code++) {
             byte[] encoded = requireNonNull(encoder.apply(value(code)), "encoder returned null");
-            if (length + encoded.length > buffer.length) {
+            long needed = (long) length + encoded.length;
+            if (needed > buffer.length) {
+              if (needed > MAX_ARRAY) {
+                throw new IllegalStateException(
+                    "the encodings of a dictionary are too long together");
+              }
               buffer =
                   Arrays.copyOf(
-                      buffer, (int) Math.max(2L * buffer.length, length + encoded.length));
+                      buffer, (int) Math.min(MAX_ARRAY, Math.max(2L * buffer.length, needed)));
             }
             System.arraycopy(encoded, 0, buffer, length, encoded.length);
             length += encoded.length;
@@ -248,7 +258,7 @@ final class StringDictionary {
     for (byte[] part : partBytes) {
       total += part.length;
     }
-    if (total > Integer.MAX_VALUE - 16) {
+    if (total > MAX_ARRAY) {
       throw new IllegalStateException("the encodings of a dictionary are too long together");
     }
     byte[] all = new byte[(int) total];
