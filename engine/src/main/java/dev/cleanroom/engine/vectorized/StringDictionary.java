@@ -226,8 +226,10 @@ final class StringDictionary {
     }
     int size = size();
     int parts = context.partsOf(size);
-    int[] ends = new int[size + 1];
+    // Each part writes its codes' starts within its own buffer; the merge adds the part's offset.
+    int[] encodedStarts = new int[size + 1];
     byte[][] partBytes = new byte[parts][];
+    int[] partLengths = new int[parts];
     context.parallelRanges(
         size,
         parts,
@@ -248,30 +250,30 @@ final class StringDictionary {
                   Arrays.copyOf(
                       buffer, (int) Math.min(MAX_ARRAY, Math.max(2L * buffer.length, needed)));
             }
+            encodedStarts[code] = length;
             System.arraycopy(encoded, 0, buffer, length, encoded.length);
             length += encoded.length;
-            ends[code + 1] = length;
           }
-          partBytes[part] = Arrays.copyOf(buffer, length);
+          partBytes[part] = buffer;
+          partLengths[part] = length;
         });
     long total = 0;
-    for (byte[] part : partBytes) {
-      total += part.length;
+    for (int length : partLengths) {
+      total += length;
     }
     if (total > MAX_ARRAY) {
       throw new IllegalStateException("the encodings of a dictionary are too long together");
     }
     byte[] all = new byte[(int) total];
-    int[] encodedStarts = new int[size + 1];
     int position = 0;
     for (int part = 0; part < parts; part++) {
       int from = Workers.split(size, parts, part);
       int to = Workers.split(size, parts, part + 1);
-      System.arraycopy(partBytes[part], 0, all, position, partBytes[part].length);
+      System.arraycopy(partBytes[part], 0, all, position, partLengths[part]);
       for (int code = from; code < to; code++) {
-        encodedStarts[code] = position + (code == from ? 0 : ends[code]);
+        encodedStarts[code] += position;
       }
-      position += partBytes[part].length;
+      position += partLengths[part];
     }
     encodedStarts[size] = position;
     Encodings computed = new Encodings(all, encodedStarts);
