@@ -62,6 +62,16 @@ public interface Engine {
   default void prepare(ArrowTableData table, Set<String> columns) {}
 
   /**
+   * Lets the engine compute what it keeps for joins of column {@code column} of {@code table} with
+   * column {@code otherColumn} of {@code other} (the vectorized executor's translations between the
+   * two columns' string dictionaries, both ways), before the first query joins them. Optional: a
+   * query prepares what it needs anyway. Neither table ever changes its data; a column that a table
+   * lacks or that is not a string has nothing to prepare.
+   */
+  default void prepareJoin(
+      ArrowTableData table, String column, ArrowTableData other, String otherColumn) {}
+
+  /**
    * Runs {@code plan} over {@code tables} within {@code limits}.
    *
    * @return one array per row, values in the plan's row type

@@ -98,7 +98,8 @@ public class DataUploads {
         catalog.recordVersion(
             dataset, Math.toIntExact(version.version()), id, version.rows(), "UPLOAD", owner);
     versionRecorded.fire(
-        new DatasetVersionRecorded(id, version.version(), policies.inForceNow(dataset)));
+        new DatasetVersionRecorded(
+            id, dataset.collaborationId(), version.version(), policies.inForceNow(dataset)));
     return updated;
   }
 
@@ -151,7 +152,10 @@ public class DataUploads {
     // The erased rows must not be answered from a version kept in memory.
     versionRecorded.fire(
         new DatasetVersionRecorded(
-            dataset.storageId(), result.version().version(), Optional.of(policy)));
+            dataset.storageId(),
+            dataset.collaborationId(),
+            result.version().version(),
+            Optional.of(policy)));
     return new ErasureOutcome(
         recorded.dataset().currentVersion(),
         result.rowsRemoved(),

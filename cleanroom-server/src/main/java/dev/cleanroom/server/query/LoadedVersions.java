@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -138,6 +139,28 @@ public class LoadedVersions {
         }
         throw e;
       }
+    }
+  }
+
+  /**
+   * Leases version {@code version} of dataset {@code storageId} if it is kept (waiting for it when
+   * it is being loaded), without ever loading it: empty when it is not kept or its load failed.
+   */
+  Optional<Lease> leaseIfKept(String storageId, long version) {
+    Entry entry;
+    synchronized (this) {
+      entry = shutDown ? null : entries.get(new Key(storageId, version));
+      if (entry == null) {
+        return Optional.empty();
+      }
+      entry.leases++;
+    }
+    try {
+      entry.table.join();
+      return Optional.of(new Lease(entry));
+    } catch (CompletionException e) {
+      release(entry);
+      return Optional.empty();
     }
   }
 

@@ -107,6 +107,11 @@ public class QueryEngines {
     primary.prepare(table, columns);
   }
 
+  /** Lets the engines prepare joins of two loaded versions on the given columns. */
+  void prepareJoin(ArrowTableData table, String column, ArrowTableData other, String otherColumn) {
+    primary.prepareJoin(table, column, other, otherColumn);
+  }
+
   /**
    * The plan's exact rows from {@code chosen} over {@code tables}, given in the form it reads. A
    * shape the scale-out engine refuses (before it runs anything) runs in the process over the

@@ -1,6 +1,12 @@
 package dev.cleanroom.server.query;
 
+import dev.cleanroom.querypolicy.policy.AllowedJoin;
+import dev.cleanroom.querypolicy.policy.DatasetPolicy;
+import dev.cleanroom.server.dataset.ApprovedPolicies;
+import dev.cleanroom.server.dataset.Dataset;
+import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.dataset.DatasetVersionRecorded;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
@@ -9,7 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,6 +30,12 @@ import org.jboss.logging.Logger;
  * ({@code cleanroom.query.loaded-cache-bytes=0}), when no policy is in force (no query can read it)
  * or when {@code cleanroom.query.warm-on-upload=false}.
  *
+ * <p>Once loaded, the version is prepared for the joins its policy allows with tables whose current
+ * version is kept loaded too and whose policy allows the same join (the engine's translations
+ * between the two key columns' dictionaries, both ways): the first join query after an upload then
+ * finds them as every later one does. A partner that is not kept is not loaded for this; the first
+ * query joining it prepares what it needs.
+ *
  * <p>What it costs an analyst to observe: the load starts on the provider's upload, not on any
  * query, and takes as long for the same upload whoever is in it; a query at the same moment runs
  * beside it as beside another query.
@@ -33,8 +45,12 @@ public class VersionWarmUp {
   private static final Logger LOG = Logger.getLogger(VersionWarmUp.class);
 
   private final LoadedVersions versions;
+  private final QueryEngines engines;
+  private final DatasetCatalog datasets;
+  private final ApprovedPolicies policies;
   private final boolean enabled;
   private final Timer warmed;
+  private final Counter joinsPrepared;
   private final ExecutorService worker =
       Executors.newSingleThreadExecutor(
           task -> {
@@ -48,14 +64,24 @@ public class VersionWarmUp {
   @Inject
   VersionWarmUp(
       LoadedVersions versions,
+      QueryEngines engines,
+      DatasetCatalog datasets,
+      ApprovedPolicies policies,
       @ConfigProperty(name = "cleanroom.query.warm-on-upload") boolean warmOnUpload,
       @ConfigProperty(name = "cleanroom.query.loaded-cache-bytes") long loadedCacheBytes,
       MeterRegistry metrics) {
     this.versions = versions;
+    this.engines = engines;
+    this.datasets = datasets;
+    this.policies = policies;
     this.enabled = warmOnUpload && loadedCacheBytes > 0;
     this.warmed =
         Timer.builder("cleanroom.loaded.versions.warm-up")
             .description("Loading and encoding a recorded dataset version before any query asks")
+            .register(metrics);
+    this.joinsPrepared =
+        Counter.builder("cleanroom.loaded.versions.joins-prepared")
+            .description("Allowed joins between two loaded versions prepared before any query asks")
             .register(metrics);
   }
 
@@ -63,32 +89,95 @@ public class VersionWarmUp {
     if (!enabled || recorded.policyInForce().isEmpty()) {
       return;
     }
-    Set<String> columns = TablesRead.usableColumns(recorded.policyInForce().get());
     synchronized (this) {
       newest.merge(recorded.storageId(), recorded.version(), Math::max);
     }
-    worker.execute(() -> warm(recorded.storageId(), recorded.version(), columns));
+    worker.execute(() -> warm(recorded));
   }
 
-  private void warm(String storageId, long version, Set<String> columns) {
+  private void warm(DatasetVersionRecorded recorded) {
+    String storageId = recorded.storageId();
+    long version = recorded.version();
     synchronized (this) {
       if (newest.getOrDefault(storageId, version) > version) {
         return;
       }
     }
+    DatasetPolicy policy = recorded.policyInForce().orElseThrow();
     long start = System.nanoTime();
-    try (LoadedVersions.Lease lease = versions.acquire(storageId, version, columns)) {
+    try (LoadedVersions.Lease lease =
+        versions.acquire(storageId, version, TablesRead.usableColumns(policy))) {
       long nanos = System.nanoTime() - start;
       warmed.record(java.time.Duration.ofNanos(nanos));
       LOG.infof(
           "event=dataset_version_warmed dataset=%s version=%d ms=%d",
           storageId, version, nanos / 1_000_000);
+      try {
+        prepareJoins(recorded.collaborationId(), storageId, version, policy, lease);
+      } catch (RuntimeException e) {
+        // The first query joining the versions prepares what it needs.
+        LOG.warnf(
+            "event=dataset_join_preparation_failed dataset=%s version=%d error=%s",
+            storageId, version, e.getClass().getSimpleName());
+      }
     } catch (RuntimeException e) {
       // A query will load it again and report its own failure; nothing of the data is logged.
       LOG.warnf(
           "event=dataset_version_warm_up_failed dataset=%s version=%d error=%s",
           storageId, version, e.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * Prepares each join {@code policy} allows with a table of the collaboration whose approved
+   * policy allows it too and whose current version is kept loaded.
+   */
+  private void prepareJoins(
+      long collaborationId,
+      String storageId,
+      long version,
+      DatasetPolicy policy,
+      LoadedVersions.Lease lease) {
+    if (policy.allowedJoins().isEmpty()) {
+      return;
+    }
+    Map<AllowedJoin, Dataset> partners = new HashMap<>();
+    for (Dataset dataset : datasets.list(collaborationId)) {
+      if (dataset.currentVersion() == null || dataset.storageId().equals(storageId)) {
+        continue;
+      }
+      Optional<DatasetPolicy> partnerPolicy = policies.current(dataset);
+      if (partnerPolicy.isEmpty()) {
+        continue;
+      }
+      for (AllowedJoin join : policy.allowedJoins()) {
+        AllowedJoin reverse = new AllowedJoin(join.otherColumn(), policy.table(), join.column());
+        if (partnerPolicy.get().table().equals(join.other())
+            && partnerPolicy.get().allowedJoins().contains(reverse)) {
+          partners.put(join, dataset);
+        }
+      }
+    }
+    partners.forEach(
+        (join, partner) -> {
+          Optional<LoadedVersions.Lease> kept =
+              versions.leaseIfKept(partner.storageId(), partner.currentVersion());
+          if (kept.isEmpty()) {
+            return;
+          }
+          try (LoadedVersions.Lease other = kept.get()) {
+            long start = System.nanoTime();
+            engines.prepareJoin(lease.table(), join.column(), other.table(), join.otherColumn());
+            joinsPrepared.increment();
+            LOG.infof(
+                "event=dataset_join_prepared dataset=%s version=%d other=%s other_version=%d ms=%d",
+                storageId,
+                version,
+                partner.storageId(),
+                partner.currentVersion(),
+                (System.nanoTime() - start) / 1_000_000);
+          }
+        });
   }
 
   /** Waits until every warm-up asked for so far has run; true unless interrupted. For tests. */

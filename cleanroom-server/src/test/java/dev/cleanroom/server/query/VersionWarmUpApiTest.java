@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cleanroom.examples.demo.DemoDataGenerator;
 import dev.cleanroom.server.Api;
 import dev.cleanroom.server.Api.Collaboration;
 import dev.cleanroom.server.TestData;
 import dev.cleanroom.server.collaboration.Collaborations;
 import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.query.LoadedVersions.Key;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -39,6 +41,7 @@ class VersionWarmUpApiTest {
   @Inject VersionWarmUp warmUp;
   @Inject Collaborations collaborations;
   @Inject DatasetCatalog datasets;
+  @Inject MeterRegistry metrics;
 
   @Test
   void upload_isLoadedBeforeTheFirstQueryAndOnlyUnderAPolicy() {
@@ -71,6 +74,49 @@ class VersionWarmUpApiTest {
         .then()
         .statusCode(200)
         .body("dataVersions.'retailer.customers'", equalTo(2));
+  }
+
+  /**
+   * A version is prepared for the joins both policies allow with a table whose current version is
+   * kept loaded: the impressions' upload with the customers', the customers' next upload with the
+   * impressions'. The first join query then runs on them.
+   */
+  @Test
+  void uploadsOfJoinableTables_arePreparedForTheirJoinBeforeTheFirstQuery() {
+    Collaboration room = Api.newCollaboration();
+    room.declareCustomers();
+    room.declareImpressionsAs("advertiser");
+    room.approvePolicy("customers", TestData.demoPolicy("retailer.customers"), 1);
+    room.approvePolicy("impressions", TestData.demoPolicy("advertiser.impressions"), 1);
+    DemoDataGenerator generator = TestData.generator(room.name());
+    DemoDataGenerator.Customers customers = generator.customers(2_000);
+    String csv = TestData.customersCsv(customers);
+    double before = joinsPrepared();
+
+    upload(room, csv);
+    assertTrue(warmUp.awaitIdle());
+    assertEquals(before, joinsPrepared(), "no impressions yet to join with");
+
+    room.upload(
+        "advertiser",
+        "impressions",
+        "application/vnd.apache.arrow.stream",
+        TestData.impressionsArrow(generator.impressions(customers, 10_000)));
+    assertTrue(warmUp.awaitIdle());
+    assertEquals(before + 1, joinsPrepared(), "the impressions with the kept customers");
+
+    upload(room, csv);
+    assertTrue(warmUp.awaitIdle());
+    assertEquals(before + 2, joinsPrepared(), "the customers' new version with the impressions");
+
+    QueryStoryTest.ask(room, QueryStoryTest.REACH)
+        .statusCode(200)
+        .body("dataVersions.'retailer.customers'", equalTo(2))
+        .body("dataVersions.'advertiser.impressions'", equalTo(1));
+  }
+
+  private double joinsPrepared() {
+    return metrics.get("cleanroom.loaded.versions.joins-prepared").counter().count();
   }
 
   private static void upload(Collaboration room, String csv) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -20,6 +21,7 @@ final class TableEncodings {
       new WeakHashMap<>();
   private final Map<StringDictionary, Map<StringDictionary, int[]>> translations =
       new WeakHashMap<>();
+  private final AtomicLong translationsComputed = new AtomicLong();
 
   /** The whole column {@code name} of {@code table} as dictionary codes over all batches. */
   DictionaryColumn stringColumn(ArrowTableData table, String name) {
@@ -59,8 +61,18 @@ final class TableEncodings {
       byTarget = translations.computeIfAbsent(from, d -> new WeakHashMap<>());
     }
     synchronized (byTarget) {
-      return byTarget.computeIfAbsent(to, target -> target.translate(from, context));
+      return byTarget.computeIfAbsent(
+          to,
+          target -> {
+            translationsComputed.incrementAndGet();
+            return target.translate(from, context);
+          });
     }
+  }
+
+  /** How many translations were computed since this was created (each kept ones counts once). */
+  long translationsComputed() {
+    return translationsComputed.get();
   }
 
   private static DictionaryColumn encode(List<VectorSchemaRoot> batches, String name) {

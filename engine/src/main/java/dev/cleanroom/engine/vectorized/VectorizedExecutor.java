@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
@@ -96,6 +97,46 @@ public final class VectorizedExecutor implements Engine {
   @Override
   public void prepare(ArrowTableData table, Set<String> columnNames) {
     encodings.encode(requireNonNull(table, "table is null"), Set.copyOf(columnNames));
+  }
+
+  /**
+   * Encodes both string columns and computes the translations between their dictionaries, both ways
+   * (which side a join hashes depends on its inputs' sizes), on as many threads as the machine has,
+   * so that the first query joining them finds them as every later one does. Nothing happens unless
+   * both columns exist and are strings.
+   */
+  @Override
+  public void prepareJoin(
+      ArrowTableData table, String column, ArrowTableData other, String otherColumn) {
+    requireNonNull(table, "table is null");
+    requireNonNull(other, "other is null");
+    if (!isString(table, requireNonNull(column, "column is null"))
+        || !isString(other, requireNonNull(otherColumn, "otherColumn is null"))) {
+      return;
+    }
+    StringDictionary one = encodings.stringColumn(table, column).dictionary();
+    StringDictionary two = encodings.stringColumn(other, otherColumn).dictionary();
+    if (one == two) {
+      return;
+    }
+    int parallelism = Runtime.getRuntime().availableProcessors();
+    try (QueryMemory memory = new QueryMemory(allocator, Long.MAX_VALUE);
+        Workers workers = new Workers(parallelism - 1)) {
+      QueryContext context = new QueryContext(memory, encodings, workers, parallelism);
+      encodings.translation(one, two, context);
+      encodings.translation(two, one, context);
+    }
+  }
+
+  private static boolean isString(ArrowTableData table, String column) {
+    return table.schema().getFields().stream()
+        .anyMatch(
+            field -> field.getName().equals(column) && field.getType() instanceof ArrowType.Utf8);
+  }
+
+  /** How many translations between two dictionaries this executor has computed. */
+  long translationsComputed() {
+    return encodings.translationsComputed();
   }
 
   /** How many scalar expressions this executor has compiled with Calcite's code generator. */

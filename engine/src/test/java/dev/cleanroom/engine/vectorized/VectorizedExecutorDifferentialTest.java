@@ -258,6 +258,57 @@ class VectorizedExecutorDifferentialTest {
     assertEquals(counts(reference(hashPlan(10L))), counts(other));
   }
 
+  /**
+   * A prepared join keeps the translations between the two key columns' dictionaries both ways: the
+   * first query hashing either side finds them, whichever side its inputs' sizes make it hash.
+   */
+  @Test
+  void preparedJoin_keepsTranslationsBothWaysForTheFirstQueries() {
+    loadDemoLikeData(800, 3_000, 7);
+    VectorizedExecutor fresh = new VectorizedExecutor(memory.allocator());
+    TestTable customers = tables.get(new TableName("retailer", "customers"));
+    TestTable impressions = tables.get(new TableName("advertiser", "impressions"));
+    fresh.prepareJoin(customers, "customer_id", impressions, "campaign_id");
+    fresh.prepareJoin(customers, "email_hash", impressions, "no_such_column");
+    assertEquals(0, fresh.translationsComputed(), "nothing to translate but strings");
+
+    fresh.prepareJoin(customers, "email_hash", impressions, "email_hash");
+    assertEquals(2, fresh.translationsComputed());
+    fresh.prepareJoin(impressions, "email_hash", customers, "email_hash");
+    assertEquals(2, fresh.translationsComputed(), "kept, not computed again");
+
+    ExecutionLimits limits = new ExecutionLimits(1L << 30, 2);
+    RelNode customersHashed = joinedCount(null);
+    RelNode impressionsHashed = joinedCount("c2");
+    assertEquals(
+        counts(reference(customersHashed)), counts(fresh.execute(customersHashed, tables, limits)));
+    assertEquals(
+        counts(reference(impressionsHashed)),
+        counts(fresh.execute(impressionsHashed, tables, limits)));
+    assertEquals(2, fresh.translationsComputed(), "both queries used the prepared translations");
+
+    VectorizedExecutor unprepared = new VectorizedExecutor(memory.allocator());
+    unprepared.execute(customersHashed, tables, limits);
+    unprepared.execute(impressionsHashed, tables, limits);
+    assertEquals(2, unprepared.translationsComputed(), "each side hashed once needs its own way");
+  }
+
+  /**
+   * Customers joined to impressions on the fingerprint, counted per campaign; with {@code campaign}
+   * only that campaign's impressions, fewer rows than the customers' (so the join hashes them).
+   */
+  private RelNode joinedCount(String campaign) {
+    RelBuilder b = builder();
+    b.scan("retailer", "customers").scan("advertiser", "impressions");
+    if (campaign != null) {
+      b.filter(b.equals(b.field("campaign_id"), b.literal(campaign)));
+    }
+    return b.join(
+            JoinRelType.INNER, b.equals(b.field(2, 0, "email_hash"), b.field(2, 1, "email_hash")))
+        .aggregate(b.groupKey(b.field("campaign_id")), b.count())
+        .build();
+  }
+
   /** A keyed hash whose first key is a column: not a keyed hash the executor computes itself. */
   private RelNode hashPlan(long secondKey) {
     RelBuilder b = builder();
