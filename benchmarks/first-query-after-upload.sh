@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The first join query after an upload, through the real server: starts the packaged demo server
+# (the deployment's JVM flags, docs/PERFORMANCE.md), uploads the demo's customers and impressions
+# at the given scale as CSV over HTTP, waits for the warm-up, and asks a join query with a
+# different filter each time (so none is answered from the cache); then uploads both again, twice,
+# asking four queries after each. Prints each upload's and each query's HTTP status and seconds.
+#
+# Usage (from the repository's root, after ./mvnw -q -DskipTests package and the benchmarks'
+# classpath in /tmp/bench.cp, see docs/PERFORMANCE.md):
+#   benchmarks/first-query-after-upload.sh [customers] [impressions] [heap]
+set -euo pipefail
+CUSTOMERS=${1:-1000000}
+IMPRESSIONS=${2:-5000000}
+HEAP=${3:-8g}
+ROOT=$(pwd)
+APP=${APP:-$ROOT/cleanroom-server/target/quarkus-app}
+PORT=${PORT:-8080}
+WORK=$(mktemp -d /tmp/first-query-XXXXXX)
+java -cp "$ROOT/benchmarks/target/classes:$(cat /tmp/bench.cp)" \
+  dev.cleanroom.benchmarks.DemoCsvFiles "$CUSTOMERS" "$IMPRESSIONS" "$WORK/csv"
+cd "$WORK"
+java -Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages \
+  -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=45 \
+  --add-opens=java.base/java.nio=ALL-UNNAMED -Dquarkus.profile=demo -Dquarkus.http.port="$PORT" \
+  -Dcleanroom.query.max-memory-bytes=6442450944 -Dcleanroom.query.loaded-cache-bytes=4294967296 \
+  ${EXTRA_JVM_FLAGS:-} -jar "$APP/quarkus-run.jar" > server.log 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; rm -rf "$WORK/csv" "$WORK/data"; echo "server log: $WORK/server.log"' EXIT
+for _ in $(seq 1 180); do
+  curl -sf http://127.0.0.1:9000/q/health/ready > /dev/null 2>&1 && break
+  sleep 1
+done
+sleep 5
+ROOM=http://localhost:$PORT/api/v1/collaborations/demo
+timed() { curl -s -o "$WORK/answer.json" -w "%{http_code} %{time_total} s" "$@"; }
+upload() {
+  echo "upload customers: $(timed -X PUT -H 'Authorization: Bearer demo-retailer-key' \
+    -H 'Content-Type: text/csv' --data-binary @csv/customers.csv "$ROOM/datasets/customers/data")"
+  sleep 8
+  echo "upload impressions: $(timed -X PUT -H 'Authorization: Bearer demo-advertiser-key' \
+    -H 'Content-Type: text/csv' --data-binary @csv/impressions.csv \
+    "$ROOM/datasets/impressions/data")"
+  sleep 20
+}
+ask() {
+  for campaign in "$@"; do
+    local sql="SELECT c.age_band, i.campaign_id, COUNT(DISTINCT c.customer_id) AS reach,"
+    sql+=" SUM(i.cost) AS spend FROM advertiser.impressions i JOIN retailer.customers c"
+    sql+=" ON i.email_hash = c.email_hash WHERE i.campaign_id <> '$campaign'"
+    sql+=" GROUP BY c.age_band, i.campaign_id"
+    echo "query: $(timed -X POST -H 'Authorization: Bearer demo-advertiser-key' \
+      -H 'Content-Type: application/json' -d "{\"sql\": \"$sql\"}" "$ROOM/queries")"
+  done
+}
+echo "-- after the server's start"
+upload
+ask x1 x2 x3 x4 x5
+for round in 2 3; do
+  echo "-- upload $round"
+  upload
+  ask "y${round}1" "y${round}2" "y${round}3" "y${round}4"
+done
+grep -o 'event=dataset_[a-z_]* .*' server.log || true
