@@ -25,8 +25,7 @@ public final class DemoCsvFiles {
     int impressionCount = Integer.parseInt(args[1]);
     Path directory = Files.createDirectories(Path.of(args[2]));
     DemoDataGenerator generator =
-        new DemoDataGenerator(
-            DemoDataGenerator.DEFAULT_SEED, email -> "fp1:" + Fingerprints.of(email));
+        new DemoDataGenerator(DemoDataGenerator.DEFAULT_SEED, Fingerprints::inServerForm);
     DemoDataGenerator.Customers customers = generator.customers(customerCount);
     DemoCsv.writeCustomers(customers, directory.resolve("customers.csv"));
     DemoCsv.writeImpressions(

@@ -24,6 +24,14 @@ final class Fingerprints {
     return new String(hex);
   }
 
+  /**
+   * {@link #of} in the server's fingerprint form ({@code fp1:} and the digits), which an upload
+   * under a policy with a text join key requires.
+   */
+  static String inServerForm(String email) {
+    return dev.cleanroom.connectors.crypto.Fingerprints.PREFIX + of(email);
+  }
+
   private static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

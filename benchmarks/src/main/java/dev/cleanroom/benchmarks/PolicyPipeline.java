@@ -44,7 +44,7 @@ final class PolicyPipeline {
   }
 
   /** The demo policy of {@code table}, as the demo clean room approves it. */
-  private static DatasetPolicy demoPolicy(String table) {
+  static DatasetPolicy demoPolicy(String table) {
     String resource = "/demo/policies/" + table + ".json";
     try (InputStream in = PolicyPipeline.class.getResourceAsStream(resource)) {
       if (in == null) {

@@ -9,6 +9,7 @@ import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.connectors.storage.MasterKeyRing;
 import dev.cleanroom.examples.demo.DemoCsv;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
+import dev.cleanroom.querypolicy.policy.UploadChecks;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -30,13 +31,15 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
- * Upload time of the demo tables (CSV, as a provider uploads them) into the encrypted store, with
- * and without the Parquet form: the median of {@code iterations} uploads after {@code warmUps}, in
- * rows/s, CSV MB/s and CSV MB per second of the process's CPU time (the upload runs on one thread,
- * the collector and compiler on others: this is the per-core figure), the bytes each form takes on
- * disk, and DuckDB reading the same CSV file into a table, on one thread and on all. Run: {@code
- * java -cp <benchmarks classpath> dev.cleanroom.benchmarks.UploadBenchmark [customers]
- * [impressions] [iterations] [warmUps]}.
+ * Upload time of the demo tables (CSV, as a provider uploads them) into the encrypted store, under
+ * the checks the server applies with the demo policies in force ({@code UploadChecks}: units not
+ * NULL, one row per customer, join keys in fingerprint form, finite metrics), with and without the
+ * Parquet form: the median of {@code iterations} uploads after {@code warmUps}, in rows/s, CSV MB/s
+ * and CSV MB per second of the process's CPU time (the upload runs on one thread, the collector and
+ * compiler on others: this is the per-core figure), the bytes each form takes on disk, and DuckDB
+ * reading the same CSV file into a table, on one thread and on all. Run: {@code java -cp
+ * <benchmarks classpath> dev.cleanroom.benchmarks.UploadBenchmark [customers] [impressions]
+ * [iterations] [warmUps]}.
  */
 public final class UploadBenchmark {
   private UploadBenchmark() {}
@@ -47,7 +50,7 @@ public final class UploadBenchmark {
     int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 7;
     int warmUps = args.length > 3 ? Integer.parseInt(args[3]) : 3;
     DemoDataGenerator generator =
-        new DemoDataGenerator(DemoDataGenerator.DEFAULT_SEED, Fingerprints::of);
+        new DemoDataGenerator(DemoDataGenerator.DEFAULT_SEED, Fingerprints::inServerForm);
     DemoDataGenerator.Customers customers = generator.customers(customerCount);
     StringWriter customerCsv = new StringWriter();
     DemoCsv.writeCustomers(customers, customerCsv);
@@ -81,6 +84,7 @@ public final class UploadBenchmark {
                 store,
                 "customers",
                 DemoArrowLoader.CUSTOMERS,
+                rules("retailer.customers"),
                 customerBytes,
                 allocator,
                 iterations,
@@ -96,6 +100,7 @@ public final class UploadBenchmark {
                 store,
                 "impressions",
                 DemoArrowLoader.IMPRESSIONS,
+                rules("advertiser.impressions"),
                 impressionBytes,
                 allocator,
                 iterations,
@@ -118,6 +123,7 @@ public final class UploadBenchmark {
       DatasetStore store,
       String dataset,
       DatasetSchema schema,
+      IngestRules rules,
       byte[] csv,
       BufferAllocator allocator,
       int iterations,
@@ -130,7 +136,7 @@ public final class UploadBenchmark {
       store.upload(
           dataset,
           schema,
-          IngestRules.none(),
+          rules,
           UploadFormat.CSV,
           new ByteArrayInputStream(csv),
           allocator,
@@ -141,6 +147,17 @@ public final class UploadBenchmark {
       }
     }
     return new Timing(median(seconds), median(cpuSeconds));
+  }
+
+  /** The checks the server applies to an upload of {@code table} under its demo policy. */
+  private static IngestRules rules(String table) {
+    UploadChecks checks = UploadChecks.of(PolicyPipeline.demoPolicy(table));
+    return new IngestRules(
+        checks.nonNullColumns(),
+        checks.uniqueColumns(),
+        checks.fingerprintColumns(),
+        checks.finiteColumns(),
+        IngestRules.DEFAULT_MAX_UPLOAD_BYTES);
   }
 
   private static double median(List<Double> values) {

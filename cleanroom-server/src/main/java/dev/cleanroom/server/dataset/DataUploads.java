@@ -7,9 +7,8 @@ import dev.cleanroom.connectors.ingest.UploadFormat;
 import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.connectors.storage.ErasureResult;
 import dev.cleanroom.connectors.storage.StoredVersion;
-import dev.cleanroom.querypolicy.policy.ColumnClass;
-import dev.cleanroom.querypolicy.policy.ColumnPolicy;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
+import dev.cleanroom.querypolicy.policy.UploadChecks;
 import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.problem.ServerErrorCode;
 import dev.cleanroom.server.problem.ServerException;
@@ -21,9 +20,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -185,29 +182,13 @@ public class DataUploads {
     if (policy.isEmpty()) {
       return IngestRules.none().withMaxUploadBytes(maxUploadBytes);
     }
-    DatasetPolicy current = policy.get();
-    Set<String> units = namesOf(current, ColumnClass.PRIVACY_UNIT);
-    Set<String> fingerprints =
-        current.columns().stream()
-            .filter(c -> c.columnClass() == ColumnClass.JOIN_KEY)
-            .filter(c -> c.type().isText())
-            .map(ColumnPolicy::name)
-            .collect(Collectors.toSet());
-    Set<String> metrics =
-        current.columns().stream()
-            .filter(c -> c.columnClass() == ColumnClass.METRIC)
-            .filter(c -> c.type().isFractional())
-            .map(ColumnPolicy::name)
-            .collect(Collectors.toSet());
-    Set<String> unique = current.oneRowPerUnit() ? units : Set.of();
-    return new IngestRules(units, unique, fingerprints, metrics, maxUploadBytes);
-  }
-
-  private static Set<String> namesOf(DatasetPolicy policy, ColumnClass columnClass) {
-    return policy.columns().stream()
-        .filter(c -> c.columnClass() == columnClass)
-        .map(ColumnPolicy::name)
-        .collect(Collectors.toSet());
+    UploadChecks checks = UploadChecks.of(policy.get());
+    return new IngestRules(
+        checks.nonNullColumns(),
+        checks.uniqueColumns(),
+        checks.fingerprintColumns(),
+        checks.finiteColumns(),
+        maxUploadBytes);
   }
 
   private static String unitColumn(DatasetPolicy policy, Dataset dataset) {

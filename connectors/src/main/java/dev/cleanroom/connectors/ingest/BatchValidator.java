@@ -32,6 +32,8 @@ final class BatchValidator implements AutoCloseable {
 
   private final boolean binarySource;
   private final List<ColumnCheck> checks = new ArrayList<>();
+  // A value's bytes for the fingerprint check, without a String per row.
+  private final byte[] scratch = new byte[Fingerprints.LENGTH];
 
   private record ColumnCheck(
       int index,
@@ -90,7 +92,7 @@ final class BatchValidator implements AutoCloseable {
           }
         }
         if (check.fingerprint()) {
-          checkFingerprint(((VarCharVector) vector).getObject(i).toString(), row, check);
+          checkFingerprint((VarCharVector) vector, i, row, check);
         }
         if (check.uniqueValues() != null) {
           addUnique(check.uniqueValues(), vector, i, row);
@@ -122,10 +124,15 @@ final class BatchValidator implements AutoCloseable {
     }
   }
 
-  private static void checkFingerprint(String value, long row, ColumnCheck check) {
-    if (Fingerprints.looksLikeFingerprint(value)) {
-      return;
+  private void checkFingerprint(VarCharVector vector, int i, long row, ColumnCheck check) {
+    int length = vector.getValueLength(i);
+    if (length == Fingerprints.LENGTH) {
+      vector.getDataBuffer().getBytes(vector.getStartOffset(i), scratch, 0, length);
+      if (Fingerprints.looksLikeFingerprint(scratch, 0, length)) {
+        return;
+      }
     }
+    String value = vector.getObject(i).toString();
     // Say which mistake it looks like, without quoting the value.
     String hint;
     if (value.indexOf('@') >= 0) {

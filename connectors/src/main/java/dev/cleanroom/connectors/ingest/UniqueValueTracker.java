@@ -25,7 +25,7 @@ import java.util.PriorityQueue;
  * negligible. Reports the later row of a repeated pair.
  */
 final class UniqueValueTracker implements AutoCloseable {
-  static final int DEFAULT_RUN_SIZE = 1 << 14;
+  static final int DEFAULT_RUN_SIZE = 1 << 16;
   static final int MAX_RUNS = 64;
 
   // Each entry is three longs: high key, low key, row.
@@ -133,8 +133,11 @@ final class UniqueValueTracker implements AutoCloseable {
         for (int out = start; out < end; out++) {
           boolean takeLeft =
               right >= end || (left < middle && compare(entries, left, entries, right) <= 0);
-          int from = takeLeft ? left++ : right++;
-          System.arraycopy(entries, WIDTH * from, scratch, WIDTH * out, WIDTH);
+          int from = WIDTH * (takeLeft ? left++ : right++);
+          int to = WIDTH * out;
+          scratch[to] = entries[from];
+          scratch[to + 1] = entries[from + 1];
+          scratch[to + 2] = entries[from + 2];
         }
       }
       long[] swap = entries;

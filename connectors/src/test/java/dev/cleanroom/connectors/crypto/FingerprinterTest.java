@@ -12,6 +12,7 @@ import dev.cleanroom.connectors.ingest.CsvRecordReader;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -103,11 +104,33 @@ class FingerprinterTest {
 
   @Test
   void fingerprintFormat_acceptsOnlyPrefixAnd64LowerHexDigits() {
-    assertTrue(Fingerprints.looksLikeFingerprint("fp1:" + "0".repeat(64)));
-    assertFalse(Fingerprints.looksLikeFingerprint("0".repeat(64)));
-    assertFalse(Fingerprints.looksLikeFingerprint("fp1:" + "0".repeat(63)));
-    assertFalse(Fingerprints.looksLikeFingerprint("fp1:" + "A".repeat(64)));
-    assertFalse(Fingerprints.looksLikeFingerprint("alice@example.com"));
+    assertFormat(true, "fp1:" + "0".repeat(64));
+    assertFormat(true, "fp1:" + "0123456789abcdef".repeat(4));
+    assertFormat(false, "0".repeat(64));
+    assertFormat(false, "0".repeat(68));
+    assertFormat(false, "fp1:" + "0".repeat(63));
+    assertFormat(false, "fp1:" + "0".repeat(65));
+    assertFormat(false, "fp1:" + "A".repeat(64));
+    assertFormat(false, "fp2:" + "0".repeat(64));
+    assertFormat(false, "FP1:" + "0".repeat(64));
+    assertFormat(false, "alice@example.com");
+    assertFormat(false, "");
+    // The characters just outside the digits' and letters' ranges, at the first and last place.
+    for (char outside : new char[] {'/', ':', '`', 'g', ' ', '\u00e9'}) {
+      assertFormat(false, "fp1:" + outside + "0".repeat(63));
+      assertFormat(false, "fp1:" + "0".repeat(63) + outside);
+    }
+    assertFalse(Fingerprints.looksLikeFingerprint(null));
+  }
+
+  /** The text and its UTF-8 bytes (inside a larger array) are judged alike. */
+  private static void assertFormat(boolean expected, String text) {
+    assertEquals(expected, Fingerprints.looksLikeFingerprint(text), text);
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    byte[] padded = new byte[utf8.length + 6];
+    Arrays.fill(padded, (byte) 'a');
+    System.arraycopy(utf8, 0, padded, 3, utf8.length);
+    assertEquals(expected, Fingerprints.looksLikeFingerprint(padded, 3, utf8.length), text);
   }
 
   @Test
