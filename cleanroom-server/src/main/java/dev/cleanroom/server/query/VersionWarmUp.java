@@ -151,9 +151,8 @@ public class VersionWarmUp {
         continue;
       }
       for (AllowedJoin join : policy.allowedJoins()) {
-        AllowedJoin reverse = new AllowedJoin(join.otherColumn(), policy.table(), join.column());
         if (partnerPolicy.get().table().equals(join.other())
-            && partnerPolicy.get().allowedJoins().contains(reverse)) {
+            && partnerPolicy.get().allowsJoin(join.otherColumn(), policy.table(), join.column())) {
           partners.put(join, dataset);
         }
       }
