@@ -67,9 +67,14 @@ public interface Engine {
    * two columns' string dictionaries, both ways), before the first query joins them. Optional: a
    * query prepares what it needs anyway. Neither table ever changes its data; a column that a table
    * lacks or that is not a string has nothing to prepare.
+   *
+   * @return whether the engine keeps something for this join (false when there is nothing to
+   *     prepare)
    */
-  default void prepareJoin(
-      ArrowTableData table, String column, ArrowTableData other, String otherColumn) {}
+  default boolean prepareJoin(
+      ArrowTableData table, String column, ArrowTableData other, String otherColumn) {
+    return false;
+  }
 
   /**
    * Runs {@code plan} over {@code tables} within {@code limits}.

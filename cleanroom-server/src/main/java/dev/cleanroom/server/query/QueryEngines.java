@@ -107,9 +107,13 @@ public class QueryEngines {
     primary.prepare(table, columns);
   }
 
-  /** Lets the engines prepare joins of two loaded versions on the given columns. */
-  void prepareJoin(ArrowTableData table, String column, ArrowTableData other, String otherColumn) {
-    primary.prepareJoin(table, column, other, otherColumn);
+  /**
+   * Lets the engines prepare joins of two loaded versions on the given columns; whether there was
+   * anything to prepare.
+   */
+  boolean prepareJoin(
+      ArrowTableData table, String column, ArrowTableData other, String otherColumn) {
+    return primary.prepareJoin(table, column, other, otherColumn);
   }
 
   /**

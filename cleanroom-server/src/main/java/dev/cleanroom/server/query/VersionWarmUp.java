@@ -81,7 +81,9 @@ public class VersionWarmUp {
             .register(metrics);
     this.joinsPrepared =
         Counter.builder("cleanroom.loaded.versions.joins-prepared")
-            .description("Allowed joins between two loaded versions prepared before any query asks")
+            .description(
+                "Allowed joins between two loaded versions prepared before any query asks (string"
+                    + " keys: the engine's translations between their dictionaries)")
             .register(metrics);
   }
 
@@ -166,7 +168,10 @@ public class VersionWarmUp {
           }
           try (LoadedVersions.Lease other = kept.get()) {
             long start = System.nanoTime();
-            engines.prepareJoin(lease.table(), join.column(), other.table(), join.otherColumn());
+            if (!engines.prepareJoin(
+                lease.table(), join.column(), other.table(), join.otherColumn())) {
+              return;
+            }
             joinsPrepared.increment();
             LOG.infof(
                 "event=dataset_join_prepared dataset=%s version=%d other=%s other_version=%d ms=%d",

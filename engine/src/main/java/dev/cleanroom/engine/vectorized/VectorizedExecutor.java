@@ -103,21 +103,21 @@ public final class VectorizedExecutor implements Engine {
    * Encodes both string columns and computes the translations between their dictionaries, both ways
    * (which side a join hashes depends on its inputs' sizes), on as many threads as the machine has,
    * so that the first query joining them finds them as every later one does. Nothing happens unless
-   * both columns exist and are strings.
+   * both columns exist and are strings with dictionaries of their own.
    */
   @Override
-  public void prepareJoin(
+  public boolean prepareJoin(
       ArrowTableData table, String column, ArrowTableData other, String otherColumn) {
     requireNonNull(table, "table is null");
     requireNonNull(other, "other is null");
     if (!isString(table, requireNonNull(column, "column is null"))
         || !isString(other, requireNonNull(otherColumn, "otherColumn is null"))) {
-      return;
+      return false;
     }
     StringDictionary one = encodings.stringColumn(table, column).dictionary();
     StringDictionary two = encodings.stringColumn(other, otherColumn).dictionary();
     if (one == two) {
-      return;
+      return false;
     }
     int parallelism = Runtime.getRuntime().availableProcessors();
     try (QueryMemory memory = new QueryMemory(allocator, Long.MAX_VALUE);
@@ -126,6 +126,7 @@ public final class VectorizedExecutor implements Engine {
       encodings.translation(one, two, context);
       encodings.translation(two, one, context);
     }
+    return true;
   }
 
   private static boolean isString(ArrowTableData table, String column) {

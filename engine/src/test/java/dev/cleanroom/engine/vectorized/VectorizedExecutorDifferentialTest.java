@@ -1,6 +1,7 @@
 package dev.cleanroom.engine.vectorized;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -268,13 +269,14 @@ class VectorizedExecutorDifferentialTest {
     VectorizedExecutor fresh = new VectorizedExecutor(memory.allocator());
     TestTable customers = tables.get(new TableName("retailer", "customers"));
     TestTable impressions = tables.get(new TableName("advertiser", "impressions"));
-    fresh.prepareJoin(customers, "customer_id", impressions, "campaign_id");
-    fresh.prepareJoin(customers, "email_hash", impressions, "no_such_column");
-    assertEquals(0, fresh.translationsComputed(), "nothing to translate but strings");
+    assertFalse(fresh.prepareJoin(customers, "customer_id", impressions, "campaign_id"));
+    assertFalse(fresh.prepareJoin(customers, "email_hash", impressions, "no_such_column"));
+    assertFalse(fresh.prepareJoin(customers, "email_hash", customers, "email_hash"));
+    assertEquals(0, fresh.translationsComputed(), "nothing to translate but two dictionaries");
 
-    fresh.prepareJoin(customers, "email_hash", impressions, "email_hash");
+    assertTrue(fresh.prepareJoin(customers, "email_hash", impressions, "email_hash"));
     assertEquals(2, fresh.translationsComputed());
-    fresh.prepareJoin(impressions, "email_hash", customers, "email_hash");
+    assertTrue(fresh.prepareJoin(impressions, "email_hash", customers, "email_hash"));
     assertEquals(2, fresh.translationsComputed(), "kept, not computed again");
 
     ExecutionLimits limits = new ExecutionLimits(1L << 30, 2);
