@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The first join query after an upload, through the real server: starts the packaged demo server
 # (the deployment's JVM flags, docs/PERFORMANCE.md), uploads the demo's customers and impressions
-# at the given scale as CSV over HTTP, waits for the warm-up, and asks a join query with a
+# at the given scale as CSV over HTTP, waits for the warm-up (the server's log says when the version
+# is loaded and its join prepared), and asks a join query with a
 # different filter each time (so none is answered from the cache); then uploads both again, twice,
 # asking four queries after each. Prints each upload's and each query's HTTP status and seconds.
 #
@@ -33,14 +34,34 @@ done
 sleep 5
 ROOM=http://localhost:$PORT/api/v1/collaborations/demo
 timed() { curl -s -o "$WORK/answer.json" -w "%{http_code} %{time_total} s" "$@"; }
+count() { grep -c "$1" server.log || true; }
+# Waits until the warm-up has loaded the version just uploaded and prepared its join with the other
+# table (both are logged), so that a query never waits for it; at most ten minutes.
+warmed() {
+  local versions=$1 joins=$2
+  for _ in $(seq 1 600); do
+    if [ "$(count event=dataset_version_warmed)" -gt "$versions" ] \
+      && [ "$(count event=dataset_join_prepared)" -gt "$joins" ]; then
+      return
+    fi
+    sleep 1
+  done
+  echo "warning: the warm-up did not finish within ten minutes"
+}
 upload() {
+  local versions joins
+  versions=$(count event=dataset_version_warmed)
+  joins=$(count event=dataset_join_prepared)
   echo "upload customers: $(timed -X PUT -H 'Authorization: Bearer demo-retailer-key' \
     -H 'Content-Type: text/csv' --data-binary @csv/customers.csv "$ROOM/datasets/customers/data")"
-  sleep 8
+  warmed "$versions" "$joins"
+  versions=$(count event=dataset_version_warmed)
+  joins=$(count event=dataset_join_prepared)
   echo "upload impressions: $(timed -X PUT -H 'Authorization: Bearer demo-advertiser-key' \
     -H 'Content-Type: text/csv' --data-binary @csv/impressions.csv \
     "$ROOM/datasets/impressions/data")"
-  sleep 20
+  warmed "$versions" "$joins"
+  sleep 2
 }
 ask() {
   for campaign in "$@"; do

@@ -70,7 +70,7 @@ final class TableEncodings {
     }
   }
 
-  /** How many translations were computed since this was created (each kept ones counts once). */
+  /** How many translations were computed since this was created (each kept one counts once). */
   long translationsComputed() {
     return translationsComputed.get();
   }
