@@ -1,6 +1,9 @@
 package dev.cleanroom.spi;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -95,6 +98,10 @@ public final class ContributionHash {
     return encoded;
   }
 
+  /** Eight bytes of an array as one little-endian long, in one read. */
+  private static final VarHandle LITTLE_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   /** SipHash-2-4 of {@code data} under the key {@code (key0, key1)}, little-endian words. */
   public static long sipHash24(long key0, long key1, byte[] data) {
     return sipHash24(key0, key1, data, data.length);
@@ -120,15 +127,7 @@ public final class ContributionHash {
           word |= (data[b] & 0xffL) << (8 * (b - end));
         }
       } else {
-        word =
-            (data[i] & 0xffL)
-                | (data[i + 1] & 0xffL) << 8
-                | (data[i + 2] & 0xffL) << 16
-                | (data[i + 3] & 0xffL) << 24
-                | (data[i + 4] & 0xffL) << 32
-                | (data[i + 5] & 0xffL) << 40
-                | (data[i + 6] & 0xffL) << 48
-                | (data[i + 7] & 0xffL) << 56;
+        word = (long) LITTLE_ENDIAN_LONG.get(data, i);
         i += 8;
       }
       v3 ^= word;
