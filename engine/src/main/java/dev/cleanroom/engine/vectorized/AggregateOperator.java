@@ -88,12 +88,13 @@ final class AggregateOperator {
     GroupIds groups = GroupIds.assign(keys, rowCount, context);
     int groupCount = groupFields.isEmpty() ? 1 : groups.groupCount();
 
-    // The keys are gathered as they are, not picked: a selection of the groups (the ranking's)
-    // would then read the input's rows at random once per selection instead of once.
+    // The keys are materialized, not picked: a selection of the groups (the ranking's) would then
+    // read the input's rows at random once per selection instead of once.
     List<Supplier<Column>> output = new ArrayList<>();
     for (int k = 0; k < groupFields.size(); k++) {
       Column key = keys.get(k);
-      output.add(() -> Gather.rows(key, groups.firstRowOfGroup(), groupCount, context));
+      int index = k;
+      output.add(() -> groups.keyOfGroups(index, key));
     }
     // Radix partitioned, the aggregated columns are first moved into partition order (read
     // sequentially, written to one stream per partition), so accumulating reads them in order.
@@ -123,7 +124,6 @@ final class AggregateOperator {
       GroupIds groups, Accumulator[] all, int rowCount, QueryContext context) {
     int parts = groups.partitions();
     int[] groupOfRow = groups.groupOfRow();
-    int[] partitionOfRow = groups.partitionOfRow();
     if (rowCount >= MERGED_MIN_ROWS && groups.groupCount() <= MERGED_GROUPS && allExact(all)) {
       Accumulator[][] partials = new Accumulator[context.parallelism()][];
       context.parallelRanges(
@@ -150,6 +150,7 @@ final class AggregateOperator {
       }
       return;
     }
+    int[] partitionOfRow = groups.partitionOfRow();
     context.parallel(
         part -> {
           if (part >= parts) {

@@ -22,12 +22,16 @@ final class Gather {
       context.parallelRanges(
           count,
           (part, from, to) -> {
-            for (int i = from; i < to; i++) {
-              values[i] = source[rows[i]];
-            }
-            if (nulls != null) {
+            if (nulls == null) {
               for (int i = from; i < to; i++) {
-                nulls[i] = sourceNulls[rows[i]];
+                values[i] = source[rows[i]];
+              }
+            } else {
+              // One pass, so that each row number is read once and its two reads overlap.
+              for (int i = from; i < to; i++) {
+                int row = rows[i];
+                values[i] = source[row];
+                nulls[i] = sourceNulls[row];
               }
             }
           });
@@ -41,12 +45,16 @@ final class Gather {
       context.parallelRanges(
           count,
           (part, from, to) -> {
-            for (int i = from; i < to; i++) {
-              values[i] = source[rows[i]];
-            }
-            if (nulls != null) {
+            if (nulls == null) {
               for (int i = from; i < to; i++) {
-                nulls[i] = sourceNulls[rows[i]];
+                values[i] = source[rows[i]];
+              }
+            } else {
+              // One pass, so that each row number is read once and its two reads overlap.
+              for (int i = from; i < to; i++) {
+                int row = rows[i];
+                values[i] = source[row];
+                nulls[i] = sourceNulls[row];
               }
             }
           });

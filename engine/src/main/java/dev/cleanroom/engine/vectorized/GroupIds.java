@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Numbers the distinct keys of a relation's rows 0 .. groupCount-1, in one of two layouts.
  *
  * <p><b>Owned by thread</b> (small inputs, and keys that pack into a small range and are indexed
- * directly): each of {@link #partitions()} threads owns the groups whose hash falls in its
- * partition, and visits all rows, keeping its own; {@link #partitionOfRow()} says which.
+ * directly): each of {@link #partitions()} threads owns some groups (those whose hash falls in its
+ * partition; directly indexed keys over many rows, numbered by all threads, by their id) and visits
+ * all rows to aggregate, keeping its own; {@link #partitionOfRow()} says which.
  *
  * <p><b>Radix partitioned</b> (large inputs with hashed keys): rows are first scattered by the high
  * bits of their key's hash into many small partitions ({@link #rowAt()}: the rows of partition p at
@@ -44,8 +45,8 @@ final class GroupIds {
   private final int[] firstRowOfGroup;
   private final QueryContext context;
   private final int rowCount;
-  // Owned by thread:
-  private final int[] partitionOfRow;
+  // Owned by thread; computed on first use when the groups were numbered directly.
+  private int[] partitionOfRow;
   private final int partitions;
   // Radix partitioned:
   private final int[] rowAt;
@@ -53,6 +54,9 @@ final class GroupIds {
   private final int[] groupAt;
   private final int[] partitionStart;
   private final int[] partitionGroupStart;
+  // Radix partitioned with packed keys: the packing, and the packed key of each group.
+  private final PackedKeys packing;
+  private final long[] packedKeyOfGroup;
   // Both; computed on first use in the radix layout.
   private int[] groupOfRow;
 
@@ -68,7 +72,9 @@ final class GroupIds {
       int[] positionOfRow,
       int[] groupAt,
       int[] partitionStart,
-      int[] partitionGroupStart) {
+      int[] partitionGroupStart,
+      PackedKeys packing,
+      long[] packedKeyOfGroup) {
     this.context = context;
     this.rowCount = rowCount;
     this.groupCount = groupCount;
@@ -81,6 +87,8 @@ final class GroupIds {
     this.groupAt = groupAt;
     this.partitionStart = partitionStart;
     this.partitionGroupStart = partitionGroupStart;
+    this.packing = packing;
+    this.packedKeyOfGroup = packedKeyOfGroup;
   }
 
   int groupCount() {
@@ -90,6 +98,18 @@ final class GroupIds {
   /** A row of each group (its first), to read the key values back. */
   int[] firstRowOfGroup() {
     return firstRowOfGroup;
+  }
+
+  /**
+   * The value of key column {@code k} (of the columns numbered) for each group: unpacked from the
+   * groups' packed keys when the radix layout has them (read in one sweep), else read at each
+   * group's first row.
+   */
+  Column keyOfGroups(int k, Column key) {
+    if (packedKeyOfGroup != null) {
+      return packing.unpack(k, key, packedKeyOfGroup, groupCount, context);
+    }
+    return Gather.rows(key, firstRowOfGroup, groupCount, context);
   }
 
   /** Whether the radix layout ({@link #rowAt()}, {@link #groupAt()}) is used. */
@@ -102,8 +122,20 @@ final class GroupIds {
     return partitions;
   }
 
-  /** Owned-by-thread layout: the thread that owns each row's group. */
-  int[] partitionOfRow() {
+  /** Owned-by-thread layout: the thread that owns each row's group (null for one thread). */
+  synchronized int[] partitionOfRow() {
+    if (partitionOfRow == null && partitions > 1) {
+      int[] groups = groupOfRow();
+      int[] owners = context.memory().ints(rowCount);
+      context.parallelRanges(
+          rowCount,
+          (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+              owners[i] = groups[i] % partitions;
+            }
+          });
+      partitionOfRow = owners;
+    }
     return partitionOfRow;
   }
 
@@ -181,8 +213,8 @@ final class GroupIds {
     // A handful of directly indexed groups is owned by one thread: split between threads, each
     // would visit every row to aggregate a few, and their accumulators would share cache lines.
     boolean fewGroups = direct && packed.range() <= FEW_GROUPS;
-    if (fewGroups && rowCount >= 16_384) {
-      return fewDirectGroups(packed, rowCount, context);
+    if (direct && rowCount >= 16_384 && packed.range() <= CACHED_DIRECT_LIMIT) {
+      return directGroups(packed, rowCount, fewGroups ? 1 : context.parallelism(), context);
     }
     int parts = rowCount < 16_384 || fewGroups ? 1 : context.parallelism();
     int[] groupOfRow = memory.ints(rowCount);
@@ -303,23 +335,29 @@ final class GroupIds {
         null,
         null,
         null,
+        null,
+        null,
         null);
   }
 
   /**
-   * At most {@link #FEW_GROUPS} directly indexed keys over many rows, all owned by one thread but
-   * numbered by all: each range of rows notes its rows' slots and the first row of each slot, the
-   * slots are numbered by their first rows (the ids a sequential pass gives), then each range turns
-   * its slots into ids.
+   * Directly indexed keys of a range that stays in cache ({@link #CACHED_DIRECT_LIMIT}) over many
+   * rows, numbered by all threads: each range of rows notes its rows' slots and the first row of
+   * each slot, the slots are numbered by their first rows (the ids a sequential pass gives), then
+   * each range turns its slots into ids. No thread visits every row to number them. The groups are
+   * owned by {@code owners} threads, group g by thread g modulo owners (one thread for at most
+   * {@link #FEW_GROUPS}: split between threads, each would visit every row to aggregate a few, and
+   * their accumulators would share cache lines).
    */
-  private static GroupIds fewDirectGroups(PackedKeys packed, int rowCount, QueryContext context) {
+  private static GroupIds directGroups(
+      PackedKeys packed, int rowCount, int owners, QueryContext context) {
     int slots = (int) packed.range();
     int[] groupOfRow = context.memory().ints(rowCount);
     int[][] firstRowOfSlotPerPart = new int[context.parallelism()][];
     context.parallelRanges(
         rowCount,
         (part, from, to) -> {
-          int[] firstRows = new int[slots];
+          int[] firstRows = context.memory().ints(slots);
           Arrays.fill(firstRows, -1);
           packed.packInto(groupOfRow, from, to);
           for (int i = from; i < to; i++) {
@@ -371,7 +409,9 @@ final class GroupIds {
         firstRowOfGroup,
         groupOfRow,
         null,
-        1,
+        owners,
+        null,
+        null,
         null,
         null,
         null,
@@ -393,8 +433,10 @@ final class GroupIds {
     int shift = 32 - bits;
     int threads = context.parallelism();
 
-    // Pass 1: a hash per row, and how many rows of each range fall in each partition.
-    int[] hashes = memory.ints(rowCount);
+    // Pass 1: how many rows of each range fall in each partition, by the high bits of their key's
+    // hash (hash tables index by the low bits). A packed key is kept and its hash computed again
+    // where it is needed (two multiplications), rather than written and read back.
+    int[] hashes = packed == null ? memory.ints(rowCount) : null;
     long[] packedKeys = packed != null ? memory.longs(rowCount) : null;
     int[][] histograms = new int[threads][partitionCount];
     context.parallelRanges(
@@ -410,15 +452,15 @@ final class GroupIds {
               hash = LongKeyTable.hash(packedKey);
             } else {
               hash = KeyTable.hash(fill(readers, key, i, withNullMask));
+              hashes[i] = hash;
             }
-            hashes[i] = hash;
-            // Hash tables index by the low bits, so partitions take the high bits.
             histogram[hash >>> shift]++;
           }
         });
 
-    // Pass 2: scatter rows (and packed keys) into partition order; each range writes its rows
-    // after those of the ranges before it, so rows stay ascending within a partition.
+    // Pass 2: scatter rows (and packed keys, or else hashes) into partition order; each range
+    // writes its rows after those of the ranges before it, so rows stay ascending within a
+    // partition.
     int[] partitionStart = new int[partitionCount + 1];
     int[][] cursors = new int[threads][partitionCount];
     int position = 0;
@@ -432,27 +474,35 @@ final class GroupIds {
     partitionStart[partitionCount] = position;
     int[] rowAt = memory.ints(rowCount);
     int[] positionOfRow = memory.ints(rowCount);
-    int[] hashAt = memory.ints(rowCount);
+    int[] hashAt = packedKeys == null ? memory.ints(rowCount) : null;
     long[] keyAt = packedKeys != null ? memory.longs(rowCount) : null;
     context.parallelRanges(
         rowCount,
         (part, from, to) -> {
           int[] cursor = cursors[part];
-          for (int i = from; i < to; i++) {
-            int hash = hashes[i];
-            int target = cursor[hash >>> shift]++;
-            rowAt[target] = i;
-            positionOfRow[i] = target;
-            hashAt[target] = hash;
-            if (keyAt != null) {
-              keyAt[target] = packedKeys[i];
+          if (keyAt != null) {
+            for (int i = from; i < to; i++) {
+              long packedKey = packedKeys[i];
+              int target = cursor[LongKeyTable.hash(packedKey) >>> shift]++;
+              rowAt[target] = i;
+              positionOfRow[i] = target;
+              keyAt[target] = packedKey;
+            }
+          } else {
+            for (int i = from; i < to; i++) {
+              int hash = hashes[i];
+              int target = cursor[hash >>> shift]++;
+              rowAt[target] = i;
+              positionOfRow[i] = target;
+              hashAt[target] = hash;
             }
           }
         });
 
-    // Pass 3: number each partition's keys with a small table, partitions handed out in turn.
+    // Pass 3: number each partition's keys with a small table, partitions handed out in turn; a
+    // group is noted by the position of its first row.
     int[] groupAt = memory.ints(rowCount);
-    int[][] partitionFirstRows = new int[partitionCount][];
+    int[][] partitionFirstPositions = new int[partitionCount][];
     AtomicInteger nextPartition = new AtomicInteger();
     context.parallel(
         part -> {
@@ -464,44 +514,50 @@ final class GroupIds {
             int start = partitionStart[p];
             int end = partitionStart[p + 1];
             int size;
-            int[] firstRows;
+            int[] firstPositions;
             if (keyAt != null) {
               longTable = LongKeyTable.reuse(longTable, end - start, memory);
               for (int at = start; at < end; at++) {
-                groupAt[at] = longTable.findOrInsert(keyAt[at], hashAt[at], rowAt[at]);
+                long packedKey = keyAt[at];
+                groupAt[at] = longTable.findOrInsert(packedKey, LongKeyTable.hash(packedKey), at);
               }
               size = longTable.size();
-              firstRows = longTable.firstRows();
+              firstPositions = longTable.firstRows();
             } else {
               wideTable = new KeyTable(width, Math.max(16, (end - start) / 2), memory);
               for (int at = start; at < end; at++) {
                 long[] filled = fill(readers, key, rowAt[at], withNullMask);
-                groupAt[at] = wideTable.findOrInsert(filled, hashAt[at], rowAt[at]);
+                groupAt[at] = wideTable.findOrInsert(filled, hashAt[at], at);
               }
               size = wideTable.size();
-              firstRows = wideTable.firstRows();
+              firstPositions = wideTable.firstRows();
             }
-            partitionFirstRows[p] = Arrays.copyOf(firstRows, size);
+            partitionFirstPositions[p] = Arrays.copyOf(firstPositions, size);
           }
         });
 
-    // Pass 4: dense ids, partition by partition.
+    // Pass 4: dense ids, partition by partition. Groups are numbered in the order of their first
+    // positions, which therefore ascend: their rows (and packed keys) are read in one sweep.
     int[] base = new int[partitionCount + 1];
     int groupCount = 0;
     for (int p = 0; p < partitionCount; p++) {
       base[p] = groupCount;
-      groupCount += partitionFirstRows[p].length;
+      groupCount += partitionFirstPositions[p].length;
     }
     base[partitionCount] = groupCount;
     int[] firstRowOfGroup = memory.ints(groupCount);
-    for (int p = 0; p < partitionCount; p++) {
-      System.arraycopy(
-          partitionFirstRows[p], 0, firstRowOfGroup, base[p], partitionFirstRows[p].length);
-    }
+    long[] packedKeyOfGroup = keyAt != null ? memory.longs(groupCount) : null;
     context.parallelFor(
         partitionCount,
         p -> {
           int offset = base[p];
+          int[] firstPositions = partitionFirstPositions[p];
+          for (int local = 0; local < firstPositions.length; local++) {
+            firstRowOfGroup[offset + local] = rowAt[firstPositions[local]];
+            if (packedKeyOfGroup != null) {
+              packedKeyOfGroup[offset + local] = keyAt[firstPositions[local]];
+            }
+          }
           for (int at = partitionStart[p]; at < partitionStart[p + 1]; at++) {
             groupAt[at] += offset;
           }
@@ -518,7 +574,9 @@ final class GroupIds {
         positionOfRow,
         groupAt,
         partitionStart,
-        base);
+        base,
+        packed,
+        packedKeyOfGroup);
   }
 
   static long[] fill(KeyReader[] readers, long[] key, int row, boolean withNullMask) {

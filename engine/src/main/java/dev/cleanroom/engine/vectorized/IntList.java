@@ -28,6 +28,17 @@ final class IntList {
     values[size++] = value;
   }
 
+  /**
+   * Sets the size after a caller wrote {@code size} values into {@link #values()} itself, within
+   * the capacity it was created with.
+   */
+  void filled(int size) {
+    if (size < 0 || size > values.length) {
+      throw new IllegalArgumentException("filled beyond the list's capacity");
+    }
+    this.size = size;
+  }
+
   int size() {
     return size;
   }

@@ -183,14 +183,21 @@ final class JoinOperator {
           int[] offsets = build.offsets();
           int[] rows = build.rows();
           if (buildRowOfCode != null) {
+            // At most one match a row, so the lists' capacity suffices: every row is written, and
+            // counted when it matches (or is kept unmatched), without a branch on the match.
+            int[] probeValues = probeOut.values();
+            int[] buildValues = buildOut.values();
+            int keepAll = keepUnmatched ? 1 : 0;
+            int n = 0;
             for (int i = from; i < to; i++) {
               int code = directCodes[i];
               int buildRow = code < 0 ? -1 : buildRowOfCode[code];
-              if (buildRow >= 0 || keepUnmatched) {
-                probeOut.add(i);
-                buildOut.add(buildRow);
-              }
+              probeValues[n] = i;
+              buildValues[n] = buildRow;
+              n += keepAll | (~buildRow >>> 31);
             }
+            probeOut.filled(n);
+            buildOut.filled(n);
             probeRows[part] = probeOut;
             buildRows[part] = buildOut;
             return;

@@ -1,5 +1,6 @@
 package dev.cleanroom.engine.vectorized;
 
+import dev.cleanroom.engine.QueryMemory;
 import java.util.List;
 
 /**
@@ -14,15 +15,23 @@ final class PackedKeys {
   private final boolean[][] nulls;
   private final long[] minimums;
   private final int[] shifts;
+  private final int[] widths;
   private final long range;
 
   private PackedKeys(
-      int[][] codes, long[][] longs, boolean[][] nulls, long[] minimums, int[] shifts, long range) {
+      int[][] codes,
+      long[][] longs,
+      boolean[][] nulls,
+      long[] minimums,
+      int[] shifts,
+      int[] widths,
+      long range) {
     this.codes = codes;
     this.longs = longs;
     this.nulls = nulls;
     this.minimums = minimums;
     this.shifts = shifts;
+    this.widths = widths;
     this.range = range;
   }
 
@@ -34,6 +43,7 @@ final class PackedKeys {
     boolean[][] nulls = new boolean[count][];
     long[] minimums = new long[count];
     int[] shifts = new int[count];
+    int[] widths = new int[count];
     int bits = 0;
     for (int k = 0; k < count; k++) {
       Column column = keys.get(k);
@@ -68,12 +78,13 @@ final class PackedKeys {
         return null;
       }
       shifts[k] = bits;
-      bits += 64 - Long.numberOfLeadingZeros(fieldRange - 1);
+      widths[k] = 64 - Long.numberOfLeadingZeros(fieldRange - 1);
+      bits += widths[k];
       if (bits > 62) {
         return null;
       }
     }
-    return new PackedKeys(codes, longs, nulls, minimums, shifts, 1L << bits);
+    return new PackedKeys(codes, longs, nulls, minimums, shifts, widths, 1L << bits);
   }
 
   /** An exclusive upper bound of every packed value. */
@@ -121,5 +132,46 @@ final class PackedKeys {
       packed |= field << shifts[k];
     }
     return packed;
+  }
+
+  /**
+   * Key column {@code k} of {@code count} packed values: {@code column} is that key as packed (its
+   * dictionary, and whether it has a null mask, carry over).
+   */
+  Column unpack(int k, Column column, long[] packed, int count, QueryContext context) {
+    int shift = shifts[k];
+    long mask = (1L << widths[k]) - 1;
+    QueryMemory memory = context.memory();
+    if (codes[k] != null) {
+      int[] out = memory.ints(count);
+      context.parallelRanges(
+          count,
+          (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+              out[i] = (int) ((packed[i] >>> shift) & mask) - 1;
+            }
+          });
+      return new DictionaryColumn(out, ((DictionaryColumn) column).dictionary());
+    }
+    long[] values = memory.longs(count);
+    boolean[] outNulls = nulls[k] != null ? memory.booleans(count) : null;
+    long offset = minimums[k] - 1;
+    context.parallelRanges(
+        count,
+        (part, from, to) -> {
+          for (int i = from; i < to; i++) {
+            long field = (packed[i] >>> shift) & mask;
+            values[i] = field + offset;
+          }
+          if (outNulls != null) {
+            for (int i = from; i < to; i++) {
+              if (((packed[i] >>> shift) & mask) == 0) {
+                outNulls[i] = true;
+                values[i] = 0;
+              }
+            }
+          }
+        });
+    return new LongColumn(values, outNulls);
   }
 }

@@ -249,13 +249,17 @@ final class RowNumbers {
     context.parallelRanges(
         rowCount,
         (part, from, to) -> {
-          IntList own = new IntList(1024, context.memory());
+          // Room for every row of the range, each written and counted when its bit is set: the
+          // same writes however many rows belong to larger partitions, and no branch on them.
+          IntList own = new IntList(to - from, context.memory());
+          int[] values = own.values();
+          int n = 0;
           for (int i = from; i < to; i++) {
             int g = groupOfRow[i];
-            if ((larger[g >>> 6] & (1L << g)) != 0) {
-              own.add(i);
-            }
+            values[n] = i;
+            n += (int) (larger[g >>> 6] >>> g) & 1;
           }
+          own.filled(n);
           found[part] = own;
         });
     int total = 0;

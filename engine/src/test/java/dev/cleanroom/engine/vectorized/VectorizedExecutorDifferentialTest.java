@@ -1036,6 +1036,49 @@ class VectorizedExecutorDifferentialTest {
   }
 
   /**
+   * Enough rows and groups for radix partitioning, with NULLs in every key: keys that pack into one
+   * long (a nullable BIGINT with negative values, a nullable string) give their values back from
+   * the packed keys of the groups, keys that do not (a BIGINT spread over more than 2^40) from the
+   * groups' first rows; both as Calcite groups them.
+   */
+  @Test
+  void manyGroupsOfNullableKeysRadixPartitioned_matchEnumerableEngine() {
+    List<ColumnSpec> columns =
+        List.of(
+            new ColumnSpec("n", SqlTypeName.BIGINT, true),
+            new ColumnSpec("s", SqlTypeName.VARCHAR, true),
+            new ColumnSpec("wide", SqlTypeName.BIGINT, true),
+            new ColumnSpec("x", SqlTypeName.DOUBLE, true));
+    List<Object[]> rows = new ArrayList<>();
+    int rowCount = 3 * GroupIds.RADIX_MIN_ROWS / 2;
+    for (int i = 0; i < rowCount; i++) {
+      Object n = i % 29 == 7 ? null : (long) ((i * 7919L) % 40_000) - 15_000;
+      Object text = i % 31 == 2 ? null : "v" + (i * 13 % 11);
+      Object wide = i % 37 == 1 ? null : ((i * 104_729L) % 50_000) * (1L << 30) - (1L << 45);
+      rows.add(new Object[] {n, text, wide, (i % 17) / 4.0});
+    }
+    register("retailer", "values", new TestTable(columns, rows, 4_096, memory.allocator()));
+    RelBuilder b = builder();
+    RelNode packed =
+        b.scan("retailer", "values")
+            .aggregate(
+                b.groupKey(b.field("n"), b.field("s")),
+                b.countStar("rows"),
+                b.sum(b.field("x")).as("total"))
+            .build();
+    List<Object[]> packedGroups = assertSameRows(packed);
+    assertTrue(packedGroups.size() > GroupIds.RADIX_MIN_ROWS / 2, "groups: " + packedGroups.size());
+    assertTrue(packedGroups.stream().anyMatch(row -> row[0] == null && row[1] == null));
+    RelNode notPacked =
+        b.scan("retailer", "values")
+            .aggregate(b.groupKey(b.field("wide"), b.field("s")), b.countStar("rows"))
+            .build();
+    List<Object[]> wideGroups = assertSameRows(notPacked);
+    assertTrue(wideGroups.size() > GroupIds.RADIX_MIN_ROWS / 2, "groups: " + wideGroups.size());
+    assertTrue(wideGroups.stream().anyMatch(row -> row[0] == null));
+  }
+
+  /**
    * A CASE of the clamp's shape over dates (an analyst may write one): the executor's one-loop
    * clamp takes numbers only, so this runs as any CASE, with Calcite's results.
    */
