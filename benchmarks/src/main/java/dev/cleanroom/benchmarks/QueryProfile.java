@@ -10,6 +10,7 @@ import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.spi.TableName;
 import dev.cleanroom.testkit.InMemoryTable;
 import dev.cleanroom.testkit.Pipeline;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -81,6 +82,12 @@ public final class QueryProfile {
       double[] planning = new double[iterations];
       double[] execution = new double[iterations];
       double[] release = new double[iterations];
+      // The process's CPU time of each execution (all threads, the collector's too): less moved by
+      // a neighbour's load on a shared machine than the elapsed time, so it compares two builds
+      // run one after the other more steadily.
+      double[] executionCpu = new double[iterations];
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       // -Dprofile.plainBefore=true runs Q1's plain plan before each private query, as the
       // benchmark's iterations do, to see what the one leaves the other (its garbage, the caches).
       RelNode plainBefore =
@@ -95,8 +102,10 @@ public final class QueryProfile {
         long start = System.nanoTime();
         PrivateQuery query = pipeline.accepted(sql);
         long planned = System.nanoTime();
+        long cpuBefore = os.getProcessCpuTime();
         List<Object[]> rows = executor.execute(query.plan(), tables, limits);
         long executed = System.nanoTime();
+        executionCpu[i] = (os.getProcessCpuTime() - cpuBefore) / 1e6;
         Releaser.release(query.releaseSpec(), rows, noise);
         long released = System.nanoTime();
         planning[i] = (planned - start) / 1e6;
@@ -121,6 +130,16 @@ public final class QueryProfile {
         each.append(String.format(Locale.ROOT, " %.0f", time));
       }
       System.out.println(each);
+      StringBuilder cpu =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "process CPU time of each execution (ms; median %.0f):",
+                  median(executionCpu)));
+      for (double time : executionCpu) {
+        cpu.append(String.format(Locale.ROOT, " %.0f", time));
+      }
+      System.out.println(cpu);
       customerTable.close();
       impressionTable.close();
       purchaseTable.close();
