@@ -1,5 +1,6 @@
 package dev.cleanroom.connectors.ingest;
 
+import com.google.common.base.Utf8;
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.crypto.Fingerprints;
@@ -7,14 +8,12 @@ import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.connectors.dataset.IngestRules;
 import dev.cleanroom.spi.ColumnType;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseIntVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -34,6 +33,8 @@ final class BatchValidator implements AutoCloseable {
   private final List<ColumnCheck> checks = new ArrayList<>();
   // A value's bytes for the fingerprint check, without a String per row.
   private final byte[] scratch = new byte[Fingerprints.LENGTH];
+  // A string's bytes for the UTF-8 check of a batch that is not all ASCII.
+  private byte[] valueBytes = new byte[256];
 
   private record ColumnCheck(
       int index,
@@ -75,6 +76,25 @@ final class BatchValidator implements AutoCloseable {
     int rows = batch.getRowCount();
     for (ColumnCheck check : checks) {
       FieldVector vector = batch.getVector(check.index());
+      // A check that the whole column passes at once (no NULLs; strings that are all ASCII bytes,
+      // valid UTF-8 whatever their boundaries; metrics without a NaN or infinity anywhere in
+      // their buffer) is not made row by row. Any other column is checked row by row, so an error
+      // names the first failing row and check as before.
+      boolean nullsPass = !check.nonNull() || vector.getNullCount() == 0;
+      boolean binaryPasses =
+          !binarySource
+              || (vector instanceof VarCharVector strings
+                  ? isAscii(strings, rows)
+                  : !(vector instanceof DecimalVector));
+      boolean metricPasses =
+          !check.metric() || !(vector instanceof Float8Vector doubles) || allFinite(doubles, rows);
+      if (nullsPass
+          && binaryPasses
+          && metricPasses
+          && !check.fingerprint()
+          && check.uniqueValues() == null) {
+        continue;
+      }
       for (int i = 0; i < rows; i++) {
         long row = firstRow + i;
         if (vector.isNull(i)) {
@@ -83,10 +103,10 @@ final class BatchValidator implements AutoCloseable {
           }
           continue;
         }
-        if (binarySource) {
+        if (!binaryPasses) {
           checkBinaryValue(vector, i, row, check);
         }
-        if (check.metric() && vector instanceof Float8Vector doubles) {
+        if (!metricPasses && vector instanceof Float8Vector doubles) {
           if (!Double.isFinite(doubles.get(i))) {
             throw error(ConnectorErrorCode.NON_FINITE_VALUE, row, check, "a metric must be finite");
           }
@@ -101,15 +121,59 @@ final class BatchValidator implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether none of the first {@code rows} slots of {@code doubles} holds a NaN or an infinity
+   * (NULL slots included, whatever they hold: then the rows are checked one by one).
+   */
+  static boolean allFinite(Float8Vector doubles, int rows) {
+    ArrowBuf data = doubles.getDataBuffer();
+    long exponent = 0x7FF0000000000000L;
+    boolean finite = true;
+    for (int i = 0; i < rows; i++) {
+      finite &= (data.getLong((long) i * Float8Vector.TYPE_WIDTH) & exponent) != exponent;
+    }
+    return finite;
+  }
+
+  /**
+   * Whether the first {@code rows} values of {@code strings} lie one after the other (offsets that
+   * never go back, as a well-formed vector's) in data that is all ASCII bytes.
+   */
+  static boolean isAscii(VarCharVector strings, int rows) {
+    if (rows == 0) {
+      return true;
+    }
+    ArrowBuf offsets = strings.getOffsetBuffer();
+    int previous = offsets.getInt(0);
+    for (int i = 1; i <= rows; i++) {
+      int offset = offsets.getInt((long) i * BaseVariableWidthVector.OFFSET_WIDTH);
+      if (offset < previous) {
+        return false;
+      }
+      previous = offset;
+    }
+    ArrowBuf data = strings.getDataBuffer();
+    long at = offsets.getInt(0);
+    long end = previous;
+    long bits = 0;
+    for (; at + Long.BYTES <= end; at += Long.BYTES) {
+      bits |= data.getLong(at);
+    }
+    for (; at < end; at++) {
+      bits |= data.getByte(at);
+    }
+    return (bits & 0x8080808080808080L) == 0;
+  }
+
   private void checkBinaryValue(FieldVector vector, int i, long row, ColumnCheck check) {
     if (vector instanceof VarCharVector strings) {
-      try {
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(strings.get(i)));
-      } catch (CharacterCodingException e) {
+      int length = strings.getValueLength(i);
+      if (valueBytes.length < length) {
+        valueBytes = new byte[Math.max(length, 2 * valueBytes.length)];
+      }
+      strings.getDataBuffer().getBytes(strings.getStartOffset(i), valueBytes, 0, length);
+      // Well-formed as the JDK's decoder requires it: no overlong forms, no surrogates.
+      if (!Utf8.isWellFormed(valueBytes, 0, length)) {
         throw error(ConnectorErrorCode.INVALID_ENCODING, row, check, "value is not valid UTF-8");
       }
     } else if (vector instanceof DecimalVector decimals) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,6 +93,10 @@ final class ParquetIngest {
         List<ColumnDescriptor> columns = fileSchema.getColumns();
         long rows = 0;
         try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema.arrowSchema(), allocator)) {
+          // Room for a whole batch from the start: fixed-width values are set without a check.
+          for (FieldVector vector : batch.getFieldVectors()) {
+            vector.setInitialCapacity(batchRows);
+          }
           PageReadStore pages;
           while ((pages = corruptOnFailure(reader::readNextRowGroup)) != null) {
             ColumnReadStoreImpl store =
@@ -227,7 +232,8 @@ final class ParquetIngest {
     int maxDefinition = column.getMaxDefinitionLevel();
     try {
       for (int i = 0; i < count; i++) {
-        if (reader.getCurrentDefinitionLevel() < maxDefinition) {
+        // A required column (no definition levels) has no NULLs.
+        if (maxDefinition > 0 && reader.getCurrentDefinitionLevel() < maxDefinition) {
           vector.setNull(i);
         } else {
           set(reader, encoding, vector, i, firstRow + i);
@@ -250,20 +256,24 @@ final class ParquetIngest {
     vector.setValueCount(count);
   }
 
+  /** One value; fixed-width vectors have room for the batch (see {@code setInitialCapacity}). */
   private static void set(
       ColumnReader reader, Encoding encoding, FieldVector vector, int index, long row) {
     switch (encoding) {
-      case INT64 -> ((BigIntVector) vector).setSafe(index, reader.getLong());
-      case INT32 -> ((IntVector) vector).setSafe(index, reader.getInteger());
-      case DOUBLE -> ((Float8Vector) vector).setSafe(index, reader.getDouble());
-      case BOOLEAN -> ((BitVector) vector).setSafe(index, reader.getBoolean() ? 1 : 0);
-      case STRING -> ((VarCharVector) vector).setSafe(index, reader.getBinary().getBytes());
-      case DATE -> ((DateDayVector) vector).setSafe(index, reader.getInteger());
-      case TIMESTAMP_MICROS -> ((TimeStampMicroVector) vector).setSafe(index, reader.getLong());
+      case INT64 -> ((BigIntVector) vector).set(index, reader.getLong());
+      case INT32 -> ((IntVector) vector).set(index, reader.getInteger());
+      case DOUBLE -> ((Float8Vector) vector).set(index, reader.getDouble());
+      case BOOLEAN -> ((BitVector) vector).set(index, reader.getBoolean() ? 1 : 0);
+      case STRING -> {
+        // The value's bytes where the reader holds them (no copy into an array of their own).
+        ByteBuffer bytes = reader.getBinary().toByteBuffer();
+        ((VarCharVector) vector).setSafe(index, bytes, bytes.position(), bytes.remaining());
+      }
+      case DATE -> ((DateDayVector) vector).set(index, reader.getInteger());
+      case TIMESTAMP_MICROS -> ((TimeStampMicroVector) vector).set(index, reader.getLong());
       case TIMESTAMP_MILLIS -> {
         try {
-          ((TimeStampMicroVector) vector)
-              .setSafe(index, Math.multiplyExact(reader.getLong(), 1000L));
+          ((TimeStampMicroVector) vector).set(index, Math.multiplyExact(reader.getLong(), 1000L));
         } catch (ArithmeticException e) {
           throw new ConnectorException(
               ConnectorErrorCode.VALUE_OUT_OF_RANGE,
