@@ -1,8 +1,10 @@
 package dev.cleanroom.benchmarks;
 
 import dev.cleanroom.connectors.crypto.MasterKey;
+import dev.cleanroom.connectors.dataset.ColumnDefinition;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.connectors.dataset.IngestRules;
+import dev.cleanroom.connectors.dataset.LoadedDataset;
 import dev.cleanroom.connectors.ingest.IngestProgress;
 import dev.cleanroom.connectors.ingest.UploadFormat;
 import dev.cleanroom.connectors.storage.DatasetStore;
@@ -11,9 +13,11 @@ import dev.cleanroom.examples.demo.DemoCsv;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
 import dev.cleanroom.querypolicy.policy.UploadChecks;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,17 +33,27 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.ArrowWriter;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 
 /**
- * Upload time of the demo tables (CSV, as a provider uploads them) into the encrypted store, under
- * the checks the server applies with the demo policies in force ({@code UploadChecks}: units not
- * NULL, one row per customer, join keys in fingerprint form, finite metrics), with and without the
- * Parquet form: the median of {@code iterations} uploads after {@code warmUps}, in rows/s, CSV MB/s
- * and CSV MB per second of the process's CPU time (the upload runs on one thread, the collector and
- * compiler on others: this is the per-core figure), the bytes each form takes on disk, and DuckDB
- * reading the same CSV file into a table, on one thread and on all. Run: {@code java -cp
- * <benchmarks classpath> dev.cleanroom.benchmarks.UploadBenchmark [customers] [impressions]
- * [iterations] [warmUps]}.
+ * Upload time of the demo tables into the encrypted store, under the checks the server applies with
+ * the demo policies in force ({@code UploadChecks}: units not NULL, one row per customer, join keys
+ * in fingerprint form, finite metrics): as CSV, with and without the Parquet form; and, without it,
+ * the same rows as the Parquet file DuckDB writes of them and as an Arrow IPC file and stream. Each
+ * line: the median of {@code iterations} uploads after {@code warmUps}, in rows/s, the input's MB/s
+ * and MB per second of the process's CPU time (the upload runs on one thread, the collector and
+ * compiler on others: this is the per-core figure), the CSV's MB/s for the same rows, the time
+ * against the CSV upload's, and the bytes each stored form takes on disk; then DuckDB reading the
+ * same CSV file into a table, on one thread and on all. Run with the deployment's JVM flags (a
+ * fixed, pre-touched heap): {@code java -Xms8g -Xmx8g -XX:+AlwaysPreTouch -cp <benchmarks
+ * classpath> dev.cleanroom.benchmarks.UploadBenchmark [customers] [impressions] [iterations]
+ * [warmUps]}.
  */
 public final class UploadBenchmark {
   private UploadBenchmark() {}
@@ -68,6 +82,20 @@ public final class UploadBenchmark {
     SecureRandom random = new SecureRandom();
     MasterKeyRing keys = MasterKeyRing.of(MasterKey.generate(random));
     try (BufferAllocator allocator = new RootAllocator()) {
+      List<Table> tables =
+          List.of(
+              new Table(
+                  "customers",
+                  "retailer.customers",
+                  DemoArrowLoader.CUSTOMERS,
+                  customerCount,
+                  customerBytes),
+              new Table(
+                  "impressions",
+                  "advertiser.impressions",
+                  DemoArrowLoader.IMPRESSIONS,
+                  impressionCount,
+                  impressionBytes));
       for (boolean parquet : new boolean[] {false, true}) {
         Path root = directory.resolve(parquet ? "with-parquet" : "arrow-only");
         DatasetStore store =
@@ -76,44 +104,99 @@ public final class UploadBenchmark {
                     root.resolve("datasets"), keys, random, root.resolve("parquet"), allocator)
                 : new DatasetStore(root.resolve("datasets"), keys, random);
         String form = parquet ? "Arrow + Parquet" : "Arrow only";
-        report(
-            form,
-            "customers",
-            customerCount,
-            time(
-                store,
-                "customers",
-                DemoArrowLoader.CUSTOMERS,
-                rules("retailer.customers"),
-                customerBytes,
-                allocator,
-                iterations,
-                warmUps),
-            customerBytes.length,
-            root,
-            "customers");
-        report(
-            form,
-            "impressions",
-            impressionCount,
-            time(
-                store,
-                "impressions",
-                DemoArrowLoader.IMPRESSIONS,
-                rules("advertiser.impressions"),
-                impressionBytes,
-                allocator,
-                iterations,
-                warmUps),
-            impressionBytes.length,
-            root,
-            "impressions");
+        for (Table table : tables) {
+          Timing csv =
+              time(store, table, UploadFormat.CSV, table.csv(), allocator, iterations, warmUps);
+          report(form, "CSV", table, csv, table.csv().length, csv, root);
+          if (parquet) {
+            continue;
+          }
+          // The same rows as the files a provider's own tools write: Parquet from DuckDB (its
+          // defaults: Snappy, dictionary pages), an Arrow IPC file of the stored batches.
+          byte[] parquetFile = parquetFile(directory, table);
+          Timing fromParquet =
+              time(store, table, UploadFormat.PARQUET, parquetFile, allocator, iterations, warmUps);
+          report(form, "Parquet", table, fromParquet, parquetFile.length, csv, root);
+          for (UploadFormat arrowForm :
+              List.of(UploadFormat.ARROW_FILE, UploadFormat.ARROW_STREAM)) {
+            byte[] arrow = arrowUpload(store, table, arrowForm, allocator);
+            Timing fromArrow = time(store, table, arrowForm, arrow, allocator, iterations, warmUps);
+            report(
+                form,
+                arrowForm == UploadFormat.ARROW_FILE ? "Arrow file" : "Arrow strm",
+                table,
+                fromArrow,
+                arrow.length,
+                csv,
+                root);
+          }
+        }
       }
-      duckDb(directory, "customers", customerBytes, customerCount, iterations, warmUps);
-      duckDb(directory, "impressions", impressionBytes, impressionCount, iterations, warmUps);
+      for (Table table : tables) {
+        duckDb(directory, table.dataset(), table.csv(), table.rows(), iterations, warmUps);
+      }
     } finally {
       deleteTree(directory);
     }
+  }
+
+  /** A demo table: its dataset, policy, declared schema, rows and CSV form. */
+  private record Table(
+      String dataset, String policyTable, DatasetSchema schema, int rows, byte[] csv) {}
+
+  /**
+   * The table's rows as DuckDB writes them to Parquet from the CSV, each column read as its
+   * declared type.
+   */
+  private static byte[] parquetFile(Path directory, Table table) throws IOException, SQLException {
+    Path csv = directory.resolve(table.dataset() + "-source.csv");
+    Path parquet = directory.resolve(table.dataset() + ".parquet");
+    Files.write(csv, table.csv());
+    StringBuilder columns = new StringBuilder();
+    for (ColumnDefinition column : table.schema().columns()) {
+      columns.append(columns.isEmpty() ? "" : ", ");
+      columns.append('\'').append(column.name()).append("': '").append(column.type()).append('\'');
+    }
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "COPY (SELECT * FROM read_csv('"
+              + csv
+              + "', header = true, columns = {"
+              + columns
+              + "})) TO '"
+              + parquet
+              + "' (FORMAT PARQUET)");
+    }
+    byte[] bytes = Files.readAllBytes(parquet);
+    Files.delete(csv);
+    Files.delete(parquet);
+    return bytes;
+  }
+
+  /** The table's latest stored version as an Arrow IPC file or stream, batch by batch. */
+  private static byte[] arrowUpload(
+      DatasetStore store, Table table, UploadFormat format, BufferAllocator allocator)
+      throws IOException {
+    long version = store.latestVersion(table.dataset()).orElseThrow();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (LoadedDataset loaded = store.load(table.dataset(), version, allocator);
+        VectorSchemaRoot out = VectorSchemaRoot.create(loaded.arrowSchema(), allocator);
+        ArrowWriter writer =
+            format == UploadFormat.ARROW_FILE
+                ? new ArrowFileWriter(out, null, Channels.newChannel(bytes))
+                : new ArrowStreamWriter(out, null, bytes)) {
+      writer.start();
+      VectorLoader loader = new VectorLoader(out);
+      for (VectorSchemaRoot batch : loaded.batches()) {
+        try (ArrowRecordBatch recordBatch = new VectorUnloader(batch).getRecordBatch()) {
+          loader.load(recordBatch);
+        }
+        writer.writeBatch();
+      }
+      writer.end();
+    }
+    return bytes.toByteArray();
   }
 
   /** One measurement: the median wall time and the median process CPU time of the uploads. */
@@ -121,24 +204,24 @@ public final class UploadBenchmark {
 
   private static Timing time(
       DatasetStore store,
-      String dataset,
-      DatasetSchema schema,
-      IngestRules rules,
-      byte[] csv,
+      Table table,
+      UploadFormat format,
+      byte[] upload,
       BufferAllocator allocator,
       int iterations,
       int warmUps) {
+    IngestRules rules = rules(table.policyTable());
     List<Double> seconds = new ArrayList<>();
     List<Double> cpuSeconds = new ArrayList<>();
     for (int i = 0; i < warmUps + iterations; i++) {
       long cpuStart = processCpuNanos();
       long start = System.nanoTime();
       store.upload(
-          dataset,
-          schema,
+          table.dataset(),
+          table.schema(),
           rules,
-          UploadFormat.CSV,
-          new ByteArrayInputStream(csv),
+          format,
+          new ByteArrayInputStream(upload),
           allocator,
           IngestProgress.NONE);
       if (i >= warmUps) {
@@ -211,22 +294,32 @@ public final class UploadBenchmark {
     Files.delete(file);
   }
 
+  /**
+   * One line: the input's own MB/s and MB per CPU-s, and the CSV's MB/s for the same rows (what a
+   * provider waits for, whatever form it sends), against the CSV upload's time.
+   */
   private static void report(
-      String form, String table, int rows, Timing timing, long csvBytes, Path root, String dataset)
+      String form, String input, Table table, Timing timing, long inputBytes, Timing csv, Path root)
       throws IOException {
     System.out.printf(
         Locale.ROOT,
-        "%-16s %-12s %,10d rows  median %7.1f ms  %,9.0f rows/s  %6.1f MB/s  %6.1f MB per CPU-s"
+        "%-16s %-10s %-12s %,10d rows  median %7.1f ms  %,9.0f rows/s  %6.1f MB/s  %6.1f MB per"
+            + " CPU-s  input %,d B  CSV-equivalent %6.1f MB/s  %4.2fx the CSV's time"
             + "  Arrow %,d B  Parquet %,d B (one version)%n",
         form,
-        table,
-        rows,
+        input,
+        table.dataset(),
+        table.rows(),
         timing.seconds() * 1e3,
-        rows / timing.seconds(),
-        csvBytes / timing.seconds() / 1e6,
-        csvBytes / timing.cpuSeconds() / 1e6,
-        bytesOf(root.resolve("datasets").resolve(dataset), "v0000000001.arrows.enc"),
-        bytesOf(root.resolve("parquet").resolve(dataset).resolve("v1"), "part-00000.parquet"));
+        table.rows() / timing.seconds(),
+        inputBytes / timing.seconds() / 1e6,
+        inputBytes / timing.cpuSeconds() / 1e6,
+        inputBytes,
+        table.csv().length / timing.seconds() / 1e6,
+        timing.seconds() / csv.seconds(),
+        bytesOf(root.resolve("datasets").resolve(table.dataset()), "v0000000001.arrows.enc"),
+        bytesOf(
+            root.resolve("parquet").resolve(table.dataset()).resolve("v1"), "part-00000.parquet"));
   }
 
   private static long bytesOf(Path directory, String file) throws IOException {
