@@ -25,11 +25,10 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.values.ValuesReader;
+import org.apache.parquet.column.values.dictionary.DictionaryValuesReader;
 import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -78,7 +77,6 @@ final class ParquetIngest {
           ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
       try (ParquetFileReader reader = open(spool, options)) {
         MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
-        String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
         List<Type> fields = fileSchema.getFields();
         int[] declaredIndex =
             ColumnMatcher.match(fields.stream().map(Type::getName).toList(), schema);
@@ -99,15 +97,13 @@ final class ParquetIngest {
           }
           PageReadStore pages;
           while ((pages = corruptOnFailure(reader::readNextRowGroup)) != null) {
-            ColumnReadStoreImpl store =
-                new ColumnReadStoreImpl(
-                    pages,
-                    new GroupRecordConverter(fileSchema).getRootConverter(),
-                    fileSchema,
-                    createdBy);
-            ColumnReader[] readers = new ColumnReader[columns.size()];
+            ParquetColumnValues[] readers = new ParquetColumnValues[columns.size()];
             for (int i = 0; i < readers.length; i++) {
-              readers[i] = store.getColumnReader(columns.get(i));
+              PageReadStore rowGroup = pages;
+              ColumnDescriptor column = columns.get(i);
+              readers[i] =
+                  corruptOnFailure(
+                      () -> new ParquetColumnValues(rowGroup.getPageReader(column), column));
             }
             long remaining = pages.getRowCount();
             while (remaining > 0) {
@@ -116,7 +112,7 @@ final class ParquetIngest {
               batch.allocateNew();
               for (int i = 0; i < readers.length; i++) {
                 FieldVector vector = batch.getVector(declaredIndex[i]);
-                fill(readers[i], columns.get(i), encodings[i], vector, count, rows + 1);
+                fill(readers[i], encodings[i], vector, count, rows + 1);
               }
               batch.setRowCount(count);
               validator.validate(batch, rows + 1);
@@ -223,26 +219,22 @@ final class ParquetIngest {
   }
 
   private static void fill(
-      ColumnReader reader,
-      ColumnDescriptor column,
-      Encoding encoding,
-      FieldVector vector,
-      int count,
-      long firstRow) {
-    int maxDefinition = column.getMaxDefinitionLevel();
+      ParquetColumnValues reader, Encoding encoding, FieldVector vector, int count, long firstRow) {
     try {
-      for (int i = 0; i < count; i++) {
-        // A required column (no definition levels) has no NULLs.
-        if (maxDefinition > 0 && reader.getCurrentDefinitionLevel() < maxDefinition) {
-          vector.setNull(i);
-        } else {
-          set(reader, encoding, vector, i, firstRow + i);
+      if (encoding == Encoding.STRING) {
+        fillStrings(reader, (VarCharVector) vector, count);
+      } else {
+        for (int i = 0; i < count; i++) {
+          if (reader.nextIsDefined()) {
+            set(reader.values(), encoding, vector, i, firstRow + i);
+          } else {
+            vector.setNull(i);
+          }
         }
-        reader.consume();
       }
     } catch (ConnectorException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw new ConnectorException(
           ConnectorErrorCode.CORRUPT_FILE,
           "column '"
@@ -256,34 +248,52 @@ final class ParquetIngest {
     vector.setValueCount(count);
   }
 
+  /**
+   * Strings: a dictionary-encoded page's values copied from the dictionary's entries by id, each
+   * entry's bytes taken out of the dictionary once per column chunk; other pages' values where the
+   * decoder holds them.
+   */
+  private static void fillStrings(ParquetColumnValues reader, VarCharVector vector, int count)
+      throws IOException {
+    for (int i = 0; i < count; i++) {
+      if (!reader.nextIsDefined()) {
+        vector.setNull(i);
+        continue;
+      }
+      DictionaryValuesReader ids = reader.dictionaryIds();
+      if (ids != null) {
+        vector.setSafe(i, reader.dictionaryEntries()[ids.readValueDictionaryId()]);
+      } else {
+        ByteBuffer bytes = reader.values().readBytes().toByteBuffer();
+        vector.setSafe(i, bytes, bytes.position(), bytes.remaining());
+      }
+    }
+  }
+
   /** One value; fixed-width vectors have room for the batch (see {@code setInitialCapacity}). */
   private static void set(
-      ColumnReader reader, Encoding encoding, FieldVector vector, int index, long row) {
+      ValuesReader reader, Encoding encoding, FieldVector vector, int index, long row) {
     switch (encoding) {
-      case INT64 -> ((BigIntVector) vector).set(index, reader.getLong());
-      case INT32 -> ((IntVector) vector).set(index, reader.getInteger());
-      case DOUBLE -> ((Float8Vector) vector).set(index, reader.getDouble());
-      case BOOLEAN -> ((BitVector) vector).set(index, reader.getBoolean() ? 1 : 0);
-      case STRING -> {
-        // The value's bytes where the reader holds them (no copy into an array of their own).
-        ByteBuffer bytes = reader.getBinary().toByteBuffer();
-        ((VarCharVector) vector).setSafe(index, bytes, bytes.position(), bytes.remaining());
-      }
-      case DATE -> ((DateDayVector) vector).set(index, reader.getInteger());
-      case TIMESTAMP_MICROS -> ((TimeStampMicroVector) vector).set(index, reader.getLong());
+      case INT64 -> ((BigIntVector) vector).set(index, reader.readLong());
+      case INT32 -> ((IntVector) vector).set(index, reader.readInteger());
+      case DOUBLE -> ((Float8Vector) vector).set(index, reader.readDouble());
+      case BOOLEAN -> ((BitVector) vector).set(index, reader.readBoolean() ? 1 : 0);
+      case STRING -> throw new IllegalStateException("strings are read by fillStrings");
+      case DATE -> ((DateDayVector) vector).set(index, reader.readInteger());
+      case TIMESTAMP_MICROS -> ((TimeStampMicroVector) vector).set(index, reader.readLong());
       case TIMESTAMP_MILLIS -> {
         try {
-          ((TimeStampMicroVector) vector).set(index, Math.multiplyExact(reader.getLong(), 1000L));
+          ((TimeStampMicroVector) vector).set(index, Math.multiplyExact(reader.readLong(), 1000L));
         } catch (ArithmeticException e) {
           throw new ConnectorException(
               ConnectorErrorCode.VALUE_OUT_OF_RANGE,
               "row " + row + ", column '" + vector.getName() + "': timestamp is out of range");
         }
       }
-      case DECIMAL_INT32 -> setDecimal(vector, index, BigInteger.valueOf(reader.getInteger()));
-      case DECIMAL_INT64 -> setDecimal(vector, index, BigInteger.valueOf(reader.getLong()));
+      case DECIMAL_INT32 -> setDecimal(vector, index, BigInteger.valueOf(reader.readInteger()));
+      case DECIMAL_INT64 -> setDecimal(vector, index, BigInteger.valueOf(reader.readLong()));
       case DECIMAL_BINARY ->
-          setDecimal(vector, index, new BigInteger(reader.getBinary().getBytes()));
+          setDecimal(vector, index, new BigInteger(reader.readBytes().getBytes()));
     }
   }
 

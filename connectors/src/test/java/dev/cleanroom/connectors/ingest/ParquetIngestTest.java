@@ -27,6 +27,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -87,6 +89,66 @@ class ParquetIngestTest {
     List<Object> nulls = rows.rows.get(1);
     assertEquals(Arrays.asList(1L, null, null, null), nulls.subList(0, 4));
     assertEquals(10_000, rows.rows.stream().map(row -> row.get(0)).distinct().count());
+  }
+
+  /**
+   * The same rows written with both page versions, with and without dictionaries (so in plain,
+   * dictionary, delta and byte-array-delta encodings), small pages so that batches cross them: the
+   * same values come out.
+   */
+  @Test
+  void pageVersionsAndEncodings_yieldTheSameValues() throws IOException {
+    List<List<Object>> expected = null;
+    for (WriterVersion version : WriterVersion.values()) {
+      for (boolean dictionary : new boolean[] {true, false}) {
+        Path file =
+            write(
+                CUSTOMERS,
+                5_000,
+                (group, i) -> {
+                  group.append("customer_id", (long) i * 7919 % 100_003);
+                  if (i % 9 == 4) {
+                    return;
+                  }
+                  group
+                      .append("email_hash", FP)
+                      .append("zip", "zip-" + (i % 97) + (i % 5 == 0 ? "-Zürich" : ""))
+                      .append("age", 18 + i % 60)
+                      .append("lifetime_spend", i * 0.25)
+                      .append("balance", 25L + 100L * i)
+                      .append("opted_out", i % 3 == 1)
+                      .append("birthday", 19000 + i % 400)
+                      .append("joined", 1_700_000_000_000L + 1000L * i);
+                },
+                builder ->
+                    builder
+                        .withWriterVersion(version)
+                        .withDictionaryEncoding(dictionary)
+                        .withPageSize(4 * 1024)
+                        .withPageRowCountLimit(700));
+        RowCollector rows = new RowCollector();
+        ingest(file, TestDatasets.customerRules(), rows, TestDatasets.customers());
+        assertEquals(5_000, rows.rows.size());
+        if (expected == null) {
+          expected = rows.rows;
+          assertEquals(
+              Arrays.asList(
+                  8L * 7919 % 100_003,
+                  FP,
+                  "zip-8",
+                  26,
+                  2.0,
+                  new BigDecimal("8.25"),
+                  false,
+                  19008,
+                  1_700_000_008_000L),
+              expected.get(8));
+          assertEquals(Arrays.asList(4L * 7919, null, null, null), expected.get(4).subList(0, 4));
+        } else {
+          assertEquals(expected, rows.rows, version + ", dictionary " + dictionary);
+        }
+      }
+    }
   }
 
   @Test
@@ -215,13 +277,24 @@ class ParquetIngestTest {
   }
 
   private Path write(MessageType schema, int rows, RowWriter rowWriter) throws IOException {
+    return write(schema, rows, rowWriter, builder -> builder);
+  }
+
+  private Path write(
+      MessageType schema,
+      int rows,
+      RowWriter rowWriter,
+      UnaryOperator<ExampleParquetWriter.Builder> options)
+      throws IOException {
     Path file = directory.resolve("upload-" + System.nanoTime() + ".parquet");
     SimpleGroupFactory groups = new SimpleGroupFactory(schema);
     try (ParquetWriter<Group> writer =
-        ExampleParquetWriter.builder(new LocalOutputFile(file))
-            .withConf(new PlainParquetConfiguration())
-            .withType(schema)
-            .withRowGroupSize(64 * 1024L)
+        options
+            .apply(
+                ExampleParquetWriter.builder(new LocalOutputFile(file))
+                    .withConf(new PlainParquetConfiguration())
+                    .withType(schema)
+                    .withRowGroupSize(64 * 1024L))
             .build()) {
       for (int i = 0; i < rows; i++) {
         Group group = groups.newGroup();
