@@ -4,12 +4,13 @@ import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.dataset.ArrowTypes;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
+import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseIntVector;
@@ -18,7 +19,6 @@ import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryEncoder;
-import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -29,10 +29,18 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * Reads Arrow IPC uploads (stream or file) into batches of the declared schema. Column types must
  * equal the declared Arrow types exactly; dictionary-encoded columns are decoded after their
- * indices are checked. The file format needs random access, so it is spooled to a temporary file
- * first.
+ * indices are checked. The file format is the stream format between a magic number and a footer
+ * (which repeats the schema and says where each batch starts, for readers that seek): it is read as
+ * the stream it contains, in one pass and without a copy on disk, and the footer is then checked to
+ * be where and as long as the file says.
  */
 final class ArrowIngest {
+  /** "ARROW1", then two bytes of padding at the start of a file. */
+  private static final byte[] MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
+
+  /** A footer (schema and the batches' places) longer than this is not taken for one. */
+  private static final int MAX_FOOTER_BYTES = 64 << 20;
+
   private ArrowIngest() {}
 
   static long read(
@@ -44,23 +52,50 @@ final class ArrowIngest {
       BatchSink sink,
       IngestProgress progress)
       throws IOException {
-    if (format == UploadFormat.ARROW_STREAM) {
-      try (ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
-        return readAll(reader, in, schema, validator, allocator, sink, progress);
+    if (format == UploadFormat.ARROW_FILE) {
+      byte[] start = in.readNBytes(MAGIC.length + 2);
+      if (start.length < MAGIC.length + 2
+          || !Arrays.equals(Arrays.copyOf(start, MAGIC.length), MAGIC)) {
+        throw new ConnectorException(
+            ConnectorErrorCode.CORRUPT_FILE, "the upload is not an Arrow IPC file");
       }
     }
-    Path spool = Files.createTempFile("cleanroom-upload-", ".arrow");
-    try {
-      try (OutputStream out = Files.newOutputStream(spool)) {
-        in.transferTo(out);
+    // The stream reader reads each message exactly (no read-ahead): when it has read the end of
+    // the stream, what follows in a file is the footer.
+    try (ArrowStreamReader reader = new ArrowStreamReader(new KeepOpen(in), allocator)) {
+      long rows = readAll(reader, in, schema, validator, allocator, sink, progress);
+      if (format == UploadFormat.ARROW_FILE) {
+        checkFooter(in);
       }
-      try (FileChannel channel = FileChannel.open(spool, StandardOpenOption.READ);
-          ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
-        return readAll(reader, in, schema, validator, allocator, sink, progress);
-      }
-    } finally {
-      Files.deleteIfExists(spool);
+      return rows;
     }
+  }
+
+  /**
+   * What follows the stream in a file: a footer of n bytes, n as a little-endian int32, and the
+   * magic number, with nothing after it.
+   */
+  private static void checkFooter(LimitedInputStream in) throws IOException {
+    byte[] rest = in.readNBytes(MAX_FOOTER_BYTES + 4 + MAGIC.length);
+    int footerBytes = rest.length - 4 - MAGIC.length;
+    if (footerBytes <= 0
+        || in.read() != -1
+        || !Arrays.equals(Arrays.copyOfRange(rest, rest.length - MAGIC.length, rest.length), MAGIC)
+        || ByteBuffer.wrap(rest, footerBytes, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()
+            != footerBytes) {
+      throw new ConnectorException(
+          ConnectorErrorCode.CORRUPT_FILE, "the Arrow upload's footer is missing or damaged");
+    }
+  }
+
+  /** The upload's stream, left open when the reader closes: the footer is read after it. */
+  private static final class KeepOpen extends FilterInputStream {
+    KeepOpen(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {}
   }
 
   private static long readAll(

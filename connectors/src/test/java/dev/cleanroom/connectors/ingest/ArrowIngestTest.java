@@ -132,11 +132,18 @@ class ArrowIngestTest {
     Path file = writeCustomers(UploadFormat.ARROW_FILE, 3, root -> {});
     byte[] bytes = Files.readAllBytes(file);
     // The 4 bytes before the trailing magic hold the footer length.
-    bytes[bytes.length - 10] = (byte) 0x7f;
-    Files.write(file, bytes);
-    assertEquals(
-        ConnectorErrorCode.CORRUPT_FILE,
-        refuse(file, UploadFormat.ARROW_FILE, IngestRules.none()).code());
+    byte[] wrongLength = bytes.clone();
+    wrongLength[bytes.length - 10] = (byte) 0x7f;
+    // A file read as the stream it contains is still refused when its footer is cut short or
+    // something follows the trailing magic.
+    byte[] cut = Arrays.copyOf(bytes, bytes.length - 20);
+    byte[] trailing = Arrays.copyOf(bytes, bytes.length + 3);
+    for (byte[] damaged : List.of(wrongLength, cut, trailing)) {
+      Files.write(file, damaged);
+      ConnectorException e = refuse(file, UploadFormat.ARROW_FILE, IngestRules.none());
+      assertEquals(ConnectorErrorCode.CORRUPT_FILE, e.code());
+      assertEquals("the Arrow upload's footer is missing or damaged", e.getMessage());
+    }
   }
 
   @Test
