@@ -22,6 +22,10 @@ public final class ContributionHash {
   public static final KeyedHashFunction FUNCTION =
       new KeyedHashFunction(NAME, ContributionHash::encode, ContributionHash::sipHash24);
 
+  /** Eight bytes of an array as one little-endian long, in one read. */
+  private static final VarHandle LITTLE_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private ContributionHash() {}
 
   /** Hashes values in a canonical encoding, so Integer 5 and Long 5 agree across engines. */
@@ -97,10 +101,6 @@ public final class ContributionHash {
     }
     return encoded;
   }
-
-  /** Eight bytes of an array as one little-endian long, in one read. */
-  private static final VarHandle LITTLE_ENDIAN_LONG =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** SipHash-2-4 of {@code data} under the key {@code (key0, key1)}, little-endian words. */
   public static long sipHash24(long key0, long key1, byte[] data) {

@@ -161,14 +161,11 @@ final class PackedKeys {
         (part, from, to) -> {
           for (int i = from; i < to; i++) {
             long field = (packed[i] >>> shift) & mask;
-            values[i] = field + offset;
-          }
-          if (outNulls != null) {
-            for (int i = from; i < to; i++) {
-              if (((packed[i] >>> shift) & mask) == 0) {
-                outNulls[i] = true;
-                values[i] = 0;
-              }
+            // Field 0 is NULL, which only a key with a null mask has.
+            boolean isNull = field == 0 && outNulls != null;
+            values[i] = isNull ? 0 : field + offset;
+            if (isNull) {
+              outNulls[i] = true;
             }
           }
         });
