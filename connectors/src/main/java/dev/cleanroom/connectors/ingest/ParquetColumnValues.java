@@ -68,7 +68,8 @@ final class ParquetColumnValues {
    * (not NULL); then a defined value is read from {@link #values()}.
    */
   boolean nextIsDefined() throws IOException {
-    if (remainingInPage == 0) {
+    // A loop, not a recursion: a file may hold any number of pages without values.
+    while (remainingInPage == 0) {
       readPage();
     }
     remainingInPage--;
@@ -114,9 +115,6 @@ final class ParquetColumnValues {
                   BytesUtils.getWidthFromMaxInt(maxDefinition),
                   v2.getDefinitionLevels().toInputStream());
       startValues(v2.getDataEncoding(), v2.getData().toInputStream(), count);
-    }
-    if (remainingInPage == 0) {
-      readPage(); // a page without values
     }
   }
 
