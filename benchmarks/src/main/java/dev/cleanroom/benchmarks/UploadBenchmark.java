@@ -112,7 +112,8 @@ public final class UploadBenchmark {
             continue;
           }
           // The same rows as the files a provider's own tools write: Parquet from DuckDB (its
-          // defaults: Snappy, dictionary pages), an Arrow IPC file of the stored batches.
+          // defaults: Snappy, dictionary pages), an Arrow IPC file and stream of the stored
+          // batches.
           byte[] parquetFile = parquetFile(directory, table);
           Timing fromParquet =
               time(store, table, UploadFormat.PARQUET, parquetFile, allocator, iterations, warmUps);
