@@ -1,6 +1,9 @@
 package dev.cleanroom.engine;
 
 import dev.cleanroom.spi.TableName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +63,31 @@ public interface Engine {
    * Optional: a query prepares what it needs anyway. {@code table} never changes its data.
    */
   default void prepare(ArrowTableData table, Set<String> columns) {}
+
+  /**
+   * Writes what the engine keeps of {@code table} so far from {@link #prepare} and from queries
+   * (the vectorized executor's string dictionaries and codes) to {@code out}, in the engine's own
+   * format, so that a later load of the same stored version reads it back with {@link #restore}
+   * instead of computing it again. Reads only what the engine keeps, never the table's batches, so
+   * it may run after the table is closed. Optional: an engine that keeps nothing writes nothing.
+   *
+   * @return the columns written; none when there was nothing to write
+   */
+  default Set<String> save(ArrowTableData table, OutputStream out) throws IOException {
+    return Set.of();
+  }
+
+  /**
+   * Reads back what {@link #save} wrote for a table with the same data as {@code table} and keeps
+   * it, as {@link #prepare} would have computed it.
+   *
+   * @return the columns restored
+   * @throws IOException when {@code in} is not what this engine wrote for such a table (another
+   *     format, another table, cut short); nothing is kept then
+   */
+  default Set<String> restore(ArrowTableData table, InputStream in) throws IOException {
+    return Set.of();
+  }
 
   /**
    * Lets the engine compute what it keeps for joins of column {@code column} of {@code table} with

@@ -6,6 +6,7 @@ import dev.cleanroom.connectors.dataset.LoadedDataset;
 import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.server.dataset.DatasetVersionRecorded;
 import dev.cleanroom.spi.TableName;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,8 +15,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +28,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -32,6 +42,10 @@ import org.jboss.logging.Logger;
  * Dataset versions kept loaded between queries, each with one executor table whose string encodings
  * every query reuses. A query leases the versions it reads; an evicted version is freed when its
  * last lease ends.
+ *
+ * <p>The encodings are computed once per stored version: the first load (an upload's warm-up,
+ * usually) keeps them with the version in the store, and every later load of it, after an eviction
+ * or a restart, reads them back instead of encoding the strings again.
  */
 @Singleton
 public class LoadedVersions {
@@ -43,7 +57,32 @@ public class LoadedVersions {
     LoadedDataset load(String storageId, long version, BufferAllocator root);
   }
 
+  /**
+   * Where what the engine derives from a version (its string encodings) is kept between loads:
+   * beside the version in the store, encrypted under its key.
+   */
+  interface KeptEncodings {
+    /** What was kept for the version, if anything; the caller closes it. */
+    Optional<InputStream> open(String storageId, long version);
+
+    /** Keeps what {@code writer} writes for the version, replacing what was kept. */
+    void save(String storageId, long version, DatasetStore.EncodingsWriter writer);
+
+    /** Keeps nothing. */
+    KeptEncodings NONE =
+        new KeptEncodings() {
+          @Override
+          public Optional<InputStream> open(String storageId, long version) {
+            return Optional.empty();
+          }
+
+          @Override
+          public void save(String storageId, long version, DatasetStore.EncodingsWriter writer) {}
+        };
+  }
+
   private final Loader loader;
+  private final KeptEncodings keptEncodings;
   private final QueryEngines engines;
   private final BufferAllocator root;
   private final long budgetBytes;
@@ -54,6 +93,15 @@ public class LoadedVersions {
   private final Map<String, Long> newestVersions = new HashMap<>();
   private long keptBytes;
   private boolean shutDown;
+  private final AtomicLong encodingsRestored = new AtomicLong();
+  private final AtomicLong encodingsKept = new AtomicLong();
+  private final ExecutorService saver =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread thread = new Thread(task, "cleanroom-encodings-keeper");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   @Inject
   LoadedVersions(
@@ -62,7 +110,22 @@ public class LoadedVersions {
       BufferAllocator root,
       @ConfigProperty(name = "cleanroom.query.loaded-cache-bytes") long budgetBytes,
       MeterRegistry metrics) {
-    this(store::load, engines, root, budgetBytes);
+    this(
+        store::load,
+        new KeptEncodings() {
+          @Override
+          public Optional<InputStream> open(String storageId, long version) {
+            return store.openEncodings(storageId, version);
+          }
+
+          @Override
+          public void save(String storageId, long version, DatasetStore.EncodingsWriter writer) {
+            store.saveEncodings(storageId, version, writer);
+          }
+        },
+        engines,
+        root,
+        budgetBytes);
     Gauge.builder("cleanroom.loaded.versions.bytes", this, LoadedVersions::keptBytes)
         .description("Arrow bytes of the dataset versions kept loaded between queries")
         .baseUnit("bytes")
@@ -70,10 +133,34 @@ public class LoadedVersions {
     Gauge.builder("cleanroom.loaded.versions", this, versions -> versions.keptVersions().size())
         .description("Dataset versions kept loaded between queries")
         .register(metrics);
+    FunctionCounter.builder(
+            "cleanroom.loaded.versions.encodings.restored",
+            this,
+            versions -> versions.encodingsRestored.get())
+        .description(
+            "Loads that read a version's string encodings back from the store instead of"
+                + " computing them")
+        .register(metrics);
+    FunctionCounter.builder(
+            "cleanroom.loaded.versions.encodings.kept",
+            this,
+            versions -> versions.encodingsKept.get())
+        .description("String encodings of a version written to the store after its load")
+        .register(metrics);
   }
 
   LoadedVersions(Loader loader, QueryEngines engines, BufferAllocator root, long budgetBytes) {
+    this(loader, KeptEncodings.NONE, engines, root, budgetBytes);
+  }
+
+  LoadedVersions(
+      Loader loader,
+      KeptEncodings keptEncodings,
+      QueryEngines engines,
+      BufferAllocator root,
+      long budgetBytes) {
     this.loader = requireNonNull(loader, "loader is null");
+    this.keptEncodings = requireNonNull(keptEncodings, "keptEncodings is null");
     this.engines = requireNonNull(engines, "engines is null");
     this.root = requireNonNull(root, "root is null");
     if (budgetBytes < 0) {
@@ -233,6 +320,7 @@ public class LoadedVersions {
     List<Entry> unused = new ArrayList<>();
     synchronized (this) {
       shutDown = true;
+      saver.shutdown();
       for (Entry entry : List.copyOf(entries.values())) {
         evictLocked(entry, unused);
       }
@@ -246,7 +334,11 @@ public class LoadedVersions {
     try {
       dataset = loader.load(entry.key.storageId(), entry.key.version(), root);
       LoadedTableData table = new LoadedTableData(dataset);
+      Set<String> restored = restoreEncodings(entry.key, table);
       engines.prepare(table, preparedColumns);
+      if (!restored.containsAll(stringColumns(table, preparedColumns))) {
+        saveEncodingsLater(entry.key, table);
+      }
       synchronized (this) {
         entry.bytes = dataset.allocatedBytes();
         if (entries.get(entry.key) == entry) {
@@ -272,6 +364,71 @@ public class LoadedVersions {
         "event=dataset_version_loaded dataset=%s version=%d bytes=%d",
         entry.key.storageId(), entry.key.version(), entry.bytes);
     closeAll(unused);
+  }
+
+  /**
+   * Gives the engine back what it derived from this version at an earlier load, if it was kept: the
+   * columns restored. What cannot be read or does not fit (altered, cut short, from another version
+   * or an older format) is not used; the engine computes it again and it is kept anew.
+   */
+  private Set<String> restoreEncodings(Key key, LoadedTableData table) {
+    try {
+      Optional<InputStream> kept = keptEncodings.open(key.storageId(), key.version());
+      if (kept.isEmpty()) {
+        return Set.of();
+      }
+      try (InputStream in = kept.get()) {
+        Set<String> restored = engines.restore(table, in);
+        encodingsRestored.incrementAndGet();
+        LOG.infof(
+            "event=dataset_encodings_restored dataset=%s version=%d columns=%d",
+            key.storageId(), key.version(), restored.size());
+        return restored;
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warnf(
+          "event=dataset_encodings_unusable dataset=%s version=%d error=%s",
+          key.storageId(), key.version(), e.getClass().getSimpleName());
+      return Set.of();
+    }
+  }
+
+  /** The string columns of {@code table} among {@code columns}: those the engine encodes. */
+  private static Set<String> stringColumns(LoadedTableData table, Set<String> columns) {
+    Set<String> strings = new HashSet<>();
+    for (Field field : table.schema().getFields()) {
+      if (field.getType() instanceof ArrowType.Utf8 && columns.contains(field.getName())) {
+        strings.add(field.getName());
+      }
+    }
+    return strings;
+  }
+
+  /**
+   * Keeps what the engine derived from this version with it, on a thread of its own after the load:
+   * the engine writes from what it keeps, not from the table's batches, so an eviction meanwhile
+   * does not matter.
+   */
+  private void saveEncodingsLater(Key key, LoadedTableData table) {
+    try {
+      saver.execute(
+          () -> {
+            try {
+              keptEncodings.save(key.storageId(), key.version(), out -> engines.save(table, out));
+              encodingsKept.incrementAndGet();
+              LOG.debugf(
+                  "event=dataset_encodings_kept dataset=%s version=%d",
+                  key.storageId(), key.version());
+            } catch (RuntimeException e) {
+              // The next load computes them again; nothing of the data is logged.
+              LOG.warnf(
+                  "event=dataset_encodings_not_kept dataset=%s version=%d error=%s",
+                  key.storageId(), key.version(), e.getClass().getSimpleName());
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      // Shutting down: the next load computes them again.
+    }
   }
 
   private List<Entry> evictOlderLocked(String storageId, long version) {

@@ -16,6 +16,9 @@ import dev.cleanroom.server.scaleout.ScaleOutEngine;
 import dev.cleanroom.spi.TableName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +108,16 @@ public class QueryEngines {
   /** Lets the engines prepare a version that was just loaded. */
   void prepare(ArrowTableData table, Set<String> columns) {
     primary.prepare(table, columns);
+  }
+
+  /** What the primary engine keeps of {@code table}, written to {@code out}; the columns. */
+  Set<String> save(ArrowTableData table, OutputStream out) throws IOException {
+    return primary.save(table, out);
+  }
+
+  /** Gives the primary engine back what {@link #save} wrote for the same version; the columns. */
+  Set<String> restore(ArrowTableData table, InputStream in) throws IOException {
+    return primary.restore(table, in);
   }
 
   /**

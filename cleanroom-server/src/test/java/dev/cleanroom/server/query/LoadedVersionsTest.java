@@ -1,6 +1,8 @@
 package dev.cleanroom.server.query;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -12,19 +14,35 @@ import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.dataset.ColumnDefinition;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.connectors.dataset.LoadedDataset;
+import dev.cleanroom.connectors.storage.DatasetStore;
+import dev.cleanroom.engine.ArrowTableData;
+import dev.cleanroom.engine.Engine;
+import dev.cleanroom.engine.ExecutionLimits;
+import dev.cleanroom.engine.TableData;
 import dev.cleanroom.engine.vectorized.VectorizedExecutor;
 import dev.cleanroom.server.query.LoadedVersions.Key;
 import dev.cleanroom.server.query.LoadedVersions.Lease;
+import dev.cleanroom.spi.TableName;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +51,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.calcite.rel.RelNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -260,6 +279,53 @@ class LoadedVersionsTest {
   }
 
   @Test
+  void encodings_keptAtTheFirstLoadAndRestoredAfterARestart() throws Exception {
+    KeptInMemory kept = new KeptInMemory();
+    LoadedVersions first = new LoadedVersions(this::load, kept, executor, root, 1L << 30);
+    first.acquire("d1", 1, COLUMNS).close();
+    assertTrue(kept.saved.tryAcquire(10, TimeUnit.SECONDS), "kept after the load");
+    first.close();
+
+    // A restart: a fresh engine reads them back instead of encoding the strings again.
+    Restores restarted = new Restores(new VectorizedExecutor(root));
+    LoadedVersions second =
+        new LoadedVersions(
+            this::load, kept, new QueryEngines(restarted, Optional.empty()), root, 1L << 30);
+    try (Lease lease = second.acquire("d1", 1, COLUMNS)) {
+      assertEquals(List.of(Set.of("name")), restarted.restored);
+      ByteArrayOutputStream again = new ByteArrayOutputStream();
+      restarted.save(lease.table(), again);
+      assertArrayEquals(kept.files.get(new Key("d1", 1)), again.toByteArray());
+    }
+    assertFalse(kept.saved.tryAcquire(200, TimeUnit.MILLISECONDS), "nothing to keep again");
+    assertEquals(1, kept.saves.get());
+    second.close();
+  }
+
+  @Test
+  void encodingsThatDoNotFit_areComputedAgainAndKeptAnew() throws Exception {
+    KeptInMemory kept = new KeptInMemory();
+    LoadedVersions first = new LoadedVersions(this::load, kept, executor, root, 1L << 30);
+    first.acquire("d1", 1, COLUMNS).close();
+    assertTrue(kept.saved.tryAcquire(10, TimeUnit.SECONDS));
+    first.close();
+    byte[] good = kept.files.get(new Key("d1", 1));
+    kept.files.put(new Key("d1", 1), Arrays.copyOf(good, good.length - 1));
+
+    Restores restarted = new Restores(new VectorizedExecutor(root));
+    LoadedVersions second =
+        new LoadedVersions(
+            this::load, kept, new QueryEngines(restarted, Optional.empty()), root, 1L << 30);
+    try (Lease lease = second.acquire("d1", 1, COLUMNS)) {
+      assertEquals(List.of(), restarted.restored, "cut short: not used");
+      assertEquals(ROWS, lease.dataset().rowCount());
+    }
+    assertTrue(kept.saved.tryAcquire(10, TimeUnit.SECONDS), "kept anew");
+    assertArrayEquals(good, kept.files.get(new Key("d1", 1)));
+    second.close();
+  }
+
+  @Test
   void close_freesKeptVersionsAndLeasedOnesWhenReleased() {
     LoadedVersions versions = new LoadedVersions(this::load, executor, root, 1L << 30);
     versions.acquire("a", 1, COLUMNS).close();
@@ -296,6 +362,70 @@ class LoadedVersionsTest {
     }
     batch.setRowCount(ROWS);
     return new LoadedDataset(id, version, SCHEMA, allocator, List.of(batch));
+  }
+
+  /** Encodings kept in memory by version, as the store keeps them on disk. */
+  private static final class KeptInMemory implements LoadedVersions.KeptEncodings {
+    final Map<Key, byte[]> files = new ConcurrentHashMap<>();
+    final AtomicInteger saves = new AtomicInteger();
+    final Semaphore saved = new Semaphore(0);
+
+    @Override
+    public Optional<InputStream> open(String storageId, long version) {
+      return Optional.ofNullable(files.get(new Key(storageId, version)))
+          .map(ByteArrayInputStream::new);
+    }
+
+    @Override
+    public void save(String storageId, long version, DatasetStore.EncodingsWriter writer) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try {
+        writer.writeTo(out);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      files.put(new Key(storageId, version), out.toByteArray());
+      saves.incrementAndGet();
+      saved.release();
+    }
+  }
+
+  /** The executor, noting the columns of each restore that succeeded. */
+  private static final class Restores implements Engine {
+    final VectorizedExecutor executor;
+    final List<Set<String>> restored = Collections.synchronizedList(new ArrayList<>());
+
+    Restores(VectorizedExecutor executor) {
+      this.executor = executor;
+    }
+
+    @Override
+    public String name() {
+      return executor.name();
+    }
+
+    @Override
+    public void prepare(ArrowTableData table, Set<String> columns) {
+      executor.prepare(table, columns);
+    }
+
+    @Override
+    public Set<String> save(ArrowTableData table, OutputStream out) throws IOException {
+      return executor.save(table, out);
+    }
+
+    @Override
+    public Set<String> restore(ArrowTableData table, InputStream in) throws IOException {
+      Set<String> columns = executor.restore(table, in);
+      restored.add(columns);
+      return columns;
+    }
+
+    @Override
+    public List<Object[]> execute(
+        RelNode plan, Map<TableName, ? extends TableData> tables, ExecutionLimits limits) {
+      return executor.execute(plan, tables, limits);
+    }
   }
 
   private static boolean blocked(Thread thread) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
 import dev.cleanroom.server.Api;
 import dev.cleanroom.server.Api.Collaboration;
@@ -18,7 +19,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,9 +46,10 @@ class VersionWarmUpApiTest {
   @Inject Collaborations collaborations;
   @Inject DatasetCatalog datasets;
   @Inject MeterRegistry metrics;
+  @Inject DatasetStore store;
 
   @Test
-  void upload_isLoadedBeforeTheFirstQueryAndOnlyUnderAPolicy() {
+  void upload_isLoadedBeforeTheFirstQueryAndOnlyUnderAPolicy() throws Exception {
     Collaboration room = Api.newCollaboration();
     room.declareCustomers();
     String csv = TestData.customersCsv(TestData.generator(room.name()).customers(2_000));
@@ -62,6 +67,9 @@ class VersionWarmUpApiTest {
         java.util.List.of(new Key(storageId, 2)),
         versions.keptVersions().stream().filter(k -> k.storageId().equals(storageId)).toList(),
         "the new version is loaded, the old one is not");
+    // Its string encodings are kept with it in the store, for its loads after a restart.
+    awaitKeptEncodings(storageId, 2);
+    assertFalse(keptEncodings(storageId, 1), "the first version was never loaded");
 
     room.as("advertiser")
         .contentType(ContentType.JSON)
@@ -113,6 +121,23 @@ class VersionWarmUpApiTest {
         .statusCode(200)
         .body("dataVersions.'retailer.customers'", equalTo(2))
         .body("dataVersions.'advertiser.impressions'", equalTo(1));
+  }
+
+  private void awaitKeptEncodings(String storageId, long version) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!keptEncodings(storageId, version)) {
+      assertTrue(System.nanoTime() < deadline, "no encodings kept for version " + version);
+      Thread.sleep(50);
+    }
+  }
+
+  private boolean keptEncodings(String storageId, long version) throws IOException {
+    Optional<InputStream> kept = store.openEncodings(storageId, version);
+    if (kept.isEmpty()) {
+      return false;
+    }
+    kept.get().close();
+    return true;
   }
 
   private double joinsPrepared() {

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +50,8 @@ class CrashRestartIT {
       assertEquals(
           200, first.get("/api/v1/collaborations/demo", "demo-advertiser-key").statusCode());
       ProcessHandle orphan = postmaster(dataDir()).orElseThrow();
+      // The demo's uploads were warmed up, and their string encodings kept with each version.
+      awaitKeptEncodings(3);
 
       first.kill();
 
@@ -61,9 +66,37 @@ class CrashRestartIT {
         assertEquals(
             200, second.get("/api/v1/collaborations/demo", "demo-advertiser-key").statusCode());
         assertTrue(second.output().contains("event=demo_present"), second.output());
+        // The first query after the restart reads the kept encodings instead of computing them.
+        HttpResponse<String> reach =
+            second.post(
+                "/api/v1/collaborations/demo/queries",
+                "demo-advertiser-key",
+                "{\"sql\": \"SELECT i.campaign_id, COUNT(DISTINCT c.customer_id) AS reach"
+                    + " FROM advertiser.impressions i JOIN retailer.customers c"
+                    + " ON i.email_hash = c.email_hash GROUP BY i.campaign_id\"}");
+        assertEquals(200, reach.statusCode(), reach.body());
+        assertTrue(second.output().contains("event=dataset_encodings_restored"), second.output());
       }
     }
     assertTrue(postmaster(dataDir()).isEmpty(), "a stopped server stops its PostgreSQL");
+  }
+
+  private void awaitKeptEncodings(int count) throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(START);
+    while (keptEncodings() < count) {
+      assertTrue(Instant.now().isBefore(deadline), "encodings kept: " + keptEncodings());
+      Thread.sleep(200);
+    }
+  }
+
+  private long keptEncodings() throws IOException {
+    Path datasets = dataDir().resolve("datasets");
+    if (!Files.isDirectory(datasets)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(datasets)) {
+      return files.filter(file -> file.getFileName().toString().endsWith(".encodings.enc")).count();
+    }
   }
 
   @Test

@@ -94,6 +94,19 @@ final class ServerProcess implements AutoCloseable {
     return send(port, path, apiKey);
   }
 
+  /** A POST of a JSON body on the members' port. */
+  HttpResponse<String> post(String path, String apiKey, String json)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + apiKey)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
   private static HttpResponse<String> send(int port, String path, String apiKey)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =

@@ -6,6 +6,7 @@ import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
 import dev.cleanroom.connectors.crypto.DataKey;
 import dev.cleanroom.connectors.crypto.DecryptingInputStream;
+import dev.cleanroom.connectors.crypto.EncryptingOutputStream;
 import dev.cleanroom.connectors.crypto.KeyWrapper;
 import dev.cleanroom.connectors.crypto.MasterKey;
 import dev.cleanroom.connectors.crypto.WrappedKey;
@@ -17,12 +18,19 @@ import dev.cleanroom.connectors.ingest.IngestProgress;
 import dev.cleanroom.connectors.ingest.UploadFormat;
 import dev.cleanroom.spi.ColumnType;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +54,9 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
  * version, an AES-256-GCM encrypted Arrow IPC stream and its data key wrapped by the master key.
  * Optionally every version also has a Parquet form with Parquet modular encryption under {@code
  * <parquetRoot>/<datasetId>/v<version>/}, for engines outside the process (Spark); a version is
- * committed only with both. Versions are immutable; one writer per dataset at a time.
+ * committed only with both. Versions are immutable; one writer per dataset at a time. Beside a
+ * committed version, what an engine derived from it (its string encodings) may be kept, encrypted
+ * under the version's key ({@link #saveEncodings}); it is removed with the version.
  */
 public final class DatasetStore {
   private static final Pattern DATASET_ID =
@@ -312,6 +322,116 @@ public final class DatasetStore {
       throw VersionFiles.failure("cannot read version " + version + " of '" + datasetId + "'", e);
     } catch (RuntimeException e) {
       closeQuietly(decrypted);
+      dataKey.destroy();
+      throw e;
+    }
+  }
+
+  /** Writes what an engine derived from a version, for {@link #saveEncodings}. */
+  @FunctionalInterface
+  public interface EncodingsWriter {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Keeps what an engine derived from committed version {@code version} (its string encodings) with
+   * the version, encrypted and authenticated under the version's data key for this dataset, version
+   * and purpose, and written aside, fsynced and renamed into place, replacing an earlier one. Holds
+   * the dataset's lock, so it never lands beside a version being removed; a version removed before
+   * is left alone. The file goes with the version: {@link #removeVersion} and an erasure's removals
+   * delete it first.
+   *
+   * @return whether it was written (false when the version is no longer stored)
+   */
+  public boolean saveEncodings(String datasetId, long version, EncodingsWriter writer) {
+    requireNonNull(writer, "writer is null");
+    Path directory = directory(datasetId);
+    Semaphore lock = lockFor(datasetId);
+    lock.acquireUninterruptibly();
+    try {
+      if (!Files.isRegularFile(directory.resolve(VersionFiles.dataFileName(version)))) {
+        return false;
+      }
+      String context = VersionFiles.context(datasetId, version);
+      DataKey dataKey = unwrapKey(directory.resolve(VersionFiles.keyFileName(version)), context);
+      Path target = directory.resolve(VersionFiles.encodingsFileName(version));
+      Path temp =
+          directory.resolve(
+              VersionFiles.TEMP_PREFIX + target.getFileName() + "-" + System.nanoTime());
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (OutputStream encrypted =
+            new EncryptingOutputStream(
+                new BufferedOutputStream(
+                    new VersionFiles.KeepOpen(Channels.newOutputStream(channel)), 1 << 16),
+                dataKey,
+                VersionFiles.encodingsContext(datasetId, version))) {
+          writer.writeTo(encrypted);
+        }
+        channel.force(true);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(temp);
+        throw e;
+      } finally {
+        dataKey.destroy();
+      }
+      try {
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+      VersionFiles.syncDirectory(directory);
+      return true;
+    } catch (IOException e) {
+      throw VersionFiles.failure(
+          "cannot keep encodings of version " + version + " of '" + datasetId + "'", e);
+    } finally {
+      lock.release();
+    }
+  }
+
+  /**
+   * Opens what {@link #saveEncodings} kept with a committed version, decrypting and authenticating
+   * as it is read (a file altered, cut short or taken from another version fails with {@link
+   * ConnectorErrorCode#INTEGRITY_FAILURE}; read it to its end to authenticate its last part), or
+   * nothing when none was kept. The caller closes the stream.
+   */
+  public Optional<InputStream> openEncodings(String datasetId, long version) {
+    Path directory = directory(datasetId);
+    Path file = directory.resolve(VersionFiles.encodingsFileName(version));
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    String context = VersionFiles.context(datasetId, version);
+    DataKey dataKey = unwrapKey(directory.resolve(VersionFiles.keyFileName(version)), context);
+    InputStream opened = null;
+    try {
+      opened = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+      InputStream decrypted =
+          new DecryptingInputStream(
+              opened, dataKey, VersionFiles.encodingsContext(datasetId, version));
+      return Optional.of(
+          new FilterInputStream(decrypted) {
+            @Override
+            public void close() throws IOException {
+              try {
+                super.close();
+              } finally {
+                dataKey.destroy();
+              }
+            }
+          });
+    } catch (NoSuchFileException e) {
+      dataKey.destroy();
+      return Optional.empty();
+    } catch (IOException e) {
+      closeQuietly(opened);
+      dataKey.destroy();
+      throw VersionFiles.failure(
+          "cannot read encodings of version " + version + " of '" + datasetId + "'", e);
+    } catch (RuntimeException e) {
+      closeQuietly(opened);
       dataKey.destroy();
       throw e;
     }
@@ -620,6 +740,8 @@ public final class DatasetStore {
                 + datasetId
                 + "'; only an older version can be removed");
       }
+      // What was derived from it first: a crash after this leaves the version whole without it.
+      Files.deleteIfExists(directory.resolve(VersionFiles.encodingsFileName(version)));
       Files.delete(dataFile);
       VersionFiles.syncDirectory(directory);
       Files.deleteIfExists(directory.resolve(VersionFiles.keyFileName(version)));

@@ -2,7 +2,9 @@ package dev.cleanroom.connectors.storage;
 
 import dev.cleanroom.connectors.ConnectorErrorCode;
 import dev.cleanroom.connectors.ConnectorException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +29,11 @@ final class VersionFiles {
     return String.format(Locale.ROOT, "v%010d.arrows.enc", version);
   }
 
+  /** What an engine derived from a version and kept with it (see DatasetStore#saveEncodings). */
+  static String encodingsFileName(long version) {
+    return String.format(Locale.ROOT, "v%010d.encodings.enc", version);
+  }
+
   static String keyFileName(long version) {
     return String.format(Locale.ROOT, "v%010d.key", version);
   }
@@ -39,6 +46,11 @@ final class VersionFiles {
   /** The authenticated context of a version: a file or key moved elsewhere fails to decrypt. */
   static String context(String datasetId, long version) {
     return "dataset=" + datasetId + ";version=" + version;
+  }
+
+  /** The authenticated context of a version's encodings: neither file passes for the other. */
+  static String encodingsContext(String datasetId, long version) {
+    return context(datasetId, version) + ";part=encodings";
   }
 
   /** Writes a small file atomically: temp file, fsync, rename over the target, fsync directory. */
@@ -61,6 +73,23 @@ final class VersionFiles {
   static void syncDirectory(Path directory) throws IOException {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
+    }
+  }
+
+  /** Lets a stream be closed (flushed) while the channel under it stays open for fsync. */
+  static final class KeepOpen extends FilterOutputStream {
+    KeepOpen(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      out.write(bytes, offset, length);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
     }
   }
 

@@ -7,7 +7,6 @@ import dev.cleanroom.connectors.crypto.EncryptingOutputStream;
 import dev.cleanroom.connectors.crypto.MasterKey;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -82,7 +81,7 @@ public final class VersionWriter implements AutoCloseable {
       OutputStream encrypted =
           new EncryptingOutputStream(
               new BufferedOutputStream(
-                  new KeepOpen(Channels.newOutputStream(openedChannel)), 1 << 16),
+                  new VersionFiles.KeepOpen(Channels.newOutputStream(openedChannel)), 1 << 16),
               dataKey,
               VersionFiles.context(datasetId, version));
       openedAllocator =
@@ -244,23 +243,6 @@ public final class VersionWriter implements AutoCloseable {
     if (closed || committed) {
       throw new IllegalStateException(
           "version writer is already " + (closed ? "closed" : "committed"));
-    }
-  }
-
-  /** Lets the Arrow writer close its stream while the channel stays open for fsync. */
-  private static final class KeepOpen extends FilterOutputStream {
-    KeepOpen(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int length) throws IOException {
-      out.write(bytes, offset, length);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 }

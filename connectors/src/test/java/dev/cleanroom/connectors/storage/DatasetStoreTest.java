@@ -26,7 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
@@ -202,6 +204,100 @@ class DatasetStoreTest {
         assertThrows(
             ConnectorException.class, () -> store.load(DATASET, 2, memory.allocator()).close());
     assertEquals(ConnectorErrorCode.INTEGRITY_FAILURE, e.code());
+  }
+
+  @Test
+  void encodings_keptEncryptedBesideTheVersionAndReadBack() throws IOException {
+    upload(csv(1, 5));
+    assertEquals(Optional.empty(), store.openEncodings(DATASET, 1));
+    byte[] derived = derived(100_000);
+    assertTrue(store.saveEncodings(DATASET, 1, out -> out.write(derived)));
+
+    assertArrayEquals(derived, readEncodings(1));
+    byte[] stored =
+        Files.readAllBytes(directory.resolve(DATASET).resolve("v0000000001.encodings.enc"));
+    assertFalse(
+        new String(stored, StandardCharsets.ISO_8859_1).contains("derived-value"),
+        "the kept file must not hold plaintext");
+    // A second save replaces the first; nothing is left aside.
+    assertTrue(store.saveEncodings(DATASET, 1, out -> out.write(new byte[] {7})));
+    assertArrayEquals(new byte[] {7}, readEncodings(1));
+    assertEquals(
+        List.of("v0000000001.arrows.enc", "v0000000001.encodings.enc", "v0000000001.key"), files());
+  }
+
+  @Test
+  void encodings_alteredCutShortOrFromAnotherVersion_failTheirIntegrity() throws IOException {
+    upload(csv(1, 5));
+    upload(csv(10, 5));
+    store.saveEncodings(DATASET, 1, out -> out.write(derived(100_000)));
+    store.saveEncodings(DATASET, 2, out -> out.write(derived(100_000)));
+    Path kept = directory.resolve(DATASET).resolve("v0000000002.encodings.enc");
+    byte[] original = Files.readAllBytes(kept);
+
+    byte[] altered = original.clone();
+    altered[altered.length / 2] ^= 0x10;
+    Files.write(kept, altered);
+    assertEquals(ConnectorErrorCode.INTEGRITY_FAILURE, encodingsFailure(2));
+
+    Files.write(kept, Arrays.copyOf(original, original.length - 100));
+    assertEquals(ConnectorErrorCode.INTEGRITY_FAILURE, encodingsFailure(2));
+
+    Files.copy(
+        directory.resolve(DATASET).resolve("v0000000001.encodings.enc"),
+        kept,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertEquals(ConnectorErrorCode.INTEGRITY_FAILURE, encodingsFailure(2));
+
+    // Nor does the version's data file pass for its encodings.
+    Files.copy(
+        directory.resolve(DATASET).resolve("v0000000002.arrows.enc"),
+        kept,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertEquals(ConnectorErrorCode.INTEGRITY_FAILURE, encodingsFailure(2));
+  }
+
+  @Test
+  void encodings_goWithTheirVersionAndAreNeverKeptForARemovedOne() throws IOException {
+    upload(csv(1, 10)); // v1 holds unit 5
+    upload(csv(20, 10)); // v2 does not
+    store.saveEncodings(DATASET, 1, out -> out.write(derived(10)));
+    store.saveEncodings(DATASET, 2, out -> out.write(derived(10)));
+
+    store.erase(DATASET, "customer_id", "5", memory.allocator());
+
+    assertEquals(
+        List.of(
+            "v0000000002.arrows.enc",
+            "v0000000002.encodings.enc",
+            "v0000000002.key",
+            "v0000000003.arrows.enc",
+            "v0000000003.key"),
+        files());
+    assertFalse(store.saveEncodings(DATASET, 1, out -> out.write(derived(10))));
+    store.removeVersion(DATASET, 2);
+    assertEquals(List.of("v0000000003.arrows.enc", "v0000000003.key"), files());
+  }
+
+  @Test
+  void encodingsWriterFailing_leavesTheKeptOneAndNothingAside() throws IOException {
+    upload(csv(1, 5));
+    store.saveEncodings(DATASET, 1, out -> out.write(new byte[] {1, 2, 3}));
+    ConnectorException e =
+        assertThrows(
+            ConnectorException.class,
+            () ->
+                store.saveEncodings(
+                    DATASET,
+                    1,
+                    out -> {
+                      out.write(derived(200_000));
+                      throw new IOException("the engine failed");
+                    }));
+    assertEquals(ConnectorErrorCode.STORAGE_FAILURE, e.code());
+    assertArrayEquals(new byte[] {1, 2, 3}, readEncodings(1));
+    assertEquals(
+        List.of("v0000000001.arrows.enc", "v0000000001.encodings.enc", "v0000000001.key"), files());
   }
 
   @Test
@@ -487,6 +583,26 @@ class DatasetStoreTest {
               IngestProgress.NONE);
       return writer.commit();
     }
+  }
+
+  private byte[] readEncodings(long version) throws IOException {
+    try (InputStream in = store.openEncodings(DATASET, version).orElseThrow()) {
+      return in.readAllBytes();
+    }
+  }
+
+  private ConnectorErrorCode encodingsFailure(long version) {
+    return assertThrows(ConnectorException.class, () -> readEncodings(version)).code();
+  }
+
+  /** Bytes standing in for an engine's encodings, spanning several encrypted chunks. */
+  private static byte[] derived(int length) {
+    byte[] bytes = new byte[length];
+    byte[] text = "derived-value;".getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < length; i++) {
+      bytes[i] = text[i % text.length];
+    }
+    return bytes;
   }
 
   private static String csv(long firstId, int rows) {

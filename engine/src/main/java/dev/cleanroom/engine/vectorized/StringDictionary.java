@@ -101,6 +101,16 @@ final class StringDictionary {
     return starts.length - 1;
   }
 
+  /** The values' UTF-8 bytes back to back (not copied: never modify). */
+  byte[] valueBytes() {
+    return bytes;
+  }
+
+  /** {@code size() + 1} offsets into {@link #valueBytes()} (not copied: never modify). */
+  int[] valueStarts() {
+    return starts;
+  }
+
   /** The value of {@code code} as a string (decoded on each call). */
   String value(int code) {
     if (givenValues != null) {

@@ -43,6 +43,34 @@ final class TableEncodings {
     }
   }
 
+  /** The string columns of {@code table} encoded so far, by name. */
+  Map<String, DictionaryColumn> encodedColumns(ArrowTableData table) {
+    Map<String, DictionaryColumn> columns;
+    synchronized (stringColumns) {
+      columns = stringColumns.get(table);
+    }
+    if (columns == null) {
+      return Map.of();
+    }
+    synchronized (columns) {
+      return Map.copyOf(columns);
+    }
+  }
+
+  /**
+   * Keeps {@code column} as the encoding of {@code name} in {@code table} (read back from where an
+   * earlier load stored it), unless one is kept already.
+   */
+  void restore(ArrowTableData table, String name, DictionaryColumn column) {
+    Map<String, DictionaryColumn> columns;
+    synchronized (stringColumns) {
+      columns = stringColumns.computeIfAbsent(table, t -> new HashMap<>());
+    }
+    synchronized (columns) {
+      columns.putIfAbsent(name, column);
+    }
+  }
+
   /** Encodes the string columns of {@code table} named in {@code columnNames} now. */
   void encode(ArrowTableData table, Set<String> columnNames) {
     table.schema().getFields().parallelStream()

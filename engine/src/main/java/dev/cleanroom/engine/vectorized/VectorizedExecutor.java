@@ -13,6 +13,9 @@ import dev.cleanroom.engine.TableData;
 import dev.cleanroom.spi.ContributionHash;
 import dev.cleanroom.spi.KeyedHashFunction;
 import dev.cleanroom.spi.TableName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -97,6 +100,26 @@ public final class VectorizedExecutor implements Engine {
   @Override
   public void prepare(ArrowTableData table, Set<String> columnNames) {
     encodings.encode(requireNonNull(table, "table is null"), Set.copyOf(columnNames));
+  }
+
+  @Override
+  public Set<String> save(ArrowTableData table, OutputStream out) throws IOException {
+    Map<String, DictionaryColumn> columns =
+        encodings.encodedColumns(requireNonNull(table, "table is null"));
+    if (columns.isEmpty()) {
+      return Set.of();
+    }
+    StoredEncodings.write(columns, requireNonNull(out, "out is null"));
+    return columns.keySet();
+  }
+
+  @Override
+  public Set<String> restore(ArrowTableData table, InputStream in) throws IOException {
+    requireNonNull(table, "table is null");
+    Map<String, DictionaryColumn> columns =
+        StoredEncodings.read(table, requireNonNull(in, "in is null"));
+    columns.forEach((name, column) -> encodings.restore(table, name, column));
+    return Set.copyOf(columns.keySet());
   }
 
   /**
