@@ -4,7 +4,8 @@
 # at the given scale as CSV over HTTP, waits for the warm-up (the server's log says when the version
 # is loaded and its join prepared), and asks a join query with a
 # different filter each time (so none is answered from the cache); then uploads both again, twice,
-# asking four queries after each. Prints each upload's and each query's HTTP status and seconds.
+# asking four queries after each; then restarts the server and asks five queries as soon as it is
+# ready. Prints each upload's and each query's HTTP status and seconds.
 #
 # Usage (from the repository's root, after ./mvnw -q -DskipTests package and the benchmarks'
 # classpath in /tmp/bench.cp, see docs/PERFORMANCE.md):
@@ -20,17 +21,21 @@ WORK=$(mktemp -d /tmp/first-query-XXXXXX)
 java -cp "$ROOT/benchmarks/target/classes:$(cat /tmp/bench.cp)" \
   dev.cleanroom.benchmarks.DemoCsvFiles "$CUSTOMERS" "$IMPRESSIONS" "$WORK/csv"
 cd "$WORK"
-java -Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages \
-  -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=45 \
-  --add-opens=java.base/java.nio=ALL-UNNAMED -Dquarkus.profile=demo -Dquarkus.http.port="$PORT" \
-  -Dcleanroom.query.max-memory-bytes=6442450944 -Dcleanroom.query.loaded-cache-bytes=4294967296 \
-  ${EXTRA_JVM_FLAGS:-} -jar "$APP/quarkus-run.jar" > server.log 2>&1 &
-SERVER=$!
+# Starts the server on the data directory of the run, logging to server.log, and waits until ready.
+start() {
+  java -Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages \
+    -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=45 \
+    --add-opens=java.base/java.nio=ALL-UNNAMED -Dquarkus.profile=demo -Dquarkus.http.port="$PORT" \
+    -Dcleanroom.query.max-memory-bytes=6442450944 -Dcleanroom.query.loaded-cache-bytes=4294967296 \
+    ${EXTRA_JVM_FLAGS:-} -jar "$APP/quarkus-run.jar" > server.log 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 180); do
+    curl -sf http://127.0.0.1:9000/q/health/ready > /dev/null 2>&1 && break
+    sleep 1
+  done
+}
+start
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; rm -rf "$WORK/csv" "$WORK/data"; echo "server log: $WORK/server.log"' EXIT
-for _ in $(seq 1 180); do
-  curl -sf http://127.0.0.1:9000/q/health/ready > /dev/null 2>&1 && break
-  sleep 1
-done
 sleep 5
 ROOM=http://localhost:$PORT/api/v1/collaborations/demo
 timed() { curl -s -o "$WORK/answer.json" -w "%{http_code} %{time_total} s" "$@"; }
@@ -81,4 +86,14 @@ for round in 2 3; do
   upload
   ask "y${round}1" "y${round}2" "y${round}3" "y${round}4"
 done
+grep -o 'event=dataset_[a-z_]* .*' server.log || true
+# A restart (SIGTERM, as an operator stops it): the first query is asked as soon as the server is
+# ready, while the start's warm-up loads the current versions (their kept string encodings read
+# back), then four more.
+kill $SERVER
+wait $SERVER 2>/dev/null || true
+mv server.log server-before-restart.log
+echo "-- after a restart"
+start
+ask z1 z2 z3 z4 z5
 grep -o 'event=dataset_[a-z_]* .*' server.log || true

@@ -301,6 +301,24 @@ public class DatasetCatalog implements OwnedTables {
         });
   }
 
+  /** Every dataset of every collaboration. */
+  public List<Dataset> listAll() {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  SELECT + " order by d.collaboration_id, m.name, d.name")) {
+            List<Dataset> datasets = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+              while (row.next()) {
+                datasets.add(toDataset(row));
+              }
+            }
+            return datasets;
+          }
+        });
+  }
+
   /** The dataset, or 404. */
   public Dataset require(long collaborationId, String name) {
     return jdbc.inTransaction(connection -> find(connection, collaborationId, name))

@@ -9,7 +9,9 @@ import dev.cleanroom.server.dataset.DatasetVersionRecorded;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -22,13 +24,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Loads a dataset version as soon as it is recorded (an upload or an erasure), decrypting it and
- * encoding its strings once, in the background, so that the first query after an upload finds it
- * loaded as every later one does. A query that arrives while the load runs waits for that load
- * rather than starting its own. Versions are warmed one at a time, in the order recorded; a version
- * superseded before its turn is skipped. Nothing is warmed when the loaded versions are not kept
- * ({@code cleanroom.query.loaded-cache-bytes=0}), when no policy is in force (no query can read it)
- * or when {@code cleanroom.query.warm-on-upload=false}.
+ * Loads a dataset version as soon as it is recorded (an upload or an erasure), and every current
+ * version when the server starts, decrypting it and encoding its strings (or reading back the
+ * encodings its first load kept in the store), in the background, so that the first query after an
+ * upload or a restart finds it loaded as every later one does. A query that arrives while the load
+ * runs waits for that load rather than starting its own. Versions are warmed one at a time, in the
+ * order recorded; a version superseded before its turn is skipped. Nothing is warmed when the
+ * loaded versions are not kept ({@code cleanroom.query.loaded-cache-bytes=0}), when no policy is in
+ * force (no query can read it) or when {@code cleanroom.query.warm-on-upload=false}.
  *
  * <p>Once loaded, the version is prepared for the joins its policy allows with tables whose current
  * version is kept loaded too and whose policy allows the same join (the engine's translations
@@ -44,6 +47,9 @@ import org.jboss.logging.Logger;
 public class VersionWarmUp {
   private static final Logger LOG = Logger.getLogger(VersionWarmUp.class);
 
+  /** Interceptor.Priority.LIBRARY_AFTER: observers without a priority (the demo's) run before. */
+  private static final int AFTER_APPLICATION_OBSERVERS = 4000;
+
   private final LoadedVersions versions;
   private final QueryEngines engines;
   private final DatasetCatalog datasets;
@@ -58,6 +64,7 @@ public class VersionWarmUp {
             thread.setDaemon(true);
             return thread;
           });
+  private volatile boolean startWarmedUp;
   // Guarded by this: the newest version recorded per dataset.
   private final Map<String, Long> newest = new HashMap<>();
 
@@ -85,6 +92,58 @@ public class VersionWarmUp {
                 "Allowed joins between two loaded versions prepared before any query asks (string"
                     + " keys: the engine's translations between their dictionaries)")
             .register(metrics);
+  }
+
+  /**
+   * After the server starts, every dataset's current version under a policy in force is warmed as
+   * after its upload, in the background: loaded (its string encodings read back from the store,
+   * where its first load kept them) and prepared for its joins, so the first queries after a
+   * restart do not load what the queries before it had loaded.
+   */
+  void onStart(@Observes @Priority(AFTER_APPLICATION_OBSERVERS) StartupEvent event) {
+    if (!enabled) {
+      startWarmedUp = true;
+      return;
+    }
+    worker.execute(
+        () -> {
+          try {
+            for (Dataset dataset : datasets.listAll()) {
+              if (dataset.currentVersion() == null || recordedSince(dataset)) {
+                continue;
+              }
+              onVersionRecorded(
+                  new DatasetVersionRecorded(
+                      dataset.storageId(),
+                      dataset.collaborationId(),
+                      dataset.currentVersion(),
+                      policies.inForceNow(dataset)));
+            }
+          } catch (RuntimeException e) {
+            // Queries load what they read; nothing of the data is logged.
+            LOG.warnf("event=startup_warm_up_failed error=%s", e.getClass().getSimpleName());
+          }
+          // After the warm-ups queued above (one worker: they run in order).
+          worker.execute(
+              () -> {
+                startWarmedUp = true;
+                LOG.info("event=startup_warm_up_done");
+              });
+        });
+  }
+
+  /**
+   * Whether the versions current at the start have been warmed (or the warm-up is off): the
+   * server's readiness waits for it, so that the first queries a load balancer sends do not wait
+   * for loads.
+   */
+  boolean startWarmedUp() {
+    return startWarmedUp;
+  }
+
+  /** Whether a version of {@code dataset} was recorded since the start (the demo's uploads). */
+  private synchronized boolean recordedSince(Dataset dataset) {
+    return newest.containsKey(dataset.storageId());
   }
 
   void onVersionRecorded(@Observes DatasetVersionRecorded recorded) {
