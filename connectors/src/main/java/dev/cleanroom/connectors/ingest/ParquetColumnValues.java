@@ -5,6 +5,8 @@ import static org.apache.parquet.column.ValuesType.REPETITION_LEVEL;
 import static org.apache.parquet.column.ValuesType.VALUES;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.apache.parquet.bytes.ByteBufferInputStream;
 import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -20,6 +22,9 @@ import org.apache.parquet.column.values.ValuesReader;
 import org.apache.parquet.column.values.dictionary.DictionaryValuesReader;
 import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
  * The values of one flat column chunk, read page by page straight from Parquet's level and value
@@ -35,7 +40,9 @@ final class ParquetColumnValues {
   private final int maxDefinition;
   private final Dictionary dictionary;
   private byte[][] dictionaryEntries;
+  private final boolean readInPlace;
   private ValuesReader values;
+  private ByteBuffer plain;
   private ValuesReader definitionsV1;
   private RunLengthBitPackingHybridDecoder definitionsV2;
   private long remainingInPage;
@@ -44,6 +51,15 @@ final class ParquetColumnValues {
     this.pages = pages;
     this.column = column;
     this.maxDefinition = column.getMaxDefinitionLevel();
+    PrimitiveType type = column.getPrimitiveType();
+    PrimitiveTypeName name = type.getPrimitiveTypeName();
+    this.readInPlace =
+        name == PrimitiveTypeName.INT32
+            || name == PrimitiveTypeName.INT64
+            || name == PrimitiveTypeName.DOUBLE
+            || (name == PrimitiveTypeName.BINARY
+                && type.getLogicalTypeAnnotation()
+                    instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation);
     DictionaryPage dictionaryPage = pages.readDictionaryPage();
     this.dictionary =
         dictionaryPage == null
@@ -85,6 +101,17 @@ final class ParquetColumnValues {
     return values;
   }
 
+  /**
+   * The current page's values when they are plain-encoded and of a type read in place (strings:
+   * each a little-endian length and its UTF-8 bytes; INT32, INT64 and DOUBLE: little-endian, of
+   * their width), read from the buffer's position; or null: then they are read from {@link
+   * #values()}. Parquet's own readers take a stream call per number and two buffer views per
+   * string.
+   */
+  ByteBuffer plain() {
+    return plain;
+  }
+
   /** The current page's values as dictionary ids, or null when the page is not so encoded. */
   DictionaryValuesReader dictionaryIds() {
     return values instanceof DictionaryValuesReader ids ? ids : null;
@@ -121,6 +148,13 @@ final class ParquetColumnValues {
   private void startValues(Encoding encoding, ByteBufferInputStream in, int count)
       throws IOException {
     ValuesReader previous = values;
+    plain = null;
+    if (readInPlace && encoding == Encoding.PLAIN) {
+      plain = in.slice(in.available()).order(ByteOrder.LITTLE_ENDIAN);
+      values = null;
+      remainingInPage = count;
+      return;
+    }
     if (encoding.usesDictionary()) {
       if (dictionary == null) {
         throw new ParquetDecodingException("a dictionary-encoded page without a dictionary");

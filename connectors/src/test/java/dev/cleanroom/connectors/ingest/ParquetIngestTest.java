@@ -151,6 +151,62 @@ class ParquetIngestTest {
     }
   }
 
+  /**
+   * A file read from memory (up to the bound) and one spooled to disk (over it, by a byte) give the
+   * same rows; a truncated file is corrupt either way.
+   */
+  @Test
+  void inMemoryAndSpooled_yieldTheSameRowsAndTheSameRefusals() throws IOException {
+    Path file =
+        write(
+            CUSTOMERS,
+            3_000,
+            (group, i) ->
+                group
+                    .append("customer_id", (long) i)
+                    .append("email_hash", FP)
+                    .append("zip", "zip-" + i % 13)
+                    .append("age", 20 + i % 50)
+                    .append("lifetime_spend", i * 0.5)
+                    .append("balance", 100L * i)
+                    .append("opted_out", i % 2 == 0)
+                    .append("birthday", 19000 + i)
+                    .append("joined", 1_700_000_000_000L + i),
+            builder -> builder.withRowGroupSize(16 * 1024L).withPageSize(2 * 1024));
+    long size = Files.size(file);
+    RowCollector inMemory = readWithin(file, size);
+    RowCollector spooled = readWithin(file, size - 1);
+    assertEquals(3_000, inMemory.rows.size());
+    assertEquals(inMemory.rows, spooled.rows);
+    assertEquals(Arrays.asList(2_999L, FP, "zip-9"), inMemory.rows.get(2_999).subList(0, 3));
+
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(bytes, bytes.length - 100));
+    for (long bound : new long[] {size, 0}) {
+      ConnectorException e = assertThrows(ConnectorException.class, () -> readWithin(file, bound));
+      assertEquals(ConnectorErrorCode.CORRUPT_FILE, e.code());
+    }
+  }
+
+  private RowCollector readWithin(Path file, long inMemoryBytes) throws IOException {
+    DatasetSchema schema = TestDatasets.customers();
+    RowCollector rows = new RowCollector();
+    try (InputStream in = Files.newInputStream(file);
+        BatchValidator validator =
+            new BatchValidator(schema, TestDatasets.customerRules(), true, 1 << 16)) {
+      ParquetIngest.read(
+          new LimitedInputStream(in, Long.MAX_VALUE),
+          schema,
+          validator,
+          memory.allocator(),
+          500,
+          rows,
+          IngestProgress.NONE,
+          inMemoryBytes);
+    }
+    return rows;
+  }
+
   @Test
   void nestedColumn_isRefused() throws IOException {
     MessageType nested =
