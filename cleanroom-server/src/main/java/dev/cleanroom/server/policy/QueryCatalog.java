@@ -5,11 +5,13 @@ import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.rewrite.ContributionKey;
 import dev.cleanroom.server.dataset.Dataset;
 import dev.cleanroom.server.dataset.DatasetCatalog;
+import dev.cleanroom.server.dataset.DeclaredColumn;
 import dev.cleanroom.spi.TableName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.schema.SchemaPlus;
@@ -64,16 +66,32 @@ public class QueryCatalog {
   }
 
   private AnalysisContext context(String analyst, Map<TableName, VisibleTable> tables) {
+    Map<TableName, List<DeclaredColumn>> columns = new HashMap<>();
+    Map<TableName, DatasetPolicy> visiblePolicies = new HashMap<>();
+    tables.forEach(
+        (name, table) -> {
+          columns.put(name, table.dataset().columns());
+          visiblePolicies.put(name, table.policy());
+        });
+    return contextOf(analyst, columns, visiblePolicies);
+  }
+
+  /**
+   * The analysis context of {@code analyst} over tables given by their declared columns and their
+   * policies, with no dataset behind them (the engine's warm-up at the start runs on such tables).
+   */
+  public AnalysisContext contextOf(
+      String analyst,
+      Map<TableName, List<DeclaredColumn>> columns,
+      Map<TableName, DatasetPolicy> policies) {
     SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
     Map<String, SchemaPlus> members = new HashMap<>();
-    Map<TableName, DatasetPolicy> visiblePolicies = new HashMap<>();
-    for (Map.Entry<TableName, VisibleTable> entry : tables.entrySet()) {
+    for (Map.Entry<TableName, List<DeclaredColumn>> entry : columns.entrySet()) {
       TableName name = entry.getKey();
       SchemaPlus member =
           members.computeIfAbsent(name.member(), m -> root.add(m, new AbstractSchema()));
-      member.add(name.dataset(), new DeclaredTable(entry.getValue().dataset().columns()));
-      visiblePolicies.put(name, entry.getValue().policy());
+      member.add(name.dataset(), new DeclaredTable(entry.getValue()));
     }
-    return new AnalysisContext(root, visiblePolicies, analyst, contributionKey);
+    return new AnalysisContext(root, Map.copyOf(policies), analyst, contributionKey);
   }
 }

@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +55,7 @@ public class VersionWarmUp {
   private final QueryEngines engines;
   private final DatasetCatalog datasets;
   private final ApprovedPolicies policies;
+  private final EngineWarmUp engineWarmUp;
   private final boolean enabled;
   private final Timer warmed;
   private final Counter joinsPrepared;
@@ -74,6 +76,7 @@ public class VersionWarmUp {
       QueryEngines engines,
       DatasetCatalog datasets,
       ApprovedPolicies policies,
+      EngineWarmUp engineWarmUp,
       @ConfigProperty(name = "cleanroom.query.warm-on-upload") boolean warmOnUpload,
       @ConfigProperty(name = "cleanroom.query.loaded-cache-bytes") long loadedCacheBytes,
       MeterRegistry metrics) {
@@ -81,6 +84,7 @@ public class VersionWarmUp {
     this.engines = engines;
     this.datasets = datasets;
     this.policies = policies;
+    this.engineWarmUp = engineWarmUp;
     this.enabled = warmOnUpload && loadedCacheBytes > 0;
     this.warmed =
         Timer.builder("cleanroom.loaded.versions.warm-up")
@@ -101,14 +105,14 @@ public class VersionWarmUp {
    * restart do not load what the queries before it had loaded.
    */
   void onStart(@Observes @Priority(AFTER_APPLICATION_OBSERVERS) StartupEvent event) {
-    if (!enabled) {
+    if (!enabled && !engineWarmUp.enabled()) {
       startWarmedUp = true;
       return;
     }
     worker.execute(
         () -> {
           try {
-            for (Dataset dataset : datasets.listAll()) {
+            for (Dataset dataset : enabled ? datasets.listAll() : List.<Dataset>of()) {
               if (dataset.currentVersion() == null || recordedSince(dataset)) {
                 continue;
               }
@@ -126,6 +130,7 @@ public class VersionWarmUp {
           // After the warm-ups queued above (one worker: they run in order).
           worker.execute(
               () -> {
+                engineWarmUp.run();
                 startWarmedUp = true;
                 LOG.info("event=startup_warm_up_done");
               });

@@ -38,7 +38,8 @@ class VersionWarmUpApiTest {
   public static class WarmOnUpload implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("cleanroom.query.warm-on-upload", "true");
+      return Map.of(
+          "cleanroom.query.warm-on-upload", "true", "cleanroom.query.warm-up-engine", "true");
     }
   }
 
@@ -48,6 +49,19 @@ class VersionWarmUpApiTest {
   @Inject DatasetCatalog datasets;
   @Inject MeterRegistry metrics;
   @Inject DatasetStore store;
+  @Inject EngineWarmUp engineWarmUp;
+
+  /**
+   * The engine's warm-up at the start asks every question over its synthetic tables, each accepted
+   * and answered (one refused would end it early), and spends nothing of any collaboration's.
+   */
+  @Test
+  void engineWarmUp_answersEveryQuestionOfItsSyntheticTables() {
+    assertTrue(warmUp.awaitIdle() && warmUp.awaitIdle());
+    double committed = epsilonCommitted();
+    assertEquals(8 * EngineWarmUp.QUESTIONS.size(), engineWarmUp.run());
+    assertEquals(committed, epsilonCommitted(), "no budget moved");
+  }
 
   @Test
   void upload_isLoadedBeforeTheFirstQueryAndOnlyUnderAPolicy() throws Exception {
@@ -146,6 +160,13 @@ class VersionWarmUpApiTest {
     }
     kept.get().close();
     return true;
+  }
+
+  /** Epsilon committed by every query of the process so far, over all collaborations. */
+  private double epsilonCommitted() {
+    return metrics.find("cleanroom.epsilon.spent").counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count)
+        .sum();
   }
 
   private double joinsPrepared() {
