@@ -59,7 +59,7 @@ class VersionWarmUpApiTest {
   void engineWarmUp_answersEveryQuestionOfItsSyntheticTables() {
     assertTrue(warmUp.awaitIdle() && warmUp.awaitIdle());
     double committed = epsilonCommitted();
-    assertEquals(8 * EngineWarmUp.QUESTIONS.size(), engineWarmUp.run());
+    assertEquals(EngineWarmUp.ROUNDS * EngineWarmUp.QUESTIONS.size(), engineWarmUp.run());
     assertEquals(committed, epsilonCommitted(), "no budget moved");
   }
 
