@@ -3,6 +3,7 @@ package dev.cleanroom.benchmarks;
 import dev.cleanroom.examples.demo.DemoCsv;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,6 +16,21 @@ import java.nio.file.Path;
  */
 public final class DemoCsvFiles {
   private DemoCsvFiles() {}
+
+  /** The demo's customers and impressions as CSV text. */
+  record Texts(String customers, String impressions) {}
+
+  /** The demo's first {@code customerCount} customers and {@code impressionCount} impressions. */
+  static Texts texts(int customerCount, int impressionCount) throws IOException {
+    DemoDataGenerator generator =
+        new DemoDataGenerator(DemoDataGenerator.DEFAULT_SEED, Fingerprints::inServerForm);
+    DemoDataGenerator.Customers customers = generator.customers(customerCount);
+    StringWriter customerCsv = new StringWriter();
+    DemoCsv.writeCustomers(customers, customerCsv);
+    StringWriter impressionCsv = new StringWriter();
+    DemoCsv.writeImpressions(generator.impressions(customers, impressionCount), impressionCsv);
+    return new Texts(customerCsv.toString(), impressionCsv.toString());
+  }
 
   public static void main(String[] args) throws IOException {
     if (args.length != 3) {

@@ -9,13 +9,10 @@ import dev.cleanroom.connectors.ingest.IngestProgress;
 import dev.cleanroom.connectors.ingest.UploadFormat;
 import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.connectors.storage.MasterKeyRing;
-import dev.cleanroom.examples.demo.DemoCsv;
-import dev.cleanroom.examples.demo.DemoDataGenerator;
 import dev.cleanroom.querypolicy.policy.UploadChecks;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
@@ -63,15 +60,9 @@ public final class UploadBenchmark {
     int impressionCount = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
     int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 7;
     int warmUps = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-    DemoDataGenerator generator =
-        new DemoDataGenerator(DemoDataGenerator.DEFAULT_SEED, Fingerprints::inServerForm);
-    DemoDataGenerator.Customers customers = generator.customers(customerCount);
-    StringWriter customerCsv = new StringWriter();
-    DemoCsv.writeCustomers(customers, customerCsv);
-    StringWriter impressionCsv = new StringWriter();
-    DemoCsv.writeImpressions(generator.impressions(customers, impressionCount), impressionCsv);
-    byte[] customerBytes = customerCsv.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] impressionBytes = impressionCsv.toString().getBytes(StandardCharsets.UTF_8);
+    DemoCsvFiles.Texts csv = DemoCsvFiles.texts(customerCount, impressionCount);
+    byte[] customerBytes = csv.customers().getBytes(StandardCharsets.UTF_8);
+    byte[] impressionBytes = csv.impressions().getBytes(StandardCharsets.UTF_8);
 
     Path directory = Files.createTempDirectory("upload-benchmark-");
     System.out.printf(

@@ -10,12 +10,9 @@ import dev.cleanroom.connectors.storage.DatasetStore;
 import dev.cleanroom.connectors.storage.MasterKeyRing;
 import dev.cleanroom.engine.ArrowTableData;
 import dev.cleanroom.engine.vectorized.VectorizedExecutor;
-import dev.cleanroom.examples.demo.DemoCsv;
-import dev.cleanroom.examples.demo.DemoDataGenerator;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,13 +46,7 @@ public final class VersionLoadBenchmark {
     int impressionCount = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
     int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int warmUps = args.length > 3 ? Integer.parseInt(args[3]) : 2;
-    DemoDataGenerator generator =
-        new DemoDataGenerator(DemoDataGenerator.DEFAULT_SEED, Fingerprints::inServerForm);
-    DemoDataGenerator.Customers customers = generator.customers(customerCount);
-    StringWriter customerCsv = new StringWriter();
-    DemoCsv.writeCustomers(customers, customerCsv);
-    StringWriter impressionCsv = new StringWriter();
-    DemoCsv.writeImpressions(generator.impressions(customers, impressionCount), impressionCsv);
+    DemoCsvFiles.Texts csv = DemoCsvFiles.texts(customerCount, impressionCount);
 
     Path directory = Files.createTempDirectory("version-load-benchmark-");
     SecureRandom random = new SecureRandom();
@@ -64,8 +55,8 @@ public final class VersionLoadBenchmark {
     try (BufferAllocator allocator = new RootAllocator()) {
       List<Table> tables =
           List.of(
-              new Table("customers", DemoArrowLoader.CUSTOMERS, customerCsv.toString()),
-              new Table("impressions", DemoArrowLoader.IMPRESSIONS, impressionCsv.toString()));
+              new Table("customers", DemoArrowLoader.CUSTOMERS, csv.customers()),
+              new Table("impressions", DemoArrowLoader.IMPRESSIONS, csv.impressions()));
       for (Table table : tables) {
         store.upload(
             table.dataset(),

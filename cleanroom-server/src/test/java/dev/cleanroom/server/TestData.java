@@ -4,7 +4,7 @@ import dev.cleanroom.connectors.crypto.Fingerprinter;
 import dev.cleanroom.connectors.crypto.SharedSecret;
 import dev.cleanroom.examples.demo.DemoCsv;
 import dev.cleanroom.examples.demo.DemoDataGenerator;
-import dev.cleanroom.server.demo.DemoArrow;
+import dev.cleanroom.server.demodata.DemoArrow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,8 +2,6 @@ package dev.cleanroom.server.demo;
 
 import dev.cleanroom.connectors.crypto.Fingerprinter;
 import dev.cleanroom.connectors.crypto.SharedSecret;
-import dev.cleanroom.connectors.dataset.DatasetSchema;
-import dev.cleanroom.examples.demo.DemoDataGenerator;
 import dev.cleanroom.server.auth.Caller;
 import dev.cleanroom.server.auth.Role;
 import dev.cleanroom.server.collaboration.CollaborationRequests.CreateCollaboration;
@@ -13,7 +11,8 @@ import dev.cleanroom.server.dataset.DataUploads;
 import dev.cleanroom.server.dataset.Dataset;
 import dev.cleanroom.server.dataset.DatasetCatalog;
 import dev.cleanroom.server.dataset.DatasetDeclaration;
-import dev.cleanroom.server.dataset.DeclaredColumn;
+import dev.cleanroom.server.demodata.DemoArrow;
+import dev.cleanroom.server.demodata.DemoTables;
 import dev.cleanroom.server.policy.Policies;
 import dev.cleanroom.server.policy.PolicyVersion;
 import dev.cleanroom.server.template.TemplateParameter;
@@ -28,7 +27,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -128,39 +126,36 @@ public class DemoLoader {
 
     Dataset customerTable =
         catalog.declare(
-            retailer, new DatasetDeclaration("customers", columns(DemoArrow.CUSTOMERS)));
+            retailer, new DatasetDeclaration("customers", DemoTables.columns(DemoArrow.CUSTOMERS)));
     Dataset impressionTable =
         catalog.declare(
-            advertiser, new DatasetDeclaration("impressions", columns(DemoArrow.IMPRESSIONS)));
+            advertiser,
+            new DatasetDeclaration("impressions", DemoTables.columns(DemoArrow.IMPRESSIONS)));
     Dataset purchaseTable =
         catalog.declare(
-            retailer, new DatasetDeclaration("purchases", columns(DemoArrow.PURCHASES)));
-    approve(customerTable, privacy, "demo/policies/retailer.customers.json");
-    approve(impressionTable, privacy, "demo/policies/advertiser.impressions.json");
-    approve(purchaseTable, privacy, "demo/policies/retailer.purchases.json");
+            retailer, new DatasetDeclaration("purchases", DemoTables.columns(DemoArrow.PURCHASES)));
+    approve(customerTable, privacy, "retailer.customers");
+    approve(impressionTable, privacy, "advertiser.impressions");
+    approve(purchaseTable, privacy, "retailer.purchases");
 
-    Fingerprinter fingerprinter =
-        Fingerprinter.create(SharedSecret.fromText(DEMO_SHARED_SECRET), COLLABORATION, "email");
-    DemoDataGenerator generator =
-        new DemoDataGenerator(
-            DemoDataGenerator.DEFAULT_SEED,
-            email -> fingerprinter.fingerprint(email).orElseThrow());
-    DemoDataGenerator.Customers customerRows = generator.customers(customers);
-    DemoDataGenerator.Impressions impressionRows = generator.impressions(customerRows, impressions);
-    DemoDataGenerator.Purchases purchaseRows =
-        generator.purchases(customerRows, impressionRows, purchases);
+    DemoTables tables =
+        DemoTables.generate(
+            Fingerprinter.create(SharedSecret.fromText(DEMO_SHARED_SECRET), COLLABORATION, "email"),
+            customers,
+            impressions,
+            purchases);
     upload(
         retailer,
         catalog.require(collaborationId, "customers"),
-        out -> DemoArrow.writeCustomers(customerRows, out, root));
+        out -> DemoArrow.writeCustomers(tables.customers(), out, root));
     upload(
         advertiser,
         catalog.require(collaborationId, "impressions"),
-        out -> DemoArrow.writeImpressions(impressionRows, out, root));
+        out -> DemoArrow.writeImpressions(tables.impressions(), out, root));
     upload(
         retailer,
         catalog.require(collaborationId, "purchases"),
-        out -> DemoArrow.writePurchases(purchaseRows, out, root));
+        out -> DemoArrow.writePurchases(tables.purchases(), out, root));
     // One template, proposed by the advertiser and approved by the privacy officer.
     templates.propose(
         member(members, collaborationId, "advertiser", Role.ANALYST),
@@ -182,8 +177,8 @@ public class DemoLoader {
         customers, impressions, purchases, (System.nanoTime() - started) / 1_000_000);
   }
 
-  private void approve(Dataset dataset, Caller privacy, String resource) {
-    PolicyVersion draft = policies.propose(dataset, privacy, read(resource));
+  private void approve(Dataset dataset, Caller privacy, String table) {
+    PolicyVersion draft = policies.propose(dataset, privacy, DemoTables.policyJson(table));
     policies.approve(dataset, draft.version(), privacy, true);
   }
 
@@ -223,23 +218,5 @@ public class DemoLoader {
   private static Caller member(
       Map<String, Long> members, long collaborationId, String name, Role role) {
     return Caller.member(members.get(name), name, collaborationId, COLLABORATION, Set.of(role));
-  }
-
-  private static List<DeclaredColumn> columns(DatasetSchema schema) {
-    return schema.columns().stream()
-        .map(column -> new DeclaredColumn(column.name(), column.type().toString()))
-        .toList();
-  }
-
-  private static String read(String resource) {
-    try (InputStream in =
-        Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("demo resource missing: " + resource);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -6,17 +6,18 @@ import dev.cleanroom.connectors.dataset.DatasetSchema;
 import dev.cleanroom.engine.ArrowTableData;
 import dev.cleanroom.engine.Engine;
 import dev.cleanroom.engine.ExecutionLimits;
-import dev.cleanroom.examples.demo.DemoDataGenerator;
 import dev.cleanroom.querypolicy.analysis.AnalysisContext;
 import dev.cleanroom.querypolicy.analysis.AnalysisResult;
 import dev.cleanroom.querypolicy.analysis.QueryAnalyzer;
 import dev.cleanroom.querypolicy.noise.NoiseSource;
+import dev.cleanroom.querypolicy.noise.SecureNoiseSource;
 import dev.cleanroom.querypolicy.policy.DatasetPolicy;
 import dev.cleanroom.querypolicy.policy.PolicyJson;
 import dev.cleanroom.querypolicy.release.Releaser;
 import dev.cleanroom.querypolicy.rewrite.PrivateQuery;
 import dev.cleanroom.server.dataset.DeclaredColumn;
-import dev.cleanroom.server.demo.DemoArrow;
+import dev.cleanroom.server.demodata.DemoArrow;
+import dev.cleanroom.server.demodata.DemoTables;
 import dev.cleanroom.server.policy.QueryCatalog;
 import dev.cleanroom.server.scaleout.EngineMode;
 import dev.cleanroom.spi.TableName;
@@ -25,10 +26,8 @@ import jakarta.inject.Singleton;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -89,7 +88,8 @@ public class EngineWarmUp {
   private final QueryAnalyzer analyzer;
   private final QueryCatalog catalog;
   private final QueryEngines engines;
-  private final NoiseSource noise;
+  // Its own: the server's noise source is not drawn from (tests replay it).
+  private final NoiseSource noise = SecureNoiseSource.create();
   private final BufferAllocator allocator;
   private final boolean enabled;
   private final int parallelism;
@@ -99,14 +99,12 @@ public class EngineWarmUp {
       QueryAnalyzer analyzer,
       QueryCatalog catalog,
       QueryEngines engines,
-      NoiseSource noise,
       BufferAllocator allocator,
       @ConfigProperty(name = "cleanroom.query.warm-up-engine") boolean enabled,
       @ConfigProperty(name = "cleanroom.query.parallelism") int parallelism) {
     this.analyzer = analyzer;
     this.catalog = catalog;
     this.engines = engines;
-    this.noise = noise;
     this.allocator = allocator;
     this.enabled = enabled;
     this.parallelism = parallelism;
@@ -160,17 +158,13 @@ public class EngineWarmUp {
       Map<TableName, Table> data)
       implements AutoCloseable {
     static SyntheticTables generate(BufferAllocator allocator) {
-      Fingerprinter fingerprinter =
-          Fingerprinter.create(
-              SharedSecret.fromText("engine-warm-up-synthetic"), "warm-up", "email");
-      DemoDataGenerator generator =
-          new DemoDataGenerator(
-              DemoDataGenerator.DEFAULT_SEED,
-              email -> fingerprinter.fingerprint(email).orElseThrow());
-      DemoDataGenerator.Customers customers = generator.customers(CUSTOMERS);
-      DemoDataGenerator.Impressions impressions = generator.impressions(customers, IMPRESSIONS);
-      DemoDataGenerator.Purchases purchases =
-          generator.purchases(customers, impressions, PURCHASES);
+      DemoTables demo =
+          DemoTables.generate(
+              Fingerprinter.create(
+                  SharedSecret.fromText("engine-warm-up-synthetic"), "warm-up", "email"),
+              CUSTOMERS,
+              IMPRESSIONS,
+              PURCHASES);
       Map<TableName, List<DeclaredColumn>> columns = new LinkedHashMap<>();
       Map<TableName, DatasetPolicy> policies = new HashMap<>();
       Map<TableName, Table> data = new HashMap<>();
@@ -178,7 +172,7 @@ public class EngineWarmUp {
         add(
             "retailer.customers",
             DemoArrow.CUSTOMERS,
-            out -> DemoArrow.writeCustomers(customers, out, allocator),
+            out -> DemoArrow.writeCustomers(demo.customers(), out, allocator),
             allocator,
             columns,
             policies,
@@ -186,7 +180,7 @@ public class EngineWarmUp {
         add(
             "advertiser.impressions",
             DemoArrow.IMPRESSIONS,
-            out -> DemoArrow.writeImpressions(impressions, out, allocator),
+            out -> DemoArrow.writeImpressions(demo.impressions(), out, allocator),
             allocator,
             columns,
             policies,
@@ -194,7 +188,7 @@ public class EngineWarmUp {
         add(
             "retailer.purchases",
             DemoArrow.PURCHASES,
-            out -> DemoArrow.writePurchases(purchases, out, allocator),
+            out -> DemoArrow.writePurchases(demo.purchases(), out, allocator),
             allocator,
             columns,
             policies,
@@ -215,12 +209,8 @@ public class EngineWarmUp {
         Map<TableName, DatasetPolicy> policies,
         Map<TableName, Table> data) {
       TableName table = TableName.parse(name);
-      columns.put(
-          table,
-          schema.columns().stream()
-              .map(column -> new DeclaredColumn(column.name(), column.type().toString()))
-              .toList());
-      policies.put(table, PolicyJson.read(resource("demo/policies/" + name + ".json")));
+      columns.put(table, DemoTables.columns(schema));
+      policies.put(table, PolicyJson.read(DemoTables.policyJson(name)));
       data.put(table, Table.read(content, allocator));
     }
 
@@ -265,17 +255,6 @@ public class EngineWarmUp {
 
     void close() {
       batches.forEach(VectorSchemaRoot::close);
-    }
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = EngineWarmUp.class.getClassLoader().getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("resource missing: " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -126,14 +126,19 @@ public class VersionWarmUp {
           } catch (RuntimeException e) {
             // Queries load what they read; nothing of the data is logged.
             LOG.warnf("event=startup_warm_up_failed error=%s", e.getClass().getSimpleName());
+          } finally {
+            // After the warm-ups queued above (one worker: they run in order). Whatever fails in
+            // them, the server becomes ready: its queries then load and compile what they need.
+            worker.execute(
+                () -> {
+                  try {
+                    engineWarmUp.run();
+                  } finally {
+                    startWarmedUp = true;
+                    LOG.info("event=startup_warm_up_done");
+                  }
+                });
           }
-          // After the warm-ups queued above (one worker: they run in order).
-          worker.execute(
-              () -> {
-                engineWarmUp.run();
-                startWarmedUp = true;
-                LOG.info("event=startup_warm_up_done");
-              });
         });
   }
 

@@ -1,4 +1,4 @@
-package dev.cleanroom.server.demo;
+package dev.cleanroom.server.demodata;
 
 import dev.cleanroom.connectors.dataset.ColumnDefinition;
 import dev.cleanroom.connectors.dataset.DatasetSchema;
