@@ -60,9 +60,9 @@ public final class UploadBenchmark {
     int impressionCount = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
     int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 7;
     int warmUps = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-    DemoCsvFiles.Texts csv = DemoCsvFiles.texts(customerCount, impressionCount);
-    byte[] customerBytes = csv.customers().getBytes(StandardCharsets.UTF_8);
-    byte[] impressionBytes = csv.impressions().getBytes(StandardCharsets.UTF_8);
+    DemoCsvFiles.Texts texts = DemoCsvFiles.texts(customerCount, impressionCount);
+    byte[] customerBytes = texts.customers().getBytes(StandardCharsets.UTF_8);
+    byte[] impressionBytes = texts.impressions().getBytes(StandardCharsets.UTF_8);
 
     Path directory = Files.createTempDirectory("upload-benchmark-");
     System.out.printf(
