@@ -61,8 +61,13 @@ public interface Engine {
    * Lets the engine compute what it keeps per table version before the first query reads it (the
    * vectorized executor's string dictionaries, for example), for the columns in {@code columns}.
    * Optional: a query prepares what it needs anyway. {@code table} never changes its data.
+   *
+   * @return the columns among {@code columns} the engine keeps something for (what {@link #save}
+   *     would write of them); none when it keeps nothing
    */
-  default void prepare(ArrowTableData table, Set<String> columns) {}
+  default Set<String> prepare(ArrowTableData table, Set<String> columns) {
+    return Set.of();
+  }
 
   /**
    * Writes what the engine keeps of {@code table} so far from {@link #prepare} and from queries

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +32,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -335,8 +332,7 @@ public class LoadedVersions {
       dataset = loader.load(entry.key.storageId(), entry.key.version(), root);
       LoadedTableData table = new LoadedTableData(dataset);
       Set<String> restored = restoreEncodings(entry.key, table);
-      engines.prepare(table, preparedColumns);
-      if (!restored.containsAll(stringColumns(table, preparedColumns))) {
+      if (!restored.containsAll(engines.prepare(table, preparedColumns))) {
         saveEncodingsLater(entry.key, table);
       }
       synchronized (this) {
@@ -391,17 +387,6 @@ public class LoadedVersions {
           key.storageId(), key.version(), e.getClass().getSimpleName());
       return Set.of();
     }
-  }
-
-  /** The string columns of {@code table} among {@code columns}: those the engine encodes. */
-  private static Set<String> stringColumns(LoadedTableData table, Set<String> columns) {
-    Set<String> strings = new HashSet<>();
-    for (Field field : table.schema().getFields()) {
-      if (field.getType() instanceof ArrowType.Utf8 && columns.contains(field.getName())) {
-        strings.add(field.getName());
-      }
-    }
-    return strings;
   }
 
   /**

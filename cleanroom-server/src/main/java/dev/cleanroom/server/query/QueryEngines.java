@@ -105,9 +105,9 @@ public class QueryEngines {
     return ParquetTableData.class.isAssignableFrom(engine.reads());
   }
 
-  /** Lets the engines prepare a version that was just loaded. */
-  void prepare(ArrowTableData table, Set<String> columns) {
-    primary.prepare(table, columns);
+  /** Lets the engines prepare a version that was just loaded; the columns prepared. */
+  Set<String> prepare(ArrowTableData table, Set<String> columns) {
+    return primary.prepare(table, columns);
   }
 
   /** What the primary engine keeps of {@code table}, written to {@code out}; the columns. */

@@ -405,8 +405,8 @@ class LoadedVersionsTest {
     }
 
     @Override
-    public void prepare(ArrowTableData table, Set<String> columns) {
-      executor.prepare(table, columns);
+    public Set<String> prepare(ArrowTableData table, Set<String> columns) {
+      return executor.prepare(table, columns);
     }
 
     @Override

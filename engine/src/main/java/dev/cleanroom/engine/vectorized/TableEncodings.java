@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -25,10 +26,7 @@ final class TableEncodings {
 
   /** The whole column {@code name} of {@code table} as dictionary codes over all batches. */
   DictionaryColumn stringColumn(ArrowTableData table, String name) {
-    Map<String, DictionaryColumn> columns;
-    synchronized (stringColumns) {
-      columns = stringColumns.computeIfAbsent(table, t -> new HashMap<>());
-    }
+    Map<String, DictionaryColumn> columns = columnsOf(table);
     DictionaryColumn column;
     synchronized (columns) {
       column = columns.get(name);
@@ -62,21 +60,37 @@ final class TableEncodings {
    * earlier load stored it), unless one is kept already.
    */
   void restore(ArrowTableData table, String name, DictionaryColumn column) {
-    Map<String, DictionaryColumn> columns;
-    synchronized (stringColumns) {
-      columns = stringColumns.computeIfAbsent(table, t -> new HashMap<>());
-    }
+    Map<String, DictionaryColumn> columns = columnsOf(table);
     synchronized (columns) {
       columns.putIfAbsent(name, column);
     }
   }
 
-  /** Encodes the string columns of {@code table} named in {@code columnNames} now. */
-  void encode(ArrowTableData table, Set<String> columnNames) {
-    table.schema().getFields().parallelStream()
-        .filter(field -> field.getType() instanceof ArrowType.Utf8)
-        .filter(field -> columnNames.contains(field.getName()))
-        .forEach(field -> stringColumn(table, field.getName()));
+  /**
+   * Encodes the string columns of {@code table} named in {@code columnNames} now (those kept
+   * already are not encoded again); their names.
+   */
+  Set<String> encode(ArrowTableData table, Set<String> columnNames) {
+    Set<String> strings =
+        columnNames.stream()
+            .filter(name -> isString(table, name))
+            .collect(Collectors.toUnmodifiableSet());
+    strings.parallelStream().forEach(name -> stringColumn(table, name));
+    return strings;
+  }
+
+  /** Whether {@code table} has a string column {@code name}: one this encodes. */
+  static boolean isString(ArrowTableData table, String name) {
+    return table.schema().getFields().stream()
+        .anyMatch(
+            field -> field.getName().equals(name) && field.getType() instanceof ArrowType.Utf8);
+  }
+
+  /** The encodings kept for {@code table}, by column (guarded by itself). */
+  private Map<String, DictionaryColumn> columnsOf(ArrowTableData table) {
+    synchronized (stringColumns) {
+      return stringColumns.computeIfAbsent(table, t -> new HashMap<>());
+    }
   }
 
   /**

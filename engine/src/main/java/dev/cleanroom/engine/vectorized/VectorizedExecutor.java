@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
@@ -96,10 +95,13 @@ public final class VectorizedExecutor implements Engine {
     prepare(table, names);
   }
 
-  /** Like {@link #prepare(ArrowTableData)}, for the string columns among {@code columnNames}. */
+  /**
+   * Like {@link #prepare(ArrowTableData)}, for the string columns among {@code columnNames}; their
+   * names.
+   */
   @Override
-  public void prepare(ArrowTableData table, Set<String> columnNames) {
-    encodings.encode(requireNonNull(table, "table is null"), Set.copyOf(columnNames));
+  public Set<String> prepare(ArrowTableData table, Set<String> columnNames) {
+    return encodings.encode(requireNonNull(table, "table is null"), Set.copyOf(columnNames));
   }
 
   @Override
@@ -133,8 +135,8 @@ public final class VectorizedExecutor implements Engine {
       ArrowTableData table, String column, ArrowTableData other, String otherColumn) {
     requireNonNull(table, "table is null");
     requireNonNull(other, "other is null");
-    if (!isString(table, requireNonNull(column, "column is null"))
-        || !isString(other, requireNonNull(otherColumn, "otherColumn is null"))) {
+    if (!TableEncodings.isString(table, requireNonNull(column, "column is null"))
+        || !TableEncodings.isString(other, requireNonNull(otherColumn, "otherColumn is null"))) {
       return false;
     }
     StringDictionary one = encodings.stringColumn(table, column).dictionary();
@@ -150,12 +152,6 @@ public final class VectorizedExecutor implements Engine {
       encodings.translation(two, one, context);
     }
     return true;
-  }
-
-  private static boolean isString(ArrowTableData table, String column) {
-    return table.schema().getFields().stream()
-        .anyMatch(
-            field -> field.getName().equals(column) && field.getType() instanceof ArrowType.Utf8);
   }
 
   /** How many translations between two dictionaries this executor has computed. */

@@ -46,7 +46,10 @@ class StoredEncodingsTest {
   void restored_isWhatEncodingComputes_andAFreshExecutorKeepsIt() throws IOException {
     TestTable table = table(EMAILS);
     VectorizedExecutor executor = new VectorizedExecutor(memory.allocator());
-    executor.prepare(table, Set.of("email", "tier", "id"));
+    assertEquals(
+        Set.of("email", "tier"),
+        executor.prepare(table, Set.of("email", "tier", "id", "absent")),
+        "the string columns it keeps");
     ByteArrayOutputStream saved = new ByteArrayOutputStream();
     assertEquals(Set.of("email", "tier"), executor.save(table, saved));
 
